@@ -1,0 +1,47 @@
+import { Prisma } from '../generated/prisma/client';
+import { Db } from './database';
+import { StepContext, stepKey } from './stepContext';
+
+export type Tx = Prisma.TransactionClient;
+
+export interface StepRecord {
+  step: string;
+  action: string;
+  rule?: string;
+  actor: string;
+  data?: Record<string, unknown>;
+}
+
+/**
+ * Runs a step's writes and its audit event in one transaction. The audit event's unique key is the
+ * commit marker: a retried activity finds it and returns the first attempt's result, so nothing is
+ * written twice and nothing is half-written.
+ */
+export async function auditedStep<T extends Prisma.InputJsonValue | null>(
+  db: Db,
+  ctx: StepContext,
+  record: StepRecord,
+  work: (tx: Tx) => Promise<T>,
+): Promise<T> {
+  const idempotencyKey = stepKey(ctx, record.step);
+  return db.$transaction(async (tx) => {
+    const done = await tx.auditEvent.findUnique({ where: { idempotencyKey } });
+    if (done) return (done.data as { result: T }).result;
+    const result = await work(tx);
+    await tx.auditEvent.create({
+      data: {
+        idempotencyKey,
+        vin: ctx.vin,
+        workflowId: ctx.workflowId,
+        runId: ctx.runId,
+        cycle: ctx.cycle,
+        rule: record.rule,
+        action: record.action,
+        actor: record.actor,
+        occurredAt: new Date(ctx.at),
+        data: { ...(record.data ?? {}), result } as Prisma.InputJsonObject,
+      },
+    });
+    return result;
+  });
+}

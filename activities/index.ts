@@ -1,0 +1,16 @@
+import { Db } from './database';
+import { notificationActivities } from './notifications';
+import { registrationActivities } from './registration';
+import { serviceStepActivities } from './serviceSteps';
+import { taskActivities } from './tasks';
+
+export function createActivities(db: Db) {
+  return {
+    ...registrationActivities(db),
+    ...taskActivities(db),
+    ...notificationActivities(db),
+    ...serviceStepActivities(db),
+  };
+}
+
+export type LifecycleActivities = ReturnType<typeof createActivities>;

@@ -1,0 +1,149 @@
+// The steps people perform in a service cycle, each one transaction with its audit event.
+import { ApplicationFailure } from '@temporalio/common';
+import type {
+  CallOutcomeInput,
+  CheckInInput,
+  ConfirmationInput,
+  DeliveryInput,
+  FollowUpInput,
+  PreparationCompleteInput,
+  ProgressCheckInput,
+} from '../workflows/definitions';
+import { auditedStep } from './auditedStep';
+import { Db } from './database';
+import { StepContext, stepKey } from './stepContext';
+import { closeTask } from './tasks';
+
+const PERIODIC_MAINTENANCE = 'Periodic maintenance / 定期保养';
+
+function payloadOf<T extends { actor: string }>(input: T): Record<string, unknown> {
+  const { actor: _actor, ...rest } = input;
+  return rest;
+}
+
+export function serviceStepActivities(db: Db) {
+  return {
+    /** R3 + R5: the reminder call booked a time: tentative booking, mileage recorded. */
+    async recordCallOutcome(ctx: StepContext, input: CallOutcomeInput, storeId: string): Promise<{ bookingId: string }> {
+      return auditedStep(db, ctx, { step: 'call-outcome', action: 'booking.tentative', rule: 'R5', actor: input.actor, data: payloadOf(input) }, async (tx) => {
+        await closeTask(tx, ctx, 'REMINDER_CALL', input.actor, { outcome: input.outcome });
+        if (input.mileageKm !== undefined) {
+          await tx.vehicle.update({ where: { vin: ctx.vin }, data: { mileageKm: input.mileageKm, mileageRecordedAt: new Date(ctx.at) } });
+        }
+        const booking = await tx.booking.create({
+          data: {
+            idempotencyKey: stepKey(ctx, 'booking'),
+            vin: ctx.vin,
+            storeId,
+            cycle: ctx.cycle,
+            channel: 'REMINDER_CALL',
+            bookedFor: new Date(input.bookedFor),
+            requests: input.requests,
+            createdBy: input.actor,
+          },
+        });
+        return { bookingId: booking.id };
+      });
+    },
+
+    /** R6: work order with its estimate from the model's service plan, parts checked against stock. */
+    async prepareWorkOrder(ctx: StepContext, bookingId: string, servicePlanId: string | null): Promise<{ repairOrderId: string }> {
+      return auditedStep(db, ctx, { step: 'work-order', action: 'work-order.created', rule: 'R6', actor: 'system', data: { bookingId, servicePlanId } }, async (tx) => {
+        const plan = servicePlanId ? await tx.servicePlan.findUnique({ where: { id: servicePlanId } }) : null;
+        const order = await tx.repairOrder.create({
+          data: {
+            idempotencyKey: stepKey(ctx, 'repair-order'),
+            vin: ctx.vin,
+            bookingId,
+            cycle: ctx.cycle,
+            estimateCny: plan?.estimateCny ?? null,
+            items: { create: [{ description: PERIODIC_MAINTENANCE, laborHours: plan?.laborHours ?? 1, priceCny: plan?.estimateCny ?? 0 }] },
+          },
+        });
+        return { repairOrderId: order.id };
+      });
+    },
+
+    /** R6: the technical director reports preparation complete to the SA. */
+    async completePreparation(ctx: StepContext, input: PreparationCompleteInput, bookingId: string, repairOrderId: string): Promise<null> {
+      return auditedStep(db, ctx, { step: 'preparation', action: 'preparation.completed', rule: 'R6', actor: input.actor, data: payloadOf(input) }, async (tx) => {
+        await closeTask(tx, ctx, 'PREPARATION', input.actor, payloadOf(input));
+        if (input.bayId) {
+          const bay = await tx.bay.findUnique({ where: { id: input.bayId } });
+          if (!bay) throw ApplicationFailure.nonRetryable(`unknown bay ${input.bayId}`, 'UnknownBay');
+          await tx.booking.update({ where: { id: bookingId }, data: { bayId: input.bayId } });
+        }
+        await tx.repairOrder.update({ where: { id: repairOrderId }, data: { status: 'PREPARED' } });
+        return null;
+      });
+    },
+
+    /** R7: the customer confirmed in the call 2 days before: the booking becomes formal. */
+    async confirmBooking(ctx: StepContext, input: ConfirmationInput, bookingId: string): Promise<null> {
+      return auditedStep(db, ctx, { step: 'confirmation', action: 'booking.confirmed', rule: 'R7', actor: input.actor, data: payloadOf(input) }, async (tx) => {
+        await closeTask(tx, ctx, 'CONFIRMATION_CALL', input.actor, { confirmed: true });
+        await tx.booking.update({ where: { id: bookingId }, data: { status: 'CONFIRMED' } });
+        return null;
+      });
+    },
+
+    /** R12: reception: odometer, promised delivery time, hand-over to the workshop. */
+    async checkIn(ctx: StepContext, input: CheckInInput, bookingId: string, repairOrderId: string): Promise<null> {
+      return auditedStep(db, ctx, { step: 'check-in', action: 'vehicle.checked-in', rule: 'R12', actor: input.actor, data: payloadOf(input) }, async (tx) => {
+        await tx.booking.update({ where: { id: bookingId }, data: { status: 'ARRIVED' } });
+        await tx.repairOrder.update({
+          where: { id: repairOrderId },
+          data: { status: 'IN_PROGRESS', checkedInAt: new Date(ctx.at), checkInMileageKm: input.mileageKm, promisedReadyAt: new Date(input.promisedReadyAt) },
+        });
+        await tx.vehicle.update({ where: { vin: ctx.vin }, data: { mileageKm: input.mileageKm, mileageRecordedAt: new Date(ctx.at) } });
+        return null;
+      });
+    },
+
+    /** R14: the SA's answer from the workshop at 80% of the estimated time; a delay moves the promised time. */
+    async recordProgressCheck(ctx: StepContext, input: ProgressCheckInput, repairOrderId: string): Promise<null> {
+      return auditedStep(db, ctx, { step: 'progress-check', action: input.onTime ? 'progress.on-time' : 'progress.delayed', rule: 'R14', actor: input.actor, data: payloadOf(input) }, async (tx) => {
+        await closeTask(tx, ctx, 'PROGRESS_CHECK', input.actor, payloadOf(input));
+        if (input.newPromisedReadyAt) {
+          await tx.repairOrder.update({ where: { id: repairOrderId }, data: { promisedReadyAt: new Date(input.newPromisedReadyAt) } });
+        }
+        return null;
+      });
+    },
+
+    /** R16: settlement and hand-over; an underpaid settlement stays flagged; the service history moves on (R1). */
+    async deliverVehicle(ctx: StepContext, input: DeliveryInput, repairOrderId: string, service: { serviceDate: string; mileageKm: number }): Promise<{ underpaid: boolean }> {
+      const underpaid = input.amountPaidCny < input.amountDueCny;
+      return auditedStep(db, ctx, { step: 'delivery', action: 'vehicle.delivered', rule: 'R16', actor: input.actor, data: { ...payloadOf(input), underpaid } }, async (tx) => {
+        await tx.repairOrder.update({
+          where: { id: repairOrderId },
+          data: { status: 'DELIVERED', deliveredAt: new Date(ctx.at), settledCny: input.amountPaidCny, underpaid },
+        });
+        // A progress check still open when the customer collects early is moot, not forgotten.
+        await tx.task.updateMany({ where: { vin: ctx.vin, cycle: ctx.cycle, status: 'OPEN', kind: 'PROGRESS_CHECK' }, data: { status: 'CANCELLED', completedBy: input.actor, completedAt: new Date(ctx.at) } });
+        await tx.vehicle.update({ where: { vin: ctx.vin }, data: { lastServiceDate: new Date(service.serviceDate), lastServiceKm: service.mileageKm } });
+        return { underpaid };
+      });
+    },
+
+    /** R17: the 3-day follow-up call's CSI scores. */
+    async recordFollowUp(ctx: StepContext, input: FollowUpInput): Promise<null> {
+      return auditedStep(db, ctx, { step: 'follow-up', action: 'follow-up.recorded', rule: 'R17', actor: input.actor, data: payloadOf(input) }, async (tx) => {
+        await closeTask(tx, ctx, 'FOLLOW_UP_CALL', input.actor, payloadOf(input));
+        await tx.followUpSurvey.create({
+          data: {
+            idempotencyKey: stepKey(ctx, 'survey'),
+            vin: ctx.vin,
+            cycle: ctx.cycle,
+            attitudeScore: input.attitudeScore,
+            qualityScore: input.qualityScore,
+            comment: input.comment,
+            recordedBy: input.actor,
+            recordedAt: new Date(ctx.at),
+          },
+        });
+        return null;
+      });
+    },
+  };
+}

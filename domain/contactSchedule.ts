@@ -1,0 +1,44 @@
+import { addDays, CalendarDate, localDate, localTime } from './calendar';
+import { StoreSettings } from './storeSettings';
+
+export interface ContactWindow {
+  /** When the workflow acts (sends, or opens the task for a person). */
+  at: number;
+  /** By when the person must have done it. */
+  by: number;
+}
+
+function dayWindow(date: CalendarDate, s: StoreSettings): ContactWindow {
+  return {
+    at: localTime(date, s.contactStartTime, s.utcOffsetMinutes),
+    by: localTime(date, s.contactEndTime, s.utcOffsetMinutes),
+  };
+}
+
+/** R2: the SMS/e-mail maintenance reminder goes out 13 days before the due date. */
+export function reminderAt(dueDate: CalendarDate, s: StoreSettings): number {
+  return dayWindow(addDays(dueDate, -s.reminderLeadDays), s).at;
+}
+
+/** R3: the reminder phone call is made 11 days before the due date, within that day's contact hours. */
+export function reminderCallWindow(dueDate: CalendarDate, s: StoreSettings): ContactWindow {
+  return dayWindow(addDays(dueDate, -s.callLeadDays), s);
+}
+
+/** R7: the SA's confirmation call happens 2 days before the booked day. */
+export function confirmationCallWindow(bookedForMs: number, s: StoreSettings): ContactWindow {
+  return dayWindow(addDays(localDate(bookedForMs, s.utcOffsetMinutes), -s.confirmationLeadDays), s);
+}
+
+/**
+ * R17: the follow-up call 3 days after delivery (2 days for a first service), to be made before the
+ * window closes (5 days after delivery).
+ */
+export function followUpCallWindow(deliveredAtMs: number, firstService: boolean, s: StoreSettings): ContactWindow {
+  const deliveredOn = localDate(deliveredAtMs, s.utcOffsetMinutes);
+  const days = firstService ? s.firstServiceFollowUpDays : s.followUpDays;
+  return {
+    at: dayWindow(addDays(deliveredOn, days), s).at,
+    by: dayWindow(addDays(deliveredOn, s.followUpWindowEndDays), s).by,
+  };
+}

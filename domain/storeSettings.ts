@@ -1,0 +1,53 @@
+// Every number the rules name, per store. Workflows read them when they decide and record the values used.
+
+export interface StoreSettings {
+  utcOffsetMinutes: number;
+  /** Local time reminders and planned calls start (R2, R3, R7, R17). */
+  contactStartTime: string;
+  /** Local time by which a call task of the day must be done. */
+  contactEndTime: string;
+  reminderLeadDays: number; // R2
+  callLeadDays: number; // R3
+  confirmationLeadDays: number; // R7
+  firstServiceWithinMonths: number; // R1b
+  progressCheckFraction: number; // R14
+  shortJobMaxHours: number; // R15: up to this, notice 1 hour before ready
+  shortJobNoticeHours: number; // R15
+  longJobNoticeHours: number; // R15
+  followUpDays: number; // R17
+  firstServiceFollowUpDays: number; // R17 (000 Nantong)
+  followUpWindowEndDays: number; // R17 window 2–5 days
+  defaultIntervalMonths: number; // R1 when the model has no service plan
+  defaultIntervalKm: number; // R1
+  newCarDailyKm: number; // R1 before a car has any usage history
+}
+
+export const DEFAULT_STORE_SETTINGS: StoreSettings = {
+  utcOffsetMinutes: 480,
+  contactStartTime: '09:00',
+  contactEndTime: '18:00',
+  reminderLeadDays: 13,
+  callLeadDays: 11,
+  confirmationLeadDays: 2,
+  firstServiceWithinMonths: 3,
+  progressCheckFraction: 0.8,
+  shortJobMaxHours: 48,
+  shortJobNoticeHours: 1,
+  longJobNoticeHours: 4,
+  followUpDays: 3,
+  firstServiceFollowUpDays: 2,
+  followUpWindowEndDays: 5,
+  defaultIntervalMonths: 6,
+  defaultIntervalKm: 5000,
+  newCarDailyKm: 40,
+};
+
+/** Unknown keys are dropped and wrong types fall back to the default, so a typo in a store row cannot stop a workflow. */
+export function resolveStoreSettings(stored: unknown): StoreSettings {
+  const given = stored && typeof stored === 'object' ? (stored as Record<string, unknown>) : {};
+  const resolved: Record<string, unknown> = { ...DEFAULT_STORE_SETTINGS };
+  for (const [key, fallback] of Object.entries(DEFAULT_STORE_SETTINGS)) {
+    if (typeof given[key] === typeof fallback) resolved[key] = given[key];
+  }
+  return resolved as unknown as StoreSettings;
+}

@@ -1,0 +1,40 @@
+import type { LifecycleActivities } from '../../activities';
+import type { CyclePolicy } from '../../activities/registration';
+import type { StepContext } from '../../activities/stepContext';
+import { DEFAULT_STORE_SETTINGS } from '../../domain/storeSettings';
+
+export interface RecordedCall {
+  name: keyof LifecycleActivities;
+  /** The workflow time of the decision, from the step context. */
+  at?: string;
+  cycle?: number;
+  args: unknown[];
+}
+
+/** Stand-ins for the database activities that record what the workflow asked for and when. */
+export function recordingActivities(policy: Partial<CyclePolicy> = {}) {
+  const calls: RecordedCall[] = [];
+  const record = (name: keyof LifecycleActivities, args: unknown[]) => {
+    const ctx = args[0] as StepContext | undefined;
+    calls.push({ name, at: ctx?.at, cycle: ctx?.cycle, args: args.slice(1) });
+  };
+  const activities: LifecycleActivities = {
+    registerVehicle: async (...a) => (record('registerVehicle', a), null),
+    loadCyclePolicy: async (...a) => {
+      calls.push({ name: 'loadCyclePolicy', args: a });
+      return { settings: DEFAULT_STORE_SETTINGS, intervalMonths: 6, intervalKm: 10000, servicePlanId: 'plan-1', ...policy };
+    },
+    scheduleCycle: async (...a) => (record('scheduleCycle', a), null),
+    openTask: async (...a) => (record('openTask', a), null),
+    queueCustomerMessage: async (...a) => (record('queueCustomerMessage', a), null),
+    recordCallOutcome: async (...a) => (record('recordCallOutcome', a), { bookingId: 'booking-1' }),
+    prepareWorkOrder: async (...a) => (record('prepareWorkOrder', a), { repairOrderId: 'ro-1' }),
+    completePreparation: async (...a) => (record('completePreparation', a), null),
+    confirmBooking: async (...a) => (record('confirmBooking', a), null),
+    checkIn: async (...a) => (record('checkIn', a), null),
+    recordProgressCheck: async (...a) => (record('recordProgressCheck', a), null),
+    deliverVehicle: async (...a) => (record('deliverVehicle', a), { underpaid: false }),
+    recordFollowUp: async (...a) => (record('recordFollowUp', a), null),
+  };
+  return { activities, calls };
+}

@@ -1,0 +1,179 @@
+// A whole service cycle on the time-skipping server with the real durations (13 days, 11 days …),
+// database activities replaced by recorders: asserts what the workflow did and when.
+import { WorkflowHandle } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { addMonths } from '../../domain/calendar';
+import {
+  checkIn,
+  completePreparation,
+  confirmBooking,
+  deliver,
+  getState,
+  LIFECYCLE_TASK_QUEUE,
+  lifecycleWorkflowId,
+  recordCallOutcome,
+  recordFollowUp,
+  recordProgressCheck,
+  Stage,
+  VehicleLifecycleInput,
+} from '../../workflows/definitions';
+import { updateRejectionReason } from '../../api/workflowErrors';
+import { recordingActivities } from '../support/recordingActivities';
+import { createTimeSkippingEnv, lifecycleBundle } from '../support/timeSkipping';
+
+let env: TestWorkflowEnvironment;
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+});
+afterAll(async () => {
+  await env?.teardown();
+});
+
+const HOUR = 3_600_000;
+
+/** Lets simulated time run to each timer the workflow reports until it waits for `stage`. */
+async function advanceTo(handle: WorkflowHandle, stage: Stage): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    const state = await handle.query(getState);
+    if (state.stage === stage) return;
+    const now = await env.currentTimeMs();
+    const next = state.waitingFor.map((w) => Date.parse(w.by)).filter((t) => t > now).sort((a, b) => a - b)[0];
+    await env.sleep(next === undefined ? 1000 : next - now + 1000);
+  }
+  throw new Error(`workflow never reached ${stage}`);
+}
+
+function cycleInput(today: string): VehicleLifecycleInput {
+  return {
+    vehicle: {
+      vin: 'LSVAU2180N2183294',
+      plate: '苏F12345',
+      model: 'Lavida',
+      storeId: 'store-nt',
+      deliveryDate: addMonths(today, -17),
+      mileageKm: 12000,
+      mileageRecordedOn: today,
+      advisorId: 'sa-li',
+    },
+    customer: { name: '王先生', phone: '13800000000', email: 'wang@example.com' },
+    history: { cycle: 3, lastServiceDate: addMonths(today, -5), lastServiceKm: 10000 },
+    registeredBy: 'booking-specialist-1',
+  };
+}
+
+test('R1 R2 R3 R5 R6 R7 R12 R14 R15 R16 R17: one whole cycle with real durations, then the next cycle', async () => {
+  const { activities, calls } = recordingActivities();
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: LIFECYCLE_TASK_QUEUE,
+    workflowBundle: await lifecycleBundle(),
+    activities,
+  });
+  await worker.runUntil(async () => {
+    const startMs = await env.currentTimeMs();
+    const today = new Date(startMs + 8 * HOUR).toISOString().slice(0, 10);
+    const input = cycleInput(today);
+    // 5 months since the last service, 6-month interval, ~9 km/day: the time rule decides (R1).
+    const dueDate = addMonths(today, 1);
+    const handle = await env.client.workflow.start('vehicleLifecycle', {
+      taskQueue: LIFECYCLE_TASK_QUEUE,
+      workflowId: lifecycleWorkflowId(input.vehicle.vin),
+      args: [input],
+    });
+
+    await advanceTo(handle, 'AWAITING_CALL_OUTCOME');
+    const scheduled = calls.find((c) => c.name === 'scheduleCycle')!;
+    expect(scheduled.args[0]).toMatchObject({ dueDate, reason: 'time' });
+    expect(calls.find((c) => c.name === 'registerVehicle')).toBeUndefined(); // cycle 3: registered long ago
+
+    const reminder = calls.find((c) => c.name === 'queueCustomerMessage')!;
+    expect(reminder.args[0]).toMatchObject({ template: 'maintenance-reminder', rule: 'R2' });
+    expect(toMinute(reminder.at)).toBe(`${isoDay(dueDate, -13)}T01:00`); // 09:00 in Nantong
+
+    const callTask = calls.find((c) => c.name === 'openTask')!;
+    expect(toMinute(callTask.at)).toBe(`${isoDay(dueDate, -11)}T01:00`);
+    expect(callTask.args[0]).toMatchObject({ kind: 'REMINDER_CALL', rule: 'R3', dueAt: `${isoDay(dueDate, -11)}T10:00:00.000Z` });
+
+    // A step the vehicle does not wait for is refused with a reason.
+    expect(await rejection(handle.executeUpdate(confirmBooking, { args: [{ actor: 'sa-li' }] }))).toMatch(/not possible now.*AWAITING_CALL_OUTCOME/);
+    expect(
+      await rejection(handle.executeUpdate(recordCallOutcome, { args: [{ actor: 'cr-zhao', outcome: 'BOOKED', bookedFor: '2001-01-01T01:00:00Z' }] })),
+    ).toBe('bookedFor must be in the future');
+
+    const bookedFor = `${isoDay(dueDate, -1)}T02:00:00.000Z`; // 10:00 local, the day before due
+    const afterCall = await handle.executeUpdate(recordCallOutcome, {
+      args: [{ actor: 'cr-zhao', outcome: 'BOOKED', bookedFor, mileageKm: 12100 }],
+    });
+    expect(afterCall).toMatchObject({ stage: 'AWAITING_PREPARATION', bookedFor });
+    expect(calls.map((c) => c.name)).toContain('prepareWorkOrder');
+
+    const afterPrep = await handle.executeUpdate(completePreparation, { args: [{ actor: 'td-chen' }] });
+    expect(afterPrep.stage).toBe('WAITING_FOR_CONFIRMATION_CALL');
+
+    await advanceTo(handle, 'AWAITING_CONFIRMATION');
+    const confirmTask = calls.filter((c) => c.name === 'openTask').find((c) => (c.args[0] as { kind: string }).kind === 'CONFIRMATION_CALL')!;
+    expect(toMinute(confirmTask.at)).toBe(`${isoDay(dueDate, -3)}T01:00`); // R7: 2 days before the booked day
+    expect((await handle.executeUpdate(confirmBooking, { args: [{ actor: 'sa-li' }] })).stage).toBe('AWAITING_CHECK_IN');
+
+    await env.sleep(Date.parse(bookedFor) - (await env.currentTimeMs()));
+    const checkedInAt = await env.currentTimeMs();
+    const promisedReadyAt = new Date(checkedInAt + 4 * HOUR).toISOString();
+    const inService = await handle.executeUpdate(checkIn, { args: [{ actor: 'sa-li', mileageKm: 12150, promisedReadyAt }] });
+    expect(inService.stage).toBe('IN_SERVICE');
+    expect(inService.waitingFor.map((w) => w.rule).sort()).toEqual(['R14', 'R15', 'R16']);
+
+    // R15 (1 hour before ready on a 4-hour job) comes before R14 (80% = 3 h 12 min).
+    await env.sleep(3 * HOUR + 13 * 60_000);
+    const pickup = calls.find((c) => c.name === 'queueCustomerMessage' && (c.args[0] as { rule: string }).rule === 'R15')!;
+    expect(minutesBetween(checkedInAt, pickup.at)).toBe(180);
+    const check = calls.find((c) => c.name === 'openTask' && (c.args[0] as { kind: string }).kind === 'PROGRESS_CHECK')!;
+    expect(minutesBetween(checkedInAt, check.at)).toBe(192);
+
+    await handle.executeUpdate(recordProgressCheck, { args: [{ actor: 'sa-li', onTime: true }] });
+    expect(await rejection(handle.executeUpdate(deliver, { args: [{ actor: 'sa-li', amountDueCny: -1, amountPaidCny: 0 }] }))).toBe(
+      'amountDueCny must be a non-negative amount',
+    );
+    await env.sleep(50 * 60_000);
+    const afterDelivery = await handle.executeUpdate(deliver, { args: [{ actor: 'sa-li', amountDueCny: 680, amountPaidCny: 680 }] });
+    expect(afterDelivery.stage).toBe('WAITING_FOR_FOLLOW_UP');
+    const deliveredOn = new Date((await env.currentTimeMs()) + 8 * HOUR).toISOString().slice(0, 10);
+
+    await advanceTo(handle, 'AWAITING_FOLLOW_UP');
+    const followUpTask = calls.find((c) => c.name === 'openTask' && (c.args[0] as { kind: string }).kind === 'FOLLOW_UP_CALL')!;
+    expect(toMinute(followUpTask.at)).toBe(`${isoDay(deliveredOn, 3)}T01:00`); // R17
+    expect(followUpTask.args[0]).toMatchObject({ dueAt: `${isoDay(deliveredOn, 5)}T10:00:00.000Z` });
+
+    const done = await handle.executeUpdate(recordFollowUp, { args: [{ actor: 'cr-zhao', attitudeScore: 10, qualityScore: 9 }] });
+    expect(done.stage).toBe('CYCLE_COMPLETE');
+
+    // Continue-as-new: cycle 4 is due 6 months after this service (R1).
+    await advanceTo(handle, 'WAITING_FOR_REMINDER');
+    const next = await handle.query(getState);
+    expect(next).toMatchObject({ cycle: 4, dueDate: addMonths(deliveredOn, 6), stage: 'WAITING_FOR_REMINDER' });
+    const delivered = calls.find((c) => c.name === 'deliverVehicle')!;
+    expect(delivered.args[2]).toEqual({ serviceDate: deliveredOn, mileageKm: 12150 });
+  });
+});
+
+function isoDay(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Timers fire a few milliseconds after their instant (the workflow task's own time); compare to the minute. */
+function toMinute(iso: string | undefined): string | undefined {
+  return iso?.slice(0, 16);
+}
+
+function minutesBetween(fromMs: number, toIso: string | undefined): number {
+  return Math.floor((Date.parse(toIso!) - fromMs) / 60_000);
+}
+
+async function rejection(update: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await update;
+  } catch (err) {
+    return updateRejectionReason(err) ?? String(err);
+  }
+  throw new Error('the update was accepted');
+}

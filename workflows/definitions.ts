@@ -1,0 +1,146 @@
+// The lifecycle's public contract: what the API may send (Updates) and read (Query),
+// and the search attributes managers filter on. Shared by workflow, API and tests.
+import { defineSearchAttributeKey } from '@temporalio/common';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { CalendarDate } from '../domain/calendar';
+import type { DueReason } from '../domain/dueDate';
+
+export const LIFECYCLE_TASK_QUEUE = 'vehicle-lifecycle';
+
+export function lifecycleWorkflowId(vin: string): string {
+  return `vehicle-${vin.toUpperCase()}`;
+}
+
+export type Stage =
+  | 'REGISTERING'
+  | 'WAITING_FOR_REMINDER'
+  | 'WAITING_FOR_REMINDER_CALL'
+  | 'AWAITING_CALL_OUTCOME'
+  | 'AWAITING_PREPARATION'
+  | 'WAITING_FOR_CONFIRMATION_CALL'
+  | 'AWAITING_CONFIRMATION'
+  | 'AWAITING_CHECK_IN'
+  | 'IN_SERVICE'
+  | 'WAITING_FOR_FOLLOW_UP'
+  | 'AWAITING_FOLLOW_UP'
+  | 'CYCLE_COMPLETE';
+
+export interface VehicleFacts {
+  vin: string;
+  plate: string;
+  model: string;
+  storeId: string;
+  deliveryDate: CalendarDate;
+  mileageKm: number;
+  mileageRecordedOn: CalendarDate;
+  advisorId?: string;
+  salesConsultantId?: string;
+}
+
+export interface CustomerFacts {
+  name: string;
+  phone: string;
+  email?: string;
+}
+
+/** What one cycle hands to the next through continue-as-new: only what R1 needs. */
+export interface ServiceHistory {
+  cycle: number;
+  lastServiceDate?: CalendarDate;
+  lastServiceKm?: number;
+}
+
+export interface VehicleLifecycleInput {
+  vehicle: VehicleFacts;
+  customer: CustomerFacts;
+  history: ServiceHistory;
+  registeredBy: string;
+}
+
+/** Who asked for a step; the API fills it from the signed-in user. */
+export interface Actor {
+  actor: string;
+}
+
+export interface CallOutcomeInput extends Actor {
+  outcome: 'BOOKED';
+  bookedFor: string;
+  mileageKm?: number;
+  requests?: string;
+}
+
+export interface PreparationCompleteInput extends Actor {
+  bayId?: string;
+  technicianId?: string;
+}
+
+export interface ConfirmationInput extends Actor {
+  note?: string;
+}
+
+export interface CheckInInput extends Actor {
+  mileageKm: number;
+  promisedReadyAt: string;
+  fuelLevel?: string;
+  itemsLeftInCar?: string;
+}
+
+export interface ProgressCheckInput extends Actor {
+  onTime: boolean;
+  newPromisedReadyAt?: string;
+  note?: string;
+}
+
+export interface DeliveryInput extends Actor {
+  amountDueCny: number;
+  amountPaidCny: number;
+}
+
+export interface FollowUpInput extends Actor {
+  attitudeScore: number;
+  qualityScore: number;
+  comment?: string;
+}
+
+export interface Waiting {
+  what: string;
+  rule: string;
+  /** ISO instant: when the wait starts to be owed (a timer) or the deadline for a person. */
+  by: string;
+}
+
+export interface LifecycleState {
+  vin: string;
+  plate: string;
+  storeId: string;
+  advisorId?: string;
+  cycle: number;
+  stage: Stage;
+  dueDate?: CalendarDate;
+  dueReason?: DueReason;
+  bookedFor?: string;
+  checkedInAt?: string;
+  promisedReadyAt?: string;
+  deliveredAt?: string;
+  waitingFor: Waiting[];
+}
+
+export const recordCallOutcome = defineUpdate<LifecycleState, [CallOutcomeInput]>('recordCallOutcome');
+export const completePreparation = defineUpdate<LifecycleState, [PreparationCompleteInput]>('completePreparation');
+export const confirmBooking = defineUpdate<LifecycleState, [ConfirmationInput]>('confirmBooking');
+export const checkIn = defineUpdate<LifecycleState, [CheckInInput]>('checkIn');
+export const recordProgressCheck = defineUpdate<LifecycleState, [ProgressCheckInput]>('recordProgressCheck');
+export const deliver = defineUpdate<LifecycleState, [DeliveryInput]>('deliver');
+export const recordFollowUp = defineUpdate<LifecycleState, [FollowUpInput]>('recordFollowUp');
+
+export const getState = defineQuery<LifecycleState>('getState');
+
+export const SA_STAGE = defineSearchAttributeKey('SlStage', 'KEYWORD');
+export const SA_VIN = defineSearchAttributeKey('SlVin', 'KEYWORD');
+export const SA_PLATE = defineSearchAttributeKey('SlPlate', 'KEYWORD');
+export const SA_STORE = defineSearchAttributeKey('SlStore', 'KEYWORD');
+export const SA_ADVISOR = defineSearchAttributeKey('SlAdvisor', 'KEYWORD');
+export const SA_NEXT_DEADLINE = defineSearchAttributeKey('SlNextDeadline', 'DATETIME');
+
+/** For `temporal server start-dev --search-attribute`, which must see them when its database is created. */
+export const SEARCH_ATTRIBUTE_FLAGS = ['SlStage=Keyword', 'SlVin=Keyword', 'SlPlate=Keyword', 'SlStore=Keyword', 'SlAdvisor=Keyword', 'SlNextDeadline=Datetime'];

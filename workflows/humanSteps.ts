@@ -1,0 +1,119 @@
+// How the lifecycle waits for people. Each step a person performs is a Workflow Update: its validator
+// rejects a step the vehicle is not waiting for, and its handler returns the state once the workflow
+// has applied the step, or the reason it could not.
+import type { UpdateDefinition } from '@temporalio/common';
+import { ActivityFailure, ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import type { Actor, LifecycleState, Waiting } from './definitions';
+
+interface Ticket {
+  input: unknown;
+  settled: boolean;
+  error?: string;
+}
+
+type StepUpdate<I extends Actor> = UpdateDefinition<LifecycleState, [I]>;
+
+export class HumanSteps {
+  private readonly open = new Map<string, Waiting>();
+  private readonly inbox = new Map<string, Ticket>();
+
+  /**
+   * `isIdle` tells when the workflow has finished the automatic work that follows a step, so the
+   * Update answers with the state a person would see next, not a half-way one.
+   */
+  constructor(
+    private readonly snapshot: () => LifecycleState,
+    private readonly onWaitingChanged: () => void,
+    private readonly isIdle: () => boolean,
+  ) {}
+
+  /** What people owe the workflow right now. */
+  waiting(): Waiting[] {
+    return [...this.open.values()];
+  }
+
+  /** Registers the Update; `validate` throws with a reason a person can act on. */
+  accept<I extends Actor>(update: StepUpdate<I>, validate: (input: NoInfer<I>) => void = () => undefined): void {
+    setHandler(
+      update,
+      async (input: I) => {
+        const ticket: Ticket = { input, settled: false };
+        this.inbox.set(update.name, ticket);
+        await condition(() => ticket.settled && (ticket.error !== undefined || this.isIdle()));
+        if (ticket.error !== undefined) throw ApplicationFailure.create({ message: ticket.error, type: 'StepRejected', nonRetryable: true });
+        return this.snapshot();
+      },
+      {
+        validator: (input: I) => {
+          if (!this.open.has(update.name)) {
+            const state = this.snapshot();
+            const waits = state.waitingFor.map((w) => w.what).join(', ') || 'nothing from people';
+            throw new Error(`${update.name} is not possible now: vehicle ${state.vin} is at stage ${state.stage}, waiting for ${waits}`);
+          }
+          if (this.inbox.has(update.name)) throw new Error(`${update.name} is already being processed`);
+          if (!input || typeof input.actor !== 'string' || input.actor.trim() === '') throw new Error('actor is required');
+          validate(input);
+        },
+      },
+    );
+  }
+
+  /**
+   * Waits for a person to perform a step, applies it, and returns its input and result. An application
+   * error of the applying activity (e.g. an unknown bay) goes back to that person and the step stays open.
+   * Returns undefined when `until` became true first (e.g. the vehicle left before the step was done).
+   */
+  async perform<I extends Actor, R>(
+    update: StepUpdate<I>,
+    waiting: Waiting,
+    apply: (input: NoInfer<I>) => Promise<R>,
+    until: () => boolean = () => false,
+  ): Promise<{ input: I; result: R } | undefined> {
+    this.open.set(update.name, waiting);
+    this.onWaitingChanged();
+    try {
+      for (;;) {
+        await condition(() => this.inbox.has(update.name) || until());
+        const ticket = this.inbox.get(update.name);
+        if (!ticket) return undefined;
+        try {
+          const input = ticket.input as I;
+          const result = await apply(input);
+          this.settle(update.name, ticket);
+          return { input, result };
+        } catch (err) {
+          if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable)) throw err;
+          this.settle(update.name, ticket, err.cause.message);
+        }
+      }
+    } finally {
+      this.open.delete(update.name);
+      this.onWaitingChanged();
+    }
+  }
+
+  private settle(name: string, ticket: Ticket, error?: string): void {
+    ticket.error = error;
+    ticket.settled = true;
+    this.inbox.delete(name);
+  }
+}
+
+/** Wraps activity stubs to count calls in flight, the workflow's measure of being idle. */
+export function countInFlight<T extends object>(activities: T): { activities: T; idle: () => boolean } {
+  let inFlight = 0;
+  const wrapped = new Proxy(activities, {
+    get(target, prop, receiver) {
+      const fn = Reflect.get(target, prop, receiver) as (...args: unknown[]) => Promise<unknown>;
+      return async (...args: unknown[]) => {
+        inFlight++;
+        try {
+          return await fn(...args);
+        } finally {
+          inFlight--;
+        }
+      };
+    },
+  });
+  return { activities: wrapped, idle: () => inFlight === 0 };
+}

@@ -1,0 +1,1 @@
+export { vehicleLifecycle } from './vehicleLifecycle';

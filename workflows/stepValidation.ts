@@ -1,0 +1,43 @@
+// Checks of a person's input that need no database; they run in the Update validators, so a bad
+// step is rejected with its reason before it enters the workflow history.
+import type { CallOutcomeInput, CheckInInput, DeliveryInput, FollowUpInput, ProgressCheckInput } from './definitions';
+
+function futureInstant(value: unknown, field: string): void {
+  const ms = typeof value === 'string' ? Date.parse(value) : NaN;
+  if (Number.isNaN(ms)) throw new Error(`${field} must be an ISO date-time`);
+  if (ms <= Date.now()) throw new Error(`${field} must be in the future`);
+}
+
+function wholeNumber(value: unknown, field: string, min: number, max = Number.MAX_SAFE_INTEGER): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${field} must be a whole number from ${min} to ${max}`);
+  }
+}
+
+export function validateCallOutcome(i: CallOutcomeInput): void {
+  if (i.outcome !== 'BOOKED') throw new Error('outcome must be BOOKED');
+  futureInstant(i.bookedFor, 'bookedFor');
+  if (i.mileageKm !== undefined) wholeNumber(i.mileageKm, 'mileageKm', 0);
+}
+
+export function validateCheckIn(i: CheckInInput): void {
+  wholeNumber(i.mileageKm, 'mileageKm', 0);
+  futureInstant(i.promisedReadyAt, 'promisedReadyAt');
+}
+
+export function validateProgressCheck(i: ProgressCheckInput): void {
+  if (typeof i.onTime !== 'boolean') throw new Error('onTime must be true or false');
+  if (i.newPromisedReadyAt !== undefined) futureInstant(i.newPromisedReadyAt, 'newPromisedReadyAt');
+  if (!i.onTime && i.newPromisedReadyAt === undefined) throw new Error('a delayed job needs newPromisedReadyAt');
+}
+
+export function validateDelivery(i: DeliveryInput): void {
+  for (const field of ['amountDueCny', 'amountPaidCny'] as const) {
+    if (typeof i[field] !== 'number' || !(i[field] >= 0)) throw new Error(`${field} must be a non-negative amount`);
+  }
+}
+
+export function validateFollowUp(i: FollowUpInput): void {
+  wholeNumber(i.attitudeScore, 'attitudeScore', 0, 10);
+  wholeNumber(i.qualityScore, 'qualityScore', 0, 10);
+}
