@@ -42,12 +42,24 @@ export const DEFAULT_STORE_SETTINGS: StoreSettings = {
   newCarDailyKm: 40,
 };
 
-/** Unknown keys are dropped and wrong types fall back to the default, so a typo in a store row cannot stop a workflow. */
+function acceptable(key: string, value: unknown, fallback: unknown): boolean {
+  if (typeof value !== typeof fallback) return false;
+  if (typeof value === 'string') return /^([01]\d|2[0-3]):[0-5]\d$/.test(value);
+  if (typeof value !== 'number' || !Number.isFinite(value)) return false;
+  if (key === 'utcOffsetMinutes') return Math.abs(value) <= 14 * 60;
+  if (key === 'progressCheckFraction') return value > 0 && value < 1;
+  return value >= 0;
+}
+
+/**
+ * Unknown keys are dropped and unusable values (wrong type, '9:00' for a time, 80 for a fraction) fall
+ * back to the default, so a typo in a store row cannot stop a workflow.
+ */
 export function resolveStoreSettings(stored: unknown): StoreSettings {
   const given = stored && typeof stored === 'object' ? (stored as Record<string, unknown>) : {};
   const resolved: Record<string, unknown> = { ...DEFAULT_STORE_SETTINGS };
   for (const [key, fallback] of Object.entries(DEFAULT_STORE_SETTINGS)) {
-    if (typeof given[key] === typeof fallback) resolved[key] = given[key];
+    if (acceptable(key, given[key], fallback)) resolved[key] = given[key];
   }
   return resolved as unknown as StoreSettings;
 }

@@ -11,6 +11,12 @@ interface Ticket {
   error?: string;
 }
 
+/** Failure types the API maps to HTTP statuses: a step out of turn is a conflict, bad data is unprocessable. */
+export const REJECTION_TYPES = { wrongStage: 'WrongStage', invalidInput: 'InvalidInput', stepRejected: 'StepRejected' } as const;
+
+const wrongStage = (message: string) => ApplicationFailure.create({ message, type: REJECTION_TYPES.wrongStage, nonRetryable: true });
+const invalidInput = (message: string) => ApplicationFailure.create({ message, type: REJECTION_TYPES.invalidInput, nonRetryable: true });
+
 type StepUpdate<I extends Actor> = UpdateDefinition<LifecycleState, [I]>;
 
 export class HumanSteps {
@@ -40,7 +46,7 @@ export class HumanSteps {
         const ticket: Ticket = { input, settled: false };
         this.inbox.set(update.name, ticket);
         await condition(() => ticket.settled && (ticket.error !== undefined || this.isIdle()));
-        if (ticket.error !== undefined) throw ApplicationFailure.create({ message: ticket.error, type: 'StepRejected', nonRetryable: true });
+        if (ticket.error !== undefined) throw ApplicationFailure.create({ message: ticket.error, type: REJECTION_TYPES.stepRejected, nonRetryable: true });
         return this.snapshot();
       },
       {
@@ -48,11 +54,15 @@ export class HumanSteps {
           if (!this.open.has(update.name)) {
             const state = this.snapshot();
             const waits = state.waitingFor.map((w) => w.what).join(', ') || 'nothing from people';
-            throw new Error(`${update.name} is not possible now: vehicle ${state.vin} is at stage ${state.stage}, waiting for ${waits}`);
+            throw wrongStage(`${update.name} is not possible now: vehicle ${state.vin} is at stage ${state.stage}, waiting for ${waits}`);
           }
-          if (this.inbox.has(update.name)) throw new Error(`${update.name} is already being processed`);
-          if (!input || typeof input.actor !== 'string' || input.actor.trim() === '') throw new Error('actor is required');
-          validate(input);
+          if (this.inbox.has(update.name)) throw wrongStage(`${update.name} is already being processed`);
+          if (!input || typeof input.actor !== 'string' || input.actor.trim() === '') throw invalidInput('actor is required');
+          try {
+            validate(input);
+          } catch (err) {
+            throw invalidInput((err as Error).message);
+          }
         },
       },
     );

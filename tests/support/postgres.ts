@@ -81,6 +81,7 @@ export async function startPostgres(): Promise<TestPostgres> {
     }
     return { url: `postgresql://postgres@127.0.0.1:${port}/${DATABASE}`, stop };
   } catch (error) {
+    // The startup failure is the error to report; a failed cleanup on top of it would only hide it.
     await stop().catch(() => undefined);
     throw error;
   }

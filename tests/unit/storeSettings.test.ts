@@ -68,3 +68,16 @@ describe('resolveStoreSettings', () => {
     expect(DEFAULT_STORE_SETTINGS.reminderLeadDays).toBe(13);
   });
 });
+
+describe('resolveStoreSettings rejects unusable values', () => {
+  it.each([
+    ['contactStartTime', '9:00'],
+    ['contactEndTime', '25:00'],
+    ['progressCheckFraction', 80],
+    ['reminderLeadDays', -13],
+    ['utcOffsetMinutes', 100000],
+  ])('%s = %p falls back to the default', (key, value) => {
+    const resolved = resolveStoreSettings({ [key]: value }) as unknown as Record<string, unknown>;
+    expect(resolved[key]).toBe((DEFAULT_STORE_SETTINGS as unknown as Record<string, unknown>)[key]);
+  });
+});

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { registerVehicleSchema } from './schemas';
+import { STEP_ROUTES } from './steps';
+
+const errorResponse = { description: 'The reason, as JSON { error, details? }', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+const vinParam = { name: 'vin', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-HJ-NPR-Z0-9]{17}$' } };
+const actorHeader = { name: 'X-Actor', in: 'header', required: true, description: 'Staff id of the person performing the step', schema: { type: 'string' } };
+const json = (schema: object) => ({ content: { 'application/json': { schema } } });
+const stateRef = { $ref: '#/components/schemas/LifecycleState' };
+
+/** The API's OpenAPI 3.1 document; request bodies are generated from the same zod schemas that validate them. */
+export function buildOpenApi(): object {
+  const paths: Record<string, object> = {
+    '/api/vehicles': {
+      post: {
+        summary: "Register a vehicle and start its lifecycle (idempotent per VIN)",
+        parameters: [actorHeader],
+        requestBody: { required: true, ...json(z.toJSONSchema(registerVehicleSchema, { io: 'input' })) },
+        responses: { 201: { description: 'Lifecycle started' }, 200: { description: 'Already registered; nothing changed' }, 400: errorResponse, 422: errorResponse },
+      },
+    },
+    '/api/vehicles/{vin}': {
+      get: { summary: "A vehicle's records and its lifecycle state", parameters: [vinParam], responses: { 200: { description: 'Vehicle and state' }, 404: errorResponse } },
+    },
+    '/api/vehicles/{vin}/history': {
+      get: { summary: 'Audit events of the vehicle: who, when, what, which workflow', parameters: [vinParam], responses: { 200: { description: 'Events, oldest first' }, 404: errorResponse } },
+    },
+    '/api/workflows': {
+      get: {
+        summary: 'Running lifecycles filtered by stage, store and advisor (Temporal visibility)',
+        parameters: ['stage', 'store', 'advisor', 'limit'].map((name) => ({ name, in: 'query', required: false, schema: { type: name === 'limit' ? 'integer' : 'string' } })),
+        responses: { 200: { description: 'Matching lifecycles' }, 400: errorResponse },
+      },
+    },
+  };
+  for (const step of STEP_ROUTES) {
+    paths[`/api/vehicles/{vin}/${step.path}`] = {
+      post: {
+        summary: `${step.summary} (${step.rule})`,
+        parameters: [vinParam, actorHeader],
+        requestBody: { required: true, ...json(z.toJSONSchema(step.schema, { io: 'input' })) },
+        responses: {
+          200: { description: 'Applied; the new lifecycle state', ...json(stateRef) },
+          400: errorResponse,
+          404: errorResponse,
+          409: { ...errorResponse, description: 'The vehicle is not at this step' },
+          422: { ...errorResponse, description: 'The data is wrong for this vehicle' },
+        },
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Service Lane API', version: '1.0.0', description: 'After-sales service lifecycle of a 4S dealership' },
+    paths,
+    components: {
+      schemas: {
+        Error: { type: 'object', required: ['error'], properties: { error: { type: 'string' }, details: {} } },
+        LifecycleState: {
+          type: 'object',
+          properties: {
+            vin: { type: 'string' },
+            cycle: { type: 'integer' },
+            stage: { type: 'string' },
+            dueDate: { type: 'string', format: 'date' },
+            waitingFor: { type: 'array', items: { type: 'object', properties: { what: { type: 'string' }, rule: { type: 'string' }, by: { type: 'string', format: 'date-time' } } } },
+          },
+        },
+      },
+    },
+  };
+}

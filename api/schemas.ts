@@ -1,0 +1,53 @@
+// Request shapes the API accepts. The workflow validators re-check what depends on the vehicle's state.
+import { z } from 'zod';
+import { isCalendarDate } from '../domain/calendar';
+
+const calendarDate = z.string().refine(isCalendarDate, 'must be a calendar date YYYY-MM-DD');
+const instant = z.iso.datetime({ offset: true });
+const km = z.number().int().min(0).max(2_000_000);
+const cny = z.number().min(0).max(10_000_000);
+const staffId = z.string().trim().min(1).max(64);
+
+/** VIN: 17 characters, letters I, O and Q never used (ISO 3779). */
+export const vinSchema = z
+  .string()
+  .trim()
+  .transform((v) => v.toUpperCase())
+  .pipe(z.string().regex(/^[A-HJ-NPR-Z0-9]{17}$/, 'VIN must be 17 letters/digits without I, O or Q'));
+
+export const registerVehicleSchema = z.strictObject({
+  vin: vinSchema,
+  plate: z.string().trim().min(2).max(16),
+  model: z.string().trim().min(1).max(64),
+  storeId: z.string().trim().min(1).max(64),
+  deliveryDate: calendarDate,
+  mileageKm: km,
+  mileageRecordedOn: calendarDate.optional(),
+  advisorId: staffId.optional(),
+  salesConsultantId: staffId.optional(),
+  customer: z.strictObject({
+    name: z.string().trim().min(1).max(64),
+    phone: z.string().trim().regex(/^\+?[0-9 -]{6,20}$/, 'phone must be digits, spaces or dashes'),
+    email: z.email().optional(),
+  }),
+  lastService: z.strictObject({ date: calendarDate, mileageKm: km }).optional(),
+});
+
+export const stepSchemas = {
+  callOutcome: z.strictObject({ outcome: z.literal('BOOKED'), bookedFor: instant, mileageKm: km.optional(), requests: z.string().max(500).optional() }),
+  preparationComplete: z.strictObject({ bayId: z.string().max(64).optional(), technicianId: staffId.optional() }),
+  confirmation: z.strictObject({ note: z.string().max(500).optional() }),
+  checkIn: z.strictObject({ mileageKm: km, promisedReadyAt: instant, fuelLevel: z.string().max(16).optional(), itemsLeftInCar: z.string().max(500).optional() }),
+  progressCheck: z.strictObject({ onTime: z.boolean(), newPromisedReadyAt: instant.optional(), note: z.string().max(500).optional() }),
+  delivery: z.strictObject({ amountDueCny: cny, amountPaidCny: cny }),
+  followUp: z.strictObject({ attitudeScore: z.number().int().min(0).max(10), qualityScore: z.number().int().min(0).max(10), comment: z.string().max(1000).optional() }),
+};
+
+export const listWorkflowsSchema = z.strictObject({
+  stage: z.string().regex(/^[A-Z_]+$/).optional(),
+  store: z.string().max(64).optional(),
+  advisor: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export const actorSchema = staffId;

@@ -1,0 +1,34 @@
+// One endpoint per step a person performs; each sends the lifecycle's matching Update.
+import type { UpdateDefinition } from '@temporalio/common';
+import type { z } from 'zod';
+import {
+  checkIn,
+  completePreparation,
+  confirmBooking,
+  deliver,
+  LifecycleState,
+  recordCallOutcome,
+  recordFollowUp,
+  recordProgressCheck,
+} from '../workflows/definitions';
+import { stepSchemas } from './schemas';
+
+export interface StepRoute {
+  path: string;
+  summary: string;
+  rule: string;
+  schema: z.ZodType;
+  // The input type is checked by the schema at run time; the Update's own type is the workflow's business.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  update: UpdateDefinition<LifecycleState, [any]>;
+}
+
+export const STEP_ROUTES: StepRoute[] = [
+  { path: 'call-outcome', summary: 'Record the reminder call outcome (booked)', rule: 'R3/R5', schema: stepSchemas.callOutcome, update: recordCallOutcome },
+  { path: 'preparation-complete', summary: 'Technical director: preparation complete', rule: 'R6', schema: stepSchemas.preparationComplete, update: completePreparation },
+  { path: 'confirmation', summary: 'Customer confirmed in the call 2 days before', rule: 'R7', schema: stepSchemas.confirmation, update: confirmBooking },
+  { path: 'check-in', summary: 'Vehicle checked in at reception', rule: 'R12', schema: stepSchemas.checkIn, update: checkIn },
+  { path: 'progress-check', summary: "Workshop's answer to the 80% status check", rule: 'R14', schema: stepSchemas.progressCheck, update: recordProgressCheck },
+  { path: 'delivery', summary: 'Vehicle delivered and settled', rule: 'R16', schema: stepSchemas.delivery, update: deliver },
+  { path: 'follow-up', summary: 'Follow-up call with CSI scores', rule: 'R17', schema: stepSchemas.followUp, update: recordFollowUp },
+];
