@@ -1,0 +1,104 @@
+// `npm start`: the whole product in one process on embedded defaults (Temporal dev server and database
+// under ./data), or pointed at a real cluster and PostgreSQL through TEMPORAL_ADDRESS and DATABASE_URL.
+// SERVICE_LANE_ROLE=api|worker runs one half, for deployments that scale them apart.
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import path from 'node:path';
+import { createDb } from '../activities/database';
+import { createApp } from '../api/app';
+import { loadConfig } from './config';
+import { seedDemoStoreIfEmpty } from './demoStore';
+import { startEmbeddedDatabase } from './embeddedDatabase';
+import { createLifecycleWorker } from './lifecycleWorker';
+import { applyMigrations } from './migrate';
+import { startTemporalDevServer } from './temporalDevServer';
+
+type Stop = () => Promise<void>;
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const role = process.env.SERVICE_LANE_ROLE ?? 'all';
+  if (!['all', 'api', 'worker'].includes(role)) throw new Error(`SERVICE_LANE_ROLE must be all, api or worker, got ${role}`);
+  const stops: Stop[] = [];
+  const shutdown = async () => {
+    for (const stop of stops.reverse()) await stop().catch((err) => console.error('while stopping:', err));
+  };
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      console.log(`\n${signal}: stopping …`);
+      shutdown().then(() => process.exit(0));
+    });
+  }
+
+  try {
+    let databaseUrl = config.databaseUrl;
+    const embedded = databaseUrl === undefined;
+    if (embedded) {
+      if (role !== 'all') throw new Error('the embedded database serves one process: set DATABASE_URL to run the api and worker apart');
+      const database = await startEmbeddedDatabase(config.dataDir, config.embeddedDbPort);
+      stops.push(database.stop);
+      databaseUrl = database.url;
+    }
+    const applied = await applyMigrations(databaseUrl!);
+    if (applied.length) console.log(`database: applied ${applied.join(', ')}`);
+    const db = createDb(databaseUrl!, embedded ? 1 : 10);
+    stops.push(() => db.$disconnect());
+    if (await seedDemoStoreIfEmpty(db)) console.log('database: created the demo store (id demo-store)');
+
+    let temporalAddress = config.temporalAddress;
+    let temporalUiUrl = config.temporalUiUrl;
+    if (!temporalAddress) {
+      const executable = process.env.TEMPORAL_CLI;
+      if (!executable) throw new Error('TEMPORAL_CLI is not set: start with `npm start`, which builds the Temporal CLI');
+      const server = await startTemporalDevServer({
+        executable,
+        dbFile: path.join(config.dataDir, 'temporal.db'),
+        port: config.temporalPort,
+        uiPort: config.temporalUiPort,
+        namespace: config.temporalNamespace,
+      });
+      stops.push(server.stop);
+      temporalAddress = server.address;
+      temporalUiUrl ??= server.uiUrl;
+    }
+
+    if (role !== 'api') {
+      const connection = await NativeConnection.connect({ address: temporalAddress });
+      stops.push(() => connection.close());
+      const worker = await createLifecycleWorker(connection, config.temporalNamespace, db);
+      const running = worker.run();
+      stops.push(async () => {
+        worker.shutdown();
+        await running;
+      });
+      running.catch((err) => {
+        console.error('worker stopped:', err);
+        process.kill(process.pid, 'SIGTERM');
+      });
+    }
+
+    if (role !== 'worker') {
+      const connection = await Connection.connect({ address: temporalAddress });
+      stops.push(() => connection.close());
+      const client = new Client({ connection, namespace: config.temporalNamespace });
+      const app = createApp({ client, db });
+      const server = app.listen(config.apiPort, '0.0.0.0');
+      await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+      stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+      console.log(`Service Lane API   http://localhost:${config.apiPort}/api  (OpenAPI: /api/openapi.json)`);
+    }
+    console.log(`Temporal           ${temporalAddress}${temporalUiUrl ? `  (web UI: ${temporalUiUrl})` : ''}`);
+    console.log(`Data               ${embedded ? config.dataDir : 'DATABASE_URL'}   Ctrl-C stops everything`);
+  } catch (err) {
+    await shutdown();
+    throw err;
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
