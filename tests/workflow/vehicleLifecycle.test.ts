@@ -1,6 +1,9 @@
 // A whole service cycle on the time-skipping server with the real durations (13 days, 11 days …),
 // database activities replaced by recorders: asserts what the workflow did and when.
 import { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { addMonths } from '../../domain/calendar';
@@ -153,8 +156,17 @@ test('R1 R2 R3 R5 R6 R7 R12 R14 R15 R16 R17: one whole cycle with real durations
     expect(next).toMatchObject({ cycle: 4, dueDate: addMonths(deliveredOn, 6), stage: 'WAITING_FOR_REMINDER' });
     const delivered = calls.find((c) => c.name === 'deliverVehicle')!;
     expect(delivered.args[2]).toEqual({ serviceDate: deliveredOn, mileageKm: 12150 });
+
+    await recordHistoryIfAsked(handle.workflowId, handle.firstExecutionRunId, 'happy-cycle');
   });
 });
+
+/** `RECORD_HISTORIES=1 npm test` refreshes the replay fixtures (tests/replay) from this run. */
+async function recordHistoryIfAsked(workflowId: string, runId: string, name: string): Promise<void> {
+  if (!process.env.RECORD_HISTORIES) return;
+  const history = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+  await writeFile(path.join(__dirname, '../replay/histories', `${name}.history.bin`), temporal.api.history.v1.History.encode(history).finish());
+}
 
 function isoDay(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);

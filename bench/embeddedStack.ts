@@ -1,0 +1,124 @@
+// The whole product in this process, assembled as runtime/start.ts does for its embedded defaults,
+// but on throw-away directories and OS-chosen loopback ports, so a benchmark never touches ./data or
+// collides with a running `npm start`.
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createDb, Db } from '../activities/database';
+import { createApp } from '../api/app';
+import { seedDemoStoreIfEmpty } from '../runtime/demoStore';
+import { startEmbeddedDatabase } from '../runtime/embeddedDatabase';
+import { createLifecycleWorker } from '../runtime/lifecycleWorker';
+import { applyMigrations } from '../runtime/migrate';
+import { startTemporalDevServer } from '../runtime/temporalDevServer';
+
+const NAMESPACE = 'default';
+
+export interface EmbeddedStack {
+  /** Base URL of the API, e.g. http://127.0.0.1:41234 */
+  apiUrl: string;
+  /** The client the API itself uses, so the raw path and the API path share one connection. */
+  client: Client;
+  worker: Worker;
+  db: Db;
+  stop(): Promise<void>;
+}
+
+type Stop = () => Promise<void>;
+
+/** A loopback port nobody listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port assigned'))));
+    });
+  });
+}
+
+/**
+ * Starts dev server, PGlite, migrations, demo store, worker and API. On a failure half-way, whatever
+ * already started is stopped before the error is rethrown, so a failed run leaves no processes behind.
+ */
+export async function startEmbeddedStack(temporalCli: string): Promise<EmbeddedStack> {
+  const stops: Stop[] = [];
+  const stop = async () => {
+    for (const s of stops.splice(0).reverse()) await s().catch((err) => console.error('while stopping:', err));
+  };
+  try {
+    const dir = await mkdtemp(path.join(tmpdir(), 'service-lane-bench-'));
+    stops.push(() => rm(dir, { recursive: true, force: true }));
+
+    const database = await startEmbeddedDatabase(dir, await freePort());
+    stops.push(database.stop);
+    await applyMigrations(database.url);
+    // Pool of one, as start.ts uses for the embedded database: PGlite serves a single session.
+    const db = createDb(database.url, 1);
+    stops.push(() => db.$disconnect());
+    await seedDemoStoreIfEmpty(db);
+
+    // Headless: the web UI would only add an idle listener and a port to find.
+    const server = await startTemporalDevServer({
+      executable: temporalCli,
+      dbFile: path.join(dir, 'temporal.db'),
+      port: await freePort(),
+      uiPort: await freePort(),
+      namespace: NAMESPACE,
+      headless: true,
+    });
+    stops.push(server.stop);
+
+    const worker = await startWorker(server.address, db, stops);
+    const client = await connectClient(server.address, stops);
+    const apiUrl = await listen(createApp({ client, db }), stops);
+    return { apiUrl, client, worker, db, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function startWorker(address: string, db: Db, stops: Stop[]): Promise<Worker> {
+  const connection = await NativeConnection.connect({ address });
+  stops.push(() => connection.close());
+  const worker = await createLifecycleWorker(connection, NAMESPACE, db);
+  const running = worker.run();
+  stops.push(async () => {
+    worker.shutdown();
+    await running;
+  });
+  // A worker that dies mid-run would make every later number meaningless: fail loudly instead.
+  running.catch((err) => {
+    console.error('worker stopped:', err);
+    process.exitCode = 1;
+  });
+  return worker;
+}
+
+async function connectClient(address: string, stops: Stop[]): Promise<Client> {
+  const connection = await Connection.connect({ address });
+  stops.push(() => connection.close());
+  return new Client({ connection, namespace: NAMESPACE });
+}
+
+async function listen(app: ReturnType<typeof createApp>, stops: Stop[]): Promise<string> {
+  const server: Server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  stops.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Load generators keep connections alive; close() alone would wait for them to time out.
+        server.closeAllConnections();
+      }),
+  );
+  const address = server.address();
+  if (typeof address !== 'object' || !address) throw new Error('API server has no TCP address');
+  return `http://127.0.0.1:${address.port}`;
+}
