@@ -7,4 +7,5 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 120000,
   setupFiles: ['<rootDir>/tests/setup/temporalLogging.ts'],
+  reporters: ['default', '<rootDir>/tests/setup/summaryReporter.js'],
 };

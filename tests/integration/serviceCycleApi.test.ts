@@ -98,7 +98,7 @@ const registration = {
 test('bad input is refused with a reason and starts nothing', async () => {
   const noActor = await fetch(`${base}/api/vehicles`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   expect(noActor.status).toBe(400);
-  expect((await noActor.json()).error).toMatch(/X-Actor/);
+  expect(((await noActor.json()) as { error: string }).error).toMatch(/X-Actor/);
 
   const badVin = await call('POST', '/api/vehicles', { ...registration, vin: 'IOQ123' });
   expect(badVin.status).toBe(400);
