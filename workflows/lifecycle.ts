@@ -1,0 +1,110 @@
+// The machinery every phase of a vehicle's cycle shares: its state, the timers and human steps it is
+// waiting on (the "waiting for" a manager sees), the search attributes, and the activities.
+import * as wf from '@temporalio/workflow';
+import type { LifecycleActivities } from '../activities';
+import type { StepContext } from '../activities/stepContext';
+import type { CyclePolicy } from '../activities/registration';
+import {
+  LifecycleState,
+  SA_ADVISOR,
+  SA_NEXT_DEADLINE,
+  SA_PLATE,
+  SA_STAGE,
+  SA_STORE,
+  SA_VIN,
+  Stage,
+  VehicleLifecycleInput,
+  Waiting,
+} from './definitions';
+import { countInFlight, HumanSteps } from './humanSteps';
+
+export const iso = (ms: number): string => new Date(ms).toISOString();
+
+const activityOptions: wf.ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  // Unlimited attempts: a database outage must delay a reminder, never drop it.
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['UnknownStore', 'UnknownBay'] },
+};
+
+export class Lifecycle {
+  readonly state: LifecycleState;
+  readonly acts: LifecycleActivities;
+  readonly steps: HumanSteps;
+  /** Set once the cycle's policy is loaded; phases read the store settings from it. */
+  policy!: CyclePolicy;
+  private readonly timers = new Map<string, Waiting>();
+  private lastPublished = '';
+  private readonly info = wf.workflowInfo();
+
+  constructor(readonly input: VehicleLifecycleInput) {
+    const { vehicle, history } = input;
+    this.state = {
+      vin: vehicle.vin,
+      plate: vehicle.plate,
+      storeId: vehicle.storeId,
+      advisorId: vehicle.advisorId,
+      cycle: history.cycle,
+      stage: 'REGISTERING',
+      waitingFor: [],
+    };
+    // Counted per run, so one vehicle's slow activity never holds back another vehicle's Update answer.
+    const tracked = countInFlight(wf.proxyActivities<LifecycleActivities>(activityOptions));
+    this.acts = tracked.activities;
+    this.steps = new HumanSteps(() => this.snapshot(), () => this.publish(), tracked.idle);
+    wf.upsertSearchAttributes([
+      { key: SA_VIN, value: vehicle.vin },
+      { key: SA_PLATE, value: vehicle.plate },
+      { key: SA_STORE, value: vehicle.storeId },
+      ...(vehicle.advisorId ? [{ key: SA_ADVISOR, value: vehicle.advisorId }] : []),
+    ]);
+  }
+
+  get settings() {
+    return this.policy.settings;
+  }
+
+  snapshot(): LifecycleState {
+    return { ...this.state, waitingFor: [...this.timers.values(), ...this.steps.waiting()] };
+  }
+
+  /** Identifies the step an activity performs; `at` is the workflow's time of the decision. */
+  ctx(): StepContext {
+    return { workflowId: this.info.workflowId, runId: this.info.runId, vin: this.state.vin, cycle: this.state.cycle, at: iso(Date.now()) };
+  }
+
+  enter(stage: Stage): void {
+    this.state.stage = stage;
+    this.publish();
+  }
+
+  /** Sleeps until `waiting.by`; returns false when `interrupt` became true first. */
+  async sleepUntil(stage: Stage, waiting: Waiting, interrupt?: () => boolean): Promise<boolean> {
+    const name = `${waiting.rule}:${waiting.what}`;
+    this.timers.set(name, waiting);
+    this.enter(stage);
+    try {
+      const remaining = Date.parse(waiting.by) - Date.now();
+      if (remaining <= 0) return true;
+      if (!interrupt) {
+        await wf.sleep(remaining);
+        return true;
+      }
+      return !(await wf.condition(interrupt, remaining));
+    } finally {
+      this.timers.delete(name);
+      this.publish();
+    }
+  }
+
+  /** Keeps the search attributes managers filter on in step with the state, without an event per no-op. */
+  private publish(): void {
+    const next = this.snapshot().waitingFor.map((w) => w.by).sort()[0];
+    const key = `${this.state.stage}|${next ?? ''}`;
+    if (key === this.lastPublished) return;
+    this.lastPublished = key;
+    wf.upsertSearchAttributes([
+      { key: SA_STAGE, value: this.state.stage },
+      { key: SA_NEXT_DEADLINE, value: next ? new Date(next) : null },
+    ]);
+  }
+}
