@@ -64,12 +64,21 @@ export function registrationActivities(db: Db) {
       };
     },
 
-    /** R1: records the computed due date on the vehicle, so lists and reports need no workflow query. */
-    async scheduleCycle(ctx: StepContext, due: { dueDate: string; reason: string; avgDailyKm: number; policy: CyclePolicy }): Promise<null> {
-      return auditedStep(db, ctx, { step: 'schedule', action: 'cycle.scheduled', rule: due.reason === 'first-service' ? 'R1b' : 'R1', actor: 'system', data: due as unknown as Record<string, unknown> }, async (tx) => {
+    /**
+     * R1: records the computed due date on the vehicle, so lists and reports need no workflow query.
+     * A revision > 1 is a recomputation after new mileage came in.
+     */
+    async scheduleCycle(ctx: StepContext, due: { dueDate: string; reason: string; avgDailyKm: number; policy: CyclePolicy; revision?: number }): Promise<null> {
+      const step = due.revision && due.revision > 1 ? `schedule:r${due.revision}` : 'schedule';
+      return auditedStep(db, ctx, { step, action: 'cycle.scheduled', rule: due.reason === 'first-service' ? 'R1b' : 'R1', actor: 'system', data: due as unknown as Record<string, unknown> }, async (tx) => {
         await tx.vehicle.update({ where: { vin: ctx.vin }, data: { nextDueDate: new Date(due.dueDate), cycle: ctx.cycle, avgDailyKm: due.avgDailyKm } });
         return null;
       });
+    },
+
+    /** A cycle that ends without a service (declined, never reached) is recorded, never just dropped. */
+    async closeCycleWithoutService(ctx: StepContext, reason: string): Promise<null> {
+      return auditedStep(db, ctx, { step: 'closed-without-service', action: 'cycle.closed-without-service', rule: 'R3', actor: 'system', data: { reason } }, async () => null);
     },
   };
 }

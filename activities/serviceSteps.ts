@@ -6,15 +6,20 @@ import type {
   ConfirmationInput,
   DeliveryInput,
   FollowUpInput,
+  InboundBookingInput,
   PreparationCompleteInput,
   ProgressCheckInput,
 } from '../workflows/definitions';
-import { auditedStep } from './auditedStep';
+import { auditedStep, Tx } from './auditedStep';
 import { Db } from './database';
 import { StepContext, stepKey } from './stepContext';
-import { closeTask } from './tasks';
+import { attemptSuffix, cancelOpenTasks, closeTask } from './tasks';
 
 const PERIODIC_MAINTENANCE = 'Periodic maintenance / 定期保养';
+
+async function recordMileage(tx: Tx, ctx: StepContext, mileageKm: number): Promise<void> {
+  await tx.vehicle.update({ where: { vin: ctx.vin }, data: { mileageKm, mileageRecordedAt: new Date(ctx.at) } });
+}
 
 function payloadOf<T extends { actor: string }>(input: T): Record<string, unknown> {
   const { actor: _actor, ...rest } = input;
@@ -23,13 +28,14 @@ function payloadOf<T extends { actor: string }>(input: T): Record<string, unknow
 
 export function serviceStepActivities(db: Db) {
   return {
-    /** R3 + R5: the reminder call booked a time: tentative booking, mileage recorded. */
-    async recordCallOutcome(ctx: StepContext, input: CallOutcomeInput, storeId: string): Promise<{ bookingId: string }> {
-      return auditedStep(db, ctx, { step: 'call-outcome', action: 'booking.tentative', rule: 'R5', actor: input.actor, data: payloadOf(input) }, async (tx) => {
-        await closeTask(tx, ctx, 'REMINDER_CALL', input.actor, { outcome: input.outcome });
-        if (input.mileageKm !== undefined) {
-          await tx.vehicle.update({ where: { vin: ctx.vin }, data: { mileageKm: input.mileageKm, mileageRecordedAt: new Date(ctx.at) } });
-        }
+    /** R3: the reminder call's outcome; a booked time becomes a tentative booking (R5); mileage is kept (R1). */
+    async recordCallOutcome(ctx: StepContext, input: CallOutcomeInput, storeId: string, attempt = 1): Promise<{ bookingId: string | null }> {
+      const action = input.outcome === 'BOOKED' ? 'booking.tentative' : `call.${input.outcome.toLowerCase()}`;
+      const rule = input.outcome === 'BOOKED' ? 'R5' : input.outcome === 'UNDECIDED' ? 'R4' : 'R3';
+      return auditedStep(db, ctx, { step: `call-outcome${attemptSuffix(attempt)}`, action, rule, actor: input.actor, data: { ...payloadOf(input), attempt } }, async (tx) => {
+        await closeTask(tx, ctx, 'REMINDER_CALL', input.actor, payloadOf(input), attempt);
+        if (input.mileageKm !== undefined) await recordMileage(tx, ctx, input.mileageKm);
+        if (input.outcome !== 'BOOKED') return { bookingId: null };
         const booking = await tx.booking.create({
           data: {
             idempotencyKey: stepKey(ctx, 'booking'),
@@ -37,8 +43,29 @@ export function serviceStepActivities(db: Db) {
             storeId,
             cycle: ctx.cycle,
             channel: 'REMINDER_CALL',
-            bookedFor: new Date(input.bookedFor),
+            bookedFor: new Date(input.bookedFor!),
             requests: input.requests,
+            createdBy: input.actor,
+          },
+        });
+        return { bookingId: booking.id };
+      });
+    },
+
+    /** R5: the customer booked by phone, web/app or at the counter; pending reminder calls become moot. */
+    async bookInbound(ctx: StepContext, input: InboundBookingInput, storeId: string): Promise<{ bookingId: string }> {
+      return auditedStep(db, ctx, { step: 'inbound-booking', action: 'booking.tentative', rule: 'R5', actor: input.actor, data: payloadOf(input) }, async (tx) => {
+        await cancelOpenTasks(tx, ctx, 'REMINDER_CALL', input.actor, `booked via ${input.channel}`);
+        if (input.mileageKm !== undefined) await recordMileage(tx, ctx, input.mileageKm);
+        const booking = await tx.booking.create({
+          data: {
+            idempotencyKey: stepKey(ctx, 'booking'),
+            vin: ctx.vin,
+            storeId,
+            cycle: ctx.cycle,
+            channel: input.channel,
+            bookedFor: new Date(input.bookedFor),
+            requests: [input.faultDescription, input.requests].filter(Boolean).join('\n'),
             createdBy: input.actor,
           },
         });
@@ -95,7 +122,7 @@ export function serviceStepActivities(db: Db) {
           where: { id: repairOrderId },
           data: { status: 'IN_PROGRESS', checkedInAt: new Date(ctx.at), checkInMileageKm: input.mileageKm, promisedReadyAt: new Date(input.promisedReadyAt) },
         });
-        await tx.vehicle.update({ where: { vin: ctx.vin }, data: { mileageKm: input.mileageKm, mileageRecordedAt: new Date(ctx.at) } });
+        await recordMileage(tx, ctx, input.mileageKm);
         return null;
       });
     },

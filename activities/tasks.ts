@@ -8,17 +8,32 @@ export interface TaskSpec {
   rule: string;
   dueAt: string;
   assigneeRole: StaffRole;
+  /** The second and later task of one kind in a cycle (a second call, a retry) count from 2. */
+  attempt?: number;
 }
 
-function taskKey(ctx: StepContext, kind: TaskKind): string {
-  return stepKey(ctx, `task:${kind}`);
+/** Attempt 1 keeps the plain key, so tasks opened before attempts existed are still found. */
+export function attemptSuffix(attempt: number | undefined): string {
+  return attempt && attempt > 1 ? `:${attempt}` : '';
+}
+
+function taskKey(ctx: StepContext, kind: TaskKind, attempt?: number): string {
+  return stepKey(ctx, `task:${kind}${attemptSuffix(attempt)}`);
 }
 
 /** Closes the task a person's step answers; part of that step's transaction. */
-export async function closeTask(tx: Tx, ctx: StepContext, kind: TaskKind, actor: string, outcome: object): Promise<void> {
+export async function closeTask(tx: Tx, ctx: StepContext, kind: TaskKind, actor: string, outcome: object, attempt?: number): Promise<void> {
   await tx.task.update({
-    where: { idempotencyKey: taskKey(ctx, kind) },
+    where: { idempotencyKey: taskKey(ctx, kind, attempt) },
     data: { status: 'DONE', completedBy: actor, completedAt: new Date(ctx.at), outcome: outcome as never },
+  });
+}
+
+/** Tasks made moot by another path (a customer who booked online while a call was pending). */
+export async function cancelOpenTasks(tx: Tx, ctx: StepContext, kind: TaskKind, actor: string, reason: string): Promise<void> {
+  await tx.task.updateMany({
+    where: { vin: ctx.vin, workflowId: ctx.workflowId, cycle: ctx.cycle, kind, status: 'OPEN' },
+    data: { status: 'CANCELLED', completedBy: actor, completedAt: new Date(ctx.at), outcome: { reason } },
   });
 }
 
@@ -26,10 +41,10 @@ export function taskActivities(db: Db) {
   return {
     /** Puts a piece of work in a person's inbox; the workflow then waits for the matching Update. */
     async openTask(ctx: StepContext, spec: TaskSpec): Promise<null> {
-      return auditedStep(db, ctx, { step: `open:${spec.kind}`, action: 'task.opened', rule: spec.rule, actor: 'system', data: { ...spec } }, async (tx) => {
+      return auditedStep(db, ctx, { step: `open:${spec.kind}${attemptSuffix(spec.attempt)}`, action: 'task.opened', rule: spec.rule, actor: 'system', data: { ...spec } }, async (tx) => {
         await tx.task.create({
           data: {
-            idempotencyKey: taskKey(ctx, spec.kind),
+            idempotencyKey: taskKey(ctx, spec.kind, spec.attempt),
             vin: ctx.vin,
             workflowId: ctx.workflowId,
             cycle: ctx.cycle,

@@ -1,4 +1,4 @@
-import { addDays, CalendarDate, localDate, localTime } from './calendar';
+import { addDays, CalendarDate, HOUR_MS, localDate, localTime } from './calendar';
 import { StoreSettings } from './storeSettings';
 
 export interface ContactWindow {
@@ -41,4 +41,25 @@ export function followUpCallWindow(deliveredAtMs: number, firstService: boolean,
     at: dayWindow(addDays(deliveredOn, days), s).at,
     by: dayWindow(addDays(deliveredOn, s.followUpWindowEndDays), s).by,
   };
+}
+
+/**
+ * R4: an undecided customer gets a second call on the day before parts must be ordered for the due date.
+ * When that day has passed the call is owed at once, before the end of today's contact hours (or within
+ * 4 hours when those are over).
+ */
+export function secondCallWindow(dueDate: CalendarDate, nowMs: number, s: StoreSettings): ContactWindow {
+  const planned = dayWindow(addDays(dueDate, -s.partsOrderLeadDays - 1), s);
+  if (planned.at >= nowMs) return planned;
+  return soonWindow(nowMs, s);
+}
+
+/** R3: an unreachable customer is called again after the store's retry interval. */
+export function retryCallWindow(nowMs: number, s: StoreSettings): ContactWindow {
+  return soonWindow(nowMs + s.unreachableRetryHours * HOUR_MS, s);
+}
+
+function soonWindow(atMs: number, s: StoreSettings): ContactWindow {
+  const todayEnd = dayWindow(localDate(atMs, s.utcOffsetMinutes), s).by;
+  return { at: atMs, by: todayEnd > atMs ? todayEnd : atMs + 4 * HOUR_MS };
 }

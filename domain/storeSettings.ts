@@ -8,6 +8,12 @@ export interface StoreSettings {
   contactEndTime: string;
   reminderLeadDays: number; // R2
   callLeadDays: number; // R3
+  /** Parts must be ordered this many days before due; an undecided customer is called again before that (R4). */
+  partsOrderLeadDays: number;
+  unreachableRetryHours: number; // R3 retry policy
+  unreachableMaxAttempts: number; // R3 retry policy
+  /** How long past the due date a customer who declined or was never reached can still book (R5) before the cycle closes. */
+  openForBookingDaysAfterDue: number;
   confirmationLeadDays: number; // R7
   firstServiceWithinMonths: number; // R1b
   progressCheckFraction: number; // R14
@@ -28,6 +34,10 @@ export const DEFAULT_STORE_SETTINGS: StoreSettings = {
   contactEndTime: '18:00',
   reminderLeadDays: 13,
   callLeadDays: 11,
+  partsOrderLeadDays: 7,
+  unreachableRetryHours: 24,
+  unreachableMaxAttempts: 3,
+  openForBookingDaysAfterDue: 30,
   confirmationLeadDays: 2,
   firstServiceWithinMonths: 3,
   progressCheckFraction: 0.8,

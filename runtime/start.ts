@@ -46,7 +46,10 @@ async function main(): Promise<void> {
     if (applied.length) console.log(`database: applied ${applied.join(', ')}`);
     const db = createDb(databaseUrl!, embedded ? 1 : 10);
     stops.push(() => db.$disconnect());
-    if (await seedDemoStoreIfEmpty(db)) console.log('database: created the demo store (id demo-store)');
+    // A real database gets the dealership's own stores; the demo store only helps someone trying it out.
+    if ((embedded || process.env.SEED_DEMO_STORE === 'true') && (await seedDemoStoreIfEmpty(db))) {
+      console.log('database: created the demo store (id demo-store)');
+    }
 
     let temporalAddress = config.temporalAddress;
     let temporalUiUrl = config.temporalUiUrl;

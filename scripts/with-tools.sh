@@ -22,7 +22,9 @@ apt_install() {
 # npm packages, when the lock changed since the last install.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages"
-  npm ci --no-audit --no-fund --loglevel=error >&2
+  # Not `npm ci`: npm 11 leaves other platforms' optional packages (@swc/core-darwin-…) out of the
+  # lock it writes and then refuses that same lock. `install --no-save` installs the locked versions.
+  npm install --no-audit --no-fund --no-save --loglevel=error >&2
 fi
 
 # Prisma client. Generation needs no schema engine, but Prisma insists on finding one: a stub satisfies it.

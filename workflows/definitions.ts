@@ -16,6 +16,9 @@ export type Stage =
   | 'WAITING_FOR_REMINDER'
   | 'WAITING_FOR_REMINDER_CALL'
   | 'AWAITING_CALL_OUTCOME'
+  | 'WAITING_FOR_SECOND_CALL'
+  | 'WAITING_FOR_CALL_RETRY'
+  | 'OPEN_FOR_BOOKING'
   | 'AWAITING_PREPARATION'
   | 'WAITING_FOR_CONFIRMATION_CALL'
   | 'AWAITING_CONFIRMATION'
@@ -48,6 +51,11 @@ export interface ServiceHistory {
   cycle: number;
   lastServiceDate?: CalendarDate;
   lastServiceKm?: number;
+  /**
+   * Set when the previous cycle closed without a service (declined, never reached): that cycle's due
+   * date, from which the next one counts, so the customer is not reminded again at once.
+   */
+  skippedDueDate?: CalendarDate;
 }
 
 export interface VehicleLifecycleInput {
@@ -62,9 +70,25 @@ export interface Actor {
   actor: string;
 }
 
+export type CallOutcome = 'BOOKED' | 'UNDECIDED' | 'DECLINED' | 'UNREACHABLE';
+
+/** R3: what the reminder call achieved; a booking needs its time, every answered call may bring the mileage. */
 export interface CallOutcomeInput extends Actor {
-  outcome: 'BOOKED';
+  outcome: CallOutcome;
+  bookedFor?: string;
+  mileageKm?: number;
+  requests?: string;
+  note?: string;
+}
+
+export type InboundChannel = 'PHONE' | 'WEB' | 'APP' | 'COUNTER';
+
+/** R5: a booking the customer makes by phone, web/app or at the counter, at any point before one exists. */
+export interface InboundBookingInput extends Actor {
+  channel: InboundChannel;
   bookedFor: string;
+  faultDescription: string;
+  contactPhone: string;
   mileageKm?: number;
   requests?: string;
 }
@@ -119,6 +143,8 @@ export interface LifecycleState {
   dueDate?: CalendarDate;
   dueReason?: DueReason;
   bookedFor?: string;
+  /** Why calling stopped without a booking (declined, never reached); the cycle stays open for an inbound booking. */
+  unresolvedReason?: string;
   checkedInAt?: string;
   promisedReadyAt?: string;
   deliveredAt?: string;
@@ -126,6 +152,7 @@ export interface LifecycleState {
 }
 
 export const recordCallOutcome = defineUpdate<LifecycleState, [CallOutcomeInput]>('recordCallOutcome');
+export const bookInbound = defineUpdate<LifecycleState, [InboundBookingInput]>('bookInbound');
 export const completePreparation = defineUpdate<LifecycleState, [PreparationCompleteInput]>('completePreparation');
 export const confirmBooking = defineUpdate<LifecycleState, [ConfirmationInput]>('confirmBooking');
 export const checkIn = defineUpdate<LifecycleState, [CheckInInput]>('checkIn');

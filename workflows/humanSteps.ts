@@ -85,7 +85,11 @@ export class HumanSteps {
       for (;;) {
         await condition(() => this.inbox.has(update.name) || until());
         const ticket = this.inbox.get(update.name);
-        if (!ticket) return undefined;
+        if (until()) {
+          if (ticket) this.settle(update.name, ticket, `${update.name} is no longer possible: vehicle ${this.snapshot().vin} has moved on`);
+          return undefined;
+        }
+        if (!ticket) continue;
         try {
           const input = ticket.input as I;
           const result = await apply(input);

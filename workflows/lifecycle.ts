@@ -30,6 +30,8 @@ export class Lifecycle {
   readonly state: LifecycleState;
   readonly acts: LifecycleActivities;
   readonly steps: HumanSteps;
+  /** The newest odometer reading; calls and visits update it (R1, R3). */
+  odometer: { mileageKm: number; mileageRecordedOn: string };
   /** Set once the cycle's policy is loaded; phases read the store settings from it. */
   policy!: CyclePolicy;
   private readonly timers = new Map<string, Waiting>();
@@ -47,6 +49,7 @@ export class Lifecycle {
       stage: 'REGISTERING',
       waitingFor: [],
     };
+    this.odometer = { mileageKm: vehicle.mileageKm, mileageRecordedOn: vehicle.mileageRecordedOn };
     // Counted per run, so one vehicle's slow activity never holds back another vehicle's Update answer.
     const tracked = countInFlight(wf.proxyActivities<LifecycleActivities>(activityOptions));
     this.acts = tracked.activities;

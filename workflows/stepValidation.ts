@@ -1,6 +1,6 @@
 // Checks of a person's input that need no database; they run in the Update validators, so a bad
 // step is rejected with its reason before it enters the workflow history.
-import type { CallOutcomeInput, CheckInInput, DeliveryInput, FollowUpInput, ProgressCheckInput } from './definitions';
+import type { CallOutcomeInput, InboundBookingInput, CheckInInput, DeliveryInput, FollowUpInput, ProgressCheckInput } from './definitions';
 
 function futureInstant(value: unknown, field: string): void {
   const ms = typeof value === 'string' ? Date.parse(value) : NaN;
@@ -14,9 +14,23 @@ function wholeNumber(value: unknown, field: string, min: number, max = Number.MA
   }
 }
 
+const CALL_OUTCOMES = ['BOOKED', 'UNDECIDED', 'DECLINED', 'UNREACHABLE'];
+const INBOUND_CHANNELS = ['PHONE', 'WEB', 'APP', 'COUNTER'];
+
 export function validateCallOutcome(i: CallOutcomeInput): void {
-  if (i.outcome !== 'BOOKED') throw new Error('outcome must be BOOKED');
+  if (!CALL_OUTCOMES.includes(i.outcome)) throw new Error(`outcome must be one of ${CALL_OUTCOMES.join(', ')}`);
+  if (i.outcome === 'BOOKED') futureInstant(i.bookedFor, 'bookedFor');
+  else if (i.bookedFor !== undefined) throw new Error(`bookedFor only goes with outcome BOOKED`);
+  if (i.outcome === 'UNREACHABLE' && i.mileageKm !== undefined) throw new Error('an unreachable customer cannot have told the mileage');
+  if (i.mileageKm !== undefined) wholeNumber(i.mileageKm, 'mileageKm', 0);
+}
+
+/** R5: a booking needs a real fault description and a contact. */
+export function validateInboundBooking(i: InboundBookingInput): void {
+  if (!INBOUND_CHANNELS.includes(i.channel)) throw new Error(`channel must be one of ${INBOUND_CHANNELS.join(', ')}`);
   futureInstant(i.bookedFor, 'bookedFor');
+  if (typeof i.faultDescription !== 'string' || i.faultDescription.trim().length < 4) throw new Error('faultDescription must describe the need (R5)');
+  if (typeof i.contactPhone !== 'string' || !/^\+?[0-9 -]{6,20}$/.test(i.contactPhone)) throw new Error('contactPhone must be a phone number (R5)');
   if (i.mileageKm !== undefined) wholeNumber(i.mileageKm, 'mileageKm', 0);
 }
 

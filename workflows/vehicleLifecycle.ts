@@ -9,6 +9,7 @@ import {
   recordCallOutcome,
   recordFollowUp,
   recordProgressCheck,
+  bookInbound,
   VehicleLifecycleInput,
 } from './definitions';
 import { Lifecycle } from './lifecycle';
@@ -19,12 +20,13 @@ import { followUpCall } from './phases/followUp';
 import { prepareService } from './phases/preparation';
 import { receiveVehicle } from './phases/reception';
 import { serviceUntilDelivered } from './phases/workInProgress';
-import { validateCallOutcome, validateCheckIn, validateDelivery, validateFollowUp, validateProgressCheck } from './stepValidation';
+import { validateCallOutcome, validateInboundBooking, validateCheckIn, validateDelivery, validateFollowUp, validateProgressCheck } from './stepValidation';
 
 export async function vehicleLifecycle(input: VehicleLifecycleInput): Promise<void> {
   const lc = new Lifecycle(input);
   wf.setHandler(getState, () => lc.snapshot());
   lc.steps.accept(recordCallOutcome, validateCallOutcome);
+  lc.steps.accept(bookInbound, validateInboundBooking);
   lc.steps.accept(completePreparation);
   lc.steps.accept(confirmBooking);
   lc.steps.accept(checkIn, validateCheckIn);
@@ -34,6 +36,7 @@ export async function vehicleLifecycle(input: VehicleLifecycleInput): Promise<vo
 
   const due = await scheduleCycle(lc); // R1
   const booking = await bookService(lc, due); // R2 → R5
+  if (!booking) return closeCycleWithoutService(lc);
   const { repairOrderId } = await prepareService(lc, booking); // R6
   await confirmAppointment(lc, booking); // R7
   const job = await receiveVehicle(lc, booking, repairOrderId); // R12
@@ -47,5 +50,18 @@ export async function vehicleLifecycle(input: VehicleLifecycleInput): Promise<vo
     ...input,
     vehicle: { ...input.vehicle, mileageKm: job.mileageKm, mileageRecordedOn: serviceDate },
     history: { cycle: input.history.cycle + 1, lastServiceDate: serviceDate, lastServiceKm: job.mileageKm },
+  });
+}
+
+/** The customer declined or was never reached and did not book: the next cycle counts from this due date. */
+async function closeCycleWithoutService(lc: Lifecycle): Promise<void> {
+  const { input, state } = lc;
+  await lc.acts.closeCycleWithoutService(lc.ctx(), state.unresolvedReason ?? 'no booking');
+  lc.enter('CYCLE_COMPLETE');
+  await wf.condition(wf.allHandlersFinished);
+  await wf.continueAsNew<typeof vehicleLifecycle>({
+    ...input,
+    vehicle: { ...input.vehicle, ...lc.odometer },
+    history: { ...input.history, cycle: input.history.cycle + 1, skippedDueDate: state.dueDate },
   });
 }

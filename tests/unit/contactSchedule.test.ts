@@ -1,4 +1,4 @@
-import { confirmationCallWindow, followUpCallWindow, reminderAt, reminderCallWindow } from '../../domain/contactSchedule';
+import { confirmationCallWindow, followUpCallWindow, reminderAt, reminderCallWindow, retryCallWindow, secondCallWindow } from '../../domain/contactSchedule';
 import { DEFAULT_STORE_SETTINGS, resolveStoreSettings } from '../../domain/storeSettings';
 
 const s = DEFAULT_STORE_SETTINGS; // +08:00, contact hours 09:00–18:00
@@ -111,5 +111,28 @@ describe('followUpCallWindow', () => {
       at: '2026-06-12T01:00:00.000Z',
       by: '2026-06-17T10:00:00.000Z',
     });
+  });
+});
+
+describe('R4 second call and R3 retries', () => {
+  const s = DEFAULT_STORE_SETTINGS;
+  it('R4: an undecided customer is called again the day before parts must be ordered (due - 8 days, 09:00)', () => {
+    // due 2026-12-20, parts ordered by 12-13, second call 12-12 09:00-18:00 +08:00
+    expect(secondCallWindow('2026-12-20', Date.parse('2026-12-09T02:00:00Z'), s)).toEqual({
+      at: Date.parse('2026-12-12T01:00:00Z'),
+      by: Date.parse('2026-12-12T10:00:00Z'),
+    });
+  });
+  it('R4: when that day has passed the second call is owed at once, by the end of today', () => {
+    const now = Date.parse('2026-12-15T03:00:00Z'); // 11:00 local
+    expect(secondCallWindow('2026-12-20', now, s)).toEqual({ at: now, by: Date.parse('2026-12-15T10:00:00Z') });
+  });
+  it('R4: after contact hours the late second call gets 4 hours', () => {
+    const now = Date.parse('2026-12-15T12:00:00Z'); // 20:00 local
+    expect(secondCallWindow('2026-12-20', now, s)).toEqual({ at: now, by: Date.parse('2026-12-15T16:00:00Z') });
+  });
+  it('R3: an unreachable customer is called again 24 hours later', () => {
+    const now = Date.parse('2026-12-09T02:00:00Z');
+    expect(retryCallWindow(now, s)).toEqual({ at: Date.parse('2026-12-10T02:00:00Z'), by: Date.parse('2026-12-10T10:00:00Z') });
   });
 });

@@ -1,6 +1,5 @@
 // A whole service cycle on the time-skipping server with the real durations (13 days, 11 days …),
 // database activities replaced by recorders: asserts what the workflow did and when.
-import { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,14 +13,11 @@ import {
   deliver,
   getState,
   LIFECYCLE_TASK_QUEUE,
-  lifecycleWorkflowId,
   recordCallOutcome,
   recordFollowUp,
   recordProgressCheck,
-  Stage,
-  VehicleLifecycleInput,
 } from '../../workflows/definitions';
-import { updateRejectionReason } from '../../api/workflowErrors';
+import { advanceTo, HOUR, isoDay, localDay, rejection, startLifecycle, toMinute, vehicleInput } from '../support/lifecycleHarness';
 import { recordingActivities } from '../support/recordingActivities';
 import { createTimeSkippingEnv, lifecycleBundle } from '../support/timeSkipping';
 
@@ -33,38 +29,6 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-const HOUR = 3_600_000;
-
-/** Lets simulated time run to each timer the workflow reports until it waits for `stage`. */
-async function advanceTo(handle: WorkflowHandle, stage: Stage): Promise<void> {
-  for (let i = 0; i < 50; i++) {
-    const state = await handle.query(getState);
-    if (state.stage === stage) return;
-    const now = await env.currentTimeMs();
-    const next = state.waitingFor.map((w) => Date.parse(w.by)).filter((t) => t > now).sort((a, b) => a - b)[0];
-    await env.sleep(next === undefined ? 1000 : next - now + 1000);
-  }
-  throw new Error(`workflow never reached ${stage}`);
-}
-
-function cycleInput(today: string): VehicleLifecycleInput {
-  return {
-    vehicle: {
-      vin: 'LSVAU2180N2183294',
-      plate: '苏F12345',
-      model: 'Lavida',
-      storeId: 'store-nt',
-      deliveryDate: addMonths(today, -17),
-      mileageKm: 12000,
-      mileageRecordedOn: today,
-      advisorId: 'sa-li',
-    },
-    customer: { name: '王先生', phone: '13800000000', email: 'wang@example.com' },
-    history: { cycle: 3, lastServiceDate: addMonths(today, -5), lastServiceKm: 10000 },
-    registeredBy: 'booking-specialist-1',
-  };
-}
-
 test('R1 R2 R3 R5 R6 R7 R12 R14 R15 R16 R17: one whole cycle with real durations, then the next cycle', async () => {
   const { activities, calls } = recordingActivities();
   const worker = await Worker.create({
@@ -75,17 +39,13 @@ test('R1 R2 R3 R5 R6 R7 R12 R14 R15 R16 R17: one whole cycle with real durations
   });
   await worker.runUntil(async () => {
     const startMs = await env.currentTimeMs();
-    const today = new Date(startMs + 8 * HOUR).toISOString().slice(0, 10);
-    const input = cycleInput(today);
+    const today = localDay(startMs);
+    const input = vehicleInput(today);
     // 5 months since the last service, 6-month interval, ~9 km/day: the time rule decides (R1).
     const dueDate = addMonths(today, 1);
-    const handle = await env.client.workflow.start('vehicleLifecycle', {
-      taskQueue: LIFECYCLE_TASK_QUEUE,
-      workflowId: lifecycleWorkflowId(input.vehicle.vin),
-      args: [input],
-    });
+    const handle = await startLifecycle(env, input);
 
-    await advanceTo(handle, 'AWAITING_CALL_OUTCOME');
+    await advanceTo(env, handle, 'AWAITING_CALL_OUTCOME');
     const scheduled = calls.find((c) => c.name === 'scheduleCycle')!;
     expect(scheduled.args[0]).toMatchObject({ dueDate, reason: 'time' });
     expect(calls.find((c) => c.name === 'registerVehicle')).toBeUndefined(); // cycle 3: registered long ago
@@ -114,7 +74,7 @@ test('R1 R2 R3 R5 R6 R7 R12 R14 R15 R16 R17: one whole cycle with real durations
     const afterPrep = await handle.executeUpdate(completePreparation, { args: [{ actor: 'td-chen' }] });
     expect(afterPrep.stage).toBe('WAITING_FOR_CONFIRMATION_CALL');
 
-    await advanceTo(handle, 'AWAITING_CONFIRMATION');
+    await advanceTo(env, handle, 'AWAITING_CONFIRMATION');
     const confirmTask = calls.filter((c) => c.name === 'openTask').find((c) => (c.args[0] as { kind: string }).kind === 'CONFIRMATION_CALL')!;
     expect(toMinute(confirmTask.at)).toBe(`${isoDay(dueDate, -3)}T01:00`); // R7: 2 days before the booked day
     expect((await handle.executeUpdate(confirmBooking, { args: [{ actor: 'sa-li' }] })).stage).toBe('AWAITING_CHECK_IN');
@@ -142,7 +102,7 @@ test('R1 R2 R3 R5 R6 R7 R12 R14 R15 R16 R17: one whole cycle with real durations
     expect(afterDelivery.stage).toBe('WAITING_FOR_FOLLOW_UP');
     const deliveredOn = new Date((await env.currentTimeMs()) + 8 * HOUR).toISOString().slice(0, 10);
 
-    await advanceTo(handle, 'AWAITING_FOLLOW_UP');
+    await advanceTo(env, handle, 'AWAITING_FOLLOW_UP');
     const followUpTask = calls.find((c) => c.name === 'openTask' && (c.args[0] as { kind: string }).kind === 'FOLLOW_UP_CALL')!;
     expect(toMinute(followUpTask.at)).toBe(`${isoDay(deliveredOn, 3)}T01:00`); // R17
     expect(followUpTask.args[0]).toMatchObject({ dueAt: `${isoDay(deliveredOn, 5)}T10:00:00.000Z` });
@@ -151,7 +111,7 @@ test('R1 R2 R3 R5 R6 R7 R12 R14 R15 R16 R17: one whole cycle with real durations
     expect(done.stage).toBe('CYCLE_COMPLETE');
 
     // Continue-as-new: cycle 4 is due 6 months after this service (R1).
-    await advanceTo(handle, 'WAITING_FOR_REMINDER');
+    await advanceTo(env, handle, 'WAITING_FOR_REMINDER');
     const next = await handle.query(getState);
     expect(next).toMatchObject({ cycle: 4, dueDate: addMonths(deliveredOn, 6), stage: 'WAITING_FOR_REMINDER' });
     const delivered = calls.find((c) => c.name === 'deliverVehicle')!;
@@ -168,24 +128,9 @@ async function recordHistoryIfAsked(workflowId: string, runId: string, name: str
   await writeFile(path.join(__dirname, '../replay/histories', `${name}.history.bin`), temporal.api.history.v1.History.encode(history).finish());
 }
 
-function isoDay(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
 
-/** Timers fire a few milliseconds after their instant (the workflow task's own time); compare to the minute. */
-function toMinute(iso: string | undefined): string | undefined {
-  return iso?.slice(0, 16);
-}
 
 function minutesBetween(fromMs: number, toIso: string | undefined): number {
   return Math.floor((Date.parse(toIso!) - fromMs) / 60_000);
 }
 
-async function rejection(update: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await update;
-  } catch (err) {
-    return updateRejectionReason(err) ?? String(err);
-  }
-  throw new Error('the update was accepted');
-}

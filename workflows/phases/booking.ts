@@ -1,28 +1,108 @@
-import { reminderAt, reminderCallWindow } from '../../domain/contactSchedule';
+// R2 reminder → R3 call(s) → R5 tentative booking; R4 second call for the undecided; inbound bookings
+// from any channel are taken at any point until a booking exists.
+import * as wf from '@temporalio/workflow';
+import { localDate } from '../../domain/calendar';
+import { reminderAt, reminderCallWindow, retryCallWindow, secondCallWindow, ContactWindow } from '../../domain/contactSchedule';
 import type { DueDate } from '../../domain/dueDate';
-import { recordCallOutcome } from '../definitions';
+import { addDays, localTime } from '../../domain/calendar';
+import { bookInbound, recordCallOutcome } from '../definitions';
 import { iso, Lifecycle } from '../lifecycle';
+import { recomputeDueDate } from './dueDate';
 
 export interface Booking {
   bookingId: string;
   bookedFor: number;
 }
 
-/** R2 reminder, R3 call, R5 tentative booking. */
-export async function bookService(lc: Lifecycle, due: DueDate): Promise<Booking> {
+/** Histories recorded before call outcomes other than BOOKED existed replay without these commands. */
+const CALL_OUTCOMES_PATCH = 'call-outcomes-r3-r4-r5';
+
+/** Returns the booking, or undefined when the cycle ends without one (declined, never reached). */
+export async function bookService(lc: Lifecycle, firstDue: DueDate): Promise<Booking | undefined> {
+  const allOutcomes = wf.patched(CALL_OUTCOMES_PATCH);
+  let booking: Booking | undefined;
+  // Set as soon as one path starts to book, so a call outcome and an inbound booking can never both book.
+  let claimed = false;
+  let closed = false;
+  const booked = () => booking !== undefined || claimed;
+  const claim = () => (claimed = true);
+  const { vehicle } = lc.input;
+
+  // R5: an inbound booking is accepted until the cycle closes; it makes pending calls moot.
+  const inbound = allOutcomes
+    ? lc.steps
+        .perform(bookInbound, { what: 'inbound booking (phone, web/app, counter)', rule: 'R5', by: iso(closesAt(lc, firstDue)) }, (i) => {
+          claim();
+          return lc.acts.bookInbound(lc.ctx(), i, vehicle.storeId);
+        }, () => booked() || closed)
+        .then((r) => {
+          if (r) booking ??= { bookingId: r.result.bookingId, bookedFor: Date.parse(r.input.bookedFor) };
+        })
+    : Promise.resolve();
+
+  const unresolved = await reminderCalls(lc, firstDue, booked, claim, allOutcomes, (b) => (booking = b));
+  if (unresolved && !booked()) {
+    // Declined or never reached: no more calls (R4), but the customer can still book (R5).
+    lc.state.unresolvedReason = unresolved;
+    await lc.sleepUntil('OPEN_FOR_BOOKING', { what: `inbound booking after: ${unresolved}`, rule: 'R5', by: iso(closesAt(lc, { dueDate: lc.state.dueDate! })) }, booked);
+  }
+  closed = true;
+  await inbound;
+  if (booking) lc.state.bookedFor = iso(booking.bookedFor);
+  return booking;
+}
+
+function closesAt(lc: Lifecycle, due: { dueDate: string }): number {
+  const s = lc.settings;
+  return localTime(addDays(due.dueDate, s.openForBookingDaysAfterDue), s.contactEndTime, s.utcOffsetMinutes);
+}
+
+/** R2, R3, R4: returns why calling stopped without a booking, or undefined once booked. */
+async function reminderCalls(
+  lc: Lifecycle,
+  firstDue: DueDate,
+  booked: () => boolean,
+  claim: () => void,
+  allOutcomes: boolean,
+  book: (b: Booking) => void,
+): Promise<string | undefined> {
   const { vehicle, customer } = lc.input;
   const s = lc.settings;
+  let due = firstDue;
 
-  await lc.sleepUntil('WAITING_FOR_REMINDER', { what: 'maintenance reminder (SMS/e-mail)', rule: 'R2', by: iso(reminderAt(due.dueDate, s)) });
+  if (!(await lc.sleepUntil('WAITING_FOR_REMINDER', { what: 'maintenance reminder (SMS/e-mail)', rule: 'R2', by: iso(reminderAt(due.dueDate, s)) }, booked))) return undefined;
   await lc.acts.queueCustomerMessage(lc.ctx(), { template: 'maintenance-reminder', rule: 'R2', customer, payload: { plate: vehicle.plate, dueDate: due.dueDate } });
 
-  const call = reminderCallWindow(due.dueDate, s);
-  await lc.sleepUntil('WAITING_FOR_REMINDER_CALL', { what: 'reminder call task', rule: 'R3', by: iso(call.at) });
-  await lc.acts.openTask(lc.ctx(), { kind: 'REMINDER_CALL', rule: 'R3', dueAt: iso(call.by), assigneeRole: 'CUSTOMER_RELATIONS' });
-  lc.enter('AWAITING_CALL_OUTCOME');
-  const booked = (await lc.steps.perform(recordCallOutcome, { what: 'reminder call outcome', rule: 'R3', by: iso(call.by) }, (i) =>
-    lc.acts.recordCallOutcome(lc.ctx(), i, vehicle.storeId),
-  ))!;
-  lc.state.bookedFor = booked.input.bookedFor;
-  return { bookingId: booked.result.bookingId, bookedFor: Date.parse(booked.input.bookedFor) };
+  let window: ContactWindow = reminderCallWindow(due.dueDate, s);
+  if (!(await lc.sleepUntil('WAITING_FOR_REMINDER_CALL', { what: 'reminder call task', rule: 'R3', by: iso(window.at) }, booked))) return undefined;
+  let undecided = 0;
+  let unreachable = 0;
+  for (let attempt = 1; ; attempt++) {
+    await lc.acts.openTask(lc.ctx(), { kind: 'REMINDER_CALL', rule: attempt === 1 ? 'R3' : undecided ? 'R4' : 'R3', dueAt: iso(window.by), assigneeRole: 'CUSTOMER_RELATIONS', ...(attempt > 1 ? { attempt } : {}) });
+    lc.enter('AWAITING_CALL_OUTCOME');
+    const what = attempt === 1 ? 'reminder call outcome' : `reminder call outcome (call ${attempt})`;
+    const call = await lc.steps.perform(recordCallOutcome, { what, rule: 'R3', by: iso(window.by) }, (i) => {
+      if (i.outcome === 'BOOKED') claim();
+      return attempt === 1 ? lc.acts.recordCallOutcome(lc.ctx(), i, vehicle.storeId) : lc.acts.recordCallOutcome(lc.ctx(), i, vehicle.storeId, attempt);
+    }, booked);
+    if (!call) return undefined;
+    const { input, result } = call;
+    if (input.outcome === 'BOOKED') {
+      book({ bookingId: result.bookingId!, bookedFor: Date.parse(input.bookedFor!) });
+      return undefined;
+    }
+    if (allOutcomes && input.mileageKm !== undefined) {
+      due = await recomputeDueDate(lc, input.mileageKm, localDate(Date.now(), s.utcOffsetMinutes), attempt + 1);
+    }
+    if (input.outcome === 'DECLINED') return 'customer declined (R4: no second call)';
+    if (input.outcome === 'UNDECIDED') {
+      if (undecided++ > 0) return 'customer still undecided after the second call';
+      window = secondCallWindow(due.dueDate, Date.now(), s);
+      if (!(await lc.sleepUntil('WAITING_FOR_SECOND_CALL', { what: 'second call before parts ordering', rule: 'R4', by: iso(window.at) }, booked))) return undefined;
+      continue;
+    }
+    if (++unreachable >= s.unreachableMaxAttempts) return `customer unreachable after ${unreachable} calls`;
+    window = retryCallWindow(Date.now(), s);
+    if (!(await lc.sleepUntil('WAITING_FOR_CALL_RETRY', { what: `call again (unreachable ${unreachable}×)`, rule: 'R3', by: iso(window.at) }, booked))) return undefined;
+  }
 }
