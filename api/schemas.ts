@@ -34,7 +34,21 @@ export const registerVehicleSchema = z.strictObject({
 });
 
 export const stepSchemas = {
-  callOutcome: z.strictObject({ outcome: z.literal('BOOKED'), bookedFor: instant, mileageKm: km.optional(), requests: z.string().max(500).optional() }),
+  callOutcome: z.strictObject({
+    outcome: z.enum(['BOOKED', 'UNDECIDED', 'DECLINED', 'UNREACHABLE']),
+    bookedFor: instant.optional(),
+    mileageKm: km.optional(),
+    requests: z.string().max(500).optional(),
+    note: z.string().max(500).optional(),
+  }),
+  inboundBooking: z.strictObject({
+    channel: z.enum(['PHONE', 'WEB', 'APP', 'COUNTER']),
+    bookedFor: instant,
+    faultDescription: z.string().trim().min(4).max(1000),
+    contactPhone: z.string().trim().regex(/^\+?[0-9 -]{6,20}$/, 'contactPhone must be digits, spaces or dashes'),
+    mileageKm: km.optional(),
+    requests: z.string().max(500).optional(),
+  }),
   preparationComplete: z.strictObject({ bayId: z.string().max(64).optional(), technicianId: staffId.optional() }),
   confirmation: z.strictObject({ note: z.string().max(500).optional() }),
   checkIn: z.strictObject({ mileageKm: km, promisedReadyAt: instant, fuelLevel: z.string().max(16).optional(), itemsLeftInCar: z.string().max(500).optional() }),

@@ -2,6 +2,7 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 import {
+  bookInbound,
   checkIn,
   completePreparation,
   confirmBooking,
@@ -24,7 +25,8 @@ export interface StepRoute {
 }
 
 export const STEP_ROUTES: StepRoute[] = [
-  { path: 'call-outcome', summary: 'Record the reminder call outcome (booked)', rule: 'R3/R5', schema: stepSchemas.callOutcome, update: recordCallOutcome },
+  { path: 'call-outcome', summary: 'Record the reminder call outcome: booked, undecided, declined, unreachable', rule: 'R3/R4/R5', schema: stepSchemas.callOutcome, update: recordCallOutcome },
+  { path: 'bookings', summary: 'Inbound booking by phone, web/app or at the counter', rule: 'R5', schema: stepSchemas.inboundBooking, update: bookInbound },
   { path: 'preparation-complete', summary: 'Technical director: preparation complete', rule: 'R6', schema: stepSchemas.preparationComplete, update: completePreparation },
   { path: 'confirmation', summary: 'Customer confirmed in the call 2 days before', rule: 'R7', schema: stepSchemas.confirmation, update: confirmBooking },
   { path: 'check-in', summary: 'Vehicle checked in at reception', rule: 'R12', schema: stepSchemas.checkIn, update: checkIn },
