@@ -7,6 +7,7 @@ import type {
   DeliveryInput,
   FollowUpInput,
   InboundBookingInput,
+  StaffAssignmentInput,
   PreparationCompleteInput,
   ProgressCheckInput,
 } from '../workflows/definitions';
@@ -92,9 +93,9 @@ export function serviceStepActivities(db: Db) {
     },
 
     /** R6: the technical director reports preparation complete to the SA. */
-    async completePreparation(ctx: StepContext, input: PreparationCompleteInput, bookingId: string, repairOrderId: string): Promise<null> {
-      return auditedStep(db, ctx, { step: 'preparation', action: 'preparation.completed', rule: 'R6', actor: input.actor, data: payloadOf(input) }, async (tx) => {
-        await closeTask(tx, ctx, 'PREPARATION', input.actor, payloadOf(input));
+    async completePreparation(ctx: StepContext, input: PreparationCompleteInput, bookingId: string, repairOrderId: string, round = 1): Promise<null> {
+      return auditedStep(db, ctx, { step: `preparation${attemptSuffix(round)}`, action: 'preparation.completed', rule: 'R6', actor: input.actor, data: payloadOf(input) }, async (tx) => {
+        await closeTask(tx, ctx, 'PREPARATION', input.actor, payloadOf(input), round);
         if (input.bayId) {
           const bay = await tx.bay.findUnique({ where: { id: input.bayId } });
           if (!bay) throw ApplicationFailure.nonRetryable(`unknown bay ${input.bayId}`, 'UnknownBay');
@@ -106,10 +107,56 @@ export function serviceStepActivities(db: Db) {
     },
 
     /** R7: the customer confirmed in the call 2 days before: the booking becomes formal. */
-    async confirmBooking(ctx: StepContext, input: ConfirmationInput, bookingId: string): Promise<null> {
-      return auditedStep(db, ctx, { step: 'confirmation', action: 'booking.confirmed', rule: 'R7', actor: input.actor, data: payloadOf(input) }, async (tx) => {
-        await closeTask(tx, ctx, 'CONFIRMATION_CALL', input.actor, { confirmed: true });
+    async confirmBooking(ctx: StepContext, input: ConfirmationInput, bookingId: string, round = 1): Promise<null> {
+      return auditedStep(db, ctx, { step: `confirmation${attemptSuffix(round)}`, action: 'booking.confirmed', rule: 'R7', actor: input.actor, data: payloadOf(input) }, async (tx) => {
+        await closeTask(tx, ctx, 'CONFIRMATION_CALL', input.actor, { confirmed: true }, round);
         await tx.booking.update({ where: { id: bookingId }, data: { status: 'CONFIRMED' } });
+        return null;
+      });
+    },
+
+    /** R7/R8: the customer wants another time; the booking moves and preparation is checked again for it. */
+    async rescheduleBooking(ctx: StepContext, input: ConfirmationInput, bookingId: string, round: number): Promise<null> {
+      return auditedStep(db, ctx, { step: `reschedule${attemptSuffix(round)}`, action: 'booking.rescheduled', rule: 'R7', actor: input.actor, data: payloadOf(input) }, async (tx) => {
+        await closeTask(tx, ctx, 'CONFIRMATION_CALL', input.actor, payloadOf(input), round);
+        await tx.booking.update({ where: { id: bookingId }, data: { bookedFor: new Date(input.newBookedFor!), status: 'TENTATIVE' } });
+        return null;
+      });
+    },
+
+    /** R9: cancellation keeps its record and reason, returns reserved parts, cancels the work order, frees the bay. */
+    async cancelBooking(ctx: StepContext, input: ConfirmationInput, bookingId: string, repairOrderId: string, round: number): Promise<null> {
+      return auditedStep(db, ctx, { step: `cancel${attemptSuffix(round)}`, action: 'booking.cancelled', rule: 'R9', actor: input.actor, data: payloadOf(input) }, async (tx) => {
+        await closeTask(tx, ctx, 'CONFIRMATION_CALL', input.actor, payloadOf(input), round);
+        const booking = await tx.booking.update({ where: { id: bookingId }, data: { status: 'CANCELLED', cancelReason: input.reason, bayId: null } });
+        const order = await tx.repairOrder.update({ where: { id: repairOrderId }, data: { status: 'CANCELLED' }, include: { items: true } });
+        for (const item of order.items) {
+          if (!item.partNumber) continue;
+          await tx.partStock.updateMany({
+            where: { storeId: booking.storeId, partNumber: item.partNumber, reserved: { gte: item.quantity } },
+            data: { reserved: { decrement: item.quantity } },
+          });
+        }
+        return null;
+      });
+    },
+
+    /** R10: the booking's SA and technician, named to the customer in the SMS that follows. */
+    async assignStaff(ctx: StepContext, input: StaffAssignmentInput, bookingId: string): Promise<null> {
+      return auditedStep(db, ctx, { step: 'staff-assignment', action: 'booking.staff-assigned', rule: 'R10', actor: input.actor, data: payloadOf(input) }, async (tx) => {
+        await closeTask(tx, ctx, 'STAFF_ASSIGNMENT', input.actor, payloadOf(input));
+        await tx.booking.update({ where: { id: bookingId }, data: { advisorId: input.advisorId, technicianId: input.technicianId } });
+        return null;
+      });
+    },
+
+    /** The customer did not come: the booking says so and the SA gets a call to make. */
+    async markNoShow(ctx: StepContext, bookingId: string, callBy: string): Promise<null> {
+      return auditedStep(db, ctx, { step: 'no-show', action: 'booking.no-show', rule: 'R11', actor: 'system', data: { bookingId } }, async (tx) => {
+        await tx.booking.update({ where: { id: bookingId }, data: { status: 'NO_SHOW' } });
+        await tx.task.create({
+          data: { idempotencyKey: stepKey(ctx, 'task:NO_SHOW_CALL'), vin: ctx.vin, workflowId: ctx.workflowId, cycle: ctx.cycle, kind: 'NO_SHOW_CALL', rule: 'R11', dueAt: new Date(callBy), assigneeRole: 'SERVICE_ADVISOR' },
+        });
         return null;
       });
     },
@@ -118,6 +165,8 @@ export function serviceStepActivities(db: Db) {
     async checkIn(ctx: StepContext, input: CheckInInput, bookingId: string, repairOrderId: string): Promise<null> {
       return auditedStep(db, ctx, { step: 'check-in', action: 'vehicle.checked-in', rule: 'R12', actor: input.actor, data: payloadOf(input) }, async (tx) => {
         await tx.booking.update({ where: { id: bookingId }, data: { status: 'ARRIVED' } });
+        await cancelOpenTasks(tx, ctx, 'NO_SHOW_CALL', input.actor, 'the customer arrived');
+        await cancelOpenTasks(tx, ctx, 'STAFF_ASSIGNMENT', input.actor, 'the customer arrived');
         await tx.repairOrder.update({
           where: { id: repairOrderId },
           data: { status: 'IN_PROGRESS', checkedInAt: new Date(ctx.at), checkInMileageKm: input.mileageKm, promisedReadyAt: new Date(input.promisedReadyAt) },

@@ -2,6 +2,7 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 import {
+  assignStaff,
   bookInbound,
   checkIn,
   completePreparation,
@@ -28,7 +29,8 @@ export const STEP_ROUTES: StepRoute[] = [
   { path: 'call-outcome', summary: 'Record the reminder call outcome: booked, undecided, declined, unreachable', rule: 'R3/R4/R5', schema: stepSchemas.callOutcome, update: recordCallOutcome },
   { path: 'bookings', summary: 'Inbound booking by phone, web/app or at the counter', rule: 'R5', schema: stepSchemas.inboundBooking, update: bookInbound },
   { path: 'preparation-complete', summary: 'Technical director: preparation complete', rule: 'R6', schema: stepSchemas.preparationComplete, update: completePreparation },
-  { path: 'confirmation', summary: 'Customer confirmed in the call 2 days before', rule: 'R7', schema: stepSchemas.confirmation, update: confirmBooking },
+  { path: 'confirmation', summary: 'Confirmation call 2 days before: confirmed, reschedule (newBookedFor) or cancel (reason)', rule: 'R7/R8/R9', schema: stepSchemas.confirmation, update: confirmBooking },
+  { path: 'staff-assignment', summary: 'Service manager names SA and technician the day before', rule: 'R10', schema: stepSchemas.staffAssignment, update: assignStaff },
   { path: 'check-in', summary: 'Vehicle checked in at reception', rule: 'R12', schema: stepSchemas.checkIn, update: checkIn },
   { path: 'progress-check', summary: "Workshop's answer to the 80% status check", rule: 'R14', schema: stepSchemas.progressCheck, update: recordProgressCheck },
   { path: 'delivery', summary: 'Vehicle delivered and settled', rule: 'R16', schema: stepSchemas.delivery, update: deliver },

@@ -43,10 +43,11 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Starts dev server, PGlite, migrations, demo store, worker and API. On a failure half-way, whatever
+ * Starts PGlite, migrations, demo store, dev server, worker and API; `instrumentDb` may wrap the
+ * database client the worker and API share (for measurements). On a failure half-way, whatever
  * already started is stopped before the error is rethrown, so a failed run leaves no processes behind.
  */
-export async function startEmbeddedStack(temporalCli: string): Promise<EmbeddedStack> {
+export async function startEmbeddedStack(temporalCli: string, instrumentDb: (db: Db) => Db = (db) => db): Promise<EmbeddedStack> {
   const stops: Stop[] = [];
   const stop = async () => {
     for (const s of stops.splice(0).reverse()) await s().catch((err) => console.error('while stopping:', err));
@@ -59,16 +60,17 @@ export async function startEmbeddedStack(temporalCli: string): Promise<EmbeddedS
     stops.push(database.stop);
     await applyMigrations(database.url);
     // Pool of one, as start.ts uses for the embedded database: PGlite serves a single session.
-    const db = createDb(database.url, 1);
-    stops.push(() => db.$disconnect());
-    await seedDemoStoreIfEmpty(db);
+    const prisma = createDb(database.url, 1);
+    stops.push(() => prisma.$disconnect());
+    await seedDemoStoreIfEmpty(prisma);
+    const db = instrumentDb(prisma);
 
-    // Headless: the web UI would only add an idle listener and a port to find.
+    // Headless (so uiPort is unused): the web UI would only add an idle listener.
     const server = await startTemporalDevServer({
       executable: temporalCli,
       dbFile: path.join(dir, 'temporal.db'),
       port: await freePort(),
-      uiPort: await freePort(),
+      uiPort: 0,
       namespace: NAMESPACE,
       headless: true,
     });

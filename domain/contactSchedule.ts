@@ -63,3 +63,18 @@ function soonWindow(atMs: number, s: StoreSettings): ContactWindow {
   const todayEnd = dayWindow(localDate(atMs, s.utcOffsetMinutes), s).by;
   return { at: atMs, by: todayEnd > atMs ? todayEnd : atMs + 4 * HOUR_MS };
 }
+
+/** R10: the day before the booked day the service manager names SA and technician; the SMS goes out that day. */
+export function staffAssignmentWindow(bookedForMs: number, s: StoreSettings): ContactWindow {
+  return dayWindow(addDays(localDate(bookedForMs, s.utcOffsetMinutes), -1), s);
+}
+
+/** R11: the reminder on the day, 1 hour before arrival (or the store's half-day / one-day variant). */
+export function dayOfReminderAt(bookedForMs: number, s: StoreSettings): number {
+  return bookedForMs - s.dayOfReminderLeadHours * HOUR_MS;
+}
+
+/** A booked customer who has not arrived this long after the booked time is a no-show. */
+export function noShowAt(bookedForMs: number, s: StoreSettings): number {
+  return bookedForMs + s.noShowGraceMinutes * 60_000;
+}

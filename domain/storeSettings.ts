@@ -15,6 +15,10 @@ export interface StoreSettings {
   /** How long past the due date a customer who declined or was never reached can still book (R5) before the cycle closes. */
   openForBookingDaysAfterDue: number;
   confirmationLeadDays: number; // R7
+  /** R11: 1 hour (000 Nantong); 12 or 24 for the half-day / one-day variant (004 #16). */
+  dayOfReminderLeadHours: number;
+  /** After this long past the booked time without a check-in the booking is a no-show. */
+  noShowGraceMinutes: number;
   firstServiceWithinMonths: number; // R1b
   progressCheckFraction: number; // R14
   shortJobMaxHours: number; // R15: up to this, notice 1 hour before ready
@@ -39,6 +43,8 @@ export const DEFAULT_STORE_SETTINGS: StoreSettings = {
   unreachableMaxAttempts: 3,
   openForBookingDaysAfterDue: 30,
   confirmationLeadDays: 2,
+  dayOfReminderLeadHours: 1,
+  noShowGraceMinutes: 60,
   firstServiceWithinMonths: 3,
   progressCheckFraction: 0.8,
   shortJobMaxHours: 48,

@@ -23,6 +23,7 @@ export type Stage =
   | 'WAITING_FOR_CONFIRMATION_CALL'
   | 'AWAITING_CONFIRMATION'
   | 'AWAITING_CHECK_IN'
+  | 'NO_SHOW'
   | 'IN_SERVICE'
   | 'WAITING_FOR_FOLLOW_UP'
   | 'AWAITING_FOLLOW_UP'
@@ -98,8 +99,23 @@ export interface PreparationCompleteInput extends Actor {
   technicianId?: string;
 }
 
+/**
+ * R7: the confirmation call's result. RESCHEDULE needs the new time (R8: parts late, customer's wish),
+ * CANCEL a reason (R9). A missing outcome means CONFIRMED.
+ */
 export interface ConfirmationInput extends Actor {
+  outcome?: 'CONFIRMED' | 'RESCHEDULE' | 'CANCEL';
+  newBookedFor?: string;
+  reason?: string;
   note?: string;
+}
+
+/** R10: the service manager names the booking's SA and technician the day before. */
+export interface StaffAssignmentInput extends Actor {
+  advisorId: string;
+  advisorName: string;
+  technicianId: string;
+  technicianName: string;
 }
 
 export interface CheckInInput extends Actor {
@@ -155,6 +171,7 @@ export const recordCallOutcome = defineUpdate<LifecycleState, [CallOutcomeInput]
 export const bookInbound = defineUpdate<LifecycleState, [InboundBookingInput]>('bookInbound');
 export const completePreparation = defineUpdate<LifecycleState, [PreparationCompleteInput]>('completePreparation');
 export const confirmBooking = defineUpdate<LifecycleState, [ConfirmationInput]>('confirmBooking');
+export const assignStaff = defineUpdate<LifecycleState, [StaffAssignmentInput]>('assignStaff');
 export const checkIn = defineUpdate<LifecycleState, [CheckInInput]>('checkIn');
 export const recordProgressCheck = defineUpdate<LifecycleState, [ProgressCheckInput]>('recordProgressCheck');
 export const deliver = defineUpdate<LifecycleState, [DeliveryInput]>('deliver');

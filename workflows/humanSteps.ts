@@ -20,7 +20,7 @@ const invalidInput = (message: string) => ApplicationFailure.create({ message, t
 type StepUpdate<I extends Actor> = UpdateDefinition<LifecycleState, [I]>;
 
 export class HumanSteps {
-  private readonly open = new Map<string, Waiting>();
+  private readonly open = new Map<string, { waiting: Waiting; until: () => boolean }>();
   private readonly inbox = new Map<string, Ticket>();
 
   /**
@@ -35,7 +35,7 @@ export class HumanSteps {
 
   /** What people owe the workflow right now. */
   waiting(): Waiting[] {
-    return [...this.open.values()];
+    return [...this.open.values()].filter((o) => !o.until()).map((o) => o.waiting);
   }
 
   /** Registers the Update; `validate` throws with a reason a person can act on. */
@@ -51,7 +51,8 @@ export class HumanSteps {
       },
       {
         validator: (input: I) => {
-          if (!this.open.has(update.name)) {
+          const open = this.open.get(update.name);
+          if (!open || open.until()) {
             const state = this.snapshot();
             const waits = state.waitingFor.map((w) => w.what).join(', ') || 'nothing from people';
             throw wrongStage(`${update.name} is not possible now: vehicle ${state.vin} is at stage ${state.stage}, waiting for ${waits}`);
@@ -79,7 +80,7 @@ export class HumanSteps {
     apply: (input: NoInfer<I>) => Promise<R>,
     until: () => boolean = () => false,
   ): Promise<{ input: I; result: R } | undefined> {
-    this.open.set(update.name, waiting);
+    this.open.set(update.name, { waiting, until });
     this.onWaitingChanged();
     try {
       for (;;) {

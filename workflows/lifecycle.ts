@@ -34,7 +34,8 @@ export class Lifecycle {
   odometer: { mileageKm: number; mileageRecordedOn: string };
   /** Set once the cycle's policy is loaded; phases read the store settings from it. */
   policy!: CyclePolicy;
-  private readonly timers = new Map<string, Waiting>();
+  private readonly timers = new Map<string, { waiting: Waiting; interrupt?: () => boolean }>();
+  private readonly background: Promise<unknown>[] = [];
   private lastPublished = '';
   private readonly info = wf.workflowInfo();
 
@@ -62,12 +63,26 @@ export class Lifecycle {
     ]);
   }
 
+  /**
+   * Side branches (reminders around an appointment) that end by themselves once the main path moves on;
+   * the main path does not wait for them, the end of the cycle does.
+   */
+  inBackground(branch: Promise<unknown>): void {
+    this.background.push(branch);
+  }
+
+  async backgroundFinished(): Promise<void> {
+    await Promise.all(this.background);
+  }
+
   get settings() {
     return this.policy.settings;
   }
 
   snapshot(): LifecycleState {
-    return { ...this.state, waitingFor: [...this.timers.values(), ...this.steps.waiting()] };
+    // A timer whose wait is already moot (the car arrived) is no longer waited for, even before its branch wakes.
+    const timers = [...this.timers.values()].filter((t) => !t.interrupt?.()).map((t) => t.waiting);
+    return { ...this.state, waitingFor: [...timers, ...this.steps.waiting()] };
   }
 
   /** Identifies the step an activity performs; `at` is the workflow's time of the decision. */
@@ -83,7 +98,7 @@ export class Lifecycle {
   /** Sleeps until `waiting.by`; returns false when `interrupt` became true first. */
   async sleepUntil(stage: Stage, waiting: Waiting, interrupt?: () => boolean): Promise<boolean> {
     const name = `${waiting.rule}:${waiting.what}`;
-    this.timers.set(name, waiting);
+    this.timers.set(name, { waiting, interrupt });
     this.enter(stage);
     try {
       const remaining = Date.parse(waiting.by) - Date.now();

@@ -1,6 +1,6 @@
 // Checks of a person's input that need no database; they run in the Update validators, so a bad
 // step is rejected with its reason before it enters the workflow history.
-import type { CallOutcomeInput, InboundBookingInput, CheckInInput, DeliveryInput, FollowUpInput, ProgressCheckInput } from './definitions';
+import type { CallOutcomeInput, ConfirmationInput, InboundBookingInput, StaffAssignmentInput, CheckInInput, DeliveryInput, FollowUpInput, ProgressCheckInput } from './definitions';
 
 function futureInstant(value: unknown, field: string): void {
   const ms = typeof value === 'string' ? Date.parse(value) : NaN;
@@ -54,4 +54,19 @@ export function validateDelivery(i: DeliveryInput): void {
 export function validateFollowUp(i: FollowUpInput): void {
   wholeNumber(i.attitudeScore, 'attitudeScore', 0, 10);
   wholeNumber(i.qualityScore, 'qualityScore', 0, 10);
+}
+
+export function validateConfirmation(i: ConfirmationInput): void {
+  const outcome = i.outcome ?? 'CONFIRMED';
+  if (!['CONFIRMED', 'RESCHEDULE', 'CANCEL'].includes(outcome)) throw new Error('outcome must be CONFIRMED, RESCHEDULE or CANCEL');
+  if (outcome === 'RESCHEDULE') futureInstant(i.newBookedFor, 'newBookedFor');
+  else if (i.newBookedFor !== undefined) throw new Error('newBookedFor only goes with outcome RESCHEDULE');
+  // R9: a cancellation keeps its reason.
+  if (outcome === 'CANCEL' && (typeof i.reason !== 'string' || i.reason.trim() === '')) throw new Error('a cancellation needs its reason (R9)');
+}
+
+export function validateStaffAssignment(i: StaffAssignmentInput): void {
+  for (const field of ['advisorId', 'advisorName', 'technicianId', 'technicianName'] as const) {
+    if (typeof i[field] !== 'string' || i[field].trim() === '') throw new Error(`${field} is required (R10: the customer is told who)`);
+  }
 }

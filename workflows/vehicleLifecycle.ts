@@ -1,6 +1,7 @@
 // One vehicle's after-sales life: one service cycle per run, continued as new for the next cycle.
 import * as wf from '@temporalio/workflow';
 import {
+  assignStaff,
   checkIn,
   completePreparation,
   confirmBooking,
@@ -20,7 +21,7 @@ import { followUpCall } from './phases/followUp';
 import { prepareService } from './phases/preparation';
 import { receiveVehicle } from './phases/reception';
 import { serviceUntilDelivered } from './phases/workInProgress';
-import { validateCallOutcome, validateInboundBooking, validateCheckIn, validateDelivery, validateFollowUp, validateProgressCheck } from './stepValidation';
+import { validateCallOutcome, validateConfirmation, validateInboundBooking, validateStaffAssignment, validateCheckIn, validateDelivery, validateFollowUp, validateProgressCheck } from './stepValidation';
 
 export async function vehicleLifecycle(input: VehicleLifecycleInput): Promise<void> {
   const lc = new Lifecycle(input);
@@ -28,7 +29,8 @@ export async function vehicleLifecycle(input: VehicleLifecycleInput): Promise<vo
   lc.steps.accept(recordCallOutcome, validateCallOutcome);
   lc.steps.accept(bookInbound, validateInboundBooking);
   lc.steps.accept(completePreparation);
-  lc.steps.accept(confirmBooking);
+  lc.steps.accept(confirmBooking, validateConfirmation);
+  lc.steps.accept(assignStaff, validateStaffAssignment);
   lc.steps.accept(checkIn, validateCheckIn);
   lc.steps.accept(recordProgressCheck, validateProgressCheck);
   lc.steps.accept(deliver, validateDelivery);
@@ -38,13 +40,15 @@ export async function vehicleLifecycle(input: VehicleLifecycleInput): Promise<vo
   const booking = await bookService(lc, due); // R2 → R5
   if (!booking) return closeCycleWithoutService(lc);
   const { repairOrderId } = await prepareService(lc, booking); // R6
-  await confirmAppointment(lc, booking); // R7
-  const job = await receiveVehicle(lc, booking, repairOrderId); // R12
+  if ((await confirmAppointment(lc, booking, repairOrderId)) === 'cancelled') return closeCycleWithoutService(lc); // R7 → R9
+  const job = await receiveVehicle(lc, booking, repairOrderId); // R10 → R12
+  if (!job) return closeCycleWithoutService(lc);
   const { deliveredAt, serviceDate } = await serviceUntilDelivered(lc, job); // R14 → R16
   await followUpCall(lc, deliveredAt); // R17
   lc.enter('CYCLE_COMPLETE');
 
   // The next cycle counts from this service (R1); the history stays small however long the car lives.
+  await lc.backgroundFinished();
   await wf.condition(wf.allHandlersFinished);
   await wf.continueAsNew<typeof vehicleLifecycle>({
     ...input,
@@ -58,6 +62,7 @@ async function closeCycleWithoutService(lc: Lifecycle): Promise<void> {
   const { input, state } = lc;
   await lc.acts.closeCycleWithoutService(lc.ctx(), state.unresolvedReason ?? 'no booking');
   lc.enter('CYCLE_COMPLETE');
+  await lc.backgroundFinished();
   await wf.condition(wf.allHandlersFinished);
   await wf.continueAsNew<typeof vehicleLifecycle>({
     ...input,

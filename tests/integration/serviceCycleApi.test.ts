@@ -1,12 +1,9 @@
 // One vehicle's whole service cycle driven over HTTP, on the real Temporal dev server and a real
 // PostgreSQL: the database rows, the audit trail and the workflow history must all tell the same story.
 import { Client, Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { writeFile } from 'node:fs/promises';
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { createActivities } from '../../activities';
 import { createDb, Db } from '../../activities/database';
 import { createApp } from '../../api/app';
@@ -15,6 +12,7 @@ import { applyMigrations } from '../../runtime/migrate';
 import { TemporalDevServer } from '../../runtime/temporalDevServer';
 import { lifecycleWorkflowId, LifecycleState, Stage } from '../../workflows/definitions';
 import { startTestDevServer } from '../support/devServer';
+import { recordHistoryIfAsked } from '../support/lifecycleHarness';
 import { startPostgres, TestPostgres } from '../support/postgres';
 
 const VIN = 'LFV2A21K8P4000123';
@@ -114,7 +112,7 @@ test('bad input is refused with a reason and starts nothing', async () => {
   expect(await db.vehicle.count()).toBe(0);
 });
 
-test('R1b R2 R3 R5 R6 R7 R12 R14 R15 R16 R17: a whole cycle over HTTP on the real stack', async () => {
+test('R1b R2 R3 R5 R6 R7 R10 R11 R12 R14 R15 R16 R17: a whole cycle over HTTP on the real stack', async () => {
   const created = await call('POST', '/api/vehicles', registration);
   expect(created).toEqual({ status: 201, json: { vin: VIN, workflowId: lifecycleWorkflowId(VIN), created: true } });
   const again = await call('POST', '/api/vehicles', registration);
@@ -145,6 +143,9 @@ test('R1b R2 R3 R5 R6 R7 R12 R14 R15 R16 R17: a whole cycle over HTTP on the rea
 
   await waitForStage('AWAITING_CONFIRMATION');
   expect((await call('POST', `/api/vehicles/${VIN}/confirmation`, {})).json.stage).toBe('AWAITING_CHECK_IN');
+  await waitForTask('STAFF_ASSIGNMENT');
+  const assigned = await call('POST', `/api/vehicles/${VIN}/staff-assignment`, { advisorId: 'sa-it', advisorName: '李顾问', technicianId: 'tech-it', technicianName: '周师傅' }, 'sm-it');
+  expect(assigned.status).toBe(200);
 
   // A 10-second job: the pickup notice (R15, 1 h before ready) is owed at once, the 80% check (R14) after 8 s.
   const promisedReadyAt = new Date(Date.now() + 10_000).toISOString();
@@ -168,7 +169,9 @@ test('R1b R2 R3 R5 R6 R7 R12 R14 R15 R16 R17: a whole cycle over HTTP on the rea
   const v = json.vehicle;
   expect(v).toMatchObject({ cycle: 2, mileageKm: 4300, lastServiceKm: 4300, servicePlanId: 'plan-it', advisorId: 'sa-it' });
   expect(v.customer).toMatchObject({ name: '刘女士', phone: '13900000001' });
-  expect(v.bookings).toEqual([expect.objectContaining({ status: 'ARRIVED', channel: 'REMINDER_CALL', bayId: 'bay-it-1', requests: '顺便检查空调', createdBy: 'cr-it' })]);
+  expect(v.bookings).toEqual([
+    expect.objectContaining({ status: 'ARRIVED', channel: 'REMINDER_CALL', bayId: 'bay-it-1', requests: '顺便检查空调', createdBy: 'cr-it', advisorId: 'sa-it', technicianId: 'tech-it' }),
+  ]);
   expect(v.repairOrders).toEqual([expect.objectContaining({ status: 'DELIVERED', underpaid: true, settledCny: '700', estimateCny: '720', checkInMileageKm: 4300 })]);
   expect(v.surveys).toEqual([expect.objectContaining({ attitudeScore: 10, qualityScore: 9, recordedBy: 'cr-it' })]);
   const tasks = v.tasks.map((t: any) => [t.kind, t.status, t.completedBy]).sort();
@@ -178,13 +181,18 @@ test('R1b R2 R3 R5 R6 R7 R12 R14 R15 R16 R17: a whole cycle over HTTP on the rea
     ['PREPARATION', 'DONE', 'td-it'],
     ['PROGRESS_CHECK', 'DONE', 'sa-it'],
     ['REMINDER_CALL', 'DONE', 'cr-it'],
+    ['STAFF_ASSIGNMENT', 'DONE', 'sm-it'],
   ]);
   const messages = await db.notification.findMany({ where: { vin: VIN }, orderBy: { createdAt: 'asc' } });
-  expect(messages.map((m) => [m.rule, m.channel, m.recipient])).toEqual([
-    ['R2', 'SMS', '13900000001'],
-    ['R2', 'EMAIL', 'liu@example.com'],
-    ['R15', 'SMS', '13900000001'],
+  expect(messages.map((m) => [m.rule, m.channel, m.recipient]).sort()).toEqual([
+    ['R10', 'EMAIL', 'liu@example.com'],
+    ['R10', 'SMS', '13900000001'],
+    ['R11', 'EMAIL', 'liu@example.com'],
+    ['R11', 'SMS', '13900000001'],
     ['R15', 'EMAIL', 'liu@example.com'],
+    ['R15', 'SMS', '13900000001'],
+    ['R2', 'EMAIL', 'liu@example.com'],
+    ['R2', 'SMS', '13900000001'],
   ]);
 
   // The audit trail: who did what, in order, from which workflow.
@@ -195,6 +203,7 @@ test('R1b R2 R3 R5 R6 R7 R12 R14 R15 R16 R17: a whole cycle over HTTP on the rea
     ['booking.tentative', 'cr-it', 'R5'],
     ['preparation.completed', 'td-it', 'R6'],
     ['booking.confirmed', 'sa-it', 'R7'],
+    ['booking.staff-assigned', 'sm-it', 'R10'],
     ['vehicle.checked-in', 'sa-it', 'R12'],
     ['progress.on-time', 'sa-it', 'R14'],
     ['vehicle.delivered', 'sa-it', 'R16'],
@@ -207,12 +216,9 @@ test('R1b R2 R3 R5 R6 R7 R12 R14 R15 R16 R17: a whole cycle over HTTP on the rea
   const firstRunId = history[0].runId;
   const events = (await client.workflow.getHandle(lifecycleWorkflowId(VIN), firstRunId).fetchHistory()).events ?? [];
   const updates = events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).map((e) => e.workflowExecutionUpdateAcceptedEventAttributes!.acceptedRequest!.input!.name);
-  expect(updates).toEqual(['recordCallOutcome', 'completePreparation', 'completePreparation', 'confirmBooking', 'checkIn', 'recordProgressCheck', 'deliver', 'recordFollowUp']);
+  expect(updates).toEqual(['recordCallOutcome', 'completePreparation', 'completePreparation', 'confirmBooking', 'assignStaff', 'checkIn', 'recordProgressCheck', 'deliver', 'recordFollowUp']);
   expect(events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
-  if (process.env.RECORD_HISTORIES) {
-    const history = await client.workflow.getHandle(lifecycleWorkflowId(VIN), firstRunId).fetchHistory();
-    await writeFile(path.join(__dirname, '../replay/histories/first-cycle-over-api.history.bin'), temporal.api.history.v1.History.encode(history).finish());
-  }
+  await recordHistoryIfAsked(client, lifecycleWorkflowId(VIN), firstRunId, 'first-cycle-over-api-with-arrival-steps');
 });
 
 test('a retried step activity writes nothing twice', async () => {

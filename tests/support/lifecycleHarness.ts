@@ -1,8 +1,15 @@
 // Shared moves of the time-skipping lifecycle tests: start a vehicle, let simulated time run to a stage.
-import { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Client, WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
 import { updateRejectionReason } from '../../api/workflowErrors';
 import { addMonths } from '../../domain/calendar';
+import { RecordedCall, recordingActivities } from './recordingActivities';
+import { lifecycleBundle } from './timeSkipping';
 import { getState, LIFECYCLE_TASK_QUEUE, lifecycleWorkflowId, Stage, VehicleLifecycleInput } from '../../workflows/definitions';
 
 export const HOUR = 3_600_000;
@@ -68,4 +75,48 @@ export async function startLifecycle(env: TestWorkflowEnvironment, input: Vehicl
     workflowId: lifecycleWorkflowId(input.vehicle.vin),
     args: [input],
   });
+}
+
+/**
+ * Runs `body` against one fresh lifecycle with a worker whose activities record their calls; the
+ * lifecycle is terminated afterwards so later tests' time skips do not drive it.
+ */
+export async function withLifecycle(
+  env: TestWorkflowEnvironment,
+  vin: string,
+  body: (handle: WorkflowHandle, calls: RecordedCall[], now: number) => Promise<void>,
+): Promise<void> {
+  const { activities, calls } = recordingActivities();
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: LIFECYCLE_TASK_QUEUE, workflowBundle: await lifecycleBundle(), activities });
+  await worker.runUntil(async () => {
+    const now = await env.currentTimeMs();
+    const handle = await startLifecycle(env, vehicleInput(localDay(now), vin));
+    try {
+      await body(handle, calls, now);
+      await recordHistoryIfAsked(env.client, handle.workflowId, handle.firstExecutionRunId, `branch-${vin}`);
+    } finally {
+      await handle.terminate('test over');
+    }
+  });
+}
+
+export function tasksOpened(calls: RecordedCall[]): Array<{ kind: string; rule: string; attempt?: number; dueAt: string; at?: string }> {
+  return calls.filter((c) => c.name === 'openTask').map((c) => ({ ...(c.args[0] as { kind: string; rule: string; attempt?: number; dueAt: string }), at: c.at }));
+}
+
+export function messagesQueued(calls: RecordedCall[]): Array<{ template: string; rule: string; at?: string }> {
+  return calls.filter((c) => c.name === 'queueCustomerMessage').map((c) => ({ ...(c.args[0] as { template: string; rule: string }), at: c.at }));
+}
+
+/**
+ * `RECORD_HISTORIES=1 npm test` adds replay fixtures (tests/replay/histories) from this run. A fixture
+ * stands for the code that recorded it, so an existing one is never overwritten: a new shape of history
+ * gets a new name.
+ */
+export async function recordHistoryIfAsked(client: Client, workflowId: string, runId: string, name: string): Promise<void> {
+  if (!process.env.RECORD_HISTORIES) return;
+  const file = path.join(__dirname, '../replay/histories', `${name}.history.bin`);
+  if (existsSync(file)) return;
+  const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+  await writeFile(file, temporal.api.history.v1.History.encode(history).finish());
 }

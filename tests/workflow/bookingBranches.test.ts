@@ -1,12 +1,9 @@
 // The ways a cycle reaches (or misses) a booking: R3 outcomes, R4 second call, R5 inbound bookings.
-import { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { addMonths } from '../../domain/calendar';
-import { bookInbound, getState, LIFECYCLE_TASK_QUEUE, recordCallOutcome } from '../../workflows/definitions';
-import { advanceTo, DAY, HOUR, isoDay, localDay, rejection, startLifecycle, toMinute, vehicleInput } from '../support/lifecycleHarness';
-import { RecordedCall, recordingActivities } from '../support/recordingActivities';
-import { createTimeSkippingEnv, lifecycleBundle } from '../support/timeSkipping';
+import { bookInbound, getState, recordCallOutcome } from '../../workflows/definitions';
+import { advanceTo, DAY, HOUR, isoDay, localDay, rejection, tasksOpened, toMinute, withLifecycle } from '../support/lifecycleHarness';
+import { createTimeSkippingEnv } from '../support/timeSkipping';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -16,26 +13,11 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-/** Runs `body` with a worker whose activities record their calls; the test's lifecycle ends with it. */
-async function withWorker(vin: string, body: (handle: WorkflowHandle, calls: RecordedCall[], now: number) => Promise<void>): Promise<void> {
-  const { activities, calls } = recordingActivities();
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: LIFECYCLE_TASK_QUEUE, workflowBundle: await lifecycleBundle(), activities });
-  await worker.runUntil(async () => {
-    const now = await env.currentTimeMs();
-    const handle = await startLifecycle(env, vehicleInput(localDay(now), vin));
-    try {
-      await body(handle, calls, now);
-    } finally {
-      await handle.terminate('test over');
-    }
-  });
-}
 
-const tasks = (calls: RecordedCall[]) => calls.filter((c) => c.name === 'openTask').map((c) => c.args[0] as { kind: string; rule: string; attempt?: number; dueAt: string });
 const callOutcome = (outcome: string, extra: object = {}) => ({ args: [{ actor: 'cr-zhao', outcome, ...extra }] as never });
 
 test('R4: an undecided customer is called again the day before parts must be ordered, then books', async () => {
-  await withWorker('LSVUNDEC1DED00001', async (handle, calls, now) => {
+  await withLifecycle(env, 'LSVUNDEC1DED00001', async (handle, calls, now) => {
     const today = localDay(now);
     const due = addMonths(today, 1);
     await advanceTo(env, handle, 'AWAITING_CALL_OUTCOME');
@@ -54,7 +36,7 @@ test('R4: an undecided customer is called again the day before parts must be ord
 });
 
 test('R4: a customer who declines gets no second call; the cycle stays open for booking, then the next counts from the skipped due date', async () => {
-  await withWorker('LSVDECL1NED000001', async (handle, calls, now) => {
+  await withLifecycle(env, 'LSVDECL1NED000001', async (handle, calls, now) => {
     const today = localDay(now);
     const due = addMonths(today, 1);
     await advanceTo(env, handle, 'AWAITING_CALL_OUTCOME');
@@ -63,7 +45,7 @@ test('R4: a customer who declines gets no second call; the cycle stays open for 
     expect(toMinute(declined.waitingFor[0].by)).toBe(`${isoDay(due, 30)}T10:00`);
 
     await advanceTo(env, handle, 'WAITING_FOR_REMINDER');
-    expect(tasks(calls).filter((t) => t.kind === 'REMINDER_CALL')).toHaveLength(1);
+    expect(tasksOpened(calls).filter((t) => t.kind === 'REMINDER_CALL')).toHaveLength(1);
     expect(calls.find((c) => c.name === 'closeCycleWithoutService')!.args[0]).toBe('customer declined (R4: no second call)');
     // Cycle 4 counts six months from the declined due date, not from the old service.
     expect(await handle.query(getState)).toMatchObject({ cycle: 4, dueDate: addMonths(due, 6) });
@@ -71,7 +53,7 @@ test('R4: a customer who declines gets no second call; the cycle stays open for 
 });
 
 test('R3: an unreachable customer is called again every 24 hours, 3 calls in all; an online booking (R5) then still takes the car in', async () => {
-  await withWorker('LSVUNREACHAB00001', async (handle, calls) => {
+  await withLifecycle(env, 'LSVUNREACHAB00001', async (handle, calls) => {
     await advanceTo(env, handle, 'AWAITING_CALL_OUTCOME');
     const firstCallAt = Date.parse(calls.find((c) => c.name === 'openTask')!.at!);
     for (const attempt of [1, 2]) {
@@ -94,7 +76,7 @@ test('R3: an unreachable customer is called again every 24 hours, 3 calls in all
 });
 
 test('R5: a booking made at the counter before the reminder skips the reminder and the call; a late call outcome is refused', async () => {
-  await withWorker('LSVCOUNTER0000001', async (handle, calls, now) => {
+  await withLifecycle(env, 'LSVCOUNTER0000001', async (handle, calls, now) => {
     await advanceTo(env, handle, 'WAITING_FOR_REMINDER');
     expect(await rejection(handle.executeUpdate(bookInbound, { args: [{ actor: 'sa-li', channel: 'COUNTER', bookedFor: new Date(now + 2 * DAY).toISOString(), faultDescription: 'x', contactPhone: '138' }] }))).toBe(
       'faultDescription must describe the need (R5)',
@@ -105,7 +87,7 @@ test('R5: a booking made at the counter before the reminder skips the reminder a
     });
     expect(booked.stage).toBe('AWAITING_PREPARATION');
     expect(calls.map((c) => c.name)).not.toContain('queueCustomerMessage');
-    expect(tasks(calls).map((t) => t.kind)).toEqual(['PREPARATION']);
+    expect(tasksOpened(calls).map((t) => t.kind)).toEqual(['PREPARATION']);
     expect(await rejection(handle.executeUpdate(recordCallOutcome, callOutcome('BOOKED', { bookedFor })))).toMatch(/recordCallOutcome is not possible now/);
     expect(await rejection(handle.executeUpdate(bookInbound, { args: [{ actor: 'web', channel: 'WEB', bookedFor, faultDescription: '保养保养', contactPhone: '13800000000' }] }))).toMatch(
       /bookInbound is not possible now/,
@@ -114,7 +96,7 @@ test('R5: a booking made at the counter before the reminder skips the reminder a
 });
 
 test('R3: a call outcome that is not BOOKED must not carry a booking time', async () => {
-  await withWorker('LSVVAL1DAT1ON0001', async (handle, _calls, now) => {
+  await withLifecycle(env, 'LSVVAL1DAT1ON0001', async (handle, _calls, now) => {
     await advanceTo(env, handle, 'AWAITING_CALL_OUTCOME');
     expect(await rejection(handle.executeUpdate(recordCallOutcome, callOutcome('DECLINED', { bookedFor: new Date(now + 2 * DAY).toISOString() })))).toBe(
       'bookedFor only goes with outcome BOOKED',

@@ -1,12 +1,10 @@
 // A whole service cycle on the time-skipping server with the real durations (13 days, 11 days …),
 // database activities replaced by recorders: asserts what the workflow did and when.
-import { temporal } from '@temporalio/proto';
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { addMonths } from '../../domain/calendar';
 import {
+  assignStaff,
   checkIn,
   completePreparation,
   confirmBooking,
@@ -17,7 +15,7 @@ import {
   recordFollowUp,
   recordProgressCheck,
 } from '../../workflows/definitions';
-import { advanceTo, HOUR, isoDay, localDay, rejection, startLifecycle, toMinute, vehicleInput } from '../support/lifecycleHarness';
+import { advanceTo, HOUR, recordHistoryIfAsked, isoDay, localDay, rejection, startLifecycle, toMinute, vehicleInput } from '../support/lifecycleHarness';
 import { recordingActivities } from '../support/recordingActivities';
 import { createTimeSkippingEnv, lifecycleBundle } from '../support/timeSkipping';
 
@@ -29,7 +27,7 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-test('R1 R2 R3 R5 R6 R7 R12 R14 R15 R16 R17: one whole cycle with real durations, then the next cycle', async () => {
+test('R1 R2 R3 R5 R6 R7 R10 R11 R12 R14 R15 R16 R17: one whole cycle with real durations, then the next cycle', async () => {
   const { activities, calls } = recordingActivities();
   const worker = await Worker.create({
     connection: env.nativeConnection,
@@ -79,7 +77,19 @@ test('R1 R2 R3 R5 R6 R7 R12 R14 R15 R16 R17: one whole cycle with real durations
     expect(toMinute(confirmTask.at)).toBe(`${isoDay(dueDate, -3)}T01:00`); // R7: 2 days before the booked day
     expect((await handle.executeUpdate(confirmBooking, { args: [{ actor: 'sa-li' }] })).stage).toBe('AWAITING_CHECK_IN');
 
+    // R10: the day before, the service manager names SA and technician; the customer's SMS names them.
+    await advanceTo(env, handle, 'AWAITING_CHECK_IN');
+    await env.sleep(Date.parse(`${isoDay(dueDate, -2)}T01:01:00Z`) - (await env.currentTimeMs()));
+    const assignmentTask = calls.find((c) => c.name === 'openTask' && (c.args[0] as { kind: string }).kind === 'STAFF_ASSIGNMENT')!;
+    expect(toMinute(assignmentTask.at)).toBe(`${isoDay(dueDate, -2)}T01:00`);
+    await handle.executeUpdate(assignStaff, { args: [{ actor: 'sm-wang', advisorId: 'sa-li', advisorName: '李顾问', technicianId: 'tech-9', technicianName: '周师傅' }] });
+    const staffSms = calls.find((c) => c.name === 'queueCustomerMessage' && (c.args[0] as { rule: string }).rule === 'R10')!;
+    expect(staffSms.args[0]).toMatchObject({ template: 'appointment-staff', payload: { advisorName: '李顾问', technicianName: '周师傅' } });
+
     await env.sleep(Date.parse(bookedFor) - (await env.currentTimeMs()));
+    // R11: the reminder on the day, 1 hour before the booked arrival.
+    const dayOf = calls.find((c) => c.name === 'queueCustomerMessage' && (c.args[0] as { rule: string }).rule === 'R11')!;
+    expect(toMinute(dayOf.at)).toBe(toMinute(new Date(Date.parse(bookedFor) - HOUR).toISOString()));
     const checkedInAt = await env.currentTimeMs();
     const promisedReadyAt = new Date(checkedInAt + 4 * HOUR).toISOString();
     const inService = await handle.executeUpdate(checkIn, { args: [{ actor: 'sa-li', mileageKm: 12150, promisedReadyAt }] });
@@ -117,16 +127,10 @@ test('R1 R2 R3 R5 R6 R7 R12 R14 R15 R16 R17: one whole cycle with real durations
     const delivered = calls.find((c) => c.name === 'deliverVehicle')!;
     expect(delivered.args[2]).toEqual({ serviceDate: deliveredOn, mileageKm: 12150 });
 
-    await recordHistoryIfAsked(handle.workflowId, handle.firstExecutionRunId, 'happy-cycle');
+    await recordHistoryIfAsked(env.client, handle.workflowId, handle.firstExecutionRunId, 'happy-cycle-with-arrival-steps');
   });
 });
 
-/** `RECORD_HISTORIES=1 npm test` refreshes the replay fixtures (tests/replay) from this run. */
-async function recordHistoryIfAsked(workflowId: string, runId: string, name: string): Promise<void> {
-  if (!process.env.RECORD_HISTORIES) return;
-  const history = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
-  await writeFile(path.join(__dirname, '../replay/histories', `${name}.history.bin`), temporal.api.history.v1.History.encode(history).finish());
-}
 
 
 

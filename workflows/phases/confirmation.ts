@@ -1,16 +1,44 @@
 import { confirmationCallWindow } from '../../domain/contactSchedule';
-import { confirmBooking } from '../definitions';
+import { ConfirmationInput, confirmBooking } from '../definitions';
 import { iso, Lifecycle } from '../lifecycle';
 import type { Booking } from './booking';
+import { recheckPreparation } from './preparation';
 
-/** R7: the SA's call 2 days before the booked day turns the tentative booking into a formal one. */
-export async function confirmAppointment(lc: Lifecycle, booking: Booking): Promise<void> {
-  const call = confirmationCallWindow(booking.bookedFor, lc.settings);
-  await lc.sleepUntil('WAITING_FOR_CONFIRMATION_CALL', { what: 'confirmation call task', rule: 'R7', by: iso(call.at) });
-  await lc.acts.openTask(lc.ctx(), { kind: 'CONFIRMATION_CALL', rule: 'R7', dueAt: iso(call.by), assigneeRole: 'SERVICE_ADVISOR' });
-  lc.enter('AWAITING_CONFIRMATION');
-  await lc.steps.perform(confirmBooking, { what: 'confirmation call outcome', rule: 'R7', by: iso(call.by) }, (i) =>
-    lc.acts.confirmBooking(lc.ctx(), i, booking.bookingId),
-  );
-  lc.enter('AWAITING_CHECK_IN');
+/**
+ * R7: the SA's call 2 days before the booked day. Confirmed → formal booking; another time → the booking
+ * moves and preparation is checked again before the next confirmation call (R8); cancelled → R9.
+ */
+export async function confirmAppointment(lc: Lifecycle, booking: Booking, repairOrderId: string): Promise<'confirmed' | 'cancelled'> {
+  for (let round = 1; ; round++) {
+    const call = confirmationCallWindow(booking.bookedFor, lc.settings);
+    await lc.sleepUntil('WAITING_FOR_CONFIRMATION_CALL', { what: 'confirmation call task', rule: 'R7', by: iso(call.at) });
+    await lc.acts.openTask(lc.ctx(), { kind: 'CONFIRMATION_CALL', rule: 'R7', dueAt: iso(call.by), assigneeRole: 'SERVICE_ADVISOR', ...(round > 1 ? { attempt: round } : {}) });
+    lc.enter('AWAITING_CONFIRMATION');
+    const { input } = (await lc.steps.perform(confirmBooking, { what: 'confirmation call outcome', rule: 'R7', by: iso(call.by) }, (i) =>
+      applyConfirmation(lc, i, booking, repairOrderId, round),
+    ))!;
+    const outcome = input.outcome ?? 'CONFIRMED';
+    if (outcome === 'CONFIRMED') {
+      lc.enter('AWAITING_CHECK_IN');
+      return 'confirmed';
+    }
+    if (outcome === 'CANCEL') {
+      lc.state.unresolvedReason = `booking cancelled by the customer: ${input.reason}`;
+      return 'cancelled';
+    }
+    booking.bookedFor = Date.parse(input.newBookedFor!);
+    lc.state.bookedFor = input.newBookedFor;
+    await recheckPreparation(lc, booking, repairOrderId, round + 1);
+  }
+}
+
+function applyConfirmation(lc: Lifecycle, i: ConfirmationInput, booking: Booking, repairOrderId: string, round: number): Promise<null> {
+  switch (i.outcome ?? 'CONFIRMED') {
+    case 'RESCHEDULE':
+      return lc.acts.rescheduleBooking(lc.ctx(), i, booking.bookingId, round);
+    case 'CANCEL':
+      return lc.acts.cancelBooking(lc.ctx(), i, booking.bookingId, repairOrderId, round);
+    default:
+      return round > 1 ? lc.acts.confirmBooking(lc.ctx(), i, booking.bookingId, round) : lc.acts.confirmBooking(lc.ctx(), i, booking.bookingId);
+  }
 }

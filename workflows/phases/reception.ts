@@ -1,4 +1,9 @@
-import { checkIn } from '../definitions';
+// From the confirmed booking to the vehicle in the workshop: R10 staff named the day before, R11 reminder
+// on the day, R12 check-in, and what happens when the customer does not come.
+import * as wf from '@temporalio/workflow';
+import { dayOfReminderAt, noShowAt, staffAssignmentWindow } from '../../domain/contactSchedule';
+import { addDays, localTime } from '../../domain/calendar';
+import { assignStaff, checkIn } from '../definitions';
 import { iso, Lifecycle } from '../lifecycle';
 import type { Booking } from './booking';
 
@@ -9,14 +14,70 @@ export interface Job {
   promisedReadyAt: number;
 }
 
-/** R12: the vehicle arrives; the SA records odometer and the promised delivery time. */
-export async function receiveVehicle(lc: Lifecycle, booking: Booking, repairOrderId: string): Promise<Job> {
-  const reception = (await lc.steps.perform(checkIn, { what: 'vehicle check-in at reception', rule: 'R12', by: iso(booking.bookedFor) }, (i) =>
-    lc.acts.checkIn(lc.ctx(), i, booking.bookingId, repairOrderId),
-  ))!;
+/** Histories recorded before R10, R11 and no-shows existed replay without their timers. */
+const ARRIVAL_PATCH = 'arrival-r10-r11-no-show';
+
+/** Returns the job once the vehicle is checked in, or undefined when the customer never came. */
+export async function receiveVehicle(lc: Lifecycle, booking: Booking, repairOrderId: string): Promise<Job | undefined> {
+  const withArrivalSteps = wf.patched(ARRIVAL_PATCH);
+  let arrived = false;
+  let closed = false;
+  const done = () => arrived || closed;
+  if (withArrivalSteps) {
+    lc.inBackground(Promise.all([nameStaffDayBefore(lc, booking, done), remindOnTheDay(lc, booking, done), watchForNoShow(lc, booking, done, () => (closed = true))]));
+  }
+  const reception = await lc.steps.perform(
+    checkIn,
+    { what: 'vehicle check-in at reception', rule: 'R12', by: iso(booking.bookedFor) },
+    (i) => lc.acts.checkIn(lc.ctx(), i, booking.bookingId, repairOrderId),
+    () => closed,
+  );
+  arrived = reception !== undefined;
+  closed = true;
+  if (!reception) return undefined;
   const job = { repairOrderId, checkedInAt: Date.now(), mileageKm: reception.input.mileageKm, promisedReadyAt: Date.parse(reception.input.promisedReadyAt) };
+  lc.odometer = { mileageKm: job.mileageKm, mileageRecordedOn: lc.odometer.mileageRecordedOn };
   lc.state.checkedInAt = iso(job.checkedInAt);
   lc.state.promisedReadyAt = reception.input.promisedReadyAt;
   lc.enter('IN_SERVICE');
   return job;
+}
+
+/** R10: the service manager names SA and technician the day before; the customer's SMS names them. */
+async function nameStaffDayBefore(lc: Lifecycle, booking: Booking, done: () => boolean): Promise<void> {
+  const window = staffAssignmentWindow(booking.bookedFor, lc.settings);
+  if (!(await lc.sleepUntil('AWAITING_CHECK_IN', { what: 'SA and technician assignment task', rule: 'R10', by: iso(window.at) }, done))) return;
+  await lc.acts.openTask(lc.ctx(), { kind: 'STAFF_ASSIGNMENT', rule: 'R10', dueAt: iso(window.by), assigneeRole: 'SERVICE_MANAGER' });
+  const assigned = await lc.steps.perform(assignStaff, { what: 'SA and technician named (service manager)', rule: 'R10', by: iso(window.by) }, (i) =>
+    lc.acts.assignStaff(lc.ctx(), i, booking.bookingId), done,
+  );
+  if (!assigned) return;
+  const { customer, vehicle } = lc.input;
+  await lc.acts.queueCustomerMessage(lc.ctx(), {
+    template: 'appointment-staff',
+    rule: 'R10',
+    customer,
+    payload: { plate: vehicle.plate, bookedFor: iso(booking.bookedFor), advisorName: assigned.input.advisorName, technicianName: assigned.input.technicianName },
+  });
+}
+
+/** R11: remind the customer on the day, the store's lead time before the booked arrival. */
+async function remindOnTheDay(lc: Lifecycle, booking: Booking, done: () => boolean): Promise<void> {
+  if (!(await lc.sleepUntil('AWAITING_CHECK_IN', { what: 'day-of arrival reminder', rule: 'R11', by: iso(dayOfReminderAt(booking.bookedFor, lc.settings)) }, done))) return;
+  const { customer, vehicle } = lc.input;
+  await lc.acts.queueCustomerMessage(lc.ctx(), { template: 'appointment-reminder', rule: 'R11', customer, payload: { plate: vehicle.plate, bookedFor: iso(booking.bookedFor) } });
+}
+
+/**
+ * A customer who has not come by the grace time is a no-show: the SA calls, and the booking stays open
+ * for a late arrival until the cycle's booking window closes.
+ */
+async function watchForNoShow(lc: Lifecycle, booking: Booking, done: () => boolean, close: () => void): Promise<void> {
+  const s = lc.settings;
+  if (!(await lc.sleepUntil('AWAITING_CHECK_IN', { what: 'arrival (no-show after grace time)', rule: 'R11', by: iso(noShowAt(booking.bookedFor, s)) }, done))) return;
+  const callBy = localTime(addDays(lc.state.dueDate!, 0), s.contactEndTime, s.utcOffsetMinutes);
+  await lc.acts.markNoShow(lc.ctx(), booking.bookingId, iso(Math.max(callBy, Date.now() + 4 * 3_600_000)));
+  lc.state.unresolvedReason = 'customer did not come to the booked appointment';
+  const lastChance = localTime(addDays(lc.state.dueDate!, s.openForBookingDaysAfterDue), s.contactEndTime, s.utcOffsetMinutes);
+  if (await lc.sleepUntil('NO_SHOW', { what: 'late arrival or the booking window closing', rule: 'R5', by: iso(lastChance) }, done)) close();
 }

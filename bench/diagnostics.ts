@@ -1,0 +1,220 @@
+// Where the time goes while a phase runs, so a missed target comes with its reason: CPU of this
+// process (API, worker, PGlite), of the Temporal dev server and of anything else on the machine;
+// how busy this process's main thread is; how much of the time the single PGlite session is
+// executing; and how long activities wait to get the one database connection.
+// Linux /proc only; elsewhere the CPU split is left out and the rest still works.
+import { PGlite } from '@electric-sql/pglite';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { EventLoopUtilization, performance } from 'node:perf_hooks';
+import type { Db } from '../activities/database';
+
+// ---------------------------------------------------------------------------------------------
+// Time inside PGlite. Every query of every client funnels through execProtocolRawStream, one at a
+// time (the socket server's queue and PGlite's own mutex), so its summed duration is the time the
+// single database session was occupied. Patched on the prototype because runtime/embeddedDatabase
+// creates the instance itself.
+
+let pgliteMs = 0;
+let pgliteTimerInstalled = false;
+
+export function installPgliteTimer(): void {
+  if (pgliteTimerInstalled) return;
+  pgliteTimerInstalled = true;
+  const proto = PGlite.prototype as unknown as { execProtocolRawStream: (...args: unknown[]) => Promise<void> };
+  const original = proto.execProtocolRawStream;
+  proto.execProtocolRawStream = async function (this: unknown, ...args: unknown[]) {
+    const t0 = performance.now();
+    try {
+      return await original.apply(this, args);
+    } finally {
+      pgliteMs += performance.now() - t0;
+    }
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Waits for the database connection. With a pool of one, an activity's interactive transaction
+// first waits for every query ahead of it; Prisma gives up after maxWait (2 s by default), the
+// activity fails and Temporal retries it a second later.
+
+interface TransactionStats {
+  waitsMs: number[];
+  failedToStart: number;
+}
+
+const transactions: TransactionStats = { waitsMs: [], failedToStart: 0 };
+
+type TransactionFn = (arg: unknown, options?: unknown) => Promise<unknown>;
+
+/** The same client, with `$transaction(fn)` timed from the call until `fn` runs. */
+export function timeTransactions(db: Db): Db {
+  return new Proxy(db, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target) as unknown;
+      if (prop !== '$transaction') return typeof value === 'function' ? (value as TransactionFn).bind(target) : value;
+      const original = (value as TransactionFn).bind(target);
+      return (arg: unknown, options?: unknown) => {
+        if (typeof arg !== 'function') return original(arg, options);
+        const t0 = performance.now();
+        let started = false;
+        const body = (tx: unknown) => {
+          started = true;
+          transactions.waitsMs.push(performance.now() - t0);
+          return (arg as (tx: unknown) => Promise<unknown>)(tx);
+        };
+        return original(body, options).catch((err: unknown) => {
+          if (!started) transactions.failedToStart++;
+          throw err;
+        });
+      };
+    },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// CPU accounting from /proc
+
+function clockTicksPerSecond(): number {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+}
+
+const TICKS = clockTicksPerSecond();
+
+/** utime + stime of a process, all threads, in ticks. */
+function processTicks(pid: string): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Non-idle ticks of the whole machine, all CPUs. */
+function machineBusyTicks(): number | undefined {
+  try {
+    const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    return user + nice + system + irq + softirq + steal;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `temporal` process this process spawned: the dev server. */
+export function findDevServerPid(): string | undefined {
+  try {
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (comm === 'temporal' && ppid === process.pid) return pid;
+    }
+  } catch {
+    // not Linux
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface Snapshot {
+  atMs: number;
+  selfTicks?: number;
+  devTicks?: number;
+  machineTicks?: number;
+  elu: EventLoopUtilization;
+  pgliteMs: number;
+  transactions: number;
+  failedToStart: number;
+}
+
+export interface PhaseLoad {
+  seconds: number;
+  /** Percent of one core; 200 is both cores of a 2-core machine. */
+  cpuPct?: { node: number; devServer: number; otherProcesses: number };
+  /** CPU milliseconds per operation of the phase (a workflow start, an Update). */
+  cpuMsPerOp?: { node: number; devServer: number };
+  mainThreadBusyPct: number;
+  pgliteBusyPct: number;
+  dbTransactions: { count: number; waitMsP50?: number; waitMsP99?: number; waitMsMax?: number; failedToStart: number };
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+function percentile(sorted: number[], p: number): number | undefined {
+  return sorted.length ? sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] : undefined;
+}
+
+export class Probe {
+  constructor(private readonly devServerPid = findDevServerPid()) {}
+
+  snapshot(): Snapshot {
+    return {
+      atMs: performance.now(),
+      selfTicks: processTicks('self'),
+      devTicks: this.devServerPid ? processTicks(this.devServerPid) : undefined,
+      machineTicks: machineBusyTicks(),
+      elu: performance.eventLoopUtilization(),
+      pgliteMs,
+      transactions: transactions.waitsMs.length,
+      failedToStart: transactions.failedToStart,
+    };
+  }
+
+  /** What happened between two snapshots; `ops` turns CPU time into a cost per operation. */
+  between(a: Snapshot, b: Snapshot, ops?: number): PhaseLoad {
+    const seconds = (b.atMs - a.atMs) / 1000;
+    const waits = transactions.waitsMs.slice(a.transactions, b.transactions).sort((x, y) => x - y);
+    const load: PhaseLoad = {
+      seconds: round1(seconds),
+      mainThreadBusyPct: Math.round(performance.eventLoopUtilization(b.elu, a.elu).utilization * 100),
+      pgliteBusyPct: Math.round(((b.pgliteMs - a.pgliteMs) / (b.atMs - a.atMs)) * 100),
+      dbTransactions: {
+        count: waits.length,
+        waitMsP50: round1(percentile(waits, 50) ?? 0),
+        waitMsP99: round1(percentile(waits, 99) ?? 0),
+        waitMsMax: round1(waits[waits.length - 1] ?? 0),
+        failedToStart: b.failedToStart - a.failedToStart,
+      },
+    };
+    const cpu = cpuDelta(a, b);
+    if (cpu) {
+      const pct = (ticks: number) => Math.round((ticks / TICKS / seconds) * 100);
+      load.cpuPct = { node: pct(cpu.self), devServer: pct(cpu.dev), otherProcesses: Math.max(0, pct(cpu.machine - cpu.self - cpu.dev)) };
+      if (ops) load.cpuMsPerOp = { node: round1(((cpu.self / TICKS) * 1000) / ops), devServer: round1(((cpu.dev / TICKS) * 1000) / ops) };
+    }
+    return load;
+  }
+
+  /**
+   * On a shared machine other people's builds and tests steal the same cores. Waits (at most
+   * maxWaitMs) until the rest of the machine has used under `thresholdPct` of one core for a
+   * couple of seconds; returns false if it never did, so the phase can be flagged.
+   */
+  async waitForQuietMachine(maxWaitMs: number, thresholdPct = 15): Promise<boolean> {
+    const deadline = performance.now() + maxWaitMs;
+    for (;;) {
+      const a = this.snapshot();
+      await new Promise((r) => setTimeout(r, 2000));
+      const other = this.between(a, this.snapshot()).cpuPct?.otherProcesses;
+      if (other === undefined || other < thresholdPct) return true;
+      if (performance.now() > deadline) return false;
+    }
+  }
+}
+
+function cpuDelta(a: Snapshot, b: Snapshot): { self: number; dev: number; machine: number } | undefined {
+  if (a.selfTicks === undefined || b.selfTicks === undefined || a.machineTicks === undefined || b.machineTicks === undefined) return undefined;
+  return {
+    self: b.selfTicks - a.selfTicks,
+    dev: a.devTicks !== undefined && b.devTicks !== undefined ? b.devTicks - a.devTicks : 0,
+    machine: b.machineTicks - a.machineTicks,
+  };
+}

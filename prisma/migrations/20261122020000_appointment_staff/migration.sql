@@ -1,0 +1,14 @@
+-- AlterEnum
+-- This migration adds more than one value to an enum.
+-- With PostgreSQL versions 11 and earlier, this is not possible
+-- in a single migration. This can be worked around by creating
+-- multiple migrations, each migration adding only one value to
+-- the enum.
+
+
+ALTER TYPE "TaskKind" ADD VALUE 'STAFF_ASSIGNMENT';
+ALTER TYPE "TaskKind" ADD VALUE 'NO_SHOW_CALL';
+
+-- AlterTable
+ALTER TABLE "Booking" ADD COLUMN     "advisorId" TEXT,
+ADD COLUMN     "technicianId" TEXT;
