@@ -1,6 +1,8 @@
 // The steps people perform in a service cycle, each one transaction with its audit event.
 import { ApplicationFailure } from '@temporalio/common';
 import type {
+  AdditionalWorkDecision,
+  AdditionalWorkReport,
   CallOutcomeInput,
   CheckInInput,
   ConfirmationInput,
@@ -183,6 +185,50 @@ export function serviceStepActivities(db: Db) {
         if (input.newPromisedReadyAt) {
           await tx.repairOrder.update({ where: { id: repairOrderId }, data: { promisedReadyAt: new Date(input.newPromisedReadyAt) } });
         }
+        return null;
+      });
+    },
+
+    /** R13: the workshop's findings join the order as not yet approved; the SA gets the call to make. */
+    async reportAdditionalWork(ctx: StepContext, input: AdditionalWorkReport, repairOrderId: string, round: number, callBy: string): Promise<null> {
+      return auditedStep(db, ctx, { step: `additional-work${attemptSuffix(round)}`, action: 'additional-work.found', rule: 'R13', actor: input.actor, data: payloadOf(input) }, async (tx) => {
+        await tx.repairOrderItem.createMany({
+          data: input.items.map((item) => ({
+            repairOrderId,
+            description: item.description,
+            priceCny: item.priceCny,
+            laborHours: item.laborHours ?? 0,
+            safety: item.safety ?? false,
+            additional: true,
+            approved: false,
+          })),
+          skipDuplicates: true,
+        });
+        await tx.task.create({
+          data: {
+            idempotencyKey: stepKey(ctx, `task:ADDITIONAL_WORK_CALL${attemptSuffix(round)}`),
+            vin: ctx.vin,
+            workflowId: ctx.workflowId,
+            cycle: ctx.cycle,
+            kind: 'ADDITIONAL_WORK_CALL',
+            rule: 'R13',
+            dueAt: new Date(callBy),
+            assigneeRole: 'SERVICE_ADVISOR',
+          },
+        });
+        return null;
+      });
+    },
+
+    /** R13: the customer's answer, at the time of the call; approved items move the promised time. */
+    async decideAdditionalWork(ctx: StepContext, input: AdditionalWorkDecision, repairOrderId: string, round: number, items: string[], promisedReadyAt: string): Promise<null> {
+      return auditedStep(db, ctx, { step: `additional-work-decision${attemptSuffix(round)}`, action: input.approved ? 'additional-work.approved' : 'additional-work.declined', rule: 'R13', actor: input.actor, data: { ...payloadOf(input), items, promisedReadyAt } }, async (tx) => {
+        await closeTask(tx, ctx, 'ADDITIONAL_WORK_CALL', input.actor, payloadOf(input), round);
+        await tx.repairOrderItem.updateMany({
+          where: { repairOrderId, description: { in: items }, additional: true, decidedAt: null },
+          data: { approved: input.approved, decidedAt: new Date(ctx.at) },
+        });
+        await tx.repairOrder.update({ where: { id: repairOrderId }, data: { promisedReadyAt: new Date(promisedReadyAt) } });
         return null;
       });
     },

@@ -59,6 +59,14 @@ export const stepSchemas = {
   staffAssignment: z.strictObject({ advisorId: staffId, advisorName: z.string().trim().min(1).max(64), technicianId: staffId, technicianName: z.string().trim().min(1).max(64) }),
   checkIn: z.strictObject({ mileageKm: km, promisedReadyAt: instant, fuelLevel: z.string().max(16).optional(), itemsLeftInCar: z.string().max(500).optional() }),
   progressCheck: z.strictObject({ onTime: z.boolean(), newPromisedReadyAt: instant.optional(), note: z.string().max(500).optional() }),
+  additionalWork: z.strictObject({
+    items: z
+      .array(z.strictObject({ description: z.string().trim().min(1).max(200), priceCny: cny, laborHours: z.number().min(0).max(200).optional(), safety: z.boolean().optional() }))
+      .min(1)
+      .max(50),
+    extraHours: z.number().min(0).max(720),
+  }),
+  additionalWorkDecision: z.strictObject({ approved: z.boolean(), note: z.string().max(500).optional() }),
   delivery: z.strictObject({ amountDueCny: cny, amountPaidCny: cny }),
   followUp: z.strictObject({ attitudeScore: z.number().int().min(0).max(10), qualityScore: z.number().int().min(0).max(10), comment: z.string().max(1000).optional() }),
 };

@@ -3,6 +3,8 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 import {
   assignStaff,
+  decideAdditionalWork,
+  reportAdditionalWork,
   bookInbound,
   checkIn,
   completePreparation,
@@ -33,6 +35,8 @@ export const STEP_ROUTES: StepRoute[] = [
   { path: 'staff-assignment', summary: 'Service manager names SA and technician the day before', rule: 'R10', schema: stepSchemas.staffAssignment, update: assignStaff },
   { path: 'check-in', summary: 'Vehicle checked in at reception', rule: 'R12', schema: stepSchemas.checkIn, update: checkIn },
   { path: 'progress-check', summary: "Workshop's answer to the 80% status check", rule: 'R14', schema: stepSchemas.progressCheck, update: recordProgressCheck },
+  { path: 'additional-work', summary: 'Workshop reports additional items found during the job', rule: 'R13', schema: stepSchemas.additionalWork, update: reportAdditionalWork },
+  { path: 'additional-work/decision', summary: "Customer's decision on the additional items, from the SA's call", rule: 'R13', schema: stepSchemas.additionalWorkDecision, update: decideAdditionalWork },
   { path: 'delivery', summary: 'Vehicle delivered and settled', rule: 'R16', schema: stepSchemas.delivery, update: deliver },
   { path: 'follow-up', summary: 'Follow-up call with CSI scores', rule: 'R17', schema: stepSchemas.followUp, update: recordFollowUp },
 ];

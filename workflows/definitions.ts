@@ -131,6 +131,27 @@ export interface ProgressCheckInput extends Actor {
   note?: string;
 }
 
+export interface AdditionalItem {
+  description: string;
+  priceCny: number;
+  laborHours?: number;
+  /** Safety-related items are explained as such to the customer (R13). */
+  safety?: boolean;
+}
+
+/** R13: the workshop found more to do; the SA must call the customer before any of it is done. */
+export interface AdditionalWorkReport extends Actor {
+  items: AdditionalItem[];
+  /** How much later the car will be ready if the customer approves. */
+  extraHours: number;
+}
+
+/** R13: the customer's decision in the SA's call; never forced, and a yes moves the promised time. */
+export interface AdditionalWorkDecision extends Actor {
+  approved: boolean;
+  note?: string;
+}
+
 export interface DeliveryInput extends Actor {
   amountDueCny: number;
   amountPaidCny: number;
@@ -174,6 +195,8 @@ export const confirmBooking = defineUpdate<LifecycleState, [ConfirmationInput]>(
 export const assignStaff = defineUpdate<LifecycleState, [StaffAssignmentInput]>('assignStaff');
 export const checkIn = defineUpdate<LifecycleState, [CheckInInput]>('checkIn');
 export const recordProgressCheck = defineUpdate<LifecycleState, [ProgressCheckInput]>('recordProgressCheck');
+export const reportAdditionalWork = defineUpdate<LifecycleState, [AdditionalWorkReport]>('reportAdditionalWork');
+export const decideAdditionalWork = defineUpdate<LifecycleState, [AdditionalWorkDecision]>('decideAdditionalWork');
 export const deliver = defineUpdate<LifecycleState, [DeliveryInput]>('deliver');
 export const recordFollowUp = defineUpdate<LifecycleState, [FollowUpInput]>('recordFollowUp');
 

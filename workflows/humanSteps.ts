@@ -20,7 +20,7 @@ const invalidInput = (message: string) => ApplicationFailure.create({ message, t
 type StepUpdate<I extends Actor> = UpdateDefinition<LifecycleState, [I]>;
 
 export class HumanSteps {
-  private readonly open = new Map<string, { waiting: Waiting; until: () => boolean }>();
+  private readonly open = new Map<string, { waiting?: Waiting; until: () => boolean }>();
   private readonly inbox = new Map<string, Ticket>();
 
   /**
@@ -35,7 +35,7 @@ export class HumanSteps {
 
   /** What people owe the workflow right now. */
   waiting(): Waiting[] {
-    return [...this.open.values()].filter((o) => !o.until()).map((o) => o.waiting);
+    return [...this.open.values()].flatMap((o) => (o.waiting && !o.until() ? [o.waiting] : []));
   }
 
   /** Registers the Update; `validate` throws with a reason a person can act on. */
@@ -73,10 +73,12 @@ export class HumanSteps {
    * Waits for a person to perform a step, applies it, and returns its input and result. An application
    * error of the applying activity (e.g. an unknown bay) goes back to that person and the step stays open.
    * Returns undefined when `until` became true first (e.g. the vehicle left before the step was done).
+   * A step nobody owes (the workshop may or may not find more work) passes no `waiting`: it is accepted
+   * but not listed as awaited.
    */
   async perform<I extends Actor, R>(
     update: StepUpdate<I>,
-    waiting: Waiting,
+    waiting: Waiting | undefined,
     apply: (input: NoInfer<I>) => Promise<R>,
     until: () => boolean = () => false,
   ): Promise<{ input: I; result: R } | undefined> {

@@ -1,6 +1,6 @@
 // Checks of a person's input that need no database; they run in the Update validators, so a bad
 // step is rejected with its reason before it enters the workflow history.
-import type { CallOutcomeInput, ConfirmationInput, InboundBookingInput, StaffAssignmentInput, CheckInInput, DeliveryInput, FollowUpInput, ProgressCheckInput } from './definitions';
+import type { AdditionalWorkDecision, AdditionalWorkReport, CallOutcomeInput, ConfirmationInput, InboundBookingInput, StaffAssignmentInput, CheckInInput, DeliveryInput, FollowUpInput, ProgressCheckInput } from './definitions';
 
 function futureInstant(value: unknown, field: string): void {
   const ms = typeof value === 'string' ? Date.parse(value) : NaN;
@@ -69,4 +69,17 @@ export function validateStaffAssignment(i: StaffAssignmentInput): void {
   for (const field of ['advisorId', 'advisorName', 'technicianId', 'technicianName'] as const) {
     if (typeof i[field] !== 'string' || i[field].trim() === '') throw new Error(`${field} is required (R10: the customer is told who)`);
   }
+}
+
+export function validateAdditionalWork(i: AdditionalWorkReport): void {
+  if (!Array.isArray(i.items) || i.items.length === 0) throw new Error('items must list at least one additional item');
+  for (const item of i.items) {
+    if (typeof item.description !== 'string' || item.description.trim() === '') throw new Error('every item needs a description');
+    if (typeof item.priceCny !== 'number' || !(item.priceCny >= 0)) throw new Error('every item needs a non-negative priceCny');
+  }
+  if (typeof i.extraHours !== 'number' || !(i.extraHours >= 0) || i.extraHours > 24 * 30) throw new Error('extraHours must be between 0 and 720');
+}
+
+export function validateAdditionalWorkDecision(i: AdditionalWorkDecision): void {
+  if (typeof i.approved !== 'boolean') throw new Error('approved must be true or false');
 }

@@ -2,6 +2,8 @@
 import * as wf from '@temporalio/workflow';
 import {
   assignStaff,
+  decideAdditionalWork,
+  reportAdditionalWork,
   checkIn,
   completePreparation,
   confirmBooking,
@@ -21,7 +23,7 @@ import { followUpCall } from './phases/followUp';
 import { prepareService } from './phases/preparation';
 import { receiveVehicle } from './phases/reception';
 import { serviceUntilDelivered } from './phases/workInProgress';
-import { validateCallOutcome, validateConfirmation, validateInboundBooking, validateStaffAssignment, validateCheckIn, validateDelivery, validateFollowUp, validateProgressCheck } from './stepValidation';
+import { validateAdditionalWork, validateAdditionalWorkDecision, validateCallOutcome, validateConfirmation, validateInboundBooking, validateStaffAssignment, validateCheckIn, validateDelivery, validateFollowUp, validateProgressCheck } from './stepValidation';
 
 export async function vehicleLifecycle(input: VehicleLifecycleInput): Promise<void> {
   const lc = new Lifecycle(input);
@@ -33,6 +35,8 @@ export async function vehicleLifecycle(input: VehicleLifecycleInput): Promise<vo
   lc.steps.accept(assignStaff, validateStaffAssignment);
   lc.steps.accept(checkIn, validateCheckIn);
   lc.steps.accept(recordProgressCheck, validateProgressCheck);
+  lc.steps.accept(reportAdditionalWork, validateAdditionalWork);
+  lc.steps.accept(decideAdditionalWork, validateAdditionalWorkDecision);
   lc.steps.accept(deliver, validateDelivery);
   lc.steps.accept(recordFollowUp, validateFollowUp);
 

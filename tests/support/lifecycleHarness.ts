@@ -10,7 +10,7 @@ import { updateRejectionReason } from '../../api/workflowErrors';
 import { addMonths } from '../../domain/calendar';
 import { RecordedCall, recordingActivities } from './recordingActivities';
 import { lifecycleBundle } from './timeSkipping';
-import { getState, LIFECYCLE_TASK_QUEUE, lifecycleWorkflowId, Stage, VehicleLifecycleInput } from '../../workflows/definitions';
+import { checkIn, completePreparation, confirmBooking, getState, LIFECYCLE_TASK_QUEUE, recordCallOutcome, lifecycleWorkflowId, Stage, VehicleLifecycleInput } from '../../workflows/definitions';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
@@ -119,4 +119,23 @@ export async function recordHistoryIfAsked(client: Client, workflowId: string, r
   if (existsSync(file)) return;
   const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
   await writeFile(file, temporal.api.history.v1.History.encode(history).finish());
+}
+
+/**
+ * Drives a fresh lifecycle (see vehicleInput) through booking, preparation, confirmation and check-in:
+ * booked the day before due at 10:00 local, checked in on time with a job of `jobHours`.
+ */
+export async function driveToInService(env: TestWorkflowEnvironment, handle: WorkflowHandle, now: number, jobHours: number): Promise<{ checkedInAt: number; promisedReadyAt: number }> {
+  const due = addMonths(localDay(now), 1);
+  const bookedFor = `${isoDay(due, -1)}T02:00:00.000Z`;
+  await advanceTo(env, handle, 'AWAITING_CALL_OUTCOME');
+  await handle.executeUpdate(recordCallOutcome, { args: [{ actor: 'cr-zhao', outcome: 'BOOKED', bookedFor }] });
+  await handle.executeUpdate(completePreparation, { args: [{ actor: 'td-chen' }] });
+  await advanceTo(env, handle, 'AWAITING_CONFIRMATION');
+  await handle.executeUpdate(confirmBooking, { args: [{ actor: 'sa-li' }] });
+  await env.sleep(Date.parse(bookedFor) - (await env.currentTimeMs()));
+  const checkedInAt = await env.currentTimeMs();
+  const promisedReadyAt = checkedInAt + jobHours * HOUR;
+  await handle.executeUpdate(checkIn, { args: [{ actor: 'sa-li', mileageKm: 12150, promisedReadyAt: new Date(promisedReadyAt).toISOString() }] });
+  return { checkedInAt, promisedReadyAt };
 }

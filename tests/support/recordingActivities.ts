@@ -39,6 +39,8 @@ export function recordingActivities(policy: Partial<CyclePolicy> = {}) {
     markNoShow: async (...a) => (record('markNoShow', a), null),
     checkIn: async (...a) => (record('checkIn', a), null),
     recordProgressCheck: async (...a) => (record('recordProgressCheck', a), null),
+    reportAdditionalWork: async (...a) => (record('reportAdditionalWork', a), null),
+    decideAdditionalWork: async (...a) => (record('decideAdditionalWork', a), null),
     deliverVehicle: async (...a) => (record('deliverVehicle', a), { underpaid: false }),
     recordFollowUp: async (...a) => (record('recordFollowUp', a), null),
   };

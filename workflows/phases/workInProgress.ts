@@ -1,15 +1,27 @@
-// R14, R15 and R16 run side by side: the customer may collect before a check or a notice is due.
+// R13, R14, R15 and R16 run side by side: the customer may collect before a check or a notice is due.
+import * as wf from '@temporalio/workflow';
 import { HOUR_MS, localDate } from '../../domain/calendar';
 import { pickupNoticeAt } from '../../domain/pickupNotice';
 import { progressCheckAt } from '../../domain/progressCheck';
-import { deliver, recordProgressCheck } from '../definitions';
+import { decideAdditionalWork, deliver, recordProgressCheck, reportAdditionalWork } from '../definitions';
 import { iso, Lifecycle } from '../lifecycle';
 import type { Job } from './reception';
+
+/** R13: the SA's call about additional work is due this soon after the workshop reports it. */
+const ADDITIONAL_WORK_CALL_MINUTES = 30;
+
+/** Histories recorded before R13 and the R15 late notice existed replay without them. */
+const ADDITIONAL_WORK_PATCH = 'additional-work-r13-late-notice-r15';
 
 /** Work until delivery; returns when the vehicle was handed over. */
 export async function serviceUntilDelivered(lc: Lifecycle, job: Job): Promise<{ deliveredAt: number; serviceDate: string }> {
   let delivered = false;
-  const checks = Promise.all([statusCheckAt80Percent(lc, job, () => delivered), pickupNotice(lc, job, () => delivered)]);
+  const withAdditionalWork = wf.patched(ADDITIONAL_WORK_PATCH);
+  const checks = Promise.all([
+    statusCheckAt80Percent(lc, job, () => delivered, withAdditionalWork),
+    pickupNotice(lc, job, () => delivered),
+    withAdditionalWork ? additionalWork(lc, job, () => delivered) : undefined,
+  ]);
   await lc.steps.perform(deliver, { what: 'delivery and settlement', rule: 'R16', by: iso(job.promisedReadyAt + HOUR_MS) }, (i) =>
     lc.acts.deliverVehicle(lc.ctx(), i, job.repairOrderId, { serviceDate: localDate(Date.now(), lc.settings.utcOffsetMinutes), mileageKm: job.mileageKm }),
   );
@@ -22,7 +34,7 @@ export async function serviceUntilDelivered(lc: Lifecycle, job: Job): Promise<{ 
 }
 
 /** R14: at 80% of the estimated time the SA asks the workshop; a reported delay moves the promised time. */
-async function statusCheckAt80Percent(lc: Lifecycle, job: Job, delivered: () => boolean): Promise<void> {
+async function statusCheckAt80Percent(lc: Lifecycle, job: Job, delivered: () => boolean, lateNotice: boolean): Promise<void> {
   const checkAt = progressCheckAt(job.checkedInAt, job.promisedReadyAt, lc.settings);
   if (!(await lc.sleepUntil('IN_SERVICE', { what: '80% status check task', rule: 'R14', by: iso(checkAt) }, delivered))) return;
   await lc.acts.openTask(lc.ctx(), { kind: 'PROGRESS_CHECK', rule: 'R14', dueAt: iso(job.promisedReadyAt), assigneeRole: 'SERVICE_ADVISOR' });
@@ -35,6 +47,44 @@ async function statusCheckAt80Percent(lc: Lifecycle, job: Job, delivered: () => 
   if (answer?.input.newPromisedReadyAt) {
     job.promisedReadyAt = Date.parse(answer.input.newPromisedReadyAt);
     lc.state.promisedReadyAt = answer.input.newPromisedReadyAt;
+  }
+  if (lateNotice && answer && !answer.input.onTime) {
+    // R15: a car that will not be ready on time is announced at once, with the reason and an apology.
+    const { customer, vehicle } = lc.input;
+    await lc.acts.queueCustomerMessage(lc.ctx(), {
+      template: 'late-notice',
+      rule: 'R15',
+      customer,
+      payload: { plate: vehicle.plate, readyAt: iso(job.promisedReadyAt), reason: answer.input.note ?? '' },
+    });
+  }
+}
+
+/**
+ * R13: whatever the workshop finds is explained to the customer by the SA before it is done; the customer
+ * decides, and approved items move the promised time (the pickup notice follows it).
+ */
+async function additionalWork(lc: Lifecycle, job: Job, delivered: () => boolean): Promise<void> {
+  for (let round = 1; ; round++) {
+    const found = await lc.steps.perform(reportAdditionalWork, undefined, (i) =>
+      lc.acts.reportAdditionalWork(lc.ctx(), i, job.repairOrderId, round, iso(Date.now() + ADDITIONAL_WORK_CALL_MINUTES * 60_000)),
+    delivered);
+    if (!found) return;
+    const items = found.input.items.map((item) => item.description);
+    const decision = await lc.steps.perform(
+      decideAdditionalWork,
+      { what: `customer's decision on additional work (${items.join(', ')})`, rule: 'R13', by: iso(Date.now() + ADDITIONAL_WORK_CALL_MINUTES * 60_000) },
+      (i) => {
+        const promised = i.approved ? job.promisedReadyAt + found.input.extraHours * HOUR_MS : job.promisedReadyAt;
+        return lc.acts.decideAdditionalWork(lc.ctx(), i, job.repairOrderId, round, items, iso(promised));
+      },
+      delivered,
+    );
+    if (!decision) return;
+    if (decision.input.approved) {
+      job.promisedReadyAt += found.input.extraHours * HOUR_MS;
+      lc.state.promisedReadyAt = iso(job.promisedReadyAt);
+    }
   }
 }
 
