@@ -1,4 +1,5 @@
 import { Db } from './database';
+import { failureTicketActivities } from './failureTickets';
 import { notificationActivities } from './notifications';
 import { registrationActivities } from './registration';
 import { serviceStepActivities } from './serviceSteps';
@@ -10,6 +11,7 @@ export function createActivities(db: Db) {
     ...taskActivities(db),
     ...notificationActivities(db),
     ...serviceStepActivities(db),
+    ...failureTicketActivities(db),
   };
 }
 

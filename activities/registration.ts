@@ -48,6 +48,13 @@ export function registrationActivities(db: Db) {
       });
     },
 
+    /** The store's settings, read when a decision needs them (e.g. a ticket's answer hours). */
+    async loadStoreSettings(storeId: string): Promise<StoreSettings> {
+      const store = await db.store.findUnique({ where: { id: storeId } });
+      if (!store) throw ApplicationFailure.nonRetryable(`unknown store ${storeId}`, 'UnknownStore');
+      return resolveStoreSettings(store.settings);
+    },
+
     /** Store settings and the model's service interval, read at the start of each cycle (R1). */
     async loadCyclePolicy(storeId: string, model: string): Promise<CyclePolicy> {
       const [store, plan] = await Promise.all([

@@ -9,6 +9,7 @@ import type {
   DeliveryInput,
   FollowUpInput,
   InboundBookingInput,
+  SalesCallInput,
   StaffAssignmentInput,
   PreparationCompleteInput,
   ProgressCheckInput,
@@ -264,6 +265,14 @@ export function serviceStepActivities(db: Db) {
             recordedAt: new Date(ctx.at),
           },
         });
+        return null;
+      });
+    },
+
+    /** R19: the sales consultant's call to a first-service customer who was not fully satisfied. */
+    async recordSalesCall(ctx: StepContext, input: SalesCallInput): Promise<null> {
+      return auditedStep(db, ctx, { step: 'sales-call', action: 'satisfaction-call.recorded', rule: 'R19', actor: input.actor, data: payloadOf(input) }, async (tx) => {
+        await closeTask(tx, ctx, 'SATISFACTION_CALL', input.actor, payloadOf(input));
         return null;
       });
     },

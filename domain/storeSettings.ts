@@ -27,6 +27,10 @@ export interface StoreSettings {
   followUpDays: number; // R17
   firstServiceFollowUpDays: number; // R17 (000 Nantong)
   followUpWindowEndDays: number; // R17 window 2–5 days
+  failureScoreBelow: number; // R18: a CSI score below this opens a ticket
+  failureAnswerHours: number; // R18 / R24: each escalation level's time to answer
+  majorQualityLossCny: number; // R24: above this a quality incident goes to leadership at once
+  salesCallWithinDays: number; // R19
   defaultIntervalMonths: number; // R1 when the model has no service plan
   defaultIntervalKm: number; // R1
   newCarDailyKm: number; // R1 before a car has any usage history
@@ -53,6 +57,10 @@ export const DEFAULT_STORE_SETTINGS: StoreSettings = {
   followUpDays: 3,
   firstServiceFollowUpDays: 2,
   followUpWindowEndDays: 5,
+  failureScoreBelow: 8,
+  failureAnswerHours: 24,
+  majorQualityLossCny: 20000,
+  salesCallWithinDays: 7,
   defaultIntervalMonths: 6,
   defaultIntervalKm: 5000,
   newCarDailyKm: 40,

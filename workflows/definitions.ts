@@ -27,6 +27,7 @@ export type Stage =
   | 'IN_SERVICE'
   | 'WAITING_FOR_FOLLOW_UP'
   | 'AWAITING_FOLLOW_UP'
+  | 'AWAITING_SALES_CALL'
   | 'CYCLE_COMPLETE';
 
 export interface VehicleFacts {
@@ -161,6 +162,15 @@ export interface FollowUpInput extends Actor {
   attitudeScore: number;
   qualityScore: number;
   comment?: string;
+  /** R18: the CR's grading of a dissatisfaction; derived from the scores when absent. */
+  failureGrade?: 'A' | 'B' | 'C' | 'D';
+  /** R24: a quality incident's loss; over 20,000 CNY it goes to leadership at once. */
+  qualityLossCny?: number;
+}
+
+/** R19: what the sales consultant learned calling a first-service customer who was not fully satisfied. */
+export interface SalesCallInput extends Actor {
+  realReason: string;
 }
 
 export interface Waiting {
@@ -185,6 +195,8 @@ export interface LifecycleState {
   checkedInAt?: string;
   promisedReadyAt?: string;
   deliveredAt?: string;
+  /** Workflow id of the service-failure ticket this cycle's follow-up opened (R18). */
+  failureTicket?: string;
   waitingFor: Waiting[];
 }
 
@@ -200,7 +212,43 @@ export const decideAdditionalWork = defineUpdate<LifecycleState, [AdditionalWork
 export const deliver = defineUpdate<LifecycleState, [DeliveryInput]>('deliver');
 export const recordFollowUp = defineUpdate<LifecycleState, [FollowUpInput]>('recordFollowUp');
 
+export const recordSalesCall = defineUpdate<LifecycleState, [SalesCallInput]>('recordSalesCall');
+
 export const getState = defineQuery<LifecycleState>('getState');
+
+// ---- Service-failure tickets (R18, R24): one workflow per ticket, outliving the cycle that opened it.
+
+export function failureTicketWorkflowId(vin: string, cycle: number): string {
+  return `failure-${vin.toUpperCase()}-c${cycle}`;
+}
+
+export interface FailureTicketInput {
+  vin: string;
+  storeId: string;
+  cycle: number;
+  grade: 'A' | 'B' | 'C' | 'D';
+  rule: 'R18' | 'R24';
+  reason: string;
+  scores: { attitude: number; quality: number };
+  openedBy: string;
+}
+
+export interface FailureTicketAnswer extends Actor {
+  answer: string;
+}
+
+export interface FailureTicketState {
+  vin: string;
+  grade: 'A' | 'B' | 'C' | 'D';
+  level: number;
+  owners: string[];
+  answerBy: string;
+  answered: boolean;
+  escalations: Array<{ level: number; owners: string[]; at: string }>;
+}
+
+export const answerFailureTicket = defineUpdate<FailureTicketState, [FailureTicketAnswer]>('answerFailureTicket');
+export const getFailureTicket = defineQuery<FailureTicketState>('getFailureTicket');
 
 export const SA_STAGE = defineSearchAttributeKey('SlStage', 'KEYWORD');
 export const SA_VIN = defineSearchAttributeKey('SlVin', 'KEYWORD');

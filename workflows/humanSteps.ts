@@ -116,21 +116,25 @@ export class HumanSteps {
   }
 }
 
-/** Wraps activity stubs to count calls in flight, the workflow's measure of being idle. */
-export function countInFlight<T extends object>(activities: T): { activities: T; idle: () => boolean } {
+/**
+ * Wraps activity stubs to count calls in flight, the workflow's measure of being idle; `track` counts
+ * any other awaited command (a child workflow's start) the same way.
+ */
+export function countInFlight<T extends object>(activities: T): { activities: T; idle: () => boolean; track: <R>(p: Promise<R>) => Promise<R> } {
   let inFlight = 0;
+  const track = async <R>(p: Promise<R>): Promise<R> => {
+    inFlight++;
+    try {
+      return await p;
+    } finally {
+      inFlight--;
+    }
+  };
   const wrapped = new Proxy(activities, {
     get(target, prop, receiver) {
       const fn = Reflect.get(target, prop, receiver) as (...args: unknown[]) => Promise<unknown>;
-      return async (...args: unknown[]) => {
-        inFlight++;
-        try {
-          return await fn(...args);
-        } finally {
-          inFlight--;
-        }
-      };
+      return (...args: unknown[]) => track(fn(...args));
     },
   });
-  return { activities: wrapped, idle: () => inFlight === 0 };
+  return { activities: wrapped, idle: () => inFlight === 0, track };
 }

@@ -1,1 +1,2 @@
+export { serviceFailureTicket } from './serviceFailureTicket';
 export { vehicleLifecycle } from './vehicleLifecycle';

@@ -30,6 +30,8 @@ export class Lifecycle {
   readonly state: LifecycleState;
   readonly acts: LifecycleActivities;
   readonly steps: HumanSteps;
+  /** Counts a non-activity command (a child workflow start) as work in flight. */
+  readonly track: <R>(p: Promise<R>) => Promise<R>;
   /** The newest odometer reading; calls and visits update it (R1, R3). */
   odometer: { mileageKm: number; mileageRecordedOn: string };
   /** Set once the cycle's policy is loaded; phases read the store settings from it. */
@@ -54,6 +56,7 @@ export class Lifecycle {
     // Counted per run, so one vehicle's slow activity never holds back another vehicle's Update answer.
     const tracked = countInFlight(wf.proxyActivities<LifecycleActivities>(activityOptions));
     this.acts = tracked.activities;
+    this.track = tracked.track;
     this.steps = new HumanSteps(() => this.snapshot(), () => this.publish(), tracked.idle);
     wf.upsertSearchAttributes([
       { key: SA_VIN, value: vehicle.vin },

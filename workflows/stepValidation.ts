@@ -1,6 +1,6 @@
 // Checks of a person's input that need no database; they run in the Update validators, so a bad
 // step is rejected with its reason before it enters the workflow history.
-import type { AdditionalWorkDecision, AdditionalWorkReport, CallOutcomeInput, ConfirmationInput, InboundBookingInput, StaffAssignmentInput, CheckInInput, DeliveryInput, FollowUpInput, ProgressCheckInput } from './definitions';
+import type { SalesCallInput, AdditionalWorkDecision, AdditionalWorkReport, CallOutcomeInput, ConfirmationInput, InboundBookingInput, StaffAssignmentInput, CheckInInput, DeliveryInput, FollowUpInput, ProgressCheckInput } from './definitions';
 
 function futureInstant(value: unknown, field: string): void {
   const ms = typeof value === 'string' ? Date.parse(value) : NaN;
@@ -54,6 +54,12 @@ export function validateDelivery(i: DeliveryInput): void {
 export function validateFollowUp(i: FollowUpInput): void {
   wholeNumber(i.attitudeScore, 'attitudeScore', 0, 10);
   wholeNumber(i.qualityScore, 'qualityScore', 0, 10);
+  if (i.failureGrade !== undefined && !['A', 'B', 'C', 'D'].includes(i.failureGrade)) throw new Error('failureGrade must be A, B, C or D');
+  if (i.qualityLossCny !== undefined && (typeof i.qualityLossCny !== 'number' || !(i.qualityLossCny >= 0))) throw new Error('qualityLossCny must be a non-negative amount');
+}
+
+export function validateSalesCall(i: SalesCallInput): void {
+  if (typeof i.realReason !== 'string' || i.realReason.trim().length < 2) throw new Error('realReason must record what the customer said (R19)');
 }
 
 export function validateConfirmation(i: ConfirmationInput): void {

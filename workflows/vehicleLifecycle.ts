@@ -12,6 +12,7 @@ import {
   recordCallOutcome,
   recordFollowUp,
   recordProgressCheck,
+  recordSalesCall,
   bookInbound,
   VehicleLifecycleInput,
 } from './definitions';
@@ -23,7 +24,7 @@ import { followUpCall } from './phases/followUp';
 import { prepareService } from './phases/preparation';
 import { receiveVehicle } from './phases/reception';
 import { serviceUntilDelivered } from './phases/workInProgress';
-import { validateAdditionalWork, validateAdditionalWorkDecision, validateCallOutcome, validateConfirmation, validateInboundBooking, validateStaffAssignment, validateCheckIn, validateDelivery, validateFollowUp, validateProgressCheck } from './stepValidation';
+import { validateSalesCall, validateAdditionalWork, validateAdditionalWorkDecision, validateCallOutcome, validateConfirmation, validateInboundBooking, validateStaffAssignment, validateCheckIn, validateDelivery, validateFollowUp, validateProgressCheck } from './stepValidation';
 
 export async function vehicleLifecycle(input: VehicleLifecycleInput): Promise<void> {
   const lc = new Lifecycle(input);
@@ -39,6 +40,7 @@ export async function vehicleLifecycle(input: VehicleLifecycleInput): Promise<vo
   lc.steps.accept(decideAdditionalWork, validateAdditionalWorkDecision);
   lc.steps.accept(deliver, validateDelivery);
   lc.steps.accept(recordFollowUp, validateFollowUp);
+  lc.steps.accept(recordSalesCall, validateSalesCall);
 
   const due = await scheduleCycle(lc); // R1
   const booking = await bookService(lc, due); // R2 → R5

@@ -85,12 +85,13 @@ export async function withLifecycle(
   env: TestWorkflowEnvironment,
   vin: string,
   body: (handle: WorkflowHandle, calls: RecordedCall[], now: number) => Promise<void>,
+  adjust: (input: VehicleLifecycleInput) => VehicleLifecycleInput = (input) => input,
 ): Promise<void> {
   const { activities, calls } = recordingActivities();
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: LIFECYCLE_TASK_QUEUE, workflowBundle: await lifecycleBundle(), activities });
   await worker.runUntil(async () => {
     const now = await env.currentTimeMs();
-    const handle = await startLifecycle(env, vehicleInput(localDay(now), vin));
+    const handle = await startLifecycle(env, adjust(vehicleInput(localDay(now), vin)));
     try {
       await body(handle, calls, now);
       await recordHistoryIfAsked(env.client, handle.workflowId, handle.firstExecutionRunId, `branch-${vin}`);

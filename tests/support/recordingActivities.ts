@@ -41,6 +41,12 @@ export function recordingActivities(policy: Partial<CyclePolicy> = {}) {
     recordProgressCheck: async (...a) => (record('recordProgressCheck', a), null),
     reportAdditionalWork: async (...a) => (record('reportAdditionalWork', a), null),
     decideAdditionalWork: async (...a) => (record('decideAdditionalWork', a), null),
+    recordSalesCall: async (...a) => (record('recordSalesCall', a), null),
+    loadStoreSettings: async (...a) => (calls.push({ name: 'loadStoreSettings', args: a }), DEFAULT_STORE_SETTINGS),
+    openFailureTicket: async (...a) => (record('openFailureTicket', a), null),
+    pageEscalationLevel: async (...a) => (record('pageEscalationLevel', a), null),
+    recordLateAnswer: async (...a) => (record('recordLateAnswer', a), null),
+    answerFailureTicket: async (...a) => (record('answerFailureTicket', a), null),
     deliverVehicle: async (...a) => (record('deliverVehicle', a), { underpaid: false }),
     recordFollowUp: async (...a) => (record('recordFollowUp', a), null),
   };

@@ -1,0 +1,88 @@
+// R18 / R24: the service-failure ticket's records: the ticket, the pages to each level, late points, the answer.
+import type { EscalationRole } from '../domain/serviceFailure';
+import type { FailureTicketAnswer, FailureTicketInput } from '../workflows/definitions';
+import { auditedStep } from './auditedStep';
+import { Db } from './database';
+import { StepContext, stepKey } from './stepContext';
+
+function ticketKey(ctx: StepContext): string {
+  return stepKey(ctx, 'ticket');
+}
+
+export function failureTicketActivities(db: Db) {
+  return {
+    async openFailureTicket(ctx: StepContext, input: FailureTicketInput, firstOwner: EscalationRole, answerBy: string): Promise<null> {
+      return auditedStep(db, ctx, { step: 'ticket-open', action: 'failure-ticket.opened', rule: input.rule, actor: input.openedBy, data: { ...input } }, async (tx) => {
+        await tx.serviceFailureTicket.create({
+          data: {
+            idempotencyKey: ticketKey(ctx),
+            vin: input.vin,
+            grade: input.grade,
+            rule: input.rule,
+            reason: input.reason,
+            ownerRole: firstOwner,
+            answerBy: new Date(answerBy),
+            workflowId: ctx.workflowId,
+          },
+        });
+        return null;
+      });
+    },
+
+    /**
+     * Pages every person of the level's roles in the store (e-mail/WeCom/DingTalk delivery is the outbox
+     * sender's job) and puts the answer in their inbox. A role with nobody in it is paged by role, so the
+     * page is never dropped for want of a name.
+     */
+    async pageEscalationLevel(ctx: StepContext, page: { storeId: string; level: number; round: number; roles: EscalationRole[]; answerBy: string; grade: string; reason: string }): Promise<null> {
+      const step = `page:${page.level}:${page.round}`;
+      return auditedStep(db, ctx, { step, action: 'failure-ticket.paged', rule: 'R18', actor: 'system', data: { ...page } }, async (tx) => {
+        const staff = await tx.staff.findMany({ where: { storeId: page.storeId, role: { in: page.roles }, active: true } });
+        const recipients = staff.length ? staff.map((p) => p.email ?? p.phone ?? p.id) : page.roles;
+        await tx.notification.createMany({
+          data: recipients.map((recipient) => ({
+            idempotencyKey: stepKey(ctx, `${step}:${recipient}`),
+            vin: ctx.vin,
+            channel: 'PAGE' as const,
+            template: 'failure-ticket-page',
+            rule: 'R18',
+            recipient,
+            payload: { grade: page.grade, reason: page.reason, answerBy: page.answerBy, level: page.level },
+            scheduledFor: new Date(ctx.at),
+          })),
+          skipDuplicates: true,
+        });
+        await tx.task.create({
+          data: {
+            idempotencyKey: stepKey(ctx, `task:FAILURE_TICKET_ANSWER:${page.level}:${page.round}`),
+            vin: ctx.vin,
+            workflowId: ctx.workflowId,
+            cycle: ctx.cycle,
+            kind: 'FAILURE_TICKET_ANSWER',
+            rule: 'R18',
+            dueAt: new Date(page.answerBy),
+            assigneeRole: page.roles[0],
+          },
+        });
+        await tx.serviceFailureTicket.update({ where: { idempotencyKey: ticketKey(ctx) }, data: { level: page.level, ownerRole: page.roles[0], answerBy: new Date(page.answerBy) } });
+        return null;
+      });
+    },
+
+    /** R18: a level that let the deadline pass loses its points; the ticket climbs. */
+    async recordLateAnswer(ctx: StepContext, late: { level: number; round: number; roles: EscalationRole[]; points: number }): Promise<null> {
+      return auditedStep(db, ctx, { step: `late:${late.level}:${late.round}`, action: 'failure-ticket.answer-late', rule: 'R18', actor: 'system', data: { ...late } }, async () => null);
+    },
+
+    async answerFailureTicket(ctx: StepContext, input: FailureTicketAnswer): Promise<null> {
+      return auditedStep(db, ctx, { step: 'ticket-answer', action: 'failure-ticket.answered', rule: 'R18', actor: input.actor, data: { answer: input.answer } }, async (tx) => {
+        await tx.serviceFailureTicket.update({ where: { idempotencyKey: ticketKey(ctx) }, data: { answeredAt: new Date(ctx.at), answeredBy: input.actor, answer: input.answer } });
+        await tx.task.updateMany({
+          where: { workflowId: ctx.workflowId, kind: 'FAILURE_TICKET_ANSWER', status: 'OPEN' },
+          data: { status: 'DONE', completedBy: input.actor, completedAt: new Date(ctx.at) },
+        });
+        return null;
+      });
+    },
+  };
+}

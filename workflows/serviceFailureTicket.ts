@@ -1,0 +1,62 @@
+// R18 / R24: one service-failure remedy ticket. It pages its owners and, unanswered by the deadline,
+// climbs the ladder (recording the late points) and pages the next level, until somebody answers.
+import * as wf from '@temporalio/workflow';
+import type { LifecycleActivities } from '../activities';
+import { answerDeadline, escalationLadder } from '../domain/serviceFailure';
+import { answerFailureTicket, FailureTicketAnswer, FailureTicketInput, FailureTicketState, getFailureTicket } from './definitions';
+import { iso } from './lifecycle';
+
+const acts = wf.proxyActivities<LifecycleActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['UnknownStore'] },
+});
+
+export async function serviceFailureTicket(input: FailureTicketInput): Promise<void> {
+  const info = wf.workflowInfo();
+  const ctx = () => ({ workflowId: info.workflowId, runId: info.runId, vin: input.vin, cycle: input.cycle, at: iso(Date.now()) });
+  const ladder = escalationLadder(input.grade);
+  const state: FailureTicketState = { vin: input.vin, grade: input.grade, level: 0, owners: ladder[0].roles, answerBy: '', answered: false, escalations: [] };
+  let answering = false;
+
+  wf.setHandler(getFailureTicket, () => state);
+  wf.setHandler(
+    answerFailureTicket,
+    async (answer: FailureTicketAnswer) => {
+      answering = true;
+      try {
+        await acts.answerFailureTicket(ctx(), answer);
+        state.answered = true;
+      } finally {
+        answering = false;
+      }
+      return state;
+    },
+    {
+      validator: (answer) => {
+        if (state.answered || answering) throw new Error('the ticket is already answered');
+        if (!answer || typeof answer.actor !== 'string' || answer.actor.trim() === '') throw new Error('actor is required');
+        if (typeof answer.answer !== 'string' || answer.answer.trim().length < 4) throw new Error('answer must say what was done for the customer');
+      },
+    },
+  );
+
+  const s = await acts.loadStoreSettings(input.storeId);
+  let deadline = answerDeadline(Date.now(), input.grade, 0, s);
+  await acts.openFailureTicket(ctx(), input, ladder[0].roles[0], iso(deadline));
+  for (let level = 0, round = 0; ; ) {
+    Object.assign(state, { level, owners: ladder[level].roles, answerBy: iso(deadline) });
+    state.escalations.push({ level, owners: ladder[level].roles, at: iso(Date.now()) });
+    await acts.pageEscalationLevel(ctx(), { storeId: input.storeId, level, round, roles: ladder[level].roles, answerBy: iso(deadline), grade: input.grade, reason: input.reason });
+    if (await wf.condition(() => state.answered, deadline - Date.now())) break;
+    await acts.recordLateAnswer(ctx(), { level, round, roles: ladder[level].roles, points: ladder[level].latePenaltyPoints });
+    // The top of the ladder is paged again every period until it answers: nothing is dropped.
+    if (level < ladder.length - 1) {
+      level++;
+      round = 0;
+    } else {
+      round++;
+    }
+    deadline = answerDeadline(Date.now(), input.grade, level, s);
+  }
+  await wf.condition(wf.allHandlersFinished);
+}
