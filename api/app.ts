@@ -5,6 +5,8 @@ import type { Db } from '../activities/database';
 import { localDate } from '../domain/calendar';
 import { DEFAULT_STORE_SETTINGS } from '../domain/storeSettings';
 import {
+  answerFailureTicket,
+  getFailureTicket,
   getState,
   LIFECYCLE_TASK_QUEUE,
   lifecycleWorkflowId,
@@ -16,7 +18,7 @@ import {
   VehicleLifecycleInput,
 } from '../workflows/definitions';
 import { buildOpenApi } from './openapi';
-import { actorSchema, listWorkflowsSchema, registerVehicleSchema, vinSchema } from './schemas';
+import { actorSchema, listWorkflowsSchema, registerVehicleSchema, ticketAnswerSchema, ticketIdSchema, vinSchema } from './schemas';
 import { STEP_ROUTES } from './steps';
 import { listLifecycles } from './visibility';
 import { isWorkflowNotFound, updateRejection } from './workflowErrors';
@@ -147,6 +149,30 @@ export function createApp({ client, db }: ApiDeps): express.Express {
       }
     });
   }
+
+  app.get('/api/tickets/:ticketId', async (req, res) => {
+    const ticketId = parse(ticketIdSchema, req.params.ticketId);
+    try {
+      res.json(await client.workflow.getHandle(ticketId).query(getFailureTicket));
+    } catch (err) {
+      if (isWorkflowNotFound(err)) throw new HttpError(404, `no service-failure ticket ${ticketId}`);
+      throw err;
+    }
+  });
+
+  app.post('/api/tickets/:ticketId/answer', async (req, res) => {
+    const ticketId = parse(ticketIdSchema, req.params.ticketId);
+    const actor = actorOf(req);
+    const body = parse(ticketAnswerSchema, req.body ?? {});
+    try {
+      res.json(await client.workflow.getHandle(ticketId).executeUpdate(answerFailureTicket, { args: [{ ...body, actor }] }));
+    } catch (err) {
+      if (isWorkflowNotFound(err)) throw new HttpError(404, `no service-failure ticket ${ticketId}`);
+      const rejection = updateRejection(err);
+      if (rejection) throw new HttpError(409, rejection.reason);
+      throw err;
+    }
+  });
 
   app.get('/api/workflows', async (req, res) => {
     const filter = parse(listWorkflowsSchema, req.query);

@@ -68,7 +68,14 @@ export const stepSchemas = {
   }),
   additionalWorkDecision: z.strictObject({ approved: z.boolean(), note: z.string().max(500).optional() }),
   delivery: z.strictObject({ amountDueCny: cny, amountPaidCny: cny }),
-  followUp: z.strictObject({ attitudeScore: z.number().int().min(0).max(10), qualityScore: z.number().int().min(0).max(10), comment: z.string().max(1000).optional() }),
+  followUp: z.strictObject({
+    attitudeScore: z.number().int().min(0).max(10),
+    qualityScore: z.number().int().min(0).max(10),
+    comment: z.string().max(1000).optional(),
+    failureGrade: z.enum(['A', 'B', 'C', 'D']).optional(),
+    qualityLossCny: cny.optional(),
+  }),
+  salesCall: z.strictObject({ realReason: z.string().trim().min(2).max(1000) }),
 };
 
 export const listWorkflowsSchema = z.strictObject({
@@ -79,3 +86,7 @@ export const listWorkflowsSchema = z.strictObject({
 });
 
 export const actorSchema = staffId;
+
+/** Service-failure tickets are addressed by their workflow id, e.g. failure-LSVAU2180N2183294-c3. */
+export const ticketIdSchema = z.string().regex(/^failure-[A-HJ-NPR-Z0-9]{17}-c[0-9]{1,4}$/, 'not a service-failure ticket id');
+export const ticketAnswerSchema = z.strictObject({ answer: z.string().trim().min(4).max(2000) });

@@ -14,6 +14,7 @@ import {
   recordCallOutcome,
   recordFollowUp,
   recordProgressCheck,
+  recordSalesCall,
 } from '../workflows/definitions';
 import { stepSchemas } from './schemas';
 
@@ -38,5 +39,6 @@ export const STEP_ROUTES: StepRoute[] = [
   { path: 'additional-work', summary: 'Workshop reports additional items found during the job', rule: 'R13', schema: stepSchemas.additionalWork, update: reportAdditionalWork },
   { path: 'additional-work/decision', summary: "Customer's decision on the additional items, from the SA's call", rule: 'R13', schema: stepSchemas.additionalWorkDecision, update: decideAdditionalWork },
   { path: 'delivery', summary: 'Vehicle delivered and settled', rule: 'R16', schema: stepSchemas.delivery, update: deliver },
-  { path: 'follow-up', summary: 'Follow-up call with CSI scores', rule: 'R17', schema: stepSchemas.followUp, update: recordFollowUp },
+  { path: 'follow-up', summary: 'Follow-up call with CSI scores; a score below 8 opens a service-failure ticket, a quality loss over 20,000 CNY goes to leadership', rule: 'R17/R18/R24', schema: stepSchemas.followUp, update: recordFollowUp },
+  { path: 'sales-call', summary: "Sales consultant's call to a first-service customer not fully satisfied", rule: 'R19', schema: stepSchemas.salesCall, update: recordSalesCall },
 ];
