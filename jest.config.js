@@ -5,7 +5,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest'] },
   moduleFileExtensions: ['ts', 'js', 'json'],
-  testTimeout: 120000,
+  testTimeout: 180000,
   setupFiles: ['<rootDir>/tests/setup/temporalLogging.ts'],
   reporters: ['default', '<rootDir>/tests/setup/summaryReporter.js'],
 };

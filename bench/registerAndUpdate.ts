@@ -11,6 +11,7 @@ import path from 'node:path';
 import { installPgliteTimer, PhaseLoad, Probe, timeTransactions } from './diagnostics';
 import { EmbeddedStack, startEmbeddedStack } from './embeddedStack';
 import { newVehicle, registerViaApi, RegisterBody, startRaw } from './fleet';
+import { updateAnatomy } from './updateAnatomy';
 
 const TARGET_RATIO = 0.87;
 const TARGET_P99_MS = 250;
@@ -302,6 +303,7 @@ async function updateLatencyBenchmark(stack: EmbeddedStack, probe: Probe, cfg: B
     requests: [{ setupRequest: (req) => ({ ...req, path: `/api/vehicles/${dispenser.next()}/call-outcome` }), onResponse: checker.onResponse }],
   });
   const load = probe.between(s0, probe.snapshot(), result.requests.total);
+  const anatomy = await updateAnatomy(stack.client, vins.slice(0, dispenser.used));
 
   const l = result.latency;
   const achievedPerSecond = round1(result.requests.total / result.duration);
@@ -327,6 +329,7 @@ async function updateLatencyBenchmark(stack: EmbeddedStack, probe: Probe, cfg: B
     met: l.p99 <= TARGET_P99_MS && achievedPerSecond >= 0.95 * cfg.rate && result.non2xx === 0 && result.errors === 0 && checker.rejected.count === 0,
     quietBefore,
     load,
+    anatomy: { ...anatomy, apiAndHttpMeanMs: round1(l.mean - anatomy.meanMs.serverSpan) },
   };
 }
 

@@ -112,7 +112,7 @@ test('bad input is refused with a reason and starts nothing', async () => {
   expect(await db.vehicle.count()).toBe(0);
 });
 
-test('R1b R2 R3 R5 R6 R7 R10 R11 R12 R14 R15 R16 R17: a whole cycle over HTTP on the real stack', async () => {
+test('R1b R2 R3 R5 R6 R7 R10 R11 R12 R14 R15 R16 R17 R19: a whole cycle over HTTP on the real stack', async () => {
   const created = await call('POST', '/api/vehicles', registration);
   expect(created).toEqual({ status: 201, json: { vin: VIN, workflowId: lifecycleWorkflowId(VIN), created: true } });
   const again = await call('POST', '/api/vehicles', registration);
@@ -159,7 +159,10 @@ test('R1b R2 R3 R5 R6 R7 R10 R11 R12 R14 R15 R16 R17: a whole cycle over HTTP on
   await waitForStage('AWAITING_FOLLOW_UP');
   const badScore = await call('POST', `/api/vehicles/${VIN}/follow-up`, { attitudeScore: 11, qualityScore: 9 }, 'cr-it');
   expect(badScore.status).toBe(400);
-  const done = await call('POST', `/api/vehicles/${VIN}/follow-up`, { attitudeScore: 10, qualityScore: 9, comment: '满意' }, 'cr-it');
+  const followedUp = await call('POST', `/api/vehicles/${VIN}/follow-up`, { attitudeScore: 10, qualityScore: 9, comment: '满意' }, 'cr-it');
+  // A first-service customer who is not fully satisfied gets the sales consultant's call (R19).
+  expect(followedUp.json.stage).toBe('AWAITING_SALES_CALL');
+  const done = await call('POST', `/api/vehicles/${VIN}/sales-call`, { realReason: '等待时间长' }, 'sales-it');
   expect(done.json.stage).toBe('CYCLE_COMPLETE');
 
   // The next cycle (continue-as-new) is due 6 months after today's service (R1).
@@ -181,6 +184,7 @@ test('R1b R2 R3 R5 R6 R7 R10 R11 R12 R14 R15 R16 R17: a whole cycle over HTTP on
     ['PREPARATION', 'DONE', 'td-it'],
     ['PROGRESS_CHECK', 'DONE', 'sa-it'],
     ['REMINDER_CALL', 'DONE', 'cr-it'],
+    ['SATISFACTION_CALL', 'DONE', 'sales-it'],
     ['STAFF_ASSIGNMENT', 'DONE', 'sm-it'],
   ]);
   const messages = await db.notification.findMany({ where: { vin: VIN }, orderBy: { createdAt: 'asc' } });
@@ -208,6 +212,7 @@ test('R1b R2 R3 R5 R6 R7 R10 R11 R12 R14 R15 R16 R17: a whole cycle over HTTP on
     ['progress.on-time', 'sa-it', 'R14'],
     ['vehicle.delivered', 'sa-it', 'R16'],
     ['follow-up.recorded', 'cr-it', 'R17'],
+    ['satisfaction-call.recorded', 'sales-it', 'R19'],
   ]);
   expect(new Set(history.map((e: any) => e.workflowId))).toEqual(new Set([lifecycleWorkflowId(VIN)]));
   expect(history.find((e: any) => e.action === 'vehicle.delivered').data).toMatchObject({ underpaid: true, amountDueCny: 720, amountPaidCny: 700 });
@@ -216,9 +221,9 @@ test('R1b R2 R3 R5 R6 R7 R10 R11 R12 R14 R15 R16 R17: a whole cycle over HTTP on
   const firstRunId = history[0].runId;
   const events = (await client.workflow.getHandle(lifecycleWorkflowId(VIN), firstRunId).fetchHistory()).events ?? [];
   const updates = events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).map((e) => e.workflowExecutionUpdateAcceptedEventAttributes!.acceptedRequest!.input!.name);
-  expect(updates).toEqual(['recordCallOutcome', 'completePreparation', 'completePreparation', 'confirmBooking', 'assignStaff', 'checkIn', 'recordProgressCheck', 'deliver', 'recordFollowUp']);
+  expect(updates).toEqual(['recordCallOutcome', 'completePreparation', 'completePreparation', 'confirmBooking', 'assignStaff', 'checkIn', 'recordProgressCheck', 'deliver', 'recordFollowUp', 'recordSalesCall']);
   expect(events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
-  await recordHistoryIfAsked(client, lifecycleWorkflowId(VIN), firstRunId, 'first-cycle-over-api-with-arrival-steps');
+  await recordHistoryIfAsked(client, lifecycleWorkflowId(VIN), firstRunId, 'first-cycle-over-api-with-recovery');
 });
 
 test('a retried step activity writes nothing twice', async () => {

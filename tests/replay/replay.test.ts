@@ -6,7 +6,7 @@ import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { lifecycleBundle } from '../support/timeSkipping';
+import { lifecycleBundle } from '../../runtime/timeSkippingServer';
 
 const dir = path.join(__dirname, 'histories');
 const fixtures = readdirSync(dir).filter((f) => f.endsWith('.history.bin'));

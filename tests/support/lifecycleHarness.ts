@@ -8,24 +8,16 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { updateRejectionReason } from '../../api/workflowErrors';
 import { addMonths } from '../../domain/calendar';
-import { RecordedCall, recordingActivities } from './recordingActivities';
-import { lifecycleBundle } from './timeSkipping';
-import { checkIn, completePreparation, confirmBooking, getState, LIFECYCLE_TASK_QUEUE, recordCallOutcome, lifecycleWorkflowId, Stage, VehicleLifecycleInput } from '../../workflows/definitions';
+import { RecordedCall, recordingActivities } from '../../scenarios/simulatedActivities';
+import { lifecycleBundle } from '../../runtime/timeSkippingServer';
+import { advanceTo } from '../../scenarios/advance';
+import { checkIn, completePreparation, confirmBooking, LIFECYCLE_TASK_QUEUE, recordCallOutcome, lifecycleWorkflowId, VehicleLifecycleInput } from '../../workflows/definitions';
+
+export { advanceTo };
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
 
-/** Lets simulated time run to each timer the workflow reports until it is at `stage`. */
-export async function advanceTo(env: TestWorkflowEnvironment, handle: WorkflowHandle, stage: Stage): Promise<void> {
-  for (let i = 0; i < 50; i++) {
-    const state = await handle.query(getState);
-    if (state.stage === stage) return;
-    const now = await env.currentTimeMs();
-    const next = state.waitingFor.map((w) => Date.parse(w.by)).filter((t) => t > now).sort((a, b) => a - b)[0];
-    await env.sleep(next === undefined ? 1000 : next - now + 1000);
-  }
-  throw new Error(`workflow never reached ${stage}`);
-}
 
 /** The store's local calendar date (+08:00) at an instant. */
 export function localDay(ms: number): string {

@@ -3,7 +3,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { addMonths } from '../../domain/calendar';
 import { bookInbound, getState, recordCallOutcome } from '../../workflows/definitions';
 import { advanceTo, DAY, HOUR, isoDay, localDay, rejection, tasksOpened, toMinute, withLifecycle } from '../support/lifecycleHarness';
-import { createTimeSkippingEnv } from '../support/timeSkipping';
+import { createTimeSkippingEnv } from '../../runtime/timeSkippingServer';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {

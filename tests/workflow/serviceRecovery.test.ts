@@ -4,7 +4,7 @@ import { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { answerFailureTicket, deliver, failureTicketWorkflowId, FailureTicketState, getFailureTicket, getState, recordFollowUp, recordSalesCall } from '../../workflows/definitions';
 import { advanceTo, DAY, driveToInService, HOUR, rejection, tasksOpened, withLifecycle } from '../support/lifecycleHarness';
-import { createTimeSkippingEnv } from '../support/timeSkipping';
+import { createTimeSkippingEnv } from '../../runtime/timeSkippingServer';
 
 // A server per test: with a ticket child workflow alive across tests, the Java time-skipping server
 // sometimes stops skipping time for the next test, which then waits in real time.

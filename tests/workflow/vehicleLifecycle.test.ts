@@ -16,8 +16,8 @@ import {
   recordProgressCheck,
 } from '../../workflows/definitions';
 import { advanceTo, HOUR, recordHistoryIfAsked, isoDay, localDay, rejection, startLifecycle, toMinute, vehicleInput } from '../support/lifecycleHarness';
-import { recordingActivities } from '../support/recordingActivities';
-import { createTimeSkippingEnv, lifecycleBundle } from '../support/timeSkipping';
+import { recordingActivities } from '../../scenarios/simulatedActivities';
+import { createTimeSkippingEnv, lifecycleBundle } from '../../runtime/timeSkippingServer';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {

@@ -2,7 +2,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { decideAdditionalWork, deliver, getState, recordProgressCheck, reportAdditionalWork } from '../../workflows/definitions';
 import { driveToInService, HOUR, messagesQueued, rejection, tasksOpened, withLifecycle } from '../support/lifecycleHarness';
-import { createTimeSkippingEnv } from '../support/timeSkipping';
+import { createTimeSkippingEnv } from '../../runtime/timeSkippingServer';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
-import type { LifecycleActivities } from '../../activities';
-import type { CyclePolicy } from '../../activities/registration';
-import type { StepContext } from '../../activities/stepContext';
-import { DEFAULT_STORE_SETTINGS } from '../../domain/storeSettings';
+import type { LifecycleActivities } from '../activities';
+import type { CyclePolicy } from '../activities/registration';
+import type { StepContext } from '../activities/stepContext';
+import { DEFAULT_STORE_SETTINGS } from '../domain/storeSettings';
 
 export interface RecordedCall {
   name: keyof LifecycleActivities;
@@ -11,7 +11,10 @@ export interface RecordedCall {
   args: unknown[];
 }
 
-/** Stand-ins for the database activities that record what the workflow asked for and when. */
+/**
+ * Stand-ins for the database activities that record what the workflow asked for and when: the back
+ * office of the scenario runner, and the fake activities of the workflow tests.
+ */
 export function recordingActivities(policy: Partial<CyclePolicy> = {}) {
   const calls: RecordedCall[] = [];
   const record = (name: keyof LifecycleActivities, args: unknown[]) => {
@@ -42,7 +45,7 @@ export function recordingActivities(policy: Partial<CyclePolicy> = {}) {
     reportAdditionalWork: async (...a) => (record('reportAdditionalWork', a), null),
     decideAdditionalWork: async (...a) => (record('decideAdditionalWork', a), null),
     recordSalesCall: async (...a) => (record('recordSalesCall', a), null),
-    loadStoreSettings: async (...a) => (calls.push({ name: 'loadStoreSettings', args: a }), DEFAULT_STORE_SETTINGS),
+    loadStoreSettings: async (...a) => (calls.push({ name: 'loadStoreSettings', args: a }), policy.settings ?? DEFAULT_STORE_SETTINGS),
     openFailureTicket: async (...a) => (record('openFailureTicket', a), null),
     pageEscalationLevel: async (...a) => (record('pageEscalationLevel', a), null),
     recordLateAnswer: async (...a) => (record('recordLateAnswer', a), null),

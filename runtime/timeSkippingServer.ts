@@ -1,8 +1,8 @@
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { SEARCH_ATTRIBUTE_FLAGS } from '../../workflows/definitions';
-import { requiredTool } from './tools';
+// Temporal's Java time-skipping server: workflow tests and the scenario runner cover weeks in seconds.
+import { SEARCH_ATTRIBUTE_FLAGS } from '../workflows/definitions';
 
 const INDEXED_TYPES: Record<string, temporal.api.enums.v1.IndexedValueType> = {
   Keyword: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
@@ -12,7 +12,7 @@ const INDEXED_TYPES: Record<string, temporal.api.enums.v1.IndexedValueType> = {
 /** The Java time-skipping server, with the lifecycle's search attributes registered as on a real cluster. */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: requiredTool('TEMPORAL_TEST_SERVER') } },
+    server: { executable: { type: 'existing-path', path: testServerPath() } },
   });
   const searchAttributes = Object.fromEntries(
     SEARCH_ATTRIBUTE_FLAGS.map((flag) => {
@@ -24,10 +24,17 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   return env;
 }
 
+/** scripts/with-tools.sh installs the server and names its launcher in TEMPORAL_TEST_SERVER. */
+function testServerPath(): string {
+  const path = process.env.TEMPORAL_TEST_SERVER;
+  if (!path) throw new Error('TEMPORAL_TEST_SERVER is not set: run through `npm test` or `npm run scenario`, which install the test server');
+  return path;
+}
+
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Bundling takes seconds; a test file does it once. */
 export function lifecycleBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietLogger });
   return bundle;
 }
 
