@@ -1,3 +1,4 @@
+import { careActivities } from './care';
 import { Db } from './database';
 import { failureTicketActivities } from './failureTickets';
 import { notificationActivities } from './notifications';
@@ -12,6 +13,7 @@ export function createActivities(db: Db) {
     ...notificationActivities(db),
     ...serviceStepActivities(db),
     ...failureTicketActivities(db),
+    ...careActivities(db),
   };
 }
 

@@ -9,6 +9,8 @@ import type {
   DeliveryInput,
   FollowUpInput,
   InboundBookingInput,
+  WalkInInput,
+  CorrectionInput,
   SalesCallInput,
   StaffAssignmentInput,
   PreparationCompleteInput,
@@ -175,6 +177,53 @@ export function serviceStepActivities(db: Db) {
           data: { status: 'IN_PROGRESS', checkedInAt: new Date(ctx.at), checkInMileageKm: input.mileageKm, promisedReadyAt: new Date(input.promisedReadyAt) },
         });
         await recordMileage(tx, ctx, input.mileageKm);
+        return null;
+      });
+    },
+
+    /** R12: a walk-in is booking, work order and check-in in one: the car is already at the counter. */
+    async receiveWalkIn(ctx: StepContext, input: WalkInInput, storeId: string, servicePlanId: string | null): Promise<{ bookingId: string; repairOrderId: string }> {
+      return auditedStep(db, ctx, { step: 'walk-in', action: 'vehicle.walked-in', rule: 'R12', actor: input.actor, data: payloadOf(input) }, async (tx) => {
+        await cancelOpenTasks(tx, ctx, 'REMINDER_CALL', input.actor, 'the customer walked in');
+        const booking = await tx.booking.create({
+          data: {
+            idempotencyKey: stepKey(ctx, 'booking'),
+            vin: ctx.vin,
+            storeId,
+            cycle: ctx.cycle,
+            channel: 'WALK_IN',
+            status: 'ARRIVED',
+            bookedFor: new Date(ctx.at),
+            requests: input.complaint,
+            createdBy: input.actor,
+          },
+        });
+        const plan = servicePlanId ? await tx.servicePlan.findUnique({ where: { id: servicePlanId } }) : null;
+        const order = await tx.repairOrder.create({
+          data: {
+            idempotencyKey: stepKey(ctx, 'repair-order'),
+            vin: ctx.vin,
+            bookingId: booking.id,
+            cycle: ctx.cycle,
+            status: 'IN_PROGRESS',
+            estimateCny: plan?.estimateCny ?? null,
+            checkedInAt: new Date(ctx.at),
+            checkInMileageKm: input.mileageKm,
+            promisedReadyAt: new Date(input.promisedReadyAt),
+            items: { create: [{ description: input.complaint ?? PERIODIC_MAINTENANCE, laborHours: plan?.laborHours ?? 1, priceCny: plan?.estimateCny ?? 0 }] },
+          },
+        });
+        await recordMileage(tx, ctx, input.mileageKm);
+        return { bookingId: booking.id, repairOrderId: order.id };
+      });
+    },
+
+    /** A manager closed the lifecycle (car sold, scrapped, moved away): open work is cancelled with the reason. */
+    async closeLifecycle(ctx: StepContext, input: CorrectionInput): Promise<null> {
+      return auditedStep(db, ctx, { step: 'closed', action: 'lifecycle.closed', actor: input.actor, data: payloadOf(input) }, async (tx) => {
+        const when = new Date(ctx.at);
+        await tx.task.updateMany({ where: { workflowId: ctx.workflowId, status: 'OPEN' }, data: { status: 'CANCELLED', completedBy: input.actor, completedAt: when, outcome: { reason: input.reason } } });
+        await tx.booking.updateMany({ where: { vin: ctx.vin, cycle: ctx.cycle, status: { in: ['TENTATIVE', 'CONFIRMED'] } }, data: { status: 'CANCELLED', cancelReason: input.reason, bayId: null } });
         return null;
       });
     },

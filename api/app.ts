@@ -17,8 +17,9 @@ import {
   SA_VIN,
   VehicleLifecycleInput,
 } from '../workflows/definitions';
+import { careWorkflowId, CustomerCareInput, getCare, recordCareCall } from '../workflows/careDefinitions';
 import { buildOpenApi } from './openapi';
-import { actorSchema, listWorkflowsSchema, registerVehicleSchema, ticketAnswerSchema, ticketIdSchema, vinSchema } from './schemas';
+import { actorSchema, careCallSchema, listWorkflowsSchema, registerVehicleSchema, ticketAnswerSchema, ticketIdSchema, vinSchema } from './schemas';
 import { STEP_ROUTES } from './steps';
 import { listLifecycles } from './visibility';
 import { isWorkflowNotFound, updateRejection } from './workflowErrors';
@@ -52,6 +53,15 @@ function actorOf(req: Request): string {
   const result = actorSchema.safeParse(req.header('x-actor'));
   if (!result.success) throw new HttpError(400, 'X-Actor header (staff id of the person performing the step) is required');
   return result.data;
+}
+
+/** Starting is idempotent per workflow id: one that already runs is the one we want. */
+async function startIfAbsent(start: () => Promise<unknown>): Promise<void> {
+  try {
+    await start();
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
 }
 
 export function createApp({ client, db }: ApiDeps): express.Express {
@@ -89,6 +99,18 @@ export function createApp({ client, db }: ApiDeps): express.Express {
       registeredBy: actor,
     };
     const workflowId = lifecycleWorkflowId(body.vin);
+    const careInput: CustomerCareInput = {
+      vin: body.vin,
+      storeId: body.storeId,
+      plate: body.plate,
+      deliveryDate: body.deliveryDate,
+      newCar: body.newCar,
+      secondaryDealer: body.secondaryDealer,
+      customer: body.customer,
+      inspectionDate: body.inspectionDate,
+      insuranceRenewalDate: body.insuranceRenewalDate,
+      salesConsultantId: body.salesConsultantId,
+    };
     try {
       await client.workflow.start('vehicleLifecycle', {
         taskQueue: LIFECYCLE_TASK_QUEUE,
@@ -102,11 +124,14 @@ export function createApp({ client, db }: ApiDeps): express.Express {
           ...(body.advisorId ? [{ key: SA_ADVISOR, value: body.advisorId }] : []),
         ],
       });
-      res.status(201).json({ vin: body.vin, workflowId, created: true });
+      // Care contacts (R20–R22) start after the lifecycle, whose first step writes the vehicle they refer to.
+      await startIfAbsent(() => client.workflow.start('customerCare', { taskQueue: LIFECYCLE_TASK_QUEUE, workflowId: careWorkflowId(body.vin), args: [careInput] }));
+      res.status(201).json({ vin: body.vin, workflowId, careWorkflowId: careWorkflowId(body.vin), created: true });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       // Registering twice is harmless: the running lifecycle stays the one truth for this VIN.
-      res.status(200).json({ vin: body.vin, workflowId, created: false });
+      await startIfAbsent(() => client.workflow.start('customerCare', { taskQueue: LIFECYCLE_TASK_QUEUE, workflowId: careWorkflowId(body.vin), args: [careInput] }));
+      res.status(200).json({ vin: body.vin, workflowId, careWorkflowId: careWorkflowId(body.vin), created: false });
     }
   });
 
@@ -149,6 +174,30 @@ export function createApp({ client, db }: ApiDeps): express.Express {
       }
     });
   }
+
+  app.get('/api/vehicles/:vin/care', async (req, res) => {
+    const vin = parse(vinSchema, req.params.vin);
+    try {
+      res.json(await client.workflow.getHandle(careWorkflowId(vin)).query(getCare));
+    } catch (err) {
+      if (isWorkflowNotFound(err)) throw new HttpError(404, `no care contacts for VIN ${vin}`);
+      throw err;
+    }
+  });
+
+  app.post('/api/vehicles/:vin/care-call', async (req, res) => {
+    const vin = parse(vinSchema, req.params.vin);
+    const actor = actorOf(req);
+    const body = parse(careCallSchema, req.body ?? {});
+    try {
+      res.json(await client.workflow.getHandle(careWorkflowId(vin)).executeUpdate(recordCareCall, { args: [{ ...body, actor }] }));
+    } catch (err) {
+      if (isWorkflowNotFound(err)) throw new HttpError(404, `no care contacts for VIN ${vin}`);
+      const rejection = updateRejection(err);
+      if (rejection) throw new HttpError(rejection.status, rejection.reason);
+      throw err;
+    }
+  });
 
   app.get('/api/tickets/:ticketId', async (req, res) => {
     const ticketId = parse(ticketIdSchema, req.params.ticketId);

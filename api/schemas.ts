@@ -1,6 +1,7 @@
 // Request shapes the API accepts. The workflow validators re-check what depends on the vehicle's state.
 import { z } from 'zod';
 import { isCalendarDate } from '../domain/calendar';
+import { isMonthDay } from '../domain/careSchedule';
 
 const calendarDate = z.string().refine(isCalendarDate, 'must be a calendar date YYYY-MM-DD');
 const instant = z.iso.datetime({ offset: true });
@@ -29,8 +30,14 @@ export const registerVehicleSchema = z.strictObject({
     name: z.string().trim().min(1).max(64),
     phone: z.string().trim().regex(/^\+?[0-9 -]{6,20}$/, 'phone must be digits, spaces or dashes'),
     email: z.email().optional(),
+    birthday: z.string().refine(isMonthDay, 'birthday must be MM-DD').optional(),
   }),
   lastService: z.strictObject({ date: calendarDate, mileageKm: km }).optional(),
+  /** Sold new by this store (R20 7DC, R22 first three services); a car bought elsewhere gets only R21 care. */
+  newCar: z.boolean().default(false),
+  secondaryDealer: z.boolean().optional(),
+  inspectionDate: calendarDate.optional(),
+  insuranceRenewalDate: calendarDate.optional(),
 });
 
 export const stepSchemas = {
@@ -58,6 +65,14 @@ export const stepSchemas = {
   }),
   staffAssignment: z.strictObject({ advisorId: staffId, advisorName: z.string().trim().min(1).max(64), technicianId: staffId, technicianName: z.string().trim().min(1).max(64) }),
   checkIn: z.strictObject({ mileageKm: km, promisedReadyAt: instant, fuelLevel: z.string().max(16).optional(), itemsLeftInCar: z.string().max(500).optional() }),
+  walkIn: z.strictObject({
+    mileageKm: km,
+    promisedReadyAt: instant,
+    complaint: z.string().trim().min(2).max(1000).optional(),
+    fuelLevel: z.string().max(16).optional(),
+    itemsLeftInCar: z.string().max(500).optional(),
+  }),
+  correction: z.strictObject({ action: z.literal('CLOSE'), reason: z.string().trim().min(2).max(500) }),
   progressCheck: z.strictObject({ onTime: z.boolean(), newPromisedReadyAt: instant.optional(), note: z.string().max(500).optional() }),
   additionalWork: z.strictObject({
     items: z
@@ -90,3 +105,5 @@ export const actorSchema = staffId;
 /** Service-failure tickets are addressed by their workflow id, e.g. failure-LSVAU2180N2183294-c3. */
 export const ticketIdSchema = z.string().regex(/^failure-[A-HJ-NPR-Z0-9]{17}-c[0-9]{1,4}$/, 'not a service-failure ticket id');
 export const ticketAnswerSchema = z.strictObject({ answer: z.string().trim().min(4).max(2000) });
+
+export const careCallSchema = z.strictObject({ contact: z.enum(['NEW_CAR_7DC', 'USAGE_FOLLOW_UP', 'FIRST_SERVICE_CONFIRMATION']), outcome: z.string().trim().min(2).max(1000) });

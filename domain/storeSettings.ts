@@ -34,6 +34,17 @@ export interface StoreSettings {
   defaultIntervalMonths: number; // R1 when the model has no service plan
   defaultIntervalKm: number; // R1
   newCarDailyKm: number; // R1 before a car has any usage history
+  newCarSurveyDays: number; // R20: 7DC survey call, days after delivery
+  secondaryDealerSurveyDays: number; // R20: the same call for a car sold through a secondary dealer
+  /** R20 / R22: days a care call may take, its planned day included (001: the 7DC within 3 days). */
+  careCallDays: number;
+  /** R21: 2–7 days before the birthday; values outside that range fall back to the default. */
+  birthdayGreetingLeadDays: number;
+  inspectionReminderLeadDays: number; // R21 年审
+  insuranceReminderLeadDays: number; // R21 续保
+  usageFollowUpDays: number; // R22: the sales consultant asks the monthly mileage, days after delivery
+  /** R22: the sales consultant confirms the first service's time this long before its deadline (R1b). */
+  firstServiceConfirmationLeadDays: number;
 }
 
 export const DEFAULT_STORE_SETTINGS: StoreSettings = {
@@ -64,6 +75,14 @@ export const DEFAULT_STORE_SETTINGS: StoreSettings = {
   defaultIntervalMonths: 6,
   defaultIntervalKm: 5000,
   newCarDailyKm: 40,
+  newCarSurveyDays: 7,
+  secondaryDealerSurveyDays: 10,
+  careCallDays: 3,
+  birthdayGreetingLeadDays: 5,
+  inspectionReminderLeadDays: 7,
+  insuranceReminderLeadDays: 7,
+  usageFollowUpDays: 45,
+  firstServiceConfirmationLeadDays: 7,
 };
 
 function acceptable(key: string, value: unknown, fallback: unknown): boolean {
@@ -72,6 +91,8 @@ function acceptable(key: string, value: unknown, fallback: unknown): boolean {
   if (typeof value !== 'number' || !Number.isFinite(value)) return false;
   if (key === 'utcOffsetMinutes') return Math.abs(value) <= 14 * 60;
   if (key === 'progressCheckFraction') return value > 0 && value < 1;
+  if (key === 'birthdayGreetingLeadDays') return value >= 2 && value <= 7;
+  if (key === 'careCallDays') return value >= 1;
   return value >= 0;
 }
 

@@ -40,6 +40,8 @@ export function recordingActivities(policy: Partial<CyclePolicy> = {}) {
     cancelBooking: async (...a) => (record('cancelBooking', a), null),
     assignStaff: async (...a) => (record('assignStaff', a), null),
     markNoShow: async (...a) => (record('markNoShow', a), null),
+    receiveWalkIn: async (...a) => (record('receiveWalkIn', a), { bookingId: 'booking-walk-in', repairOrderId: 'ro-walk-in' }),
+    closeLifecycle: async (...a) => (record('closeLifecycle', a), null),
     checkIn: async (...a) => (record('checkIn', a), null),
     recordProgressCheck: async (...a) => (record('recordProgressCheck', a), null),
     reportAdditionalWork: async (...a) => (record('reportAdditionalWork', a), null),
@@ -52,6 +54,7 @@ export function recordingActivities(policy: Partial<CyclePolicy> = {}) {
     answerFailureTicket: async (...a) => (record('answerFailureTicket', a), null),
     deliverVehicle: async (...a) => (record('deliverVehicle', a), { underpaid: false }),
     recordFollowUp: async (...a) => (record('recordFollowUp', a), null),
+    recordCareCall: async (...a) => (record('recordCareCall', a), null),
   };
   return { activities, calls };
 }

@@ -28,7 +28,8 @@ export type Stage =
   | 'WAITING_FOR_FOLLOW_UP'
   | 'AWAITING_FOLLOW_UP'
   | 'AWAITING_SALES_CALL'
-  | 'CYCLE_COMPLETE';
+  | 'CYCLE_COMPLETE'
+  | 'CLOSED';
 
 export interface VehicleFacts {
   vin: string;
@@ -119,6 +120,20 @@ export interface StaffAssignmentInput extends Actor {
   technicianName: string;
 }
 
+/**
+ * R12: a vehicle that arrives without a booking is received at once: the walk-in is the booking and the
+ * check-in in one step, kept visibly apart from booked arrivals.
+ */
+export interface WalkInInput extends CheckInInput {
+  complaint?: string;
+}
+
+/** A manager's correction of a lifecycle that no longer fits the facts, always with its reason. */
+export interface CorrectionInput extends Actor {
+  action: 'CLOSE';
+  reason: string;
+}
+
 export interface CheckInInput extends Actor {
   mileageKm: number;
   promisedReadyAt: string;
@@ -202,6 +217,8 @@ export interface LifecycleState {
 
 export const recordCallOutcome = defineUpdate<LifecycleState, [CallOutcomeInput]>('recordCallOutcome');
 export const bookInbound = defineUpdate<LifecycleState, [InboundBookingInput]>('bookInbound');
+export const walkIn = defineUpdate<LifecycleState, [WalkInInput]>('walkIn');
+export const correctLifecycle = defineUpdate<LifecycleState, [CorrectionInput]>('correctLifecycle');
 export const completePreparation = defineUpdate<LifecycleState, [PreparationCompleteInput]>('completePreparation');
 export const confirmBooking = defineUpdate<LifecycleState, [ConfirmationInput]>('confirmBooking');
 export const assignStaff = defineUpdate<LifecycleState, [StaffAssignmentInput]>('assignStaff');

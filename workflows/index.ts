@@ -1,2 +1,3 @@
+export { customerCare } from './customerCare';
 export { serviceFailureTicket } from './serviceFailureTicket';
 export { vehicleLifecycle } from './vehicleLifecycle';

@@ -20,6 +20,15 @@ import { countInFlight, HumanSteps } from './humanSteps';
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
 
+/**
+ * For a branch that runs beside the main path and is awaited later: if the cycle is cancelled (a
+ * manager closed it) before that, its rejection must not count as unhandled and fail the workflow task.
+ */
+export function awaitedLater<T>(branch: Promise<T>): Promise<T> {
+  branch.catch(() => undefined);
+  return branch;
+}
+
 const activityOptions: wf.ActivityOptions = {
   startToCloseTimeout: '1 minute',
   // Unlimited attempts: a database outage must delay a reminder, never drop it.
@@ -71,7 +80,7 @@ export class Lifecycle {
    * the main path does not wait for them, the end of the cycle does.
    */
   inBackground(branch: Promise<unknown>): void {
-    this.background.push(branch);
+    this.background.push(awaitedLater(branch));
   }
 
   async backgroundFinished(): Promise<void> {

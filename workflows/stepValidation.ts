@@ -1,6 +1,6 @@
 // Checks of a person's input that need no database; they run in the Update validators, so a bad
 // step is rejected with its reason before it enters the workflow history.
-import type { SalesCallInput, AdditionalWorkDecision, AdditionalWorkReport, CallOutcomeInput, ConfirmationInput, InboundBookingInput, StaffAssignmentInput, CheckInInput, DeliveryInput, FollowUpInput, ProgressCheckInput } from './definitions';
+import type { CorrectionInput, SalesCallInput, AdditionalWorkDecision, AdditionalWorkReport, CallOutcomeInput, ConfirmationInput, InboundBookingInput, StaffAssignmentInput, CheckInInput, DeliveryInput, FollowUpInput, ProgressCheckInput } from './definitions';
 
 function futureInstant(value: unknown, field: string): void {
   const ms = typeof value === 'string' ? Date.parse(value) : NaN;
@@ -88,4 +88,11 @@ export function validateAdditionalWork(i: AdditionalWorkReport): void {
 
 export function validateAdditionalWorkDecision(i: AdditionalWorkDecision): void {
   if (typeof i.approved !== 'boolean') throw new Error('approved must be true or false');
+}
+
+export function validateCorrection(c: CorrectionInput, alreadyClosing: boolean): void {
+  if (alreadyClosing) throw new Error('the lifecycle is already being closed');
+  if (!c || typeof c.actor !== 'string' || c.actor.trim() === '') throw new Error('actor is required');
+  if (c.action !== 'CLOSE') throw new Error('action must be CLOSE');
+  if (typeof c.reason !== 'string' || c.reason.trim().length < 2) throw new Error('a correction needs its reason');
 }

@@ -14,7 +14,10 @@ import {
   recordProgressCheck,
   recordSalesCall,
   bookInbound,
+  correctLifecycle,
+  CorrectionInput,
   VehicleLifecycleInput,
+  walkIn,
 } from './definitions';
 import { Lifecycle } from './lifecycle';
 import { bookService } from './phases/booking';
@@ -22,15 +25,16 @@ import { confirmAppointment } from './phases/confirmation';
 import { scheduleCycle } from './phases/dueDate';
 import { followUpCall } from './phases/followUp';
 import { prepareService } from './phases/preparation';
-import { receiveVehicle } from './phases/reception';
+import { Job, receiveVehicle, walkInJob } from './phases/reception';
 import { serviceUntilDelivered } from './phases/workInProgress';
-import { validateSalesCall, validateAdditionalWork, validateAdditionalWorkDecision, validateCallOutcome, validateConfirmation, validateInboundBooking, validateStaffAssignment, validateCheckIn, validateDelivery, validateFollowUp, validateProgressCheck } from './stepValidation';
+import { validateCorrection, validateSalesCall, validateAdditionalWork, validateAdditionalWorkDecision, validateCallOutcome, validateConfirmation, validateInboundBooking, validateStaffAssignment, validateCheckIn, validateDelivery, validateFollowUp, validateProgressCheck } from './stepValidation';
 
 export async function vehicleLifecycle(input: VehicleLifecycleInput): Promise<void> {
   const lc = new Lifecycle(input);
   wf.setHandler(getState, () => lc.snapshot());
   lc.steps.accept(recordCallOutcome, validateCallOutcome);
   lc.steps.accept(bookInbound, validateInboundBooking);
+  lc.steps.accept(walkIn, validateCheckIn);
   lc.steps.accept(completePreparation);
   lc.steps.accept(confirmBooking, validateConfirmation);
   lc.steps.accept(assignStaff, validateStaffAssignment);
@@ -42,15 +46,45 @@ export async function vehicleLifecycle(input: VehicleLifecycleInput): Promise<vo
   lc.steps.accept(recordFollowUp, validateFollowUp);
   lc.steps.accept(recordSalesCall, validateSalesCall);
 
+  // A manager's CLOSE cancels whatever the cycle waits for; the closing itself must not be cancelled.
+  const cycleScope = new wf.CancellationScope();
+  let correction: CorrectionInput | undefined;
+  wf.setHandler(
+    correctLifecycle,
+    async (c) => {
+      correction = c;
+      cycleScope.cancel();
+      await wf.condition(() => lc.state.stage === 'CLOSED');
+      return lc.snapshot();
+    },
+    { validator: (c) => validateCorrection(c, correction !== undefined) },
+  );
+  try {
+    await cycleScope.run(() => runCycle(lc));
+  } catch (err) {
+    if (!correction || !wf.isCancellation(err)) throw err;
+    await wf.CancellationScope.nonCancellable(() => lc.acts.closeLifecycle(lc.ctx(), correction!));
+    lc.enter('CLOSED');
+    await wf.condition(wf.allHandlersFinished);
+  }
+}
+
+async function runCycle(lc: Lifecycle): Promise<void> {
+  const { input } = lc;
   const due = await scheduleCycle(lc); // R1
-  const booking = await bookService(lc, due); // R2 → R5
+  const booking = await bookService(lc, due); // R2 → R5, or a walk-in (R12)
   if (!booking) return closeCycleWithoutService(lc);
-  const { repairOrderId } = await prepareService(lc, booking); // R6
-  if ((await confirmAppointment(lc, booking, repairOrderId)) === 'cancelled') return closeCycleWithoutService(lc); // R7 → R9
-  const job = await receiveVehicle(lc, booking, repairOrderId); // R10 → R12
-  if (!job) return closeCycleWithoutService(lc);
-  const { deliveredAt, serviceDate } = await serviceUntilDelivered(lc, job); // R14 → R16
-  await followUpCall(lc, deliveredAt); // R17
+  let job: Job | undefined;
+  if (booking.walkIn) {
+    job = walkInJob(lc, booking); // R12
+  } else {
+    const { repairOrderId } = await prepareService(lc, booking); // R6
+    if ((await confirmAppointment(lc, booking, repairOrderId)) === 'cancelled') return closeCycleWithoutService(lc); // R7 → R9
+    job = await receiveVehicle(lc, booking, repairOrderId); // R10 → R12
+    if (!job) return closeCycleWithoutService(lc);
+  }
+  const { deliveredAt, serviceDate } = await serviceUntilDelivered(lc, job); // R13 → R16
+  await followUpCall(lc, deliveredAt); // R17 → R19, R24
   lc.enter('CYCLE_COMPLETE');
 
   // The next cycle counts from this service (R1); the history stays small however long the car lives.

@@ -114,9 +114,9 @@ test('bad input is refused with a reason and starts nothing', async () => {
 
 test('R1b R2 R3 R5 R6 R7 R10 R11 R12 R14 R15 R16 R17 R19: a whole cycle over HTTP on the real stack', async () => {
   const created = await call('POST', '/api/vehicles', registration);
-  expect(created).toEqual({ status: 201, json: { vin: VIN, workflowId: lifecycleWorkflowId(VIN), created: true } });
+  expect(created).toEqual({ status: 201, json: { vin: VIN, workflowId: lifecycleWorkflowId(VIN), careWorkflowId: `care-${VIN}`, created: true } });
   const again = await call('POST', '/api/vehicles', registration);
-  expect(again).toEqual({ status: 200, json: { vin: VIN, workflowId: lifecycleWorkflowId(VIN), created: false } });
+  expect(again).toEqual({ status: 200, json: { vin: VIN, workflowId: lifecycleWorkflowId(VIN), careWorkflowId: `care-${VIN}`, created: false } });
 
   const awaitingCall = await waitForStage('AWAITING_CALL_OUTCOME');
   expect(awaitingCall).toMatchObject({ cycle: 1, dueReason: 'first-service' });

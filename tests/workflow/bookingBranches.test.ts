@@ -1,7 +1,7 @@
 // The ways a cycle reaches (or misses) a booking: R3 outcomes, R4 second call, R5 inbound bookings.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { addMonths } from '../../domain/calendar';
-import { bookInbound, getState, recordCallOutcome } from '../../workflows/definitions';
+import { bookInbound, correctLifecycle, getState, recordCallOutcome, walkIn } from '../../workflows/definitions';
 import { advanceTo, DAY, HOUR, isoDay, localDay, rejection, tasksOpened, toMinute, withLifecycle } from '../support/lifecycleHarness';
 import { createTimeSkippingEnv } from '../../runtime/timeSkippingServer';
 
@@ -102,5 +102,28 @@ test('R3: a call outcome that is not BOOKED must not carry a booking time', asyn
       'bookedFor only goes with outcome BOOKED',
     );
     expect(await rejection(handle.executeUpdate(recordCallOutcome, callOutcome('MAYBE')))).toMatch(/^outcome must be one of/);
+  });
+});
+
+test('R12: a car that walks in without a booking is received at once, kept apart from booked arrivals, and pending calls become moot', async () => {
+  await withLifecycle(env, 'LSVWALK1N00000001', async (handle, calls, now) => {
+    await advanceTo(env, handle, 'AWAITING_CALL_OUTCOME');
+    const promisedReadyAt = new Date(now + 40 * DAY).toISOString();
+    const received = await handle.executeUpdate(walkIn, { args: [{ actor: 'sa-li', mileageKm: 12400, promisedReadyAt, complaint: '仪表盘故障灯亮' }] });
+    expect(received).toMatchObject({ stage: 'IN_SERVICE', promisedReadyAt });
+    expect(calls.find((c) => c.name === 'receiveWalkIn')!.args[0]).toMatchObject({ complaint: '仪表盘故障灯亮' });
+    expect(calls.map((c) => c.name)).not.toContain('prepareWorkOrder');
+    expect(await rejection(handle.executeUpdate(recordCallOutcome, callOutcome('BOOKED', { bookedFor: promisedReadyAt })))).toMatch(/recordCallOutcome is not possible now/);
+  });
+});
+
+test('a manager closes the lifecycle of a car that was sold: open work is cancelled with the reason and nothing more happens', async () => {
+  await withLifecycle(env, 'LSVSOLD0000000001', async (handle, calls) => {
+    await advanceTo(env, handle, 'AWAITING_CALL_OUTCOME');
+    expect(await rejection(handle.executeUpdate(correctLifecycle, { args: [{ actor: 'sm-wang', action: 'CLOSE', reason: '' }] }))).toBe('a correction needs its reason');
+    const closed = await handle.executeUpdate(correctLifecycle, { args: [{ actor: 'sm-wang', action: 'CLOSE', reason: '车已卖 / car sold' }] });
+    expect(closed.stage).toBe('CLOSED');
+    expect(calls.find((c) => c.name === 'closeLifecycle')!.args[0]).toMatchObject({ actor: 'sm-wang', reason: '车已卖 / car sold' });
+    expect((await handle.describe()).status.name).toBe('COMPLETED');
   });
 });

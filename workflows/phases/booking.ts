@@ -5,21 +5,25 @@ import { localDate } from '../../domain/calendar';
 import { reminderAt, reminderCallWindow, retryCallWindow, secondCallWindow, ContactWindow } from '../../domain/contactSchedule';
 import type { DueDate } from '../../domain/dueDate';
 import { addDays, localTime } from '../../domain/calendar';
-import { bookInbound, recordCallOutcome } from '../definitions';
-import { iso, Lifecycle } from '../lifecycle';
+import { bookInbound, recordCallOutcome, walkIn, WalkInInput } from '../definitions';
+import { awaitedLater, iso, Lifecycle } from '../lifecycle';
 import { recomputeDueDate } from './dueDate';
 
 export interface Booking {
   bookingId: string;
   bookedFor: number;
+  /** R12: the car walked in: booking, work order and check-in are already done. */
+  walkIn?: { repairOrderId: string; input: WalkInInput };
 }
 
 /** Histories recorded before call outcomes other than BOOKED existed replay without these commands. */
 const CALL_OUTCOMES_PATCH = 'call-outcomes-r3-r4-r5';
+const WALK_IN_PATCH = 'walk-in-r12';
 
 /** Returns the booking, or undefined when the cycle ends without one (declined, never reached). */
 export async function bookService(lc: Lifecycle, firstDue: DueDate): Promise<Booking | undefined> {
   const allOutcomes = wf.patched(CALL_OUTCOMES_PATCH);
+  const walkIns = allOutcomes && wf.patched(WALK_IN_PATCH);
   let booking: Booking | undefined;
   // Set as soon as one path starts to book, so a call outcome and an inbound booking can never both book.
   let claimed = false;
@@ -30,14 +34,26 @@ export async function bookService(lc: Lifecycle, firstDue: DueDate): Promise<Boo
 
   // R5: an inbound booking is accepted until the cycle closes; it makes pending calls moot.
   const inbound = allOutcomes
-    ? lc.steps
+    ? awaitedLater(lc.steps
         .perform(bookInbound, { what: 'inbound booking (phone, web/app, counter)', rule: 'R5', by: iso(closesAt(lc, firstDue)) }, (i) => {
           claim();
           return lc.acts.bookInbound(lc.ctx(), i, vehicle.storeId);
         }, () => booked() || closed)
         .then((r) => {
           if (r) booking ??= { bookingId: r.result.bookingId, bookedFor: Date.parse(r.input.bookedFor) };
-        })
+        }))
+    : Promise.resolve();
+
+  // R12: a customer who drives in unannounced is received at once.
+  const walkedIn = walkIns
+    ? awaitedLater(lc.steps
+        .perform(walkIn, undefined, (i) => {
+          claim();
+          return lc.acts.receiveWalkIn(lc.ctx(), i, vehicle.storeId, lc.policy.servicePlanId);
+        }, () => booked() || closed)
+        .then((r) => {
+          if (r) booking ??= { bookingId: r.result.bookingId, bookedFor: Date.now(), walkIn: { repairOrderId: r.result.repairOrderId, input: r.input } };
+        }))
     : Promise.resolve();
 
   const unresolved = await reminderCalls(lc, firstDue, booked, claim, allOutcomes, (b) => (booking = b));
@@ -47,7 +63,7 @@ export async function bookService(lc: Lifecycle, firstDue: DueDate): Promise<Boo
     await lc.sleepUntil('OPEN_FOR_BOOKING', { what: `inbound booking after: ${unresolved}`, rule: 'R5', by: iso(closesAt(lc, { dueDate: lc.state.dueDate! })) }, booked);
   }
   closed = true;
-  await inbound;
+  await Promise.all([inbound, walkedIn]);
   if (booking) lc.state.bookedFor = iso(booking.bookedFor);
   return booking;
 }

@@ -43,6 +43,17 @@ export async function receiveVehicle(lc: Lifecycle, booking: Booking, repairOrde
   return job;
 }
 
+/** R12: a walk-in was checked in with its booking; the job starts from there. */
+export function walkInJob(lc: Lifecycle, booking: Booking): Job {
+  const { repairOrderId, input } = booking.walkIn!;
+  const job = { repairOrderId, checkedInAt: booking.bookedFor, mileageKm: input.mileageKm, promisedReadyAt: Date.parse(input.promisedReadyAt) };
+  lc.odometer = { mileageKm: job.mileageKm, mileageRecordedOn: lc.odometer.mileageRecordedOn };
+  lc.state.checkedInAt = lc.state.bookedFor = iso(job.checkedInAt);
+  lc.state.promisedReadyAt = input.promisedReadyAt;
+  lc.enter('IN_SERVICE');
+  return job;
+}
+
 /** R10: the service manager names SA and technician the day before; the customer's SMS names them. */
 async function nameStaffDayBefore(lc: Lifecycle, booking: Booking, done: () => boolean): Promise<void> {
   const window = staffAssignmentWindow(booking.bookedFor, lc.settings);

@@ -4,7 +4,7 @@ import { HOUR_MS, localDate } from '../../domain/calendar';
 import { pickupNoticeAt } from '../../domain/pickupNotice';
 import { progressCheckAt } from '../../domain/progressCheck';
 import { decideAdditionalWork, deliver, recordProgressCheck, reportAdditionalWork } from '../definitions';
-import { iso, Lifecycle } from '../lifecycle';
+import { awaitedLater, iso, Lifecycle } from '../lifecycle';
 import type { Job } from './reception';
 
 /** R13: the SA's call about additional work is due this soon after the workshop reports it. */
@@ -17,11 +17,11 @@ const ADDITIONAL_WORK_PATCH = 'additional-work-r13-late-notice-r15';
 export async function serviceUntilDelivered(lc: Lifecycle, job: Job): Promise<{ deliveredAt: number; serviceDate: string }> {
   let delivered = false;
   const withAdditionalWork = wf.patched(ADDITIONAL_WORK_PATCH);
-  const checks = Promise.all([
+  const checks = awaitedLater(Promise.all([
     statusCheckAt80Percent(lc, job, () => delivered, withAdditionalWork),
     pickupNotice(lc, job, () => delivered),
     withAdditionalWork ? additionalWork(lc, job, () => delivered) : undefined,
-  ]);
+  ]));
   await lc.steps.perform(deliver, { what: 'delivery and settlement', rule: 'R16', by: iso(job.promisedReadyAt + HOUR_MS) }, (i) =>
     lc.acts.deliverVehicle(lc.ctx(), i, job.repairOrderId, { serviceDate: localDate(Date.now(), lc.settings.utcOffsetMinutes), mileageKm: job.mileageKm }),
   );

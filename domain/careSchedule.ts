@@ -1,0 +1,78 @@
+// When the care contacts of one vehicle are owed (R20, R21, R22). Each function answers for one contact:
+// its next occurrence still owed on or after the store-local day `from`, so a workflow that keeps, per
+// contact, the day after the last occasion it handled never makes one twice and never skips one.
+import { addDays, addMonths, CalendarDate, isCalendarDate, localTime } from './calendar';
+import type { ContactWindow } from './contactSchedule';
+import { StoreSettings } from './storeSettings';
+
+/**
+ * One occurrence of a care contact. `occasion` is the day it is about (a birthday, an inspection date,
+ * a call's last day): the contact stays owed until that day has passed, so one whose planned day went
+ * by before care began is still made at once if it can serve its purpose. For a message, which nobody
+ * owes, `by` is `at`.
+ */
+export interface CareOccurrence extends ContactWindow {
+  occasion: CalendarDate;
+}
+
+/** 'MM-DD' that exists in some year (02-29 included). */
+export function isMonthDay(value: string): boolean {
+  return /^\d{2}-\d{2}$/.test(value) && isCalendarDate(`2000-${value}`);
+}
+
+function callOn(day: CalendarDate, from: CalendarDate, s: StoreSettings): CareOccurrence | undefined {
+  const lastDay = addDays(day, s.careCallDays - 1);
+  if (lastDay < from) return undefined;
+  return {
+    occasion: lastDay,
+    at: localTime(day, s.contactStartTime, s.utcOffsetMinutes),
+    by: localTime(lastDay, s.contactEndTime, s.utcOffsetMinutes),
+  };
+}
+
+/**
+ * The first yearly occasion on or after `from`, announced `leadDays` before. Years are counted from
+ * `anchor` itself, not from the previous year's date, so a 29 February falls on the 28th in common
+ * years and comes back on the 29th in leap years.
+ */
+function yearly(anchor: CalendarDate, leadDays: number, from: CalendarDate, s: StoreSettings): CareOccurrence {
+  const anchorYear = Number(anchor.slice(0, 4));
+  for (let year = Math.max(anchorYear, Number(from.slice(0, 4))); ; year++) {
+    const occasion = addMonths(anchor, (year - anchorYear) * 12);
+    if (occasion < from) continue;
+    const at = localTime(addDays(occasion, -leadDays), s.contactStartTime, s.utcOffsetMinutes);
+    return { occasion, at, by: at };
+  }
+}
+
+/** R20: the new-car 7DC survey call on day 7 after delivery, day 10 for a car sold by a secondary dealer. */
+export function newCarSurveyCall(deliveryDate: CalendarDate, secondaryDealer: boolean, from: CalendarDate, s: StoreSettings): CareOccurrence | undefined {
+  return callOn(addDays(deliveryDate, secondaryDealer ? s.secondaryDealerSurveyDays : s.newCarSurveyDays), from, s);
+}
+
+/** R22: the sales consultant's usage follow-up ~1.5 months (45 days) after delivery, to learn the monthly mileage. */
+export function usageFollowUpCall(deliveryDate: CalendarDate, from: CalendarDate, s: StoreSettings): CareOccurrence | undefined {
+  return callOn(addDays(deliveryDate, s.usageFollowUpDays), from, s);
+}
+
+/** R22 / R1b: a week before the first service's 3-month deadline the sales consultant confirms its time. */
+export function firstServiceConfirmationCall(deliveryDate: CalendarDate, from: CalendarDate, s: StoreSettings): CareOccurrence | undefined {
+  const deadline = addMonths(deliveryDate, s.firstServiceWithinMonths);
+  return callOn(addDays(deadline, -s.firstServiceConfirmationLeadDays), from, s);
+}
+
+/** R21: the birthday greeting ('MM-DD') 2–7 days before the birthday (5 by default), every year. */
+export function birthdayGreeting(birthday: string, from: CalendarDate, s: StoreSettings): CareOccurrence {
+  // 2000 is a leap year, so every birthday, 29 February too, is a date in it.
+  return yearly(`2000-${birthday}`, s.birthdayGreetingLeadDays, from, s);
+}
+
+/** R21: the annual inspection (年审) reminder one week before the inspection date, every year from it on. */
+export function inspectionReminder(inspectionDate: CalendarDate, from: CalendarDate, s: StoreSettings): CareOccurrence {
+  return yearly(inspectionDate, s.inspectionReminderLeadDays, from, s);
+}
+
+/** R21: the insurance renewal (续保) reminder one week before the renewal date, every year from it on. */
+export function insuranceRenewalReminder(renewalDate: CalendarDate, from: CalendarDate, s: StoreSettings): CareOccurrence {
+  return yearly(renewalDate, s.insuranceReminderLeadDays, from, s);
+}

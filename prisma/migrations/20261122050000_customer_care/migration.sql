@@ -1,0 +1,11 @@
+-- AlterEnum
+-- This migration adds more than one value to an enum.
+-- With PostgreSQL versions 11 and earlier, this is not possible
+-- in a single migration. This can be worked around by creating
+-- multiple migrations, each migration adding only one value to
+-- the enum.
+
+
+ALTER TYPE "TaskKind" ADD VALUE 'NEW_CAR_7DC_CALL';
+ALTER TYPE "TaskKind" ADD VALUE 'USAGE_FOLLOW_UP_CALL';
+ALTER TYPE "TaskKind" ADD VALUE 'FIRST_SERVICE_CONFIRMATION_CALL';

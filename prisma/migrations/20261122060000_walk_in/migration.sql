@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "BookingChannel" ADD VALUE 'WALK_IN';

@@ -1,0 +1,213 @@
+// R20, R21, R22: one vehicle's care contacts beside its service cycles, for as long as it is looked after:
+// the new-car 7DC survey and the sales consultant's first-three-services calls, each a task a person
+// answers, and the yearly birthday greeting and inspection / insurance reminders, each an outbox message.
+import * as wf from '@temporalio/workflow';
+import type { LifecycleActivities } from '../activities';
+import { addDays, CalendarDate, isCalendarDate, localDate } from '../domain/calendar';
+import {
+  birthdayGreeting,
+  CareOccurrence,
+  firstServiceConfirmationCall,
+  inspectionReminder,
+  insuranceRenewalReminder,
+  isMonthDay,
+  newCarSurveyCall,
+  usageFollowUpCall,
+} from '../domain/careSchedule';
+import type { StoreSettings } from '../domain/storeSettings';
+import type { StaffRole, TaskKind } from '../generated/prisma/enums';
+import {
+  CareCallContact,
+  CareContact,
+  CareMessageContact,
+  CareState,
+  CareWaiting,
+  CustomerCareInput,
+  getCare,
+  OpenCareCall,
+  recordCareCall,
+} from './careDefinitions';
+import { REJECTION_TYPES } from './humanSteps';
+import { iso } from './lifecycle';
+
+const acts = wf.proxyActivities<LifecycleActivities>({
+  startToCloseTimeout: '1 minute',
+  // Unlimited attempts: an outage (or a vehicle row the lifecycle has not written yet) delays a contact, never drops it.
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['UnknownStore'] },
+});
+
+/** A run covers a year of contacts, so its history stays a few hundred events however long the car is cared for. */
+const RUN_SPAN_MS = 365 * 24 * 3_600_000;
+
+interface Plan {
+  rule: 'R20' | 'R21' | 'R22';
+  what: string;
+  /** The occurrence still owed on or after `from`; undefined when the contact does not apply to this car or is over. */
+  next(input: CustomerCareInput, from: CalendarDate, s: StoreSettings): CareOccurrence | undefined;
+}
+
+interface MessagePlan extends Plan {
+  template: string;
+  payload(input: CustomerCareInput, occasion: CalendarDate): Record<string, string>;
+}
+
+interface CallPlan extends Plan {
+  kind: TaskKind;
+  role: StaffRole;
+}
+
+const MESSAGES: Record<CareMessageContact, MessagePlan> = {
+  BIRTHDAY_GREETING: {
+    rule: 'R21',
+    what: 'birthday greeting (SMS/e-mail)',
+    template: 'birthday-greeting',
+    next: (i, from, s) => (i.customer.birthday ? birthdayGreeting(i.customer.birthday, from, s) : undefined),
+    payload: (i, occasion) => ({ name: i.customer.name, birthday: occasion }),
+  },
+  INSPECTION_REMINDER: {
+    rule: 'R21',
+    what: 'annual inspection reminder (SMS/e-mail)',
+    template: 'inspection-reminder',
+    next: (i, from, s) => (i.inspectionDate ? inspectionReminder(i.inspectionDate, from, s) : undefined),
+    payload: (i, occasion) => ({ plate: i.plate, inspectionDate: occasion }),
+  },
+  INSURANCE_REMINDER: {
+    rule: 'R21',
+    what: 'insurance renewal reminder (SMS/e-mail)',
+    template: 'insurance-renewal-reminder',
+    next: (i, from, s) => (i.insuranceRenewalDate ? insuranceRenewalReminder(i.insuranceRenewalDate, from, s) : undefined),
+    payload: (i, occasion) => ({ plate: i.plate, renewalDate: occasion }),
+  },
+};
+
+const CALLS: Record<CareCallContact, CallPlan> = {
+  NEW_CAR_7DC: {
+    rule: 'R20',
+    what: '7DC new-car survey call',
+    kind: 'NEW_CAR_7DC_CALL',
+    role: 'CUSTOMER_RELATIONS',
+    next: (i, from, s) => (i.newCar ? newCarSurveyCall(i.deliveryDate, i.secondaryDealer ?? false, from, s) : undefined),
+  },
+  USAGE_FOLLOW_UP: {
+    rule: 'R22',
+    what: "sales consultant's usage follow-up call (monthly mileage)",
+    kind: 'USAGE_FOLLOW_UP_CALL',
+    role: 'SALES_CONSULTANT',
+    next: (i, from, s) => (i.newCar ? usageFollowUpCall(i.deliveryDate, from, s) : undefined),
+  },
+  FIRST_SERVICE_CONFIRMATION: {
+    rule: 'R22',
+    what: "sales consultant's first-service confirmation call",
+    kind: 'FIRST_SERVICE_CONFIRMATION_CALL',
+    role: 'SALES_CONSULTANT',
+    next: (i, from, s) => (i.newCar ? firstServiceConfirmationCall(i.deliveryDate, from, s) : undefined),
+  },
+};
+
+const isCall = (contact: string): contact is CareCallContact => Object.hasOwn(CALLS, contact);
+const planOf = (contact: CareContact): Plan => (isCall(contact) ? CALLS[contact] : MESSAGES[contact]);
+const CONTACTS = [...Object.keys(CALLS), ...Object.keys(MESSAGES)] as CareContact[];
+
+const rejection = (type: string, message: string) => wf.ApplicationFailure.create({ message, type, nonRetryable: true });
+
+/** Bad dates would fail every workflow task; failing the workflow tells the starter at once. */
+function checkInput(input: CustomerCareInput): void {
+  const dates = { deliveryDate: input.deliveryDate, inspectionDate: input.inspectionDate, insuranceRenewalDate: input.insuranceRenewalDate };
+  for (const [field, value] of Object.entries(dates)) {
+    if (value !== undefined && !isCalendarDate(value)) throw rejection(REJECTION_TYPES.invalidInput, `${field} must be a date YYYY-MM-DD: ${value}`);
+  }
+  if (input.customer.birthday !== undefined && !isMonthDay(input.customer.birthday)) {
+    throw rejection(REJECTION_TYPES.invalidInput, `customer.birthday must be MM-DD: ${input.customer.birthday}`);
+  }
+}
+
+export async function customerCare(input: CustomerCareInput): Promise<void> {
+  checkInput(input);
+  const info = wf.workflowInfo();
+  const runStartedAt = Date.now();
+  const openCalls: OpenCareCall[] = [...(input.progress?.openCalls ?? [])];
+  const recording = new Set<CareCallContact>();
+  let next: { contact: CareContact; occurrence: CareOccurrence } | undefined;
+
+  // The occasion's year keys the occurrence's task, message and audit event, so next year's is a new one.
+  const ctxFor = (occasion: CalendarDate) => ({ workflowId: info.workflowId, runId: info.runId, vin: input.vin, cycle: Number(occasion.slice(0, 4)), at: iso(Date.now()) });
+  const who = (contact: CareContact) => (isCall(contact) && CALLS[contact].role === 'SALES_CONSULTANT' && input.salesConsultantId ? { who: input.salesConsultantId } : {});
+
+  const snapshot = (): CareState => {
+    const waits: CareWaiting[] = openCalls.map((c) => ({ contact: c.contact, what: `${CALLS[c.contact].what}: outcome`, rule: CALLS[c.contact].rule, by: c.by, ...who(c.contact) }));
+    if (next) {
+      const plan = planOf(next.contact);
+      waits.push({ contact: next.contact, what: isCall(next.contact) ? `${plan.what}: task` : plan.what, rule: plan.rule, by: iso(next.occurrence.at), ...who(next.contact) });
+    }
+    return { vin: input.vin, plate: input.plate, storeId: input.storeId, waitingFor: waits.sort((a, b) => a.by.localeCompare(b.by)) };
+  };
+
+  wf.setHandler(getCare, snapshot);
+  wf.setHandler(
+    recordCareCall,
+    async (call) => {
+      const open = openCalls.find((c) => c.contact === call.contact)!;
+      const plan = CALLS[call.contact];
+      recording.add(call.contact);
+      try {
+        await acts.recordCareCall(ctxFor(open.occasion), { contact: call.contact, kind: plan.kind, rule: plan.rule, actor: call.actor, outcome: call.outcome });
+        openCalls.splice(openCalls.indexOf(open), 1);
+      } finally {
+        recording.delete(call.contact);
+      }
+      return snapshot();
+    },
+    {
+      validator: (call) => {
+        const contact = String(call?.contact);
+        if (!openCalls.some((c) => c.contact === contact)) {
+          const waits = snapshot().waitingFor.map((w) => w.what).join(', ') || 'nothing';
+          throw rejection(REJECTION_TYPES.wrongStage, `no ${contact} call is due now: care of ${input.vin} waits for ${waits}`);
+        }
+        if (recording.has(contact as CareCallContact)) throw rejection(REJECTION_TYPES.wrongStage, `the ${contact} call is already being recorded`);
+        if (typeof call.actor !== 'string' || call.actor.trim() === '') throw rejection(REJECTION_TYPES.invalidInput, 'actor is required');
+        if (typeof call.outcome !== 'string' || call.outcome.trim() === '') throw rejection(REJECTION_TYPES.invalidInput, 'outcome must say what the call achieved');
+      },
+    },
+  );
+
+  const s = await acts.loadStoreSettings(input.storeId);
+  const today = localDate(Date.now(), s.utcOffsetMinutes);
+  const owedFrom = input.progress?.owedFrom ?? (Object.fromEntries(CONTACTS.map((c) => [c, today])) as Record<CareContact, CalendarDate>);
+
+  for (;;) {
+    next = earliest(input, owedFrom, s);
+    if (!next) break;
+    const { contact, occurrence } = next;
+    const remaining = occurrence.at - Date.now();
+    if (remaining > 0) await wf.sleep(remaining);
+    const ctx = ctxFor(occurrence.occasion);
+    if (isCall(contact)) {
+      const plan = CALLS[contact];
+      await acts.openTask(ctx, { kind: plan.kind, rule: plan.rule, dueAt: iso(occurrence.by), assigneeRole: plan.role });
+      openCalls.push({ contact, occasion: occurrence.occasion, by: iso(occurrence.by) });
+    } else {
+      const plan = MESSAGES[contact];
+      await acts.queueCustomerMessage(ctx, { template: plan.template, rule: plan.rule, customer: input.customer, payload: plan.payload(input, occurrence.occasion) });
+    }
+    owedFrom[contact] = addDays(occurrence.occasion, 1);
+    next = undefined;
+    if (Date.now() - runStartedAt >= RUN_SPAN_MS) {
+      await wf.condition(wf.allHandlersFinished);
+      // Calls still open travel with the progress: the next run keeps waiting for their outcome.
+      await wf.continueAsNew<typeof customerCare>({ ...input, progress: { owedFrom, openCalls } });
+    }
+  }
+  // Nothing yearly to send (no birthday, no dates): care ends once the last call is answered.
+  await wf.condition(() => openCalls.length === 0 && wf.allHandlersFinished());
+}
+
+/** The contact owed first; ties go to the order of CONTACTS, so a replay picks the same one. */
+function earliest(input: CustomerCareInput, owedFrom: Record<CareContact, CalendarDate>, s: StoreSettings): { contact: CareContact; occurrence: CareOccurrence } | undefined {
+  let first: { contact: CareContact; occurrence: CareOccurrence } | undefined;
+  for (const contact of CONTACTS) {
+    const occurrence = planOf(contact).next(input, owedFrom[contact], s);
+    if (occurrence && (!first || occurrence.at < first.occurrence.at)) first = { contact, occurrence };
+  }
+  return first;
+}
