@@ -139,8 +139,8 @@ export interface PhaseLoad {
   seconds: number;
   /** Percent of one core; 200 is both cores of a 2-core machine. */
   cpuPct?: { node: number; devServer: number; otherProcesses: number };
-  /** CPU milliseconds per operation of the phase (a workflow start, an Update). */
-  cpuMsPerOp?: { node: number; devServer: number };
+  /** CPU milliseconds per operation of the phase (a registration, an Update); mainThread is this process's event loop alone. */
+  cpuMsPerOp?: { node: number; devServer: number; mainThread: number };
   mainThreadBusyPct: number;
   pgliteBusyPct: number;
   dbTransactions: { count: number; waitMsP50?: number; waitMsP99?: number; waitMsMax?: number; failedToStart: number };
@@ -150,6 +150,17 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
 
 function percentile(sorted: number[], p: number): number | undefined {
   return sorted.length ? sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] : undefined;
+}
+
+/**
+ * Upper bounds on operations per second from the CPU each one cost: all cores shared by this process
+ * and the dev server, and this process's single main thread. Contention from other processes barely
+ * changes CPU time per operation, so these hold up better on a shared machine than rates do.
+ */
+export function capacityBounds(load: PhaseLoad, cores: number): { byAllCores: number; byMainThread: number } | undefined {
+  const cost = load.cpuMsPerOp;
+  if (!cost) return undefined;
+  return { byAllCores: round1((cores * 1000) / (cost.node + cost.devServer)), byMainThread: round1(1000 / cost.mainThread) };
 }
 
 export class Probe {
@@ -188,7 +199,13 @@ export class Probe {
     if (cpu) {
       const pct = (ticks: number) => Math.round((ticks / TICKS / seconds) * 100);
       load.cpuPct = { node: pct(cpu.self), devServer: pct(cpu.dev), otherProcesses: Math.max(0, pct(cpu.machine - cpu.self - cpu.dev)) };
-      if (ops) load.cpuMsPerOp = { node: round1(((cpu.self / TICKS) * 1000) / ops), devServer: round1(((cpu.dev / TICKS) * 1000) / ops) };
+      if (ops) {
+        load.cpuMsPerOp = {
+          node: round1(((cpu.self / TICKS) * 1000) / ops),
+          devServer: round1(((cpu.dev / TICKS) * 1000) / ops),
+          mainThread: round1(((load.mainThreadBusyPct / 100) * seconds * 1000) / ops),
+        };
+      }
     }
     return load;
   }

@@ -1,8 +1,9 @@
 // Synthetic vehicles for the benchmark, and the two ways of starting their lifecycles.
-import type { Client, WorkflowStartOptions } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { addDays, addMonths, localDate } from '../domain/calendar';
 import { DEFAULT_STORE_SETTINGS } from '../domain/storeSettings';
 import { DEMO_STORE_ID } from '../runtime/demoStore';
+import { careWorkflowId, CustomerCareInput } from '../workflows/careDefinitions';
 import {
   LIFECYCLE_TASK_QUEUE,
   lifecycleWorkflowId,
@@ -28,6 +29,7 @@ export interface RegisterBody {
   advisorId?: string;
   customer: { name: string; phone: string; email?: string };
   lastService?: { date: string; mileageKm: number };
+  newCar?: boolean;
 }
 
 /** Which stage a new lifecycle should come to rest at. */
@@ -58,7 +60,7 @@ export function newVehicle(kind: 'R' | 'A' | 'C' | 'W', timing: Timing): Registe
 
 /**
  * 'due-later': delivered 10 days ago, so the first service (R1b, 3 months) is ~80 days away and the
- * lifecycle parks at WAITING_FOR_REMINDER after three activities.
+ * lifecycle parks at WAITING_FOR_REMINDER after its registration activities.
  * 'due-now': delivered 3 months ago and never serviced, so the first service is due today, the R2
  * reminder and R3 call times are already past, and the lifecycle runs straight to AWAITING_CALL_OUTCOME.
  */
@@ -67,11 +69,15 @@ function deliveryFor(timing: Timing, today: string): Pick<RegisterBody, 'deliver
   return { deliveryDate: addMonths(today, -3), mileageKm: 3000, mileageRecordedOn: today };
 }
 
+/** Workflows one registration starts, through the API or raw. */
+export const WORKFLOWS_PER_REGISTRATION = 2;
+
 /**
- * The input and start options POST /api/vehicles builds (api/app.ts), so the raw path asks the
- * Temporal server for exactly the same work. Keep in step with that handler.
+ * The two workflows POST /api/vehicles starts (api/app.ts): the lifecycle, then customer care, with
+ * the inputs and search attributes the handler builds, so the raw path asks the Temporal server for
+ * exactly the same work. Keep in step with that handler.
  */
-export function startOptionsLikeApi(body: RegisterBody, actor: string): WorkflowStartOptions<(input: VehicleLifecycleInput) => Promise<void>> {
+export async function startLikeApi(client: Client, body: RegisterBody, actor: string): Promise<void> {
   const input: VehicleLifecycleInput = {
     vehicle: {
       vin: body.vin,
@@ -87,7 +93,15 @@ export function startOptionsLikeApi(body: RegisterBody, actor: string): Workflow
     history: { cycle: 1, lastServiceDate: body.lastService?.date, lastServiceKm: body.lastService?.mileageKm },
     registeredBy: actor,
   };
-  return {
+  const careInput: CustomerCareInput = {
+    vin: body.vin,
+    storeId: body.storeId,
+    plate: body.plate,
+    deliveryDate: body.deliveryDate,
+    newCar: body.newCar ?? false,
+    customer: body.customer,
+  };
+  await client.workflow.start('vehicleLifecycle', {
     taskQueue: LIFECYCLE_TASK_QUEUE,
     workflowId: lifecycleWorkflowId(body.vin),
     args: [input],
@@ -98,7 +112,8 @@ export function startOptionsLikeApi(body: RegisterBody, actor: string): Workflow
       { key: SA_STORE, value: body.storeId },
       ...(body.advisorId ? [{ key: SA_ADVISOR, value: body.advisorId }] : []),
     ],
-  };
+  });
+  await client.workflow.start('customerCare', { taskQueue: LIFECYCLE_TASK_QUEUE, workflowId: careWorkflowId(body.vin), args: [careInput] });
 }
 
 /** Registers through the HTTP API, as a front desk would. */
@@ -112,7 +127,7 @@ export async function registerViaApi(apiUrl: string, body: RegisterBody): Promis
   if (res.status !== 201) throw new Error(`POST /api/vehicles ${body.vin}: ${res.status} ${text}`);
 }
 
-/** Starts the same lifecycle straight on the Temporal client, skipping HTTP, validation and the store lookup. */
-export async function startRaw(client: Client, body: RegisterBody): Promise<void> {
-  await client.workflow.start('vehicleLifecycle', startOptionsLikeApi(body, REGISTERED_BY));
+/** Starts the same workflows straight on the Temporal client, skipping HTTP, validation and the store lookup. */
+export function startRaw(client: Client, body: RegisterBody): Promise<void> {
+  return startLikeApi(client, body, REGISTERED_BY);
 }

@@ -23,6 +23,9 @@ export interface TimelineEvent {
 
 export interface VehicleOutcome {
   vin: string;
+  /** The first run of the vehicle's lifecycle in this rehearsal, for reading its Temporal history. */
+  workflowId: string;
+  firstRunId: string;
   timeline: TimelineEvent[];
   finalState: LifecycleState;
   failureTicket?: FailureTicketState;
@@ -117,7 +120,7 @@ async function runVehicle(env: TestWorkflowEnvironment, v: ScenarioVehicle, sett
       }
       const finalState = await advanceTo(env, handle, v.until, seen);
       const failureTicket = ticketId ? await env.client.workflow.getHandle(ticketId).query(getFailureTicket) : undefined;
-      return { vin: v.vin, timeline: timeline(calls, steps), finalState, failureTicket };
+      return { vin: v.vin, workflowId: handle.workflowId, firstRunId: handle.firstExecutionRunId, timeline: timeline(calls, steps), finalState, failureTicket };
     } finally {
       await handle.terminate('scenario over').catch(() => undefined);
       if (ticketId) await env.client.workflow.getHandle(ticketId).terminate('scenario over').catch(() => undefined);
