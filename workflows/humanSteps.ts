@@ -99,8 +99,12 @@ export class HumanSteps {
           this.settle(update.name, ticket);
           return { input, result };
         } catch (err) {
-          if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable)) throw err;
-          this.settle(update.name, ticket, err.cause.message);
+          // Activities retry without limit, so an application failure that reaches here is final (e.g. an
+          // unknown bay): it is the person's to fix, not a reason to fail the vehicle's lifecycle.
+          // A local activity's failure arrives as the application failure itself, a remote one wrapped.
+          const cause = err instanceof ActivityFailure ? err.cause : err;
+          if (!(cause instanceof ApplicationFailure)) throw err;
+          this.settle(update.name, ticket, cause.message);
         }
       }
     } finally {

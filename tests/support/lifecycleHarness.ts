@@ -105,13 +105,15 @@ export function messagesQueued(calls: RecordedCall[]): Array<{ template: string;
 }
 
 /**
- * `RECORD_HISTORIES=1 npm test` adds replay fixtures (tests/replay/histories) from this run. A fixture
+ * `RECORD_HISTORIES=1 npm test` (or `=<tag>`) adds replay fixtures (tests/replay/histories) from this run. A fixture
  * stands for the code that recorded it, so an existing one is never overwritten: a new shape of history
  * gets a new name.
  */
 export async function recordHistoryIfAsked(client: Client, workflowId: string, runId: string, name: string): Promise<void> {
-  if (!process.env.RECORD_HISTORIES) return;
-  const file = path.join(__dirname, '../replay/histories', `${name}.history.bin`);
+  const tag = process.env.RECORD_HISTORIES;
+  if (!tag) return;
+  // RECORD_HISTORIES=<tag> (anything but 1) records a new generation of fixtures beside the old ones.
+  const file = path.join(__dirname, '../replay/histories', tag === '1' ? `${name}.history.bin` : `${name}@${tag}.history.bin`);
   if (existsSync(file)) return;
   const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
   await writeFile(file, temporal.api.history.v1.History.encode(history).finish());
