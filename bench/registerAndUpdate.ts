@@ -402,6 +402,8 @@ async function main(): Promise<void> {
   if (!temporalCli) throw new Error('TEMPORAL_CLI is not set: run `npm run bench`, which provides the Temporal CLI');
   const cfg = benchConfig();
   const startedAt = new Date().toISOString();
+  // Read before the stack loads the code: on a shared checkout it may change during the run.
+  const code = codeVersion();
   const t0 = performance.now();
   installPgliteTimer();
   const stack = await startEmbeddedStack(temporalCli, timeTransactions);
@@ -412,7 +414,7 @@ async function main(): Promise<void> {
     console.error(`[bench] stack up in ${round1((performance.now() - t0) / 1000)} s; API ${stack.apiUrl}`);
     const registration = await registrationBenchmark(stack, probe, cfg);
     const update = await updateLatencyBenchmark(stack, probe, cfg);
-    const summary = { startedAt, machine: machine(temporalCli), code: codeVersion(), config: cfg, registration, update };
+    const summary = { startedAt, machine: machine(temporalCli), code, config: cfg, registration, update };
     const file = await writeResults(summary);
     console.log(JSON.stringify(summary, null, 2));
     console.error(

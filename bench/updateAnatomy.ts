@@ -1,7 +1,8 @@
 // Where one Update's time goes, read back from the workflow histories after the load: the server
 // timestamps every hand-over, so waiting for the server to dispatch a task can be told apart from
 // the worker running it. The Update's own span runs from the workflow task that carried it to
-// UPDATE_COMPLETED; what the HTTP client saw beyond that is the API and the network.
+// UPDATE_COMPLETED; what the HTTP client saw beyond that is the API and the network. Local
+// activities run inside a workflow task (one marker each), so their time counts as running it.
 import type { Client } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
@@ -11,8 +12,10 @@ const E = temporal.api.enums.v1.EventType;
 
 export interface UpdateAnatomy {
   updates: number;
+  /** Mean counts per Update. */
   workflowTasks: number;
   activities: number;
+  localActivities: number;
   /** Mean milliseconds per Update. */
   meanMs: {
     /** Scheduled → started, for workflow and activity tasks: the server handing work to the worker. */
@@ -34,6 +37,7 @@ interface Span {
   span: number;
   wfts: number;
   acts: number;
+  markers: number;
 }
 
 /** Sums the hand-overs of the one Update each of these lifecycles received. */
@@ -48,6 +52,7 @@ export async function updateAnatomy(client: Client, vins: string[]): Promise<Upd
     updates: spans.length,
     workflowTasks: mean((s) => s.wfts),
     activities: mean((s) => s.acts),
+    localActivities: mean((s) => s.markers),
     meanMs: {
       dispatchWorkflowTasks: mean((s) => s.dispatchWft),
       dispatchActivities: mean((s) => s.dispatchAct),
@@ -67,7 +72,7 @@ function spanOfUpdate(history: temporal.api.history.v1.IHistory): Span | undefin
   let first = accepted;
   while (first > 0 && events[first].eventType !== E.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED) first--;
   const at = (i: number) => tsToMs(events[i].eventTime);
-  const span: Span = { dispatchWft: 0, dispatchAct: 0, runWft: 0, runAct: 0, span: at(completed) - at(first), wfts: 0, acts: 0 };
+  const span: Span = { dispatchWft: 0, dispatchAct: 0, runWft: 0, runAct: 0, span: at(completed) - at(first), wfts: 0, acts: 0, markers: 0 };
   let scheduled = 0;
   let started = 0;
   for (let i = first; i <= completed; i++) {
@@ -91,6 +96,9 @@ function spanOfUpdate(history: temporal.api.history.v1.IHistory): Span | undefin
         break;
       case E.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
         span.runAct += at(i) - started;
+        break;
+      case E.EVENT_TYPE_MARKER_RECORDED:
+        span.markers++;
         break;
     }
   }

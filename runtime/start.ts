@@ -74,7 +74,8 @@ async function main(): Promise<void> {
       const worker = await createLifecycleWorker(connection, config.temporalNamespace, db);
       const running = worker.run();
       stops.push(async () => {
-        worker.shutdown();
+        // The SDK's runtime also reacts to SIGINT/SIGTERM and may already be draining the worker.
+        if (worker.getState() === 'RUNNING') worker.shutdown();
         await running;
       });
       running.catch((err) => {
