@@ -21,6 +21,7 @@ import { careWorkflowId, CustomerCareInput, getCare, recordCareCall } from '../w
 import { buildOpenApi } from './openapi';
 import { actorSchema, careCallSchema, listWorkflowsSchema, registerVehicleSchema, ticketAnswerSchema, ticketIdSchema, vinSchema } from './schemas';
 import { STEP_ROUTES } from './steps';
+import { storeDirectory } from './storeDirectory';
 import { listLifecycles } from './visibility';
 import { isWorkflowNotFound, updateRejection } from './workflowErrors';
 
@@ -66,6 +67,7 @@ async function startIfAbsent(start: () => Promise<unknown>): Promise<void> {
 
 export function createApp({ client, db }: ApiDeps): express.Express {
   const app = express();
+  const storeExists = storeDirectory(db);
   app.disable('x-powered-by');
   app.use(express.json({ limit: '100kb' }));
 
@@ -80,8 +82,7 @@ export function createApp({ client, db }: ApiDeps): express.Express {
   app.post('/api/vehicles', async (req, res) => {
     const actor = actorOf(req);
     const body = parse(registerVehicleSchema, req.body);
-    const store = await db.store.findUnique({ where: { id: body.storeId } });
-    if (!store) throw new HttpError(422, `unknown store ${body.storeId}`);
+    if (!(await storeExists(body.storeId))) throw new HttpError(422, `unknown store ${body.storeId}`);
     const input: VehicleLifecycleInput = {
       vehicle: {
         vin: body.vin,
