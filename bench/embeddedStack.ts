@@ -92,7 +92,8 @@ async function startWorker(address: string, db: Db, stops: Stop[]): Promise<Work
   const worker = await createLifecycleWorker(connection, NAMESPACE, db);
   const running = worker.run();
   stops.push(async () => {
-    worker.shutdown();
+    // On Ctrl-C the SDK's runtime may already be draining the worker itself (as in runtime/start.ts).
+    if (worker.getState() === 'RUNNING') worker.shutdown();
     await running;
   });
   // A worker that dies mid-run would make every later number meaningless: fail loudly instead.

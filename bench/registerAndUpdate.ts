@@ -26,6 +26,7 @@ interface BenchConfig {
   durationS: number;
   connections: number;
   quietWaitS: number;
+  paced: boolean;
 }
 
 function envInt(name: string, fallback: number, min = 1): number {
@@ -49,6 +50,7 @@ function benchConfig(): BenchConfig {
     // would only make autocannon's once-a-second bursts larger (see README).
     connections: envInt('BENCH_CONNECTIONS', Math.ceil((rate * TARGET_P99_MS) / 1000)),
     quietWaitS: envInt('BENCH_QUIET_WAIT', 120, 0),
+    paced: process.env.BENCH_PACED === '1',
   };
 }
 
@@ -299,12 +301,63 @@ function responseChecker() {
   return { onResponse, stagesAfter, rejected };
 }
 
+const BASELINE_REQUESTS = 20;
+
+function callOutcome(apiUrl: string, vin: string, bookedFor: string): Promise<Response> {
+  return fetch(`${apiUrl}/api/vehicles/${vin}/call-outcome`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-actor': CALL_ACTOR },
+    body: JSON.stringify({ outcome: 'BOOKED', bookedFor }),
+  });
+}
+
+/**
+ * The same step one request at a time with pauses between, on an otherwise idle stack: the time
+ * the work itself takes, against which the loaded latency shows how much is queueing.
+ */
+async function unloadedBaseline(apiUrl: string, vins: string[], bookedFor: string) {
+  const latencies: number[] = [];
+  for (const vin of vins) {
+    const t0 = performance.now();
+    const res = await callOutcome(apiUrl, vin, bookedFor);
+    await res.text();
+    if (res.status !== 200) throw new Error(`baseline call-outcome for ${vin}: ${res.status}`);
+    latencies.push(performance.now() - t0);
+    await sleep(300);
+  }
+  return { requests: vins.length, pauseMs: 300, latencyMs: { p50: round1(percentile(latencies, 50)), max: round1(Math.max(...latencies)) } };
+}
+
+/**
+ * Cross-check for autocannon's pacing (BENCH_PACED=1): autocannon sends each second's requests in a
+ * burst at the start of the second; here request i leaves at exactly i/rate seconds whatever the
+ * responses do (open loop), which is what a steady rate means.
+ */
+async function pacedLatency(apiUrl: string, vins: string[], rate: number, bookedFor: string) {
+  const latencies: number[] = [];
+  let notOk = 0;
+  const t0 = performance.now();
+  const inFlight = vins.map(async (vin, i) => {
+    await sleep(t0 + (i * 1000) / rate - performance.now());
+    const sent = performance.now();
+    const res = await callOutcome(apiUrl, vin, bookedFor);
+    await res.text();
+    latencies.push(performance.now() - sent);
+    if (res.status !== 200) notOk++;
+  });
+  await Promise.all(inFlight);
+  const l = (p: number) => round1(percentile(latencies, p));
+  return { requests: vins.length, perSecond: rate, non200: notOk, latencyMs: { p50: l(50), p90: l(90), p99: l(99), max: round1(Math.max(...latencies)) } };
+}
+
 async function updateLatencyBenchmark(stack: EmbeddedStack, probe: Probe, cfg: BenchConfig) {
   const amount = cfg.rate * cfg.durationS;
-  const { vins, preparation } = await prepareCallOutcomeFleet(stack, cfg, amount);
+  const { vins: prepared, preparation } = await prepareCallOutcomeFleet(stack, cfg, BASELINE_REQUESTS + amount * (cfg.paced ? 2 : 1));
+  const bookedFor = new Date(Date.now() + 7 * 86_400_000).toISOString();
+  const baseline = await unloadedBaseline(stack.apiUrl, prepared.slice(0, BASELINE_REQUESTS), bookedFor);
+  const vins = prepared.slice(BASELINE_REQUESTS, BASELINE_REQUESTS + amount);
   const dispenser = vinDispenser(vins);
   const checker = responseChecker();
-  const bookedFor = new Date(Date.now() + 7 * 86_400_000).toISOString();
   const quietBefore = await quietGate(probe, cfg, 'the Update latency');
 
   const s0 = probe.snapshot();
@@ -327,12 +380,18 @@ async function updateLatencyBenchmark(stack: EmbeddedStack, probe: Probe, cfg: B
   });
   const load = probe.between(s0, probe.snapshot(), result.requests.total);
   const anatomy = await updateAnatomy(stack.client, vins.slice(0, dispenser.used));
+  let paced;
+  if (cfg.paced) {
+    await quietGate(probe, cfg, 'the paced cross-check');
+    paced = await pacedLatency(stack.apiUrl, prepared.slice(BASELINE_REQUESTS + amount), cfg.rate, bookedFor);
+  }
 
   const l = result.latency;
   const achievedPerSecond = round1(result.requests.total / result.duration);
   return {
     endpoint: 'POST /api/vehicles/:vin/call-outcome (Update recordCallOutcome)',
     preparation,
+    unloaded: baseline,
     targetRate: cfg.rate,
     connections: cfg.connections,
     requests: result.requests.total,
@@ -355,6 +414,7 @@ async function updateLatencyBenchmark(stack: EmbeddedStack, probe: Probe, cfg: B
     load,
     capacityBoundsPerSecond: capacityBounds(load, os.availableParallelism()),
     anatomy: { ...anatomy, apiAndHttpMeanMs: round1(l.mean - anatomy.meanMs.serverSpan) },
+    pacedCrossCheck: paced,
   };
 }
 

@@ -8,7 +8,7 @@ import { LIFECYCLE_TASK_QUEUE } from '../workflows/definitions';
  * however many vehicles the store has (an evicted lifecycle is replayed from its short history when
  * its next timer fires). Measured by bench/sleepingFleet.ts.
  */
-export const MAX_CACHED_LIFECYCLES = 500;
+export const MAX_CACHED_LIFECYCLES = Number(process.env.MAX_CACHED_LIFECYCLES ?? 100);
 
 /** Worker options shared by the product and the benchmarks that measure it. */
 export function lifecycleWorkerOptions(connection: NativeConnection, namespace: string, activities: object): WorkerOptions {
