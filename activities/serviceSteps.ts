@@ -16,12 +16,25 @@ import type {
   PreparationCompleteInput,
   ProgressCheckInput,
 } from '../workflows/definitions';
+import type { BookingChannel, BookingStatus } from '../generated/prisma/enums';
 import { auditedStep, Tx } from './auditedStep';
 import { Db } from './database';
 import { StepContext, stepKey } from './stepContext';
 import { attemptSuffix, cancelOpenTasks, closeTask } from './tasks';
 
 const PERIODIC_MAINTENANCE = 'Periodic maintenance / 定期保养';
+
+/** The cycle's one booking, keyed so that whichever path books (call, inbound, walk-in) books once. */
+async function createBooking(
+  tx: Tx,
+  ctx: StepContext,
+  b: { storeId: string; channel: BookingChannel; status?: BookingStatus; bookedFor: string; requests?: string; createdBy: string },
+): Promise<string> {
+  const booking = await tx.booking.create({
+    data: { idempotencyKey: stepKey(ctx, 'booking'), vin: ctx.vin, cycle: ctx.cycle, ...b, bookedFor: new Date(b.bookedFor) },
+  });
+  return booking.id;
+}
 
 async function recordMileage(tx: Tx, ctx: StepContext, mileageKm: number): Promise<void> {
   await tx.vehicle.update({ where: { vin: ctx.vin }, data: { mileageKm, mileageRecordedAt: new Date(ctx.at) } });
@@ -42,19 +55,7 @@ export function serviceStepActivities(db: Db) {
         await closeTask(tx, ctx, 'REMINDER_CALL', input.actor, payloadOf(input), attempt);
         if (input.mileageKm !== undefined) await recordMileage(tx, ctx, input.mileageKm);
         if (input.outcome !== 'BOOKED') return { bookingId: null };
-        const booking = await tx.booking.create({
-          data: {
-            idempotencyKey: stepKey(ctx, 'booking'),
-            vin: ctx.vin,
-            storeId,
-            cycle: ctx.cycle,
-            channel: 'REMINDER_CALL',
-            bookedFor: new Date(input.bookedFor!),
-            requests: input.requests,
-            createdBy: input.actor,
-          },
-        });
-        return { bookingId: booking.id };
+        return { bookingId: await createBooking(tx, ctx, { storeId, channel: 'REMINDER_CALL', bookedFor: input.bookedFor!, requests: input.requests, createdBy: input.actor }) };
       });
     },
 
@@ -63,19 +64,8 @@ export function serviceStepActivities(db: Db) {
       return auditedStep(db, ctx, { step: 'inbound-booking', action: 'booking.tentative', rule: 'R5', actor: input.actor, data: payloadOf(input) }, async (tx) => {
         await cancelOpenTasks(tx, ctx, 'REMINDER_CALL', input.actor, `booked via ${input.channel}`);
         if (input.mileageKm !== undefined) await recordMileage(tx, ctx, input.mileageKm);
-        const booking = await tx.booking.create({
-          data: {
-            idempotencyKey: stepKey(ctx, 'booking'),
-            vin: ctx.vin,
-            storeId,
-            cycle: ctx.cycle,
-            channel: input.channel,
-            bookedFor: new Date(input.bookedFor),
-            requests: [input.faultDescription, input.requests].filter(Boolean).join('\n'),
-            createdBy: input.actor,
-          },
-        });
-        return { bookingId: booking.id };
+        const requests = [input.faultDescription, input.requests].filter(Boolean).join('\n');
+        return { bookingId: await createBooking(tx, ctx, { storeId, channel: input.channel, bookedFor: input.bookedFor, requests, createdBy: input.actor }) };
       });
     },
 
@@ -185,25 +175,13 @@ export function serviceStepActivities(db: Db) {
     async receiveWalkIn(ctx: StepContext, input: WalkInInput, storeId: string, servicePlanId: string | null): Promise<{ bookingId: string; repairOrderId: string }> {
       return auditedStep(db, ctx, { step: 'walk-in', action: 'vehicle.walked-in', rule: 'R12', actor: input.actor, data: payloadOf(input) }, async (tx) => {
         await cancelOpenTasks(tx, ctx, 'REMINDER_CALL', input.actor, 'the customer walked in');
-        const booking = await tx.booking.create({
-          data: {
-            idempotencyKey: stepKey(ctx, 'booking'),
-            vin: ctx.vin,
-            storeId,
-            cycle: ctx.cycle,
-            channel: 'WALK_IN',
-            status: 'ARRIVED',
-            bookedFor: new Date(ctx.at),
-            requests: input.complaint,
-            createdBy: input.actor,
-          },
-        });
+        const bookingId = await createBooking(tx, ctx, { storeId, channel: 'WALK_IN', status: 'ARRIVED', bookedFor: ctx.at, requests: input.complaint, createdBy: input.actor });
         const plan = servicePlanId ? await tx.servicePlan.findUnique({ where: { id: servicePlanId } }) : null;
         const order = await tx.repairOrder.create({
           data: {
             idempotencyKey: stepKey(ctx, 'repair-order'),
             vin: ctx.vin,
-            bookingId: booking.id,
+            bookingId,
             cycle: ctx.cycle,
             status: 'IN_PROGRESS',
             estimateCny: plan?.estimateCny ?? null,
@@ -214,7 +192,7 @@ export function serviceStepActivities(db: Db) {
           },
         });
         await recordMileage(tx, ctx, input.mileageKm);
-        return { bookingId: booking.id, repairOrderId: order.id };
+        return { bookingId, repairOrderId: order.id };
       });
     },
 

@@ -5,7 +5,6 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createDb, Db } from '../activities/database';
@@ -13,6 +12,7 @@ import { createApp } from '../api/app';
 import { seedDemoStoreIfEmpty } from '../runtime/demoStore';
 import { startEmbeddedDatabase } from '../runtime/embeddedDatabase';
 import { createLifecycleWorker } from '../runtime/lifecycleWorker';
+import { freePort } from '../runtime/freePort';
 import { applyMigrations } from '../runtime/migrate';
 import { startTemporalDevServer } from '../runtime/temporalDevServer';
 
@@ -30,17 +30,6 @@ export interface EmbeddedStack {
 
 type Stop = () => Promise<void>;
 
-/** A loopback port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port assigned'))));
-    });
-  });
-}
 
 /**
  * Starts PGlite, migrations, demo store, dev server, worker and API; `instrumentDb` may wrap the

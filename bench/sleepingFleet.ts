@@ -12,7 +12,7 @@ import { lifecycleWorkerOptions, MAX_CACHED_LIFECYCLES } from '../runtime/lifecy
 import { startTemporalDevServer } from '../runtime/temporalDevServer';
 import { recordingActivities } from '../scenarios/simulatedActivities';
 import { LIFECYCLE_TASK_QUEUE, lifecycleWorkflowId, SA_STAGE, VehicleLifecycleInput } from '../workflows/definitions';
-import { freePort } from './embeddedStack';
+import { freePort } from '../runtime/freePort';
 
 Runtime.install({
   logger: new DefaultLogger('ERROR', (entry) => process.stderr.write(`${entry.level} ${entry.message}\n`)),

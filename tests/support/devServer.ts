@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startTemporalDevServer, TemporalDevServer } from '../../runtime/temporalDevServer';
-import { freePort } from './ports';
+import { freePort } from '../../runtime/freePort';
 import { requiredTool } from './tools';
 
 /** The real Temporal dev server (the product's own launcher) on a throw-away SQLite file. */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { freePort } from './ports';
+import { freePort } from '../../runtime/freePort';
 
 const execFileAsync = promisify(execFile);
 
