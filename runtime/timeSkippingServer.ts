@@ -1,7 +1,7 @@
+// Temporal's Java time-skipping server: workflow tests and the scenario runner cover weeks in seconds.
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, WorkflowBundleWithSourceMap } from '@temporalio/worker';
-// Temporal's Java time-skipping server: workflow tests and the scenario runner cover weeks in seconds.
 import { SEARCH_ATTRIBUTE_FLAGS } from '../workflows/definitions';
 
 const INDEXED_TYPES: Record<string, temporal.api.enums.v1.IndexedValueType> = {
@@ -11,9 +11,7 @@ const INDEXED_TYPES: Record<string, temporal.api.enums.v1.IndexedValueType> = {
 
 /** The Java time-skipping server, with the lifecycle's search attributes registered as on a real cluster. */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: testServerPath() } },
-  });
+  const env = await startWithRetries();
   const searchAttributes = Object.fromEntries(
     SEARCH_ATTRIBUTE_FLAGS.map((flag) => {
       const [name, type] = flag.split('=');
@@ -22,6 +20,20 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   );
   await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes });
   return env;
+}
+
+/**
+ * The SDK gives the JVM 5 s to answer; on a busy 2-core machine a start now and then takes longer, and a
+ * fresh attempt is cheaper than a failed run.
+ */
+async function startWithRetries(attempts = 3): Promise<TestWorkflowEnvironment> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServerPath() } } });
+    } catch (err) {
+      if (attempt >= attempts || !/did not start within/.test(String(err))) throw err;
+    }
+  }
 }
 
 /** scripts/with-tools.sh installs the server and names its launcher in TEMPORAL_TEST_SERVER. */
