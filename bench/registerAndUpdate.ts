@@ -474,7 +474,9 @@ async function main(): Promise<void> {
     console.error(`[bench] stack up in ${round1((performance.now() - t0) / 1000)} s; API ${stack.apiUrl}`);
     const registration = await registrationBenchmark(stack, probe, cfg);
     const update = await updateLatencyBenchmark(stack, probe, cfg);
-    const summary = { startedAt, machine: machine(temporalCli), code, config: cfg, registration, update };
+    // The worker's cache decides whether an Update finds its lifecycle in memory or replays it.
+    const worker = { maxCachedWorkflows: stack.worker.options.maxCachedWorkflows };
+    const summary = { startedAt, machine: machine(temporalCli), code, config: cfg, worker, registration, update };
     const file = await writeResults(summary);
     console.log(JSON.stringify(summary, null, 2));
     console.error(
