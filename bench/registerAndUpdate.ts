@@ -62,20 +62,32 @@ interface PoolRun {
   latenciesMs: number[];
 }
 
-/** Runs fn over items with at most `concurrency` in flight; times the whole batch and each call. */
+/**
+ * Runs fn over items with at most `concurrency` in flight; times the whole batch and each call.
+ * After a failure the lanes take no new items, and all settle before the error is rethrown, so no
+ * request is still running when the caller tears the stack down.
+ */
 async function runPool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<PoolRun> {
   const latenciesMs: number[] = [];
   let next = 0;
+  let failed = false;
   const lane = async () => {
-    while (next < items.length) {
+    while (!failed && next < items.length) {
       const item = items[next++];
       const t0 = performance.now();
-      await fn(item);
+      try {
+        await fn(item);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
       latenciesMs.push(performance.now() - t0);
     }
   };
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
+  const settled = await Promise.allSettled(Array.from({ length: Math.min(concurrency, items.length) }, lane));
+  const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) throw failure.reason;
   return { seconds: (performance.now() - t0) / 1000, latenciesMs };
 }
 
@@ -336,18 +348,23 @@ async function unloadedBaseline(apiUrl: string, vins: string[], bookedFor: strin
 async function pacedLatency(apiUrl: string, vins: string[], rate: number, bookedFor: string) {
   const latencies: number[] = [];
   let notOk = 0;
+  let errors = 0;
   const t0 = performance.now();
   const inFlight = vins.map(async (vin, i) => {
     await sleep(t0 + (i * 1000) / rate - performance.now());
     const sent = performance.now();
-    const res = await callOutcome(apiUrl, vin, bookedFor);
-    await res.text();
-    latencies.push(performance.now() - sent);
-    if (res.status !== 200) notOk++;
+    try {
+      const res = await callOutcome(apiUrl, vin, bookedFor);
+      await res.text();
+      latencies.push(performance.now() - sent);
+      if (res.status !== 200) notOk++;
+    } catch {
+      errors++;
+    }
   });
   await Promise.all(inFlight);
   const l = (p: number) => round1(percentile(latencies, p));
-  return { requests: vins.length, perSecond: rate, non200: notOk, latencyMs: { p50: l(50), p90: l(90), p99: l(99), max: round1(Math.max(...latencies)) } };
+  return { requests: vins.length, perSecond: rate, non200: notOk, errors, latencyMs: { p50: l(50), p90: l(90), p99: l(99), max: round1(Math.max(...latencies)) } };
 }
 
 async function updateLatencyBenchmark(stack: EmbeddedStack, probe: Probe, cfg: BenchConfig) {
@@ -382,8 +399,10 @@ async function updateLatencyBenchmark(stack: EmbeddedStack, probe: Probe, cfg: B
   const anatomy = await updateAnatomy(stack.client, vins.slice(0, dispenser.used));
   let paced;
   if (cfg.paced) {
-    await quietGate(probe, cfg, 'the paced cross-check');
-    paced = await pacedLatency(stack.apiUrl, prepared.slice(BASELINE_REQUESTS + amount), cfg.rate, bookedFor);
+    const pacedQuietBefore = await quietGate(probe, cfg, 'the paced cross-check');
+    const p0 = probe.snapshot();
+    const run = await pacedLatency(stack.apiUrl, prepared.slice(BASELINE_REQUESTS + amount), cfg.rate, bookedFor);
+    paced = { ...run, quietBefore: pacedQuietBefore, load: probe.between(p0, probe.snapshot(), run.requests) };
   }
 
   const l = result.latency;
