@@ -367,24 +367,17 @@ async function pacedLatency(apiUrl: string, vins: string[], rate: number, booked
   return { requests: vins.length, perSecond: rate, non200: notOk, errors, latencyMs: { p50: l(50), p90: l(90), p99: l(99), max: round1(Math.max(...latencies)) } };
 }
 
-async function updateLatencyBenchmark(stack: EmbeddedStack, probe: Probe, cfg: BenchConfig) {
-  const amount = cfg.rate * cfg.durationS;
-  const { vins: prepared, preparation } = await prepareCallOutcomeFleet(stack, cfg, BASELINE_REQUESTS + amount * (cfg.paced ? 2 : 1));
-  const bookedFor = new Date(Date.now() + 7 * 86_400_000).toISOString();
-  const baseline = await unloadedBaseline(stack.apiUrl, prepared.slice(0, BASELINE_REQUESTS), bookedFor);
-  const vins = prepared.slice(BASELINE_REQUESTS, BASELINE_REQUESTS + amount);
+/** autocannon at the set rate, one prepared vehicle per request, every response checked. */
+async function autocannonLoad(apiUrl: string, cfg: BenchConfig, vins: string[], bookedFor: string) {
   const dispenser = vinDispenser(vins);
   const checker = responseChecker();
-  const quietBefore = await quietGate(probe, cfg, 'the Update latency');
-
-  const s0 = probe.snapshot();
   const result = await autocannon({
-    url: stack.apiUrl,
+    url: apiUrl,
     connections: cfg.connections,
     overallRate: cfg.rate,
     // `amount` rather than `duration`: exactly one request per prepared vehicle; at the set rate
     // that takes the intended duration.
-    amount,
+    amount: vins.length,
     // autocannon's coordinated-omission correction treats the per-second rate as an interval in
     // milliseconds and back-fills a synthetic sample for every millisecond of each response, which
     // drags the percentiles far down. Off: the numbers are the measured response times.
@@ -395,8 +388,21 @@ async function updateLatencyBenchmark(stack: EmbeddedStack, probe: Probe, cfg: B
     body: JSON.stringify({ outcome: 'BOOKED', bookedFor }),
     requests: [{ setupRequest: (req) => ({ ...req, path: `/api/vehicles/${dispenser.next()}/call-outcome` }), onResponse: checker.onResponse }],
   });
+  return { result, used: vins.slice(0, dispenser.used), checker };
+}
+
+async function updateLatencyBenchmark(stack: EmbeddedStack, probe: Probe, cfg: BenchConfig) {
+  const amount = cfg.rate * cfg.durationS;
+  const { vins: prepared, preparation } = await prepareCallOutcomeFleet(stack, cfg, BASELINE_REQUESTS + amount * (cfg.paced ? 2 : 1));
+  const bookedFor = new Date(Date.now() + 7 * 86_400_000).toISOString();
+  const baseline = await unloadedBaseline(stack.apiUrl, prepared.slice(0, BASELINE_REQUESTS), bookedFor);
+
+  const quietBefore = await quietGate(probe, cfg, 'the Update latency');
+  const s0 = probe.snapshot();
+  const { result, used, checker } = await autocannonLoad(stack.apiUrl, cfg, prepared.slice(BASELINE_REQUESTS, BASELINE_REQUESTS + amount), bookedFor);
   const load = probe.between(s0, probe.snapshot(), result.requests.total);
-  const anatomy = await updateAnatomy(stack.client, vins.slice(0, dispenser.used));
+  const anatomy = await updateAnatomy(stack.client, used);
+
   let paced;
   if (cfg.paced) {
     const pacedQuietBefore = await quietGate(probe, cfg, 'the paced cross-check');
@@ -414,7 +420,7 @@ async function updateLatencyBenchmark(stack: EmbeddedStack, probe: Probe, cfg: B
     targetRate: cfg.rate,
     connections: cfg.connections,
     requests: result.requests.total,
-    vehiclesUsed: dispenser.used,
+    vehiclesUsed: used.length,
     seconds: round1(result.duration),
     achievedPerSecond,
     statusCodes: result.statusCodeStats,
@@ -462,7 +468,8 @@ function machine(temporalCli: string) {
 
 /** Which code was measured: the tree changes under a benchmark on a shared checkout. */
 function codeVersion() {
-  const changed = commandOutput('git', ['status', '--porcelain']);
+  // --no-optional-locks: reading the status must not even refresh the index of a shared checkout.
+  const changed = commandOutput('git', ['--no-optional-locks', 'status', '--porcelain']);
   return { commit: commandOutput('git', ['rev-parse', '--short', 'HEAD']), uncommittedFiles: changed === undefined ? undefined : changed.split('\n').filter(Boolean).length };
 }
 
