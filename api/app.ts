@@ -2,23 +2,15 @@ import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client
 import express, { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
 import type { Db } from '../activities/database';
-import { localDate } from '../domain/calendar';
-import { DEFAULT_STORE_SETTINGS } from '../domain/storeSettings';
 import {
   answerFailureTicket,
   getFailureTicket,
   getState,
-  LIFECYCLE_TASK_QUEUE,
   lifecycleWorkflowId,
-  SA_ADVISOR,
-  SA_PLATE,
-  SA_STAGE,
-  SA_STORE,
-  SA_VIN,
-  VehicleLifecycleInput,
 } from '../workflows/definitions';
-import { careWorkflowId, CustomerCareInput, getCare, recordCareCall } from '../workflows/careDefinitions';
+import { careWorkflowId, getCare, recordCareCall } from '../workflows/careDefinitions';
 import { buildOpenApi } from './openapi';
+import { careStart, lifecycleStart } from './registration';
 import { actorSchema, careCallSchema, listWorkflowsSchema, registerVehicleSchema, ticketAnswerSchema, ticketIdSchema, vinSchema } from './schemas';
 import { STEP_ROUTES } from './steps';
 import { storeDirectory } from './storeDirectory';
@@ -83,55 +75,15 @@ export function createApp({ client, db }: ApiDeps): express.Express {
     const actor = actorOf(req);
     const body = parse(registerVehicleSchema, req.body);
     if (!(await storeExists(body.storeId))) throw new HttpError(422, `unknown store ${body.storeId}`);
-    const input: VehicleLifecycleInput = {
-      vehicle: {
-        vin: body.vin,
-        plate: body.plate,
-        model: body.model,
-        storeId: body.storeId,
-        deliveryDate: body.deliveryDate,
-        mileageKm: body.mileageKm,
-        mileageRecordedOn: body.mileageRecordedOn ?? localDate(Date.now(), DEFAULT_STORE_SETTINGS.utcOffsetMinutes),
-        advisorId: body.advisorId,
-        salesConsultantId: body.salesConsultantId,
-      },
-      customer: body.customer,
-      history: { cycle: 1, lastServiceDate: body.lastService?.date, lastServiceKm: body.lastService?.mileageKm },
-      registeredBy: actor,
-    };
     const workflowId = lifecycleWorkflowId(body.vin);
-    const careInput: CustomerCareInput = {
-      vin: body.vin,
-      storeId: body.storeId,
-      plate: body.plate,
-      deliveryDate: body.deliveryDate,
-      newCar: body.newCar,
-      secondaryDealer: body.secondaryDealer,
-      customer: body.customer,
-      inspectionDate: body.inspectionDate,
-      insuranceRenewalDate: body.insuranceRenewalDate,
-      salesConsultantId: body.salesConsultantId,
-    };
     try {
-      await client.workflow.start('vehicleLifecycle', {
-        taskQueue: LIFECYCLE_TASK_QUEUE,
-        workflowId,
-        args: [input],
-        typedSearchAttributes: [
-          { key: SA_STAGE, value: 'REGISTERING' },
-          { key: SA_VIN, value: body.vin },
-          { key: SA_PLATE, value: body.plate },
-          { key: SA_STORE, value: body.storeId },
-          ...(body.advisorId ? [{ key: SA_ADVISOR, value: body.advisorId }] : []),
-        ],
-      });
-      // Care contacts (R20–R22) start after the lifecycle, whose first step writes the vehicle they refer to.
-      await startIfAbsent(() => client.workflow.start('customerCare', { taskQueue: LIFECYCLE_TASK_QUEUE, workflowId: careWorkflowId(body.vin), args: [careInput] }));
+      await client.workflow.start('vehicleLifecycle', lifecycleStart(body, actor));
+      await startIfAbsent(() => client.workflow.start('customerCare', careStart(body)));
       res.status(201).json({ vin: body.vin, workflowId, careWorkflowId: careWorkflowId(body.vin), created: true });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       // Registering twice is harmless: the running lifecycle stays the one truth for this VIN.
-      await startIfAbsent(() => client.workflow.start('customerCare', { taskQueue: LIFECYCLE_TASK_QUEUE, workflowId: careWorkflowId(body.vin), args: [careInput] }));
+      await startIfAbsent(() => client.workflow.start('customerCare', careStart(body)));
       res.status(200).json({ vin: body.vin, workflowId, careWorkflowId: careWorkflowId(body.vin), created: false });
     }
   });

@@ -1,19 +1,10 @@
 // Synthetic vehicles for the benchmark, and the two ways of starting their lifecycles.
 import type { Client } from '@temporalio/client';
+import { startRegistration } from '../api/registration';
+import { registerVehicleSchema } from '../api/schemas';
 import { addDays, addMonths, localDate } from '../domain/calendar';
 import { DEFAULT_STORE_SETTINGS } from '../domain/storeSettings';
 import { DEMO_STORE_ID } from '../runtime/demoStore';
-import { careWorkflowId, CustomerCareInput } from '../workflows/careDefinitions';
-import {
-  LIFECYCLE_TASK_QUEUE,
-  lifecycleWorkflowId,
-  SA_ADVISOR,
-  SA_PLATE,
-  SA_STAGE,
-  SA_STORE,
-  SA_VIN,
-  VehicleLifecycleInput,
-} from '../workflows/definitions';
 
 export const REGISTERED_BY = 'sa-li';
 
@@ -78,42 +69,7 @@ export const WORKFLOWS_PER_REGISTRATION = 2;
  * exactly the same work. Keep in step with that handler.
  */
 export async function startLikeApi(client: Client, body: RegisterBody, actor: string): Promise<void> {
-  const input: VehicleLifecycleInput = {
-    vehicle: {
-      vin: body.vin,
-      plate: body.plate,
-      model: body.model,
-      storeId: body.storeId,
-      deliveryDate: body.deliveryDate,
-      mileageKm: body.mileageKm,
-      mileageRecordedOn: body.mileageRecordedOn ?? localDate(Date.now(), DEFAULT_STORE_SETTINGS.utcOffsetMinutes),
-      advisorId: body.advisorId,
-    },
-    customer: body.customer,
-    history: { cycle: 1, lastServiceDate: body.lastService?.date, lastServiceKm: body.lastService?.mileageKm },
-    registeredBy: actor,
-  };
-  const careInput: CustomerCareInput = {
-    vin: body.vin,
-    storeId: body.storeId,
-    plate: body.plate,
-    deliveryDate: body.deliveryDate,
-    newCar: body.newCar ?? false,
-    customer: body.customer,
-  };
-  await client.workflow.start('vehicleLifecycle', {
-    taskQueue: LIFECYCLE_TASK_QUEUE,
-    workflowId: lifecycleWorkflowId(body.vin),
-    args: [input],
-    typedSearchAttributes: [
-      { key: SA_STAGE, value: 'REGISTERING' },
-      { key: SA_VIN, value: body.vin },
-      { key: SA_PLATE, value: body.plate },
-      { key: SA_STORE, value: body.storeId },
-      ...(body.advisorId ? [{ key: SA_ADVISOR, value: body.advisorId }] : []),
-    ],
-  });
-  await client.workflow.start('customerCare', { taskQueue: LIFECYCLE_TASK_QUEUE, workflowId: careWorkflowId(body.vin), args: [careInput] });
+  await startRegistration(client, registerVehicleSchema.parse(body), actor);
 }
 
 /** Registers through the HTTP API, as a front desk would. */
