@@ -15,6 +15,9 @@ COPY prisma ./prisma
 COPY prisma.config.ts ./
 RUN npx prisma generate
 COPY . .
+# The worker loads its workflow code from this bundle (runtime/workflowBundle.ts) instead of bundling
+# at start, which the read-only /app would not allow.
+RUN npx tsx -e "require('./runtime/workflowBundle').prebuiltWorkflowBundle('data/workflow-bundles')"
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production

@@ -12,6 +12,7 @@ import { createApp } from '../api/app';
 import { seedDemoStoreIfEmpty } from '../runtime/demoStore';
 import { startEmbeddedDatabase } from '../runtime/embeddedDatabase';
 import { createLifecycleWorker } from '../runtime/lifecycleWorker';
+import { SHARED_BUNDLE_CACHE } from '../runtime/workflowBundle';
 import { freePort } from '../runtime/freePort';
 import { applyMigrations } from '../runtime/migrate';
 import { startTemporalDevServer } from '../runtime/temporalDevServer';
@@ -78,7 +79,7 @@ export async function startEmbeddedStack(temporalCli: string, instrumentDb: (db:
 async function startWorker(address: string, db: Db, stops: Stop[]): Promise<Worker> {
   const connection = await NativeConnection.connect({ address });
   stops.push(() => connection.close());
-  const worker = await createLifecycleWorker(connection, NAMESPACE, db);
+  const worker = await createLifecycleWorker(connection, NAMESPACE, db, SHARED_BUNDLE_CACHE);
   const running = worker.run();
   stops.push(async () => {
     // On Ctrl-C the SDK's runtime may already be draining the worker itself (as in runtime/start.ts).

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { addMonths, localDate } from '../domain/calendar';
 import { lifecycleWorkerOptions, MAX_CACHED_LIFECYCLES } from '../runtime/lifecycleWorker';
+import { prebuiltWorkflowBundle, SHARED_BUNDLE_CACHE } from '../runtime/workflowBundle';
 import { startTemporalDevServer } from '../runtime/temporalDevServer';
 import { recordingActivities } from '../scenarios/simulatedActivities';
 import { LIFECYCLE_TASK_QUEUE, lifecycleWorkflowId, SA_STAGE, VehicleLifecycleInput } from '../workflows/definitions';
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
   const client = new Client({ connection });
   const workerConnection = await NativeConnection.connect({ address: server.address });
   const { activities } = recordingActivities();
-  const worker = await Worker.create(lifecycleWorkerOptions(workerConnection, 'default', activities));
+  const worker = await Worker.create(lifecycleWorkerOptions(workerConnection, 'default', activities, await prebuiltWorkflowBundle(SHARED_BUNDLE_CACHE)));
   const running = worker.run();
   const today = localDate(Date.now(), 480);
   const rssAtStart = rssMb();

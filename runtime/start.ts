@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     if (role !== 'api') {
       const connection = await NativeConnection.connect({ address: temporalAddress });
       stops.push(() => connection.close());
-      const worker = await createLifecycleWorker(connection, config.temporalNamespace, db);
+      const worker = await createLifecycleWorker(connection, config.temporalNamespace, db, path.join(config.dataDir, 'workflow-bundles'));
       const running = worker.run();
       stops.push(async () => {
         // The SDK's runtime also reacts to SIGINT/SIGTERM and may already be draining the worker.

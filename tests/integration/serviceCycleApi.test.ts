@@ -8,6 +8,7 @@ import { createActivities } from '../../activities';
 import { createDb, Db } from '../../activities/database';
 import { createApp } from '../../api/app';
 import { createLifecycleWorker } from '../../runtime/lifecycleWorker';
+import { SHARED_BUNDLE_CACHE } from '../../runtime/workflowBundle';
 import { applyMigrations } from '../../runtime/migrate';
 import { TemporalDevServer } from '../../runtime/temporalDevServer';
 import { lifecycleWorkflowId, LifecycleState, Stage } from '../../workflows/definitions';
@@ -44,7 +45,7 @@ beforeAll(async () => {
   connection = await Connection.connect({ address: devServer.address });
   client = new Client({ connection });
   workerConnection = await NativeConnection.connect({ address: devServer.address });
-  worker = await createLifecycleWorker(workerConnection, 'default', db);
+  worker = await createLifecycleWorker(workerConnection, 'default', db, SHARED_BUNDLE_CACHE);
   running = worker.run();
   server = createApp({ client, db }).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));

@@ -1,0 +1,19 @@
+// Runs PGlite and its Postgres-protocol socket server on a thread of its own, so the database's
+// WebAssembly work never competes with the API and the worker's activities for the main thread.
+// Plain JavaScript: a worker thread does not inherit the TypeScript loader under every runner (jest).
+import { parentPort, workerData } from 'node:worker_threads';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+const { dataDir, port } = workerData;
+const db = await PGlite.create({ dataDir });
+const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 1 });
+await server.start();
+parentPort.postMessage({ type: 'ready' });
+
+parentPort.on('message', async (message) => {
+  if (message !== 'stop') return;
+  await server.stop();
+  await db.close();
+  parentPort.postMessage({ type: 'stopped' });
+});
