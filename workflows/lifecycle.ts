@@ -44,6 +44,13 @@ const localActivityOptions: wf.LocalActivityOptions = { startToCloseTimeout: '1 
 /** Runs recorded before local activities replay with the activities they scheduled. */
 const LOCAL_ACTIVITIES_PATCH = 'local-db-activities';
 const COALESCED_SEARCH_ATTRIBUTES_PATCH = 'coalesced-search-attributes';
+/**
+ * A run that records this marker was started by code that takes every patched path of this workflow
+ * (all patches below and in phases/, and publishing at rest): one marker stands for them all. Each
+ * patch costs a marker and a TemporalChangeVersion upsert in every cycle's history otherwise. Runs
+ * recorded without it ask for each patch as before. A patch added later must be asked for on its own.
+ */
+const PATCH_BASELINE = 'baseline-2026-11-22';
 
 export class Lifecycle {
   readonly state: LifecycleState;
@@ -61,6 +68,10 @@ export class Lifecycle {
   private publishPending = false;
   /** Runs recorded before coalescing replay with an upsert per change. */
   private readonly coalescePublishing: boolean;
+  /** Search attributes change once the workflow is at rest, not before and after each activity. */
+  private readonly publishAtRest: boolean;
+  private publishDue = false;
+  private readonly baseline: boolean;
   private readonly info = wf.workflowInfo();
 
   constructor(readonly input: VehicleLifecycleInput) {
@@ -75,8 +86,10 @@ export class Lifecycle {
       waitingFor: [],
     };
     this.odometer = { mileageKm: vehicle.mileageKm, mileageRecordedOn: vehicle.mileageRecordedOn };
-    this.coalescePublishing = wf.patched(COALESCED_SEARCH_ATTRIBUTES_PATCH);
-    const stubs = wf.patched(LOCAL_ACTIVITIES_PATCH)
+    this.baseline = wf.patched(PATCH_BASELINE);
+    this.publishAtRest = this.baseline;
+    this.coalescePublishing = this.patched(COALESCED_SEARCH_ATTRIBUTES_PATCH);
+    const stubs = this.patched(LOCAL_ACTIVITIES_PATCH)
       ? wf.proxyLocalActivities<LifecycleActivities>(localActivityOptions)
       : wf.proxyActivities<LifecycleActivities>(activityOptions);
     // Counted per run, so one vehicle's slow activity never holds back another vehicle's Update answer.
@@ -84,6 +97,7 @@ export class Lifecycle {
     this.acts = tracked.activities;
     this.track = tracked.track;
     this.steps = new HumanSteps(() => this.snapshot(), () => this.publish(), tracked.idle);
+    if (this.publishAtRest) void this.publishWhenIdle(tracked.idle);
     // The API sets the identity attributes at start and continue-as-new carries them over.
     const known = wf.workflowInfo().typedSearchAttributes.get(SA_VIN) === vehicle.vin;
     if (this.coalescePublishing && known) return;
@@ -93,6 +107,11 @@ export class Lifecycle {
       { key: SA_STORE, value: vehicle.storeId },
       ...(vehicle.advisorId ? [{ key: SA_ADVISOR, value: vehicle.advisorId }] : []),
     ]);
+  }
+
+  /** Whether this run takes the path of patch `id`: always when it began on the baseline. */
+  patched(id: string): boolean {
+    return this.baseline || wf.patched(id);
   }
 
   /**
@@ -152,6 +171,10 @@ export class Lifecycle {
    * that synchronous run, instead of an event each.
    */
   private publish(): void {
+    if (this.publishAtRest) {
+      this.publishDue = true;
+      return;
+    }
     if (!this.coalescePublishing) {
       this.publishNow();
       return;
@@ -162,6 +185,18 @@ export class Lifecycle {
       this.publishPending = false;
       this.publishNow();
     });
+  }
+
+  /**
+   * Conditions are evaluated once the workflow has run as far as it can, so this publishes the state a
+   * step comes to rest in, not the ones it passes through while its database steps run.
+   */
+  private async publishWhenIdle(idle: () => boolean): Promise<void> {
+    for (;;) {
+      await wf.condition(() => this.publishDue && idle());
+      this.publishDue = false;
+      this.publishNow();
+    }
   }
 
   private publishNow(): void {

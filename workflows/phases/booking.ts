@@ -1,6 +1,5 @@
 // R2 reminder → R3 call(s) → R5 tentative booking; R4 second call for the undecided; inbound bookings
 // from any channel are taken at any point until a booking exists.
-import * as wf from '@temporalio/workflow';
 import { localDate } from '../../domain/calendar';
 import { reminderAt, reminderCallWindow, retryCallWindow, secondCallWindow, ContactWindow } from '../../domain/contactSchedule';
 import type { DueDate } from '../../domain/dueDate';
@@ -22,8 +21,8 @@ const WALK_IN_PATCH = 'walk-in-r12';
 
 /** Returns the booking, or undefined when the cycle ends without one (declined, never reached). */
 export async function bookService(lc: Lifecycle, firstDue: DueDate): Promise<Booking | undefined> {
-  const allOutcomes = wf.patched(CALL_OUTCOMES_PATCH);
-  const walkIns = allOutcomes && wf.patched(WALK_IN_PATCH);
+  const allOutcomes = lc.patched(CALL_OUTCOMES_PATCH);
+  const walkIns = allOutcomes && lc.patched(WALK_IN_PATCH);
   let booking: Booking | undefined;
   // Set as soon as one path starts to book, so a call outcome and an inbound booking can never both book.
   let claimed = false;

@@ -18,7 +18,7 @@ export async function followUpCall(lc: Lifecycle, deliveredAt: number): Promise<
   const { input } = (await lc.steps.perform(recordFollowUp, { what: 'follow-up call with CSI scores', rule: 'R17', by: iso(call.by) }, (i) =>
     lc.acts.recordFollowUp(lc.ctx(), i),
   ))!;
-  if (wf.patched(SERVICE_RECOVERY_PATCH)) await recoverService(lc, input, firstService);
+  if (lc.patched(SERVICE_RECOVERY_PATCH)) await recoverService(lc, input, firstService);
 }
 
 /** R18 / R24: a dissatisfied customer gets a ticket of its own; R19: a first-service customer a sales call. */

@@ -1,6 +1,5 @@
 // From the confirmed booking to the vehicle in the workshop: R10 staff named the day before, R11 reminder
 // on the day, R12 check-in, and what happens when the customer does not come.
-import * as wf from '@temporalio/workflow';
 import { dayOfReminderAt, noShowAt, staffAssignmentWindow } from '../../domain/contactSchedule';
 import { addDays, localTime } from '../../domain/calendar';
 import { assignStaff, checkIn } from '../definitions';
@@ -19,7 +18,7 @@ const ARRIVAL_PATCH = 'arrival-r10-r11-no-show';
 
 /** Returns the job once the vehicle is checked in, or undefined when the customer never came. */
 export async function receiveVehicle(lc: Lifecycle, booking: Booking, repairOrderId: string): Promise<Job | undefined> {
-  const withArrivalSteps = wf.patched(ARRIVAL_PATCH);
+  const withArrivalSteps = lc.patched(ARRIVAL_PATCH);
   let arrived = false;
   let closed = false;
   const done = () => arrived || closed;

@@ -1,5 +1,4 @@
 // R13, R14, R15 and R16 run side by side: the customer may collect before a check or a notice is due.
-import * as wf from '@temporalio/workflow';
 import { HOUR_MS, localDate } from '../../domain/calendar';
 import { pickupNoticeAt } from '../../domain/pickupNotice';
 import { progressCheckAt } from '../../domain/progressCheck';
@@ -16,7 +15,7 @@ const ADDITIONAL_WORK_PATCH = 'additional-work-r13-late-notice-r15';
 /** Work until delivery; returns when the vehicle was handed over. */
 export async function serviceUntilDelivered(lc: Lifecycle, job: Job): Promise<{ deliveredAt: number; serviceDate: string }> {
   let delivered = false;
-  const withAdditionalWork = wf.patched(ADDITIONAL_WORK_PATCH);
+  const withAdditionalWork = lc.patched(ADDITIONAL_WORK_PATCH);
   const checks = awaitedLater(Promise.all([
     statusCheckAt80Percent(lc, job, () => delivered, withAdditionalWork),
     pickupNotice(lc, job, () => delivered),
