@@ -40,6 +40,11 @@ export async function startTemporalDevServer(o: DevServerOptions): Promise<Tempo
     '--port', String(o.port),
     '--namespace', o.namespace,
     '--log-level', 'error',
+    // The single history shard reads its transfer and timer queues at most 20 times a second by
+    // default, so every hand-over of a task to the worker waited 25–35 ms under steady traffic
+    // (bench/README.md). A store's one server can afford to look more often.
+    '--dynamic-config-value', 'history.transferProcessorMaxPollRPS=200',
+    '--dynamic-config-value', 'history.timerProcessorMaxPollRPS=200',
     ...(o.headless ? ['--headless'] : ['--ui-port', String(o.uiPort)]),
     ...SEARCH_ATTRIBUTE_FLAGS.flatMap((flag) => ['--search-attribute', flag]),
   ];
