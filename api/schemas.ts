@@ -106,4 +106,4 @@ export const actorSchema = staffId;
 export const ticketIdSchema = z.string().regex(/^failure-[A-HJ-NPR-Z0-9]{17}-c[0-9]{1,4}$/, 'not a service-failure ticket id');
 export const ticketAnswerSchema = z.strictObject({ answer: z.string().trim().min(4).max(2000) });
 
-export const careCallSchema = z.strictObject({ contact: z.enum(['NEW_CAR_7DC', 'USAGE_FOLLOW_UP', 'FIRST_SERVICE_CONFIRMATION']), outcome: z.string().trim().min(2).max(1000) });
+export const careCallSchema = z.strictObject({ contact: z.enum(['NEW_CAR_7DC', 'USAGE_FOLLOW_UP', 'FIRST_SERVICE_CONFIRMATION', 'MONTHLY_CALLBACK', 'MANAGEMENT_CALLBACK', 'YEARLY_CALLBACK']), outcome: z.string().trim().min(2).max(1000) });

@@ -3,7 +3,7 @@
 // contact, the day after the last occasion it handled never makes one twice and never skips one.
 import { addDays, addMonths, CalendarDate, isCalendarDate, localTime } from './calendar';
 import type { ContactWindow } from './contactSchedule';
-import { StoreSettings } from './storeSettings';
+import { parseHolidays, StoreSettings } from './storeSettings';
 
 /**
  * One occurrence of a care contact. `occasion` is the day it is about (a birthday, an inspection date,
@@ -75,4 +75,45 @@ export function inspectionReminder(inspectionDate: CalendarDate, from: CalendarD
 /** R21: the insurance renewal (续保) reminder one week before the renewal date, every year from it on. */
 export function insuranceRenewalReminder(renewalDate: CalendarDate, from: CalendarDate, s: StoreSettings): CareOccurrence {
   return yearly(renewalDate, s.insuranceReminderLeadDays, from, s);
+}
+
+/** R20: the customer-relations callback one month after the new car was handed over (月回访). */
+export function monthlyCallback(deliveryDate: CalendarDate, from: CalendarDate, s: StoreSettings): CareOccurrence | undefined {
+  return callOn(addMonths(deliveryDate, 1), from, s);
+}
+
+/** R20: the callback one year after the new car was handed over (年回访). */
+export function yearlyCallback(deliveryDate: CalendarDate, from: CalendarDate, s: StoreSettings): CareOccurrence | undefined {
+  return callOn(addMonths(deliveryDate, 12), from, s);
+}
+
+/**
+ * R20: management's sampled callback a quarter after delivery (三级回访). The sample is one car in
+ * `managementCallbackSampleEvery`, chosen by its VIN, so the choice is the same however often it is asked.
+ */
+export function managementCallback(vin: string, deliveryDate: CalendarDate, from: CalendarDate, s: StoreSettings): CareOccurrence | undefined {
+  if (!inManagementSample(vin, s.managementCallbackSampleEvery)) return undefined;
+  return callOn(addMonths(deliveryDate, 3), from, s);
+}
+
+export function inManagementSample(vin: string, every: number): boolean {
+  if (every < 1) return false;
+  let hash = 0;
+  for (const char of vin.toUpperCase()) hash = (hash * 31 + char.charCodeAt(0)) % 1_000_003;
+  return hash % Math.floor(every) === 0;
+}
+
+/** R21: the next holiday greeting on or after `from`, sent `holidayGreetingLeadDays` before the holiday. */
+export function holidayGreeting(from: CalendarDate, s: StoreSettings): (CareOccurrence & { holiday: string }) | undefined {
+  let first: (CareOccurrence & { holiday: string }) | undefined;
+  for (const { date, name } of parseHolidays(s.holidayGreetings) ?? []) {
+    const occurrence = date.length === 5 ? yearly(`2000-${date}`, s.holidayGreetingLeadDays, from, s) : date >= from ? once(date, s.holidayGreetingLeadDays, s) : undefined;
+    if (occurrence && (!first || occurrence.at < first.at || (occurrence.at === first.at && occurrence.occasion < first.occasion))) first = { ...occurrence, holiday: name };
+  }
+  return first;
+}
+
+function once(occasion: CalendarDate, leadDays: number, s: StoreSettings): CareOccurrence {
+  const at = localTime(addDays(occasion, -leadDays), s.contactStartTime, s.utcOffsetMinutes);
+  return { occasion, at, by: at };
 }

@@ -45,6 +45,14 @@ export interface StoreSettings {
   usageFollowUpDays: number; // R22: the sales consultant asks the monthly mileage, days after delivery
   /** R22: the sales consultant confirms the first service's time this long before its deadline (R1b). */
   firstServiceConfirmationLeadDays: number;
+  /** R20: management (总经办) calls one new-car customer in this many a quarter after delivery; 0: none. */
+  managementCallbackSampleEvery: number;
+  /**
+   * R21: the holidays greeted, comma-separated `MM-DD name` (every year) or `YYYY-MM-DD name` (once: the
+   * lunar holidays move, so a store lists their dates ahead).
+   */
+  holidayGreetings: string;
+  holidayGreetingLeadDays: number; // R21
 }
 
 export const DEFAULT_STORE_SETTINGS: StoreSettings = {
@@ -83,10 +91,14 @@ export const DEFAULT_STORE_SETTINGS: StoreSettings = {
   insuranceReminderLeadDays: 7,
   usageFollowUpDays: 45,
   firstServiceConfirmationLeadDays: 7,
+  managementCallbackSampleEvery: 5,
+  holidayGreetings: '01-01 元旦, 02-14 情人节, 05-01 劳动节, 10-01 国庆节, 2027-02-06 春节, 2027-09-15 中秋节',
+  holidayGreetingLeadDays: 1,
 };
 
 function acceptable(key: string, value: unknown, fallback: unknown): boolean {
   if (typeof value !== typeof fallback) return false;
+  if (key === 'holidayGreetings') return typeof value === 'string' && parseHolidays(value) !== undefined;
   if (typeof value === 'string') return /^([01]\d|2[0-3]):[0-5]\d$/.test(value);
   if (typeof value !== 'number' || !Number.isFinite(value)) return false;
   if (key === 'utcOffsetMinutes') return Math.abs(value) <= 14 * 60;
@@ -107,4 +119,25 @@ export function resolveStoreSettings(stored: unknown): StoreSettings {
     if (acceptable(key, given[key], fallback)) resolved[key] = given[key];
   }
   return resolved as unknown as StoreSettings;
+}
+
+export interface Holiday {
+  /** 'MM-DD' every year, or 'YYYY-MM-DD' once. */
+  date: string;
+  name: string;
+}
+
+/** R21's holiday list, or undefined when an entry is not a date followed by a name. */
+export function parseHolidays(list: string): Holiday[] | undefined {
+  const holidays: Holiday[] = [];
+  for (const entry of list.split(',').map((e) => e.trim()).filter(Boolean)) {
+    const match = /^((?:\d{4}-)?\d{2}-\d{2})\s+(\S.*)$/.exec(entry);
+    if (!match) return undefined;
+    const date = match[1];
+    const probe = date.length === 5 ? `2000-${date}` : date;
+    const parsed = new Date(`${probe}T00:00:00Z`);
+    if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== probe) return undefined;
+    holidays.push({ date, name: match[2] });
+  }
+  return holidays;
 }

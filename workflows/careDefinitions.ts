@@ -9,9 +9,9 @@ export function careWorkflowId(vin: string): string {
 }
 
 /** Contacts the workflow makes itself: a message in the outbox. */
-export type CareMessageContact = 'BIRTHDAY_GREETING' | 'INSPECTION_REMINDER' | 'INSURANCE_REMINDER';
+export type CareMessageContact = 'BIRTHDAY_GREETING' | 'INSPECTION_REMINDER' | 'INSURANCE_REMINDER' | 'HOLIDAY_GREETING';
 /** Contacts a person makes: a task, answered by `recordCareCall`. */
-export type CareCallContact = 'NEW_CAR_7DC' | 'USAGE_FOLLOW_UP' | 'FIRST_SERVICE_CONFIRMATION';
+export type CareCallContact = 'NEW_CAR_7DC' | 'USAGE_FOLLOW_UP' | 'FIRST_SERVICE_CONFIRMATION' | 'MONTHLY_CALLBACK' | 'MANAGEMENT_CALLBACK' | 'YEARLY_CALLBACK';
 export type CareContact = CareMessageContact | CareCallContact;
 
 export interface CareCustomer extends CustomerFacts {
@@ -29,8 +29,11 @@ export interface OpenCareCall {
 
 /** What one run hands to the next through continue-as-new. */
 export interface CareProgress {
-  /** Per contact, the first occasion still owed: earlier ones were made, or were past when care began. */
-  owedFrom: Record<CareContact, CalendarDate>;
+  /**
+   * Per contact, the first occasion still owed: earlier ones were made, or were past when care began.
+   * A contact added to the product later is missing from older runs' progress.
+   */
+  owedFrom: Partial<Record<CareContact, CalendarDate>>;
   /** Calls whose task is open: the next run keeps waiting for their outcome. */
   openCalls: OpenCareCall[];
 }

@@ -8,11 +8,15 @@ import {
   birthdayGreeting,
   CareOccurrence,
   firstServiceConfirmationCall,
+  holidayGreeting,
   inspectionReminder,
   insuranceRenewalReminder,
   isMonthDay,
+  managementCallback,
+  monthlyCallback,
   newCarSurveyCall,
   usageFollowUpCall,
+  yearlyCallback,
 } from '../domain/careSchedule';
 import type { StoreSettings } from '../domain/storeSettings';
 import type { StaffRole, TaskKind } from '../generated/prisma/enums';
@@ -48,7 +52,7 @@ interface Plan {
 
 interface MessagePlan extends Plan {
   template: string;
-  payload(input: CustomerCareInput, occasion: CalendarDate): Record<string, string>;
+  payload(input: CustomerCareInput, occurrence: CareOccurrence & { holiday?: string }): Record<string, string>;
 }
 
 interface CallPlan extends Plan {
@@ -56,27 +60,38 @@ interface CallPlan extends Plan {
   role: StaffRole;
 }
 
+/** Runs recorded before R20's callbacks and R21's holiday greetings plan only the contacts they knew. */
+const CALLBACKS_AND_HOLIDAYS_PATCH = 'care-callbacks-r20-holidays-r21';
+const LATER_CONTACTS: CareContact[] = ['MONTHLY_CALLBACK', 'MANAGEMENT_CALLBACK', 'YEARLY_CALLBACK', 'HOLIDAY_GREETING'];
+
 const MESSAGES: Record<CareMessageContact, MessagePlan> = {
   BIRTHDAY_GREETING: {
     rule: 'R21',
     what: 'birthday greeting (SMS/e-mail)',
     template: 'birthday-greeting',
     next: (i, from, s) => (i.customer.birthday ? birthdayGreeting(i.customer.birthday, from, s) : undefined),
-    payload: (i, occasion) => ({ name: i.customer.name, birthday: occasion }),
+    payload: (i, o) => ({ name: i.customer.name, birthday: o.occasion }),
   },
   INSPECTION_REMINDER: {
     rule: 'R21',
     what: 'annual inspection reminder (SMS/e-mail)',
     template: 'inspection-reminder',
     next: (i, from, s) => (i.inspectionDate ? inspectionReminder(i.inspectionDate, from, s) : undefined),
-    payload: (i, occasion) => ({ plate: i.plate, inspectionDate: occasion }),
+    payload: (i, o) => ({ plate: i.plate, inspectionDate: o.occasion }),
   },
   INSURANCE_REMINDER: {
     rule: 'R21',
     what: 'insurance renewal reminder (SMS/e-mail)',
     template: 'insurance-renewal-reminder',
     next: (i, from, s) => (i.insuranceRenewalDate ? insuranceRenewalReminder(i.insuranceRenewalDate, from, s) : undefined),
-    payload: (i, occasion) => ({ plate: i.plate, renewalDate: occasion }),
+    payload: (i, o) => ({ plate: i.plate, renewalDate: o.occasion }),
+  },
+  HOLIDAY_GREETING: {
+    rule: 'R21',
+    what: 'holiday greeting (SMS/e-mail)',
+    template: 'holiday-greeting',
+    next: (_i, from, s) => holidayGreeting(from, s),
+    payload: (i, o) => ({ name: i.customer.name, holiday: o.holiday ?? '', date: o.occasion }),
   },
 };
 
@@ -102,11 +117,32 @@ const CALLS: Record<CareCallContact, CallPlan> = {
     role: 'SALES_CONSULTANT',
     next: (i, from, s) => (i.newCar ? firstServiceConfirmationCall(i.deliveryDate, from, s) : undefined),
   },
+  MONTHLY_CALLBACK: {
+    rule: 'R20',
+    what: 'one-month callback after delivery',
+    kind: 'MONTHLY_CALLBACK_CALL',
+    role: 'CUSTOMER_RELATIONS',
+    next: (i, from, s) => (i.newCar ? monthlyCallback(i.deliveryDate, from, s) : undefined),
+  },
+  MANAGEMENT_CALLBACK: {
+    rule: 'R20',
+    what: "management's sampled quarterly callback",
+    kind: 'MANAGEMENT_CALLBACK_CALL',
+    role: 'GENERAL_MANAGER',
+    next: (i, from, s) => (i.newCar ? managementCallback(i.vin, i.deliveryDate, from, s) : undefined),
+  },
+  YEARLY_CALLBACK: {
+    rule: 'R20',
+    what: 'one-year callback after delivery',
+    kind: 'YEARLY_CALLBACK_CALL',
+    role: 'CUSTOMER_RELATIONS',
+    next: (i, from, s) => (i.newCar ? yearlyCallback(i.deliveryDate, from, s) : undefined),
+  },
 };
 
 const isCall = (contact: string): contact is CareCallContact => Object.hasOwn(CALLS, contact);
 const planOf = (contact: CareContact): Plan => (isCall(contact) ? CALLS[contact] : MESSAGES[contact]);
-const CONTACTS = [...Object.keys(CALLS), ...Object.keys(MESSAGES)] as CareContact[];
+const ALL_CONTACTS = [...Object.keys(CALLS), ...Object.keys(MESSAGES)] as CareContact[];
 
 const rejection = (type: string, message: string) => wf.ApplicationFailure.create({ message, type, nonRetryable: true });
 
@@ -171,12 +207,13 @@ export async function customerCare(input: CustomerCareInput): Promise<void> {
     },
   );
 
+  const contacts = wf.patched(CALLBACKS_AND_HOLIDAYS_PATCH) ? ALL_CONTACTS : ALL_CONTACTS.filter((c) => !LATER_CONTACTS.includes(c));
   const s = await acts.loadStoreSettings(input.storeId);
   const today = localDate(Date.now(), s.utcOffsetMinutes);
-  const owedFrom = input.progress?.owedFrom ?? (Object.fromEntries(CONTACTS.map((c) => [c, today])) as Record<CareContact, CalendarDate>);
+  const owedFrom: Record<CareContact, CalendarDate> = { ...(Object.fromEntries(contacts.map((c) => [c, today])) as Record<CareContact, CalendarDate>), ...input.progress?.owedFrom };
 
   for (;;) {
-    next = earliest(input, owedFrom, s);
+    next = earliest(input, contacts, owedFrom, s);
     if (!next) break;
     const { contact, occurrence } = next;
     const remaining = occurrence.at - Date.now();
@@ -188,7 +225,7 @@ export async function customerCare(input: CustomerCareInput): Promise<void> {
       openCalls.push({ contact, occasion: occurrence.occasion, by: iso(occurrence.by) });
     } else {
       const plan = MESSAGES[contact];
-      await acts.queueCustomerMessage(ctx, { template: plan.template, rule: plan.rule, customer: input.customer, payload: plan.payload(input, occurrence.occasion) });
+      await acts.queueCustomerMessage(ctx, { template: plan.template, rule: plan.rule, customer: input.customer, payload: plan.payload(input, occurrence) });
     }
     owedFrom[contact] = addDays(occurrence.occasion, 1);
     next = undefined;
@@ -202,10 +239,15 @@ export async function customerCare(input: CustomerCareInput): Promise<void> {
   await wf.condition(() => openCalls.length === 0 && wf.allHandlersFinished());
 }
 
-/** The contact owed first; ties go to the order of CONTACTS, so a replay picks the same one. */
-function earliest(input: CustomerCareInput, owedFrom: Record<CareContact, CalendarDate>, s: StoreSettings): { contact: CareContact; occurrence: CareOccurrence } | undefined {
+/** The contact owed first; ties go to the order of `contacts`, so a replay picks the same one. */
+function earliest(
+  input: CustomerCareInput,
+  contacts: CareContact[],
+  owedFrom: Record<CareContact, CalendarDate>,
+  s: StoreSettings,
+): { contact: CareContact; occurrence: CareOccurrence } | undefined {
   let first: { contact: CareContact; occurrence: CareOccurrence } | undefined;
-  for (const contact of CONTACTS) {
+  for (const contact of contacts) {
     const occurrence = planOf(contact).next(input, owedFrom[contact], s);
     if (occurrence && (!first || occurrence.at < first.occurrence.at)) first = { contact, occurrence };
   }

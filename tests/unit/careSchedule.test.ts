@@ -2,11 +2,16 @@ import {
   birthdayGreeting,
   CareOccurrence,
   firstServiceConfirmationCall,
+  holidayGreeting,
+  inManagementSample,
   inspectionReminder,
   insuranceRenewalReminder,
   isMonthDay,
+  managementCallback,
+  monthlyCallback,
   newCarSurveyCall,
   usageFollowUpCall,
+  yearlyCallback,
 } from '../../domain/careSchedule';
 import { DEFAULT_STORE_SETTINGS, resolveStoreSettings } from '../../domain/storeSettings';
 
@@ -158,5 +163,65 @@ describe('insuranceRenewalReminder', () => {
 
   it('R21: the store\'s own lead days', () => {
     expect(readable(insuranceRenewalReminder('2026-12-31', '2026-03-10', resolveStoreSettings({ insuranceReminderLeadDays: 30 })))?.at).toBe('2026-12-01T01:00:00.000Z');
+  });
+});
+
+describe('monthly and yearly callbacks', () => {
+  it('R20: the one-month callback (月回访) on the same day a month after delivery, within the call window', () => {
+    expect(readable(monthlyCallback('2026-03-10', '2026-03-10', s))).toEqual({ occasion: '2026-04-12', at: '2026-04-10T01:00:00.000Z', by: '2026-04-12T10:00:00.000Z' });
+  });
+
+  it('R20: a delivery on 31 January is called back on the last day of February', () => {
+    expect(monthlyCallback('2027-01-31', '2027-01-31', s)?.at).toBe(Date.parse('2027-02-28T01:00:00.000Z'));
+  });
+
+  it('R20: the one-year callback (年回访) a year after delivery', () => {
+    expect(readable(yearlyCallback('2026-03-10', '2026-03-10', s))).toEqual({ occasion: '2027-03-12', at: '2027-03-10T01:00:00.000Z', by: '2027-03-12T10:00:00.000Z' });
+  });
+
+  it('R20: callbacks whose window closed before care began are not owed', () => {
+    expect(monthlyCallback('2025-01-10', '2026-03-10', s)).toBeUndefined();
+    expect(yearlyCallback('2025-01-10', '2026-03-10', s)).toBeUndefined();
+  });
+});
+
+describe('managementCallback', () => {
+  const vins = Array.from({ length: 1000 }, (_, i) => `LSVAU2180N2${String(i).padStart(6, '0')}`);
+
+  it('R20: management (三级回访) samples about one new car in five, the same cars every time it is asked', () => {
+    const sampled = vins.filter((v) => inManagementSample(v, 5));
+    expect(sampled.length).toBeGreaterThan(150);
+    expect(sampled.length).toBeLessThan(250);
+    expect(vins.filter((v) => inManagementSample(v, 5))).toEqual(sampled);
+    expect(inManagementSample(sampled[0].toLowerCase(), 5)).toBe(true);
+  });
+
+  it('R20: a sampled car is called a quarter after delivery; an unsampled one never; 0 samples none', () => {
+    const sampled = vins.find((v) => inManagementSample(v, 5))!;
+    const skipped = vins.find((v) => !inManagementSample(v, 5))!;
+    expect(readable(managementCallback(sampled, '2026-03-10', '2026-03-10', s))).toEqual({ occasion: '2026-06-12', at: '2026-06-10T01:00:00.000Z', by: '2026-06-12T10:00:00.000Z' });
+    expect(managementCallback(skipped, '2026-03-10', '2026-03-10', s)).toBeUndefined();
+    expect(vins.some((v) => inManagementSample(v, 0))).toBe(false);
+    expect(vins.every((v) => inManagementSample(v, 1))).toBe(true);
+  });
+});
+
+describe('holidayGreeting', () => {
+  it('R21: the next holiday of the store\'s list, greeted the day before at 09:00, with its name', () => {
+    expect(holidayGreeting('2026-11-22', s)).toEqual({ occasion: '2027-01-01', at: Date.parse('2026-12-31T01:00:00.000Z'), by: Date.parse('2026-12-31T01:00:00.000Z'), holiday: '元旦' });
+  });
+
+  it('R21: lunar holidays are listed by their date in a given year and greeted once', () => {
+    expect(holidayGreeting('2027-02-02', s)).toMatchObject({ occasion: '2027-02-06', holiday: '春节' });
+    expect(holidayGreeting('2027-02-07', s)).toMatchObject({ occasion: '2027-02-14', holiday: '情人节' });
+    expect(holidayGreeting('2027-10-02', s)).toMatchObject({ occasion: '2028-01-01', holiday: '元旦' });
+  });
+
+  it('R21: a store greets its own holidays; an empty list greets none; a malformed list falls back to the default', () => {
+    const own = resolveStoreSettings({ holidayGreetings: '03-08 妇女节', holidayGreetingLeadDays: 0 });
+    expect(holidayGreeting('2026-11-22', own)).toMatchObject({ occasion: '2027-03-08', holiday: '妇女节', at: Date.parse('2027-03-08T01:00:00.000Z') });
+    expect(holidayGreeting('2026-11-22', resolveStoreSettings({ holidayGreetings: '' }))).toBeUndefined();
+    expect(resolveStoreSettings({ holidayGreetings: '13-01 bad' }).holidayGreetings).toBe(s.holidayGreetings);
+    expect(resolveStoreSettings({ holidayGreetings: '01-01' }).holidayGreetings).toBe(s.holidayGreetings);
   });
 });

@@ -4,11 +4,13 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { updateRejection } from '../../api/workflowErrors';
 import { addDays, addMonths } from '../../domain/calendar';
+import { inManagementSample } from '../../domain/careSchedule';
+import { DEFAULT_STORE_SETTINGS, StoreSettings } from '../../domain/storeSettings';
 import { createTimeSkippingEnv, lifecycleBundle } from '../../runtime/timeSkippingServer';
 import { RecordedCall, recordingActivities } from '../../scenarios/simulatedActivities';
 import { careWorkflowId, CustomerCareInput, getCare, recordCareCall } from '../../workflows/careDefinitions';
 import { LIFECYCLE_TASK_QUEUE } from '../../workflows/definitions';
-import { localDay, toMinute } from '../support/lifecycleHarness';
+import { localDay, recordHistoryIfAsked, toMinute } from '../support/lifecycleHarness';
 
 // A server per test: a long-lived workflow left from one test can stop the next test's time skipping.
 let env: TestWorkflowEnvironment;
@@ -48,13 +50,17 @@ async function waitingFor(handle: Handle) {
   return (await handle.query(getCare)).waitingFor;
 }
 
+/** A store that greets no holidays and samples no cars for management, for tests about other contacts. */
+const WITHOUT_HOLIDAYS_OR_SAMPLING: StoreSettings = { ...DEFAULT_STORE_SETTINGS, holidayGreetings: '', managementCallbackSampleEvery: 0 };
+
 /** Runs `body` against a fresh care workflow whose activities record their calls; `today` is the store's date at start. */
 async function withCare(
   vin: string,
   input: (today: string) => Partial<CustomerCareInput>,
   body: (handle: Handle, calls: RecordedCall[], today: string) => Promise<void>,
+  settings: StoreSettings = WITHOUT_HOLIDAYS_OR_SAMPLING,
 ): Promise<void> {
-  const { activities, calls } = recordingActivities();
+  const { activities, calls } = recordingActivities({ settings });
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: LIFECYCLE_TASK_QUEUE, workflowBundle: await lifecycleBundle(), activities });
   await worker.runUntil(async () => {
     const today = localDay(await env.currentTimeMs());
@@ -66,6 +72,7 @@ async function withCare(
     try {
       await until(async () => ((await waitingFor(handle)).length ? true : undefined));
       await body(handle, calls, today);
+      await recordHistoryIfAsked(env.client, handle.workflowId, handle.firstExecutionRunId, `care-${vin}`);
     } finally {
       if ((await handle.describe()).status.name === 'RUNNING') await handle.terminate('test over');
     }
@@ -82,12 +89,12 @@ test('R20: the 7DC survey call task opens on day 7 after delivery for customer r
     expect(task).toEqual({ kind: 'NEW_CAR_7DC_CALL', rule: 'R20', assigneeRole: 'CUSTOMER_RELATIONS', dueAt: sixPm(addDays(today, 9)), at: toMinute(nineAm(addDays(today, 7))), cycle: year });
     expect((await waitingFor(handle)).map((w) => [w.contact, w.by])).toEqual([
       ['NEW_CAR_7DC', sixPm(addDays(today, 9))],
-      ['USAGE_FOLLOW_UP', nineAm(addDays(today, 45))],
+      ['MONTHLY_CALLBACK', nineAm(addMonths(today, 1))],
     ]);
 
     const answeredAt = toMinute(new Date(await env.currentTimeMs()).toISOString());
     const after = await handle.executeUpdate(recordCareCall, { args: [{ actor: 'cr-zhao', contact: 'NEW_CAR_7DC', outcome: '满意，9分' }] });
-    expect(after.waitingFor.map((w) => w.contact)).toEqual(['USAGE_FOLLOW_UP']);
+    expect(after.waitingFor.map((w) => w.contact)).toEqual(['MONTHLY_CALLBACK']);
     expect(recorded(calls, 'recordCareCall')).toEqual([
       { contact: 'NEW_CAR_7DC', kind: 'NEW_CAR_7DC_CALL', rule: 'R20', actor: 'cr-zhao', outcome: '满意，9分', at: answeredAt, cycle: year },
     ]);
@@ -161,13 +168,14 @@ test('R21: the annual inspection and insurance renewal reminders go out one week
   );
 });
 
-test("R22: the sales consultant's usage follow-up at 45 days and confirmation call a week before the 3-month first-service deadline; care ends when all are answered", async () => {
+test("R22: the sales consultant's usage follow-up at 45 days and confirmation call a week before the 3-month first-service deadline; care ends when all are answered, R20's one-year callback last", async () => {
   await withCare('LSVCAREFIRST3SVC1', () => ({ newCar: true, salesConsultantId: 'sales-zhou' }), async (handle, calls, today) => {
     const confirmationDay = addDays(addMonths(today, 3), -7);
-    // The 7DC call stays unanswered: it holds back none of the later contacts.
+    // The 7DC call and the monthly callback stay unanswered: they hold back none of the later contacts.
     await skipTo(nineAm(addDays(today, 45)));
-    const opened = await until(async () => (recorded(calls, 'openTask').length === 2 ? recorded(calls, 'openTask') : undefined));
-    expect(opened[1]).toEqual({
+    const opened = await until(async () => (recorded(calls, 'openTask').length === 3 ? recorded(calls, 'openTask') : undefined));
+    expect(opened.map((t) => t.kind)).toEqual(['NEW_CAR_7DC_CALL', 'MONTHLY_CALLBACK_CALL', 'USAGE_FOLLOW_UP_CALL']);
+    expect(opened[2]).toEqual({
       kind: 'USAGE_FOLLOW_UP_CALL',
       rule: 'R22',
       assigneeRole: 'SALES_CONSULTANT',
@@ -179,13 +187,26 @@ test("R22: the sales consultant's usage follow-up at 45 days and confirmation ca
     await handle.executeUpdate(recordCareCall, { args: [{ actor: 'sales-zhou', contact: 'USAGE_FOLLOW_UP', outcome: '每月约1500公里' }] });
 
     await skipTo(nineAm(confirmationDay));
-    const all = await until(async () => (recorded(calls, 'openTask').length === 3 ? recorded(calls, 'openTask') : undefined));
-    expect(all[2]).toMatchObject({ kind: 'FIRST_SERVICE_CONFIRMATION_CALL', rule: 'R22', assigneeRole: 'SALES_CONSULTANT', dueAt: sixPm(addDays(confirmationDay, 2)), at: toMinute(nineAm(confirmationDay)) });
+    const all = await until(async () => (recorded(calls, 'openTask').length === 4 ? recorded(calls, 'openTask') : undefined));
+    expect(all[3]).toMatchObject({ kind: 'FIRST_SERVICE_CONFIRMATION_CALL', rule: 'R22', assigneeRole: 'SALES_CONSULTANT', dueAt: sixPm(addDays(confirmationDay, 2)), at: toMinute(nineAm(confirmationDay)) });
 
     await handle.executeUpdate(recordCareCall, { args: [{ actor: 'sales-zhou', contact: 'FIRST_SERVICE_CONFIRMATION', outcome: '客户确认首保时间，已通知预约专员' }] });
     await handle.executeUpdate(recordCareCall, { args: [{ actor: 'cr-zhao', contact: 'NEW_CAR_7DC', outcome: '满意' }] });
+    await handle.executeUpdate(recordCareCall, { args: [{ actor: 'cr-zhao', contact: 'MONTHLY_CALLBACK', outcome: '车辆使用正常' }] });
+
+    await skipTo(nineAm(addMonths(today, 12)));
+    await until(async () => (recorded(calls, 'openTask').length === 5 ? true : undefined));
+    expect(recorded(calls, 'openTask')[4]).toMatchObject({ kind: 'YEARLY_CALLBACK_CALL', rule: 'R20', assigneeRole: 'CUSTOMER_RELATIONS', at: toMinute(nineAm(addMonths(today, 12))) });
+    await until(async () => ((await waitingFor(handle)).some((w) => w.contact === 'YEARLY_CALLBACK' && w.what.endsWith('outcome')) ? true : undefined));
+    await handle.executeUpdate(recordCareCall, { args: [{ actor: 'cr-zhao', contact: 'YEARLY_CALLBACK', outcome: '满意，已提醒续保' }] });
     await handle.result();
-    expect(recorded(calls, 'recordCareCall').map((c) => c.kind)).toEqual(['USAGE_FOLLOW_UP_CALL', 'FIRST_SERVICE_CONFIRMATION_CALL', 'NEW_CAR_7DC_CALL']);
+    expect(recorded(calls, 'recordCareCall').map((c) => c.kind)).toEqual([
+      'USAGE_FOLLOW_UP_CALL',
+      'FIRST_SERVICE_CONFIRMATION_CALL',
+      'NEW_CAR_7DC_CALL',
+      'MONTHLY_CALLBACK_CALL',
+      'YEARLY_CALLBACK_CALL',
+    ]);
   });
 });
 
@@ -203,4 +224,29 @@ test('R20 / R22: a call outcome for a contact not due now is rejected with the r
     expect(recorded(calls, 'recordCareCall')).toEqual([]);
     expect((await waitingFor(handle))[0]).toMatchObject({ contact: 'NEW_CAR_7DC', by: sixPm(addDays(today, 9)) });
   });
+});
+
+test("R20: management's sampled callback a quarter after delivery goes to the general manager's office; R21: holiday greetings name the holiday", async () => {
+  const vin = Array.from({ length: 100 }, (_, i) => `LSVCAREMGMT${String(i).padStart(6, '0')}`).find((v) => inManagementSample(v, 5))!;
+  let inAWeek = '';
+  await withCare(
+    vin,
+    (today) => {
+      inAWeek = addDays(today, 7);
+      return { newCar: true };
+    },
+    async (handle, calls, today) => {
+      await skipTo(nineAm(addDays(inAWeek, -1)));
+      const [greeting] = await until(async () => (recorded(calls, 'queueCustomerMessage').length === 1 ? recorded(calls, 'queueCustomerMessage') : undefined));
+      expect(greeting).toMatchObject({ template: 'holiday-greeting', rule: 'R21', payload: { name: '王先生', holiday: '店庆', date: inAWeek }, at: toMinute(nineAm(addDays(inAWeek, -1))) });
+
+      await skipTo(nineAm(addMonths(today, 3)));
+      const management = await until(async () => recorded(calls, 'openTask').find((t) => t.kind === 'MANAGEMENT_CALLBACK_CALL'));
+      expect(management).toMatchObject({ rule: 'R20', assigneeRole: 'GENERAL_MANAGER', at: toMinute(nineAm(addMonths(today, 3))), dueAt: sixPm(addDays(addMonths(today, 3), 2)) });
+      const after = await handle.executeUpdate(recordCareCall, { args: [{ actor: 'gm-liu', contact: 'MANAGEMENT_CALLBACK', outcome: '抽样回访：满意' }] });
+      expect(after.waitingFor.some((w) => w.contact === 'MANAGEMENT_CALLBACK')).toBe(false);
+      expect(recorded(calls, 'recordCareCall')).toEqual([expect.objectContaining({ contact: 'MANAGEMENT_CALLBACK', kind: 'MANAGEMENT_CALLBACK_CALL', rule: 'R20', actor: 'gm-liu' })]);
+    },
+    { ...DEFAULT_STORE_SETTINGS, holidayGreetings: `${addDays(localDay(Date.now()), 7).slice(5)} 店庆`, managementCallbackSampleEvery: 5 },
+  );
 });
