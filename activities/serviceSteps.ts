@@ -196,6 +196,21 @@ export function serviceStepActivities(db: Db) {
       });
     },
 
+    /**
+     * A manager took a confirmed booking back to its confirmation call before the car arrived: the
+     * booking is tentative again and the arrival tasks (staff assignment, no-show call) are cancelled.
+     */
+    async reopenConfirmation(ctx: StepContext, input: CorrectionInput, bookingId: string, round: number): Promise<null> {
+      return auditedStep(db, ctx, { step: `back-to-confirmation${attemptSuffix(round)}`, action: 'lifecycle.back-to-confirmation', rule: 'R7', actor: input.actor, data: payloadOf(input) }, async (tx) => {
+        await tx.task.updateMany({
+          where: { workflowId: ctx.workflowId, cycle: ctx.cycle, status: 'OPEN', kind: { in: ['STAFF_ASSIGNMENT', 'NO_SHOW_CALL'] } },
+          data: { status: 'CANCELLED', completedBy: input.actor, completedAt: new Date(ctx.at), outcome: { reason: input.reason } },
+        });
+        await tx.booking.update({ where: { id: bookingId }, data: { status: 'TENTATIVE' } });
+        return null;
+      });
+    },
+
     /** A manager closed the lifecycle (car sold, scrapped, moved away): open work is cancelled with the reason. */
     async closeLifecycle(ctx: StepContext, input: CorrectionInput): Promise<null> {
       return auditedStep(db, ctx, { step: 'closed', action: 'lifecycle.closed', actor: input.actor, data: payloadOf(input) }, async (tx) => {

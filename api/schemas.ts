@@ -72,7 +72,7 @@ export const stepSchemas = {
     fuelLevel: z.string().max(16).optional(),
     itemsLeftInCar: z.string().max(500).optional(),
   }),
-  correction: z.strictObject({ action: z.literal('CLOSE'), reason: z.string().trim().min(2).max(500) }),
+  correction: z.strictObject({ action: z.enum(['CLOSE', 'BACK_TO_CONFIRMATION']), reason: z.string().trim().min(2).max(500) }),
   progressCheck: z.strictObject({ onTime: z.boolean(), newPromisedReadyAt: instant.optional(), note: z.string().max(500).optional() }),
   additionalWork: z.strictObject({
     items: z

@@ -44,5 +44,5 @@ export const STEP_ROUTES: StepRoute[] = [
   { path: 'delivery', summary: 'Vehicle delivered and settled', rule: 'R16', schema: stepSchemas.delivery, update: deliver },
   { path: 'follow-up', summary: 'Follow-up call with CSI scores; a score below 8 opens a service-failure ticket, a quality loss over 20,000 CNY goes to leadership', rule: 'R17/R18/R24', schema: stepSchemas.followUp, update: recordFollowUp },
   { path: 'sales-call', summary: "Sales consultant's call to a first-service customer not fully satisfied", rule: 'R19', schema: stepSchemas.salesCall, update: recordSalesCall },
-  { path: 'correction', summary: "Manager's correction: CLOSE the lifecycle (car sold, scrapped, moved away) with a reason", rule: '-', schema: stepSchemas.correction, update: correctLifecycle },
+  { path: 'correction', summary: "Manager's correction with a reason: CLOSE the lifecycle (car sold, scrapped, moved away), or BACK_TO_CONFIRMATION for a confirmed booking before check-in", rule: '-', schema: stepSchemas.correction, update: correctLifecycle },
 ];

@@ -130,7 +130,11 @@ export interface WalkInInput extends CheckInInput {
 
 /** A manager's correction of a lifecycle that no longer fits the facts, always with its reason. */
 export interface CorrectionInput extends Actor {
-  action: 'CLOSE';
+  /**
+   * CLOSE ends the lifecycle (car sold, scrapped, moved away). BACK_TO_CONFIRMATION reopens the
+   * confirmation call of a booking confirmed by mistake or changed since, before the car has arrived.
+   */
+  action: 'CLOSE' | 'BACK_TO_CONFIRMATION';
   reason: string;
 }
 

@@ -5,6 +5,7 @@ import type { LifecycleActivities } from '../activities';
 import type { StepContext } from '../activities/stepContext';
 import type { CyclePolicy } from '../activities/registration';
 import {
+  CorrectionInput,
   LifecycleState,
   SA_ADVISOR,
   SA_NEXT_DEADLINE,
@@ -60,6 +61,8 @@ export class Lifecycle {
   readonly track: <R>(p: Promise<R>) => Promise<R>;
   /** The newest odometer reading; calls and visits update it (R1, R3). */
   odometer: { mileageKm: number; mileageRecordedOn: string };
+  /** Managers' BACK_TO_CONFIRMATION corrections, in order; reception gives way to each new one. */
+  readonly reopenRequests: CorrectionInput[] = [];
   /** Set once the cycle's policy is loaded; phases read the store settings from it. */
   policy!: CyclePolicy;
   private readonly timers = new Map<string, { waiting: Waiting; interrupt?: () => boolean }>();

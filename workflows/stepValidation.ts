@@ -1,6 +1,6 @@
 // Checks of a person's input that need no database; they run in the Update validators, so a bad
 // step is rejected with its reason before it enters the workflow history.
-import type { CorrectionInput, SalesCallInput, AdditionalWorkDecision, AdditionalWorkReport, CallOutcomeInput, ConfirmationInput, InboundBookingInput, StaffAssignmentInput, CheckInInput, DeliveryInput, FollowUpInput, ProgressCheckInput } from './definitions';
+import type { Stage, CorrectionInput, SalesCallInput, AdditionalWorkDecision, AdditionalWorkReport, CallOutcomeInput, ConfirmationInput, InboundBookingInput, StaffAssignmentInput, CheckInInput, DeliveryInput, FollowUpInput, ProgressCheckInput } from './definitions';
 
 function futureInstant(value: unknown, field: string): void {
   const ms = typeof value === 'string' ? Date.parse(value) : NaN;
@@ -90,9 +90,18 @@ export function validateAdditionalWorkDecision(i: AdditionalWorkDecision): void 
   if (typeof i.approved !== 'boolean') throw new Error('approved must be true or false');
 }
 
-export function validateCorrection(c: CorrectionInput, alreadyClosing: boolean): void {
-  if (alreadyClosing) throw new Error('the lifecycle is already being closed');
+/** A correction that does not fit where the lifecycle is (the API answers 409, not 422). */
+export class StageConflict extends Error {}
+
+/** Where a confirmed booking can be taken back to its confirmation call: before the car is checked in. */
+const REOPENABLE_STAGES: Stage[] = ['AWAITING_CHECK_IN', 'NO_SHOW'];
+
+export function validateCorrection(c: CorrectionInput, alreadyCorrecting: boolean, stage: Stage): void {
+  if (alreadyCorrecting) throw new StageConflict('a correction of this lifecycle is already being applied');
   if (!c || typeof c.actor !== 'string' || c.actor.trim() === '') throw new Error('actor is required');
-  if (c.action !== 'CLOSE') throw new Error('action must be CLOSE');
+  if (c.action !== 'CLOSE' && c.action !== 'BACK_TO_CONFIRMATION') throw new Error('action must be CLOSE or BACK_TO_CONFIRMATION');
   if (typeof c.reason !== 'string' || c.reason.trim().length < 2) throw new Error('a correction needs its reason');
+  if (c.action === 'BACK_TO_CONFIRMATION' && !REOPENABLE_STAGES.includes(stage)) {
+    throw new StageConflict(`BACK_TO_CONFIRMATION is possible only for a confirmed booking before check-in (${REOPENABLE_STAGES.join(', ')}); the vehicle is at ${stage}`);
+  }
 }

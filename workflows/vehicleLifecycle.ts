@@ -16,9 +16,11 @@ import {
   bookInbound,
   correctLifecycle,
   CorrectionInput,
+  Stage,
   VehicleLifecycleInput,
   walkIn,
 } from './definitions';
+import { REJECTION_TYPES } from './humanSteps';
 import { Lifecycle } from './lifecycle';
 import { bookService } from './phases/booking';
 import { confirmAppointment } from './phases/confirmation';
@@ -27,7 +29,7 @@ import { followUpCall } from './phases/followUp';
 import { prepareService } from './phases/preparation';
 import { Job, receiveVehicle, walkInJob } from './phases/reception';
 import { serviceUntilDelivered } from './phases/workInProgress';
-import { validateCorrection, validateSalesCall, validateAdditionalWork, validateAdditionalWorkDecision, validateCallOutcome, validateConfirmation, validateInboundBooking, validateStaffAssignment, validateCheckIn, validateDelivery, validateFollowUp, validateProgressCheck } from './stepValidation';
+import { StageConflict, validateCorrection, validateSalesCall, validateAdditionalWork, validateAdditionalWorkDecision, validateCallOutcome, validateConfirmation, validateInboundBooking, validateStaffAssignment, validateCheckIn, validateDelivery, validateFollowUp, validateProgressCheck } from './stepValidation';
 
 export async function vehicleLifecycle(input: VehicleLifecycleInput): Promise<void> {
   const lc = new Lifecycle(input);
@@ -49,15 +51,23 @@ export async function vehicleLifecycle(input: VehicleLifecycleInput): Promise<vo
   // A manager's CLOSE cancels whatever the cycle waits for; the closing itself must not be cancelled.
   const cycleScope = new wf.CancellationScope();
   let correction: CorrectionInput | undefined;
+  let reopening = false;
   wf.setHandler(
     correctLifecycle,
     async (c) => {
+      if (c.action === 'BACK_TO_CONFIRMATION') {
+        reopening = true;
+        lc.reopenRequests.push(c);
+        await wf.condition(() => lc.state.stage === 'AWAITING_CONFIRMATION');
+        reopening = false;
+        return lc.snapshot();
+      }
       correction = c;
       cycleScope.cancel();
       await wf.condition(() => lc.state.stage === 'CLOSED');
       return lc.snapshot();
     },
-    { validator: (c) => validateCorrection(c, correction !== undefined) },
+    { validator: (c) => correctionValidator(c, correction !== undefined || reopening, lc.state.stage) },
   );
   try {
     await cycleScope.run(() => runCycle(lc));
@@ -66,6 +76,15 @@ export async function vehicleLifecycle(input: VehicleLifecycleInput): Promise<vo
     await wf.CancellationScope.nonCancellable(() => lc.acts.closeLifecycle(lc.ctx(), correction!));
     lc.enter('CLOSED');
     await wf.condition(wf.allHandlersFinished);
+  }
+}
+
+function correctionValidator(c: CorrectionInput, alreadyCorrecting: boolean, stage: Stage): void {
+  try {
+    validateCorrection(c, alreadyCorrecting, stage);
+  } catch (err) {
+    const type = err instanceof StageConflict ? REJECTION_TYPES.wrongStage : REJECTION_TYPES.invalidInput;
+    throw wf.ApplicationFailure.create({ message: (err as Error).message, type, nonRetryable: true });
   }
 }
 
@@ -79,9 +98,18 @@ async function runCycle(lc: Lifecycle): Promise<void> {
     job = walkInJob(lc, booking); // R12
   } else {
     const { repairOrderId } = await prepareService(lc, booking); // R6
-    if ((await confirmAppointment(lc, booking, repairOrderId)) === 'cancelled') return closeCycleWithoutService(lc); // R7 → R9
-    job = await receiveVehicle(lc, booking, repairOrderId); // R10 → R12
-    if (!job) return closeCycleWithoutService(lc);
+    for (let round = 1; ; ) {
+      const confirmation = await confirmAppointment(lc, booking, repairOrderId, round); // R7 → R9
+      if (confirmation.outcome === 'cancelled') return closeCycleWithoutService(lc);
+      round = confirmation.round + 1;
+      const arrival = await receiveVehicle(lc, booking, repairOrderId); // R10 → R12
+      if (arrival === 'no-show') return closeCycleWithoutService(lc);
+      if (arrival !== 'back-to-confirmation') {
+        job = arrival;
+        break;
+      }
+      await lc.acts.reopenConfirmation(lc.ctx(), lc.reopenRequests.at(-1)!, booking.bookingId, round); // a manager's correction
+    }
   }
   const { deliveredAt, serviceDate } = await serviceUntilDelivered(lc, job); // R13 → R16
   await followUpCall(lc, deliveredAt); // R17 → R19, R24

@@ -2,7 +2,8 @@
 // R10/R11 around the appointment, and the customer who does not come.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { addMonths } from '../../domain/calendar';
-import { checkIn, completePreparation, confirmBooking, getState, recordCallOutcome } from '../../workflows/definitions';
+import { checkIn, completePreparation, confirmBooking, correctLifecycle, getState, recordCallOutcome } from '../../workflows/definitions';
+import { updateRejection } from '../../api/workflowErrors';
 import { advanceTo, DAY, HOUR, isoDay, localDay, messagesQueued, rejection, tasksOpened, toMinute, withLifecycle } from '../support/lifecycleHarness';
 import { createTimeSkippingEnv } from '../../runtime/timeSkippingServer';
 
@@ -84,5 +85,30 @@ test('a no-show who never comes closes the cycle when the booking window ends', 
     expect(closed.args[0]).toBe('customer did not come to the booked appointment');
     expect(toMinute(closed.at)).toBe(`${isoDay(due, 30)}T10:00`);
     expect(Date.parse(closed.at!) - now).toBeGreaterThan(30 * DAY);
+  });
+});
+
+test("a manager takes a booking confirmed by mistake back to the confirmation call (audited correction): arrival tasks stop, the SA calls again, and the car is still received", async () => {
+  await withLifecycle(env, 'LSVBACKTOCONFIRM1', async (handle, calls, now) => {
+    await bookAndPrepare(handle, now);
+    const tooEarly = await handle.executeUpdate(correctLifecycle, { args: [{ actor: 'sm-wang', action: 'BACK_TO_CONFIRMATION', reason: '客户来电改约' }] }).catch(updateRejection);
+    expect(tooEarly).toEqual({ status: 409, reason: expect.stringContaining('BACK_TO_CONFIRMATION is possible only for a confirmed booking before check-in') });
+
+    expect((await handle.executeUpdate(confirmBooking, { args: [{ actor: 'sa-li' }] })).stage).toBe('AWAITING_CHECK_IN');
+    expect(await rejection(handle.executeUpdate(correctLifecycle, { args: [{ actor: 'sm-wang', action: 'BACK_TO_CONFIRMATION', reason: '' }] }))).toBe('a correction needs its reason');
+
+    const reopened = await handle.executeUpdate(correctLifecycle, { args: [{ actor: 'sm-wang', action: 'BACK_TO_CONFIRMATION', reason: '误点确认，客户未接电话' }] });
+    expect(reopened.stage).toBe('AWAITING_CONFIRMATION');
+    expect(reopened.waitingFor.map((w) => w.rule)).toEqual(['R7']);
+    const correction = calls.find((c) => c.name === 'reopenConfirmation')!;
+    expect(correction.args).toEqual([{ actor: 'sm-wang', action: 'BACK_TO_CONFIRMATION', reason: '误点确认，客户未接电话' }, 'booking-1', 2]);
+    expect(tasksOpened(calls).filter((t) => t.kind === 'CONFIRMATION_CALL').map((t) => t.attempt)).toEqual([undefined, 2]);
+
+    expect((await handle.executeUpdate(confirmBooking, { args: [{ actor: 'sa-li' }] })).stage).toBe('AWAITING_CHECK_IN');
+    expect(calls.filter((c) => c.name === 'confirmBooking').map((c) => c.args[2])).toEqual([undefined, 2]);
+    await advanceTo(env, handle, 'AWAITING_CHECK_IN');
+    const arrived = await env.currentTimeMs();
+    const received = await handle.executeUpdate(checkIn, { args: [{ actor: 'sa-li', mileageKm: 12300, promisedReadyAt: new Date(arrived + 3 * HOUR).toISOString() }] });
+    expect(received.stage).toBe('IN_SERVICE');
   });
 });

@@ -8,8 +8,13 @@ import { recheckPreparation } from './preparation';
  * R7: the SA's call 2 days before the booked day. Confirmed → formal booking; another time → the booking
  * moves and preparation is checked again before the next confirmation call (R8); cancelled → R9.
  */
-export async function confirmAppointment(lc: Lifecycle, booking: Booking, repairOrderId: string): Promise<'confirmed' | 'cancelled'> {
-  for (let round = 1; ; round++) {
+export async function confirmAppointment(
+  lc: Lifecycle,
+  booking: Booking,
+  repairOrderId: string,
+  firstRound: number,
+): Promise<{ outcome: 'confirmed' | 'cancelled'; round: number }> {
+  for (let round = firstRound; ; round++) {
     const call = confirmationCallWindow(booking.bookedFor, lc.settings);
     await lc.sleepUntil('WAITING_FOR_CONFIRMATION_CALL', { what: 'confirmation call task', rule: 'R7', by: iso(call.at) });
     await lc.acts.openTask(lc.ctx(), { kind: 'CONFIRMATION_CALL', rule: 'R7', dueAt: iso(call.by), assigneeRole: 'SERVICE_ADVISOR', ...(round > 1 ? { attempt: round } : {}) });
@@ -20,11 +25,11 @@ export async function confirmAppointment(lc: Lifecycle, booking: Booking, repair
     const outcome = input.outcome ?? 'CONFIRMED';
     if (outcome === 'CONFIRMED') {
       lc.enter('AWAITING_CHECK_IN');
-      return 'confirmed';
+      return { outcome: 'confirmed', round };
     }
     if (outcome === 'CANCEL') {
       lc.state.unresolvedReason = `booking cancelled by the customer: ${input.reason}`;
-      return 'cancelled';
+      return { outcome: 'cancelled', round };
     }
     booking.bookedFor = Date.parse(input.newBookedFor!);
     lc.state.bookedFor = input.newBookedFor;
