@@ -3,19 +3,19 @@
 // step (the reminder-call outcome, a Workflow Update) takes through the API under a set request rate.
 // `npm run bench`; knobs are the BENCH_* variables read in benchConfig(). Prints a JSON summary and
 // writes it to bench/results/<timestamp>.json. bench/README.md explains the numbers.
-import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { capacityBounds, installPgliteTimer, PhaseLoad, Probe, timeTransactions } from './diagnostics';
 import { EmbeddedStack, startEmbeddedStack } from './embeddedStack';
-import { newVehicle, registerViaApi, RegisterBody, startRaw, WORKFLOWS_PER_REGISTRATION } from './fleet';
+import { newVehicle, RegisterBody, startRaw, WORKFLOWS_PER_REGISTRATION } from './fleet';
+import { inLoadClient } from './loadClient';
+import { percentile, PoolRun, round1, runPool } from './pool';
 import { updateAnatomy } from './updateAnatomy';
 
 const TARGET_RATIO = 0.87;
 const TARGET_P99_MS = 250;
-const CALL_ACTOR = 'cr-zhao';
 
 interface BenchConfig {
   n: number;
@@ -57,47 +57,6 @@ function benchConfig(): BenchConfig {
 // ---------------------------------------------------------------------------------------------
 // Small measuring tools
 
-interface PoolRun {
-  seconds: number;
-  latenciesMs: number[];
-}
-
-/**
- * Runs fn over items with at most `concurrency` in flight; times the whole batch and each call.
- * After a failure the lanes take no new items, and all settle before the error is rethrown, so no
- * request is still running when the caller tears the stack down.
- */
-async function runPool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<PoolRun> {
-  const latenciesMs: number[] = [];
-  let next = 0;
-  let failed = false;
-  const lane = async () => {
-    while (!failed && next < items.length) {
-      const item = items[next++];
-      const t0 = performance.now();
-      try {
-        await fn(item);
-      } catch (err) {
-        failed = true;
-        throw err;
-      }
-      latenciesMs.push(performance.now() - t0);
-    }
-  };
-  const t0 = performance.now();
-  const settled = await Promise.allSettled(Array.from({ length: Math.min(concurrency, items.length) }, lane));
-  const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failure) throw failure.reason;
-  return { seconds: (performance.now() - t0) / 1000, latenciesMs };
-}
-
-/** Nearest-rank percentile. */
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-const round1 = (x: number) => Math.round(x * 10) / 10;
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -154,15 +113,20 @@ interface PhaseResult {
   capacityBoundsPerSecond?: { byAllCores: number; byMainThread: number };
 }
 
-function starter(stack: EmbeddedStack, startPath: StartPath): (body: RegisterBody) => Promise<void> {
-  return startPath === 'api' ? (body) => registerViaApi(stack.apiUrl, body) : (body) => startRaw(stack.client, body);
+/**
+ * The raw path is the product's own Temporal client, in process; the API path's requests come from a
+ * load client in another process, as a front desk's would.
+ */
+function startAll(stack: EmbeddedStack, startPath: StartPath, bodies: RegisterBody[], concurrency: number): Promise<PoolRun> {
+  if (startPath === 'api') return inLoadClient({ kind: 'register', apiUrl: stack.apiUrl, bodies, concurrency });
+  return runPool(bodies, concurrency, (body) => startRaw(stack.client, body));
 }
 
 async function registrationPhase(stack: EmbeddedStack, probe: Probe, cfg: BenchConfig, startPath: StartPath, round: number, n: number): Promise<PhaseResult> {
   const bodies = Array.from({ length: n }, () => newVehicle(startPath === 'api' ? 'A' : 'R', 'due-later'));
   const quietBefore = await quietGate(probe, cfg, `${startPath} round ${round}`);
   const s0 = probe.snapshot();
-  const run = await runPool(bodies, cfg.concurrency, starter(stack, startPath));
+  const run = await startAll(stack, startPath, bodies, cfg.concurrency);
   const s1 = probe.snapshot();
   // The rate is how fast starts were accepted while the worker ran the lifecycles they created, as
   // it would in production; draining afterwards gives every phase the same idle starting point.
@@ -191,7 +155,7 @@ async function registrationPhase(stack: EmbeddedStack, probe: Probe, cfg: BenchC
  */
 async function registrationBenchmark(stack: EmbeddedStack, probe: Probe, cfg: BenchConfig) {
   for (const p of ['raw', 'api'] as const) {
-    await runPool(Array.from({ length: cfg.warmup }, () => newVehicle('W', 'due-later')), cfg.concurrency, starter(stack, p));
+    await startAll(stack, p, Array.from({ length: cfg.warmup }, () => newVehicle('W', 'due-later')), cfg.concurrency);
     await waitForDrain(stack, 'SlStage = "REGISTERING"');
   }
   const phases: PhaseResult[] = [];
@@ -276,7 +240,7 @@ async function pollUntilAllAt(apiUrl: string, vins: string[], stage: string, con
 async function prepareCallOutcomeFleet(stack: EmbeddedStack, cfg: BenchConfig, count: number) {
   const bodies = Array.from({ length: count }, () => newVehicle('C', 'due-now'));
   const t0 = performance.now();
-  await runPool(bodies, cfg.concurrency, (body) => registerViaApi(stack.apiUrl, body));
+  await inLoadClient({ kind: 'register', apiUrl: stack.apiUrl, bodies, concurrency: cfg.concurrency });
   const vins = bodies.map((b) => b.vin);
   const { failedGets } = await pollUntilAllAt(stack.apiUrl, vins, 'AWAITING_CALL_OUTCOME', cfg.concurrency);
   await waitForDrain(stack);
@@ -285,141 +249,38 @@ async function prepareCallOutcomeFleet(stack: EmbeddedStack, cfg: BenchConfig, c
   return { vins, preparation: { vehicles: count, seconds, failedStateGets: failedGets } };
 }
 
-/** Hands out each prepared VIN exactly once, in the order autocannon builds its requests. */
-function vinDispenser(vins: string[]) {
-  let used = 0;
-  return {
-    next(): string {
-      if (used >= vins.length) throw new Error('autocannon asked for more requests than vehicles were prepared');
-      return vins[used++];
-    },
-    get used() {
-      return used;
-    },
-  };
-}
-
-/** Checks each response: a 200 must also mean the step took, i.e. the lifecycle left AWAITING_CALL_OUTCOME. */
-function responseChecker() {
-  const stagesAfter: Record<string, number> = {};
-  const rejected = { count: 0, samples: [] as string[] };
-  const onResponse = (status: number, body: string) => {
-    const stage = status === 200 ? (JSON.parse(body) as { stage?: string }).stage : undefined;
-    if (stage) stagesAfter[stage] = (stagesAfter[stage] ?? 0) + 1;
-    if (stage && stage !== 'AWAITING_CALL_OUTCOME') return;
-    rejected.count++;
-    if (rejected.samples.length < 5) rejected.samples.push(`${status} ${body.slice(0, 300)}`);
-  };
-  return { onResponse, stagesAfter, rejected };
-}
-
 const BASELINE_REQUESTS = 20;
-
-function callOutcome(apiUrl: string, vin: string, bookedFor: string): Promise<Response> {
-  return fetch(`${apiUrl}/api/vehicles/${vin}/call-outcome`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-actor': CALL_ACTOR },
-    body: JSON.stringify({ outcome: 'BOOKED', bookedFor }),
-  });
-}
-
-/**
- * The same step one request at a time with pauses between, on an otherwise idle stack: the time
- * the work itself takes, against which the loaded latency shows how much is queueing.
- */
-async function unloadedBaseline(apiUrl: string, vins: string[], bookedFor: string) {
-  const latencies: number[] = [];
-  for (const vin of vins) {
-    const t0 = performance.now();
-    const res = await callOutcome(apiUrl, vin, bookedFor);
-    await res.text();
-    if (res.status !== 200) throw new Error(`baseline call-outcome for ${vin}: ${res.status}`);
-    latencies.push(performance.now() - t0);
-    await sleep(300);
-  }
-  return { requests: vins.length, pauseMs: 300, latencyMs: { p50: round1(percentile(latencies, 50)), max: round1(Math.max(...latencies)) } };
-}
-
-/**
- * Cross-check for autocannon's pacing (BENCH_PACED=1): autocannon sends each second's requests in a
- * burst at the start of the second; here request i leaves at exactly i/rate seconds whatever the
- * responses do (open loop), which is what a steady rate means.
- */
-async function pacedLatency(apiUrl: string, vins: string[], rate: number, bookedFor: string) {
-  const latencies: number[] = [];
-  let notOk = 0;
-  let errors = 0;
-  const t0 = performance.now();
-  const inFlight = vins.map(async (vin, i) => {
-    await sleep(t0 + (i * 1000) / rate - performance.now());
-    const sent = performance.now();
-    try {
-      const res = await callOutcome(apiUrl, vin, bookedFor);
-      await res.text();
-      latencies.push(performance.now() - sent);
-      if (res.status !== 200) notOk++;
-    } catch {
-      errors++;
-    }
-  });
-  await Promise.all(inFlight);
-  const l = (p: number) => round1(percentile(latencies, p));
-  return { requests: vins.length, perSecond: rate, non200: notOk, errors, latencyMs: { p50: l(50), p90: l(90), p99: l(99), max: round1(Math.max(...latencies)) } };
-}
-
-/** autocannon at the set rate, one prepared vehicle per request, every response checked. */
-async function autocannonLoad(apiUrl: string, cfg: BenchConfig, vins: string[], bookedFor: string) {
-  const dispenser = vinDispenser(vins);
-  const checker = responseChecker();
-  const result = await autocannon({
-    url: apiUrl,
-    connections: cfg.connections,
-    overallRate: cfg.rate,
-    // `amount` rather than `duration`: exactly one request per prepared vehicle; at the set rate
-    // that takes the intended duration.
-    amount: vins.length,
-    // autocannon's coordinated-omission correction treats the per-second rate as an interval in
-    // milliseconds and back-fills a synthetic sample for every millisecond of each response, which
-    // drags the percentiles far down. Off: the numbers are the measured response times.
-    ignoreCoordinatedOmission: true,
-    timeout: 30,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-actor': CALL_ACTOR },
-    body: JSON.stringify({ outcome: 'BOOKED', bookedFor }),
-    requests: [{ setupRequest: (req) => ({ ...req, path: `/api/vehicles/${dispenser.next()}/call-outcome` }), onResponse: checker.onResponse }],
-  });
-  return { result, used: vins.slice(0, dispenser.used), checker };
-}
 
 async function updateLatencyBenchmark(stack: EmbeddedStack, probe: Probe, cfg: BenchConfig) {
   const amount = cfg.rate * cfg.durationS;
   const { vins: prepared, preparation } = await prepareCallOutcomeFleet(stack, cfg, BASELINE_REQUESTS + amount * (cfg.paced ? 2 : 1));
   const bookedFor = new Date(Date.now() + 7 * 86_400_000).toISOString();
-  const baseline = await unloadedBaseline(stack.apiUrl, prepared.slice(0, BASELINE_REQUESTS), bookedFor);
+  const baseline = await inLoadClient({ kind: 'baseline', apiUrl: stack.apiUrl, vins: prepared.slice(0, BASELINE_REQUESTS), bookedFor, pauseMs: 300 });
 
   const quietBefore = await quietGate(probe, cfg, 'the Update latency');
   const s0 = probe.snapshot();
-  const { result, used, checker } = await autocannonLoad(stack.apiUrl, cfg, prepared.slice(BASELINE_REQUESTS, BASELINE_REQUESTS + amount), bookedFor);
-  const load = probe.between(s0, probe.snapshot(), result.requests.total);
+  const result = await inLoadClient({ kind: 'autocannon', apiUrl: stack.apiUrl, vins: prepared.slice(BASELINE_REQUESTS, BASELINE_REQUESTS + amount), bookedFor, rate: cfg.rate, connections: cfg.connections });
+  const used = prepared.slice(BASELINE_REQUESTS, BASELINE_REQUESTS + result.used);
+  const load = probe.between(s0, probe.snapshot(), result.requests);
   const anatomy = await updateAnatomy(stack.client, used);
 
   let paced;
   if (cfg.paced) {
     const pacedQuietBefore = await quietGate(probe, cfg, 'the paced cross-check');
     const p0 = probe.snapshot();
-    const run = await pacedLatency(stack.apiUrl, prepared.slice(BASELINE_REQUESTS + amount), cfg.rate, bookedFor);
+    const run = await inLoadClient({ kind: 'paced', apiUrl: stack.apiUrl, vins: prepared.slice(BASELINE_REQUESTS + amount), rate: cfg.rate, bookedFor });
     paced = { ...run, quietBefore: pacedQuietBefore, load: probe.between(p0, probe.snapshot(), run.requests) };
   }
 
   const l = result.latency;
-  const achievedPerSecond = round1(result.requests.total / result.duration);
+  const achievedPerSecond = round1(result.requests / result.duration);
   return {
     endpoint: 'POST /api/vehicles/:vin/call-outcome (Update recordCallOutcome)',
     preparation,
     unloaded: baseline,
     targetRate: cfg.rate,
     connections: cfg.connections,
-    requests: result.requests.total,
+    requests: result.requests,
     vehiclesUsed: used.length,
     seconds: round1(result.duration),
     achievedPerSecond,
@@ -427,14 +288,14 @@ async function updateLatencyBenchmark(stack: EmbeddedStack, probe: Probe, cfg: B
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
-    stepNotTaken: checker.rejected.count,
-    rejectedSamples: checker.rejected.samples,
-    stagesAfter: checker.stagesAfter,
+    stepNotTaken: result.stepNotTaken,
+    rejectedSamples: result.rejectedSamples,
+    stagesAfter: result.stagesAfter,
     latencyMs: { p50: l.p50, p90: l.p90, p99: l.p99, max: l.max, mean: round1(l.mean) },
     targetP99Ms: TARGET_P99_MS,
     // The rate counts too: autocannon slows down when responses do, and a p99 at a lower rate
     // than asked for says nothing about the asked-for one.
-    met: l.p99 <= TARGET_P99_MS && achievedPerSecond >= 0.95 * cfg.rate && result.non2xx === 0 && result.errors === 0 && checker.rejected.count === 0,
+    met: l.p99 <= TARGET_P99_MS && achievedPerSecond >= 0.95 * cfg.rate && result.non2xx === 0 && result.errors === 0 && result.stepNotTaken === 0,
     quietBefore,
     load,
     capacityBoundsPerSecond: capacityBounds(load, os.availableParallelism()),
