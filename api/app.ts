@@ -15,6 +15,7 @@ import { actorSchema, careCallSchema, listWorkflowsSchema, registerVehicleSchema
 import { STEP_ROUTES } from './steps';
 import { storeDirectory } from './storeDirectory';
 import { listLifecycles } from './visibility';
+import { isTemporarilyUnavailable } from './unavailable';
 import { isWorkflowNotFound, updateRejection } from './workflowErrors';
 
 export interface ApiDeps {
@@ -191,6 +192,10 @@ export function createApp({ client, db }: ApiDeps): express.Express {
     const bodyError = err as { type?: string; status?: number };
     if (bodyError.type === 'entity.parse.failed' || bodyError.type === 'entity.too.large') {
       res.status(bodyError.status ?? 400).json({ error: bodyError.type === 'entity.too.large' ? 'request body too large' : 'request body is not valid JSON' });
+      return;
+    }
+    if (isTemporarilyUnavailable(err)) {
+      res.status(503).set('Retry-After', '5').json({ error: 'the service is overloaded or a part of it is unreachable; try again shortly' });
       return;
     }
     console.error(err);
