@@ -4,6 +4,7 @@ import { failureTicketActivities } from './failureTickets';
 import { notificationActivities } from './notifications';
 import { registrationActivities } from './registration';
 import { serviceStepActivities } from './serviceSteps';
+import { storeSettingsActivities } from './storeSettings';
 import { taskActivities } from './tasks';
 
 export function createActivities(db: Db) {
@@ -14,6 +15,7 @@ export function createActivities(db: Db) {
     ...serviceStepActivities(db),
     ...failureTicketActivities(db),
     ...careActivities(db),
+    ...storeSettingsActivities(db),
   };
 }
 

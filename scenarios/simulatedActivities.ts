@@ -43,6 +43,7 @@ export function recordingActivities(policy: Partial<CyclePolicy> = {}) {
     receiveWalkIn: async (...a) => (record('receiveWalkIn', a), { bookingId: 'booking-walk-in', repairOrderId: 'ro-walk-in' }),
     closeLifecycle: async (...a) => (record('closeLifecycle', a), null),
     reopenConfirmation: async (...a) => (record('reopenConfirmation', a), null),
+    recordSettingsApplied: async (...a) => (record('recordSettingsApplied', a), null),
     checkIn: async (...a) => (record('checkIn', a), null),
     recordProgressCheck: async (...a) => (record('recordProgressCheck', a), null),
     reportAdditionalWork: async (...a) => (record('reportAdditionalWork', a), null),

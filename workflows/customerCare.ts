@@ -31,6 +31,7 @@ import {
   OpenCareCall,
   recordCareCall,
 } from './careDefinitions';
+import { storeSettingsChanged } from './definitions';
 import { REJECTION_TYPES } from './humanSteps';
 import { iso } from './lifecycle';
 
@@ -207,13 +208,21 @@ export async function customerCare(input: CustomerCareInput): Promise<void> {
     },
   );
 
+  // New store settings plan every contact after the one already waited for; laid over a load in flight.
+  let changedSettings: StoreSettings | undefined;
+  wf.setHandler(storeSettingsChanged, async (change) => {
+    changedSettings = change.settings;
+    await acts.recordSettingsApplied(ctxFor(localDate(Date.now(), change.settings.utcOffsetMinutes)), change);
+  });
+
   const contacts = wf.patched(CALLBACKS_AND_HOLIDAYS_PATCH) ? ALL_CONTACTS : ALL_CONTACTS.filter((c) => !LATER_CONTACTS.includes(c));
-  const s = await acts.loadStoreSettings(input.storeId);
-  const today = localDate(Date.now(), s.utcOffsetMinutes);
+  const loaded = await acts.loadStoreSettings(input.storeId);
+  const settings = () => changedSettings ?? loaded;
+  const today = localDate(Date.now(), settings().utcOffsetMinutes);
   const owedFrom: Record<CareContact, CalendarDate> = { ...(Object.fromEntries(contacts.map((c) => [c, today])) as Record<CareContact, CalendarDate>), ...input.progress?.owedFrom };
 
   for (;;) {
-    next = earliest(input, contacts, owedFrom, s);
+    next = earliest(input, contacts, owedFrom, settings());
     if (!next) break;
     const { contact, occurrence } = next;
     const remaining = occurrence.at - Date.now();

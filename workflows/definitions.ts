@@ -1,7 +1,8 @@
 // The lifecycle's public contract: what the API may send (Updates) and read (Query),
 // and the search attributes managers filter on. Shared by workflow, API and tests.
 import { defineSearchAttributeKey } from '@temporalio/common';
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { StoreSettings } from '../domain/storeSettings';
 import type { CalendarDate } from '../domain/calendar';
 import type { DueReason } from '../domain/dueDate';
 
@@ -236,6 +237,19 @@ export const recordFollowUp = defineUpdate<LifecycleState, [FollowUpInput]>('rec
 export const recordSalesCall = defineUpdate<LifecycleState, [SalesCallInput]>('recordSalesCall');
 
 export const getState = defineQuery<LifecycleState>('getState');
+
+/** A manager changed the store's settings: every decision a vehicle makes from now on uses them. */
+export interface StoreSettingsChange {
+  /** Identifies the change; a vehicle records each version once. */
+  version: string;
+  changedBy: string;
+  /** The keys that changed, with their new values. */
+  changed: Partial<StoreSettings>;
+  /** The store's whole resolved settings after the change. */
+  settings: StoreSettings;
+}
+
+export const storeSettingsChanged = defineSignal<[StoreSettingsChange]>('storeSettingsChanged');
 
 // ---- Service-failure tickets (R18, R24): one workflow per ticket, outliving the cycle that opened it.
 

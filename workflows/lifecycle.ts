@@ -4,6 +4,7 @@ import * as wf from '@temporalio/workflow';
 import type { LifecycleActivities } from '../activities';
 import type { StepContext } from '../activities/stepContext';
 import type { CyclePolicy } from '../activities/registration';
+import type { StoreSettings } from '../domain/storeSettings';
 import {
   CorrectionInput,
   LifecycleState,
@@ -131,6 +132,23 @@ export class Lifecycle {
 
   get settings() {
     return this.policy.settings;
+  }
+
+  private changedSettings?: StoreSettings;
+
+  /**
+   * A store's new settings take effect for every decision made after they arrive. A wait already under
+   * way keeps the time it was given. Until the cycle's policy is loaded they are kept and laid over it.
+   */
+  applySettings(settings: StoreSettings): void {
+    this.changedSettings = settings;
+    // In place: phases keep `lc.settings` in a local for the length of a phase.
+    if (this.policy) Object.assign(this.policy.settings, settings);
+  }
+
+  /** The policy loaded from the database, with settings that changed while it was loading laid over it. */
+  usePolicy(loaded: CyclePolicy): void {
+    this.policy = this.changedSettings ? { ...loaded, settings: { ...this.changedSettings } } : loaded;
   }
 
   snapshot(): LifecycleState {

@@ -14,6 +14,7 @@ import {
   recordProgressCheck,
   recordSalesCall,
   bookInbound,
+  storeSettingsChanged,
   correctLifecycle,
   CorrectionInput,
   Stage,
@@ -34,6 +35,10 @@ import { StageConflict, validateCorrection, validateSalesCall, validateAdditiona
 export async function vehicleLifecycle(input: VehicleLifecycleInput): Promise<void> {
   const lc = new Lifecycle(input);
   wf.setHandler(getState, () => lc.snapshot());
+  wf.setHandler(storeSettingsChanged, async (change) => {
+    lc.applySettings(change.settings);
+    await lc.acts.recordSettingsApplied(lc.ctx(), change);
+  });
   lc.steps.accept(recordCallOutcome, validateCallOutcome);
   lc.steps.accept(bookInbound, validateInboundBooking);
   lc.steps.accept(walkIn, validateCheckIn);

@@ -1,7 +1,8 @@
 // The ways a cycle reaches (or misses) a booking: R3 outcomes, R4 second call, R5 inbound bookings.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { addMonths } from '../../domain/calendar';
-import { bookInbound, correctLifecycle, getState, recordCallOutcome, walkIn } from '../../workflows/definitions';
+import { bookInbound, correctLifecycle, getState, recordCallOutcome, storeSettingsChanged, walkIn } from '../../workflows/definitions';
+import { DEFAULT_STORE_SETTINGS } from '../../domain/storeSettings';
 import { advanceTo, DAY, HOUR, isoDay, localDay, rejection, tasksOpened, toMinute, withLifecycle } from '../support/lifecycleHarness';
 import { createTimeSkippingEnv } from '../../runtime/timeSkippingServer';
 
@@ -127,3 +128,22 @@ test('a manager closes the lifecycle of a car that was sold: open work is cancel
     expect((await handle.describe()).status.name).toBe('COMPLETED');
   });
 });
+
+test("a store's new settings apply to the vehicle's next decision and are recorded with who changed them (R3 retry policy)", async () => {
+  await withLifecycle(env, 'LSVSETTINGS000001', async (handle, calls) => {
+    await advanceTo(env, handle, 'AWAITING_CALL_OUTCOME');
+    const change = { version: '2026-11-22T09:00:00.000Z', changedBy: 'sm-wang', changed: { unreachableMaxAttempts: 1 }, settings: { ...DEFAULT_STORE_SETTINGS, unreachableMaxAttempts: 1 } };
+    await handle.signal(storeSettingsChanged, change);
+    await until(() => calls.some((c) => c.name === 'recordSettingsApplied'));
+    expect(calls.find((c) => c.name === 'recordSettingsApplied')!.args).toEqual([change]);
+
+    // With the store's default of 3 attempts this would be a retry the next day (see the R3 test above).
+    const first = await handle.executeUpdate(recordCallOutcome, callOutcome('UNREACHABLE'));
+    expect(first).toMatchObject({ stage: 'OPEN_FOR_BOOKING', unresolvedReason: 'customer unreachable after 1 calls' });
+  });
+});
+
+async function until(probe: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !probe(); i++) await new Promise((r) => setTimeout(r, 50));
+  expect(probe()).toBe(true);
+}

@@ -5,7 +5,7 @@ import { Lifecycle } from '../lifecycle';
 export async function scheduleCycle(lc: Lifecycle): Promise<DueDate> {
   const { vehicle, history } = lc.input;
   if (history.cycle === 1) await lc.acts.registerVehicle(lc.ctx(), lc.input);
-  lc.policy = await lc.acts.loadCyclePolicy(vehicle.storeId, vehicle.model);
+  lc.usePolicy(await lc.acts.loadCyclePolicy(vehicle.storeId, vehicle.model));
   return decideDueDate(lc, vehicle.mileageKm, vehicle.mileageRecordedOn, 1);
 }
 
