@@ -120,16 +120,22 @@ export async function recordHistoryIfAsked(client: Client, workflowId: string, r
 }
 
 /**
- * Drives a fresh lifecycle (see vehicleInput) through booking, preparation, confirmation and check-in:
- * booked the day before due at 10:00 local, checked in on time with a job of `jobHours`.
+ * Drives a fresh lifecycle (see vehicleInput) to its R7 confirmation call: booked the day before due at
+ * 10:00 local, preparation complete.
  */
-export async function driveToInService(env: TestWorkflowEnvironment, handle: WorkflowHandle, now: number, jobHours: number): Promise<{ checkedInAt: number; promisedReadyAt: number }> {
+export async function bookAndPrepare(env: TestWorkflowEnvironment, handle: WorkflowHandle, now: number): Promise<{ due: string; bookedFor: string }> {
   const due = addMonths(localDay(now), 1);
   const bookedFor = `${isoDay(due, -1)}T02:00:00.000Z`;
   await advanceTo(env, handle, 'AWAITING_CALL_OUTCOME');
   await handle.executeUpdate(recordCallOutcome, { args: [{ actor: 'cr-zhao', outcome: 'BOOKED', bookedFor }] });
   await handle.executeUpdate(completePreparation, { args: [{ actor: 'td-chen' }] });
   await advanceTo(env, handle, 'AWAITING_CONFIRMATION');
+  return { due, bookedFor };
+}
+
+/** bookAndPrepare, then confirmed and checked in on time with a job of `jobHours`. */
+export async function driveToInService(env: TestWorkflowEnvironment, handle: WorkflowHandle, now: number, jobHours: number): Promise<{ checkedInAt: number; promisedReadyAt: number }> {
+  const { bookedFor } = await bookAndPrepare(env, handle, now);
   await handle.executeUpdate(confirmBooking, { args: [{ actor: 'sa-li' }] });
   await env.sleep(Date.parse(bookedFor) - (await env.currentTimeMs()));
   const checkedInAt = await env.currentTimeMs();

@@ -2,9 +2,9 @@
 // R10/R11 around the appointment, and the customer who does not come.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { addMonths } from '../../domain/calendar';
-import { checkIn, completePreparation, confirmBooking, correctLifecycle, getState, recordCallOutcome } from '../../workflows/definitions';
+import { checkIn, completePreparation, confirmBooking, correctLifecycle, getState } from '../../workflows/definitions';
 import { updateRejection } from '../../api/workflowErrors';
-import { advanceTo, DAY, HOUR, isoDay, localDay, messagesQueued, rejection, tasksOpened, toMinute, withLifecycle } from '../support/lifecycleHarness';
+import { advanceTo, bookAndPrepare, DAY, HOUR, isoDay, messagesQueued, rejection, tasksOpened, toMinute, withLifecycle } from '../support/lifecycleHarness';
 import { createTimeSkippingEnv } from '../../runtime/timeSkippingServer';
 
 let env: TestWorkflowEnvironment;
@@ -15,20 +15,9 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-/** Books the day before due at 10:00 local and completes preparation: the vehicle waits for the R7 call. */
-async function bookAndPrepare(handle: Parameters<Parameters<typeof withLifecycle>[2]>[0], now: number): Promise<{ due: string; bookedFor: string }> {
-  const due = addMonths(localDay(now), 1);
-  const bookedFor = `${isoDay(due, -1)}T02:00:00.000Z`;
-  await advanceTo(env, handle, 'AWAITING_CALL_OUTCOME');
-  await handle.executeUpdate(recordCallOutcome, { args: [{ actor: 'cr-zhao', outcome: 'BOOKED', bookedFor }] });
-  await handle.executeUpdate(completePreparation, { args: [{ actor: 'td-chen' }] });
-  await advanceTo(env, handle, 'AWAITING_CONFIRMATION');
-  return { due, bookedFor };
-}
-
 test('R7 R8: the customer asks for another time: the booking moves, preparation is checked again, and the next confirmation call is 2 days before the new time', async () => {
   await withLifecycle(env, 'LSVRESCHEDULE0001', async (handle, calls, now) => {
-    const { due } = await bookAndPrepare(handle, now);
+    const { due } = await bookAndPrepare(env, handle, now);
     expect(await rejection(handle.executeUpdate(confirmBooking, { args: [{ actor: 'sa-li', outcome: 'RESCHEDULE' }] }))).toBe('newBookedFor must be an ISO date-time');
     const newBookedFor = `${isoDay(due, 6)}T06:00:00.000Z`; // 14:00 local
     const moved = await handle.executeUpdate(confirmBooking, { args: [{ actor: 'sa-li', outcome: 'RESCHEDULE', newBookedFor, reason: '出差' }] });
@@ -48,7 +37,7 @@ test('R7 R8: the customer asks for another time: the booking moves, preparation 
 
 test('R9: a cancellation needs its reason, releases the booking and closes the cycle; the next one counts from this due date', async () => {
   await withLifecycle(env, 'LSVCANCEL00000001', async (handle, calls, now) => {
-    const { due } = await bookAndPrepare(handle, now);
+    const { due } = await bookAndPrepare(env, handle, now);
     expect(await rejection(handle.executeUpdate(confirmBooking, { args: [{ actor: 'sa-li', outcome: 'CANCEL' }] }))).toBe('a cancellation needs its reason (R9)');
     const cancelled = await handle.executeUpdate(confirmBooking, { args: [{ actor: 'sa-li', outcome: 'CANCEL', reason: '车已卖' }] });
     expect(cancelled.unresolvedReason).toBe('booking cancelled by the customer: 车已卖');
@@ -61,7 +50,7 @@ test('R9: a cancellation needs its reason, releases the booking and closes the c
 
 test('R10 R11: a customer who does not come is a no-show after the grace hour: the SA gets a call, and a late arrival is still received', async () => {
   await withLifecycle(env, 'LSVNOSHOW00000001', async (handle, calls, now) => {
-    const { bookedFor } = await bookAndPrepare(handle, now);
+    const { bookedFor } = await bookAndPrepare(env, handle, now);
     await handle.executeUpdate(confirmBooking, { args: [{ actor: 'sa-li' }] });
     await advanceTo(env, handle, 'NO_SHOW');
     const noShow = calls.find((c) => c.name === 'markNoShow')!;
@@ -77,7 +66,7 @@ test('R10 R11: a customer who does not come is a no-show after the grace hour: t
 
 test('a no-show who never comes closes the cycle when the booking window ends', async () => {
   await withLifecycle(env, 'LSVNEVERCAME00001', async (handle, calls, now) => {
-    const { due } = await bookAndPrepare(handle, now);
+    const { due } = await bookAndPrepare(env, handle, now);
     await handle.executeUpdate(confirmBooking, { args: [{ actor: 'sa-li' }] });
     await advanceTo(env, handle, 'NO_SHOW');
     await advanceTo(env, handle, 'WAITING_FOR_REMINDER');
@@ -90,7 +79,7 @@ test('a no-show who never comes closes the cycle when the booking window ends', 
 
 test("a manager takes a booking confirmed by mistake back to the confirmation call (audited correction): arrival tasks stop, the SA calls again, and the car is still received", async () => {
   await withLifecycle(env, 'LSVBACKTOCONFIRM1', async (handle, calls, now) => {
-    await bookAndPrepare(handle, now);
+    await bookAndPrepare(env, handle, now);
     const tooEarly = await handle.executeUpdate(correctLifecycle, { args: [{ actor: 'sm-wang', action: 'BACK_TO_CONFIRMATION', reason: '客户来电改约' }] }).catch(updateRejection);
     expect(tooEarly).toEqual({ status: 409, reason: expect.stringContaining('BACK_TO_CONFIRMATION is possible only for a confirmed booking before check-in') });
 
