@@ -3,34 +3,18 @@
 // how busy this process's main thread is; how much of the time the single PGlite session is
 // executing; and how long activities wait to get the one database connection.
 // Linux /proc only; elsewhere the CPU split is left out and the rest still works.
-import { PGlite } from '@electric-sql/pglite';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { EventLoopUtilization, performance } from 'node:perf_hooks';
 import type { Db } from '../activities/database';
 
 // ---------------------------------------------------------------------------------------------
-// Time inside PGlite. Every query of every client funnels through execProtocolRawStream, one at a
-// time (the socket server's queue and PGlite's own mutex), so its summed duration is the time the
-// single database session was occupied. Patched on the prototype because runtime/embeddedDatabase
-// creates the instance itself.
+// Time inside PGlite, as its thread reports it (runtime/embeddedDatabase, reportBusyEveryMs).
 
-let pgliteMs = 0;
-let pgliteTimerInstalled = false;
+let pgliteBusyMs: () => number = () => 0;
 
-export function installPgliteTimer(): void {
-  if (pgliteTimerInstalled) return;
-  pgliteTimerInstalled = true;
-  const proto = PGlite.prototype as unknown as { execProtocolRawStream: (...args: unknown[]) => Promise<void> };
-  const original = proto.execProtocolRawStream;
-  proto.execProtocolRawStream = async function (this: unknown, ...args: unknown[]) {
-    const t0 = performance.now();
-    try {
-      return await original.apply(this, args);
-    } finally {
-      pgliteMs += performance.now() - t0;
-    }
-  };
+export function measurePgliteBusyTime(source: () => number): void {
+  pgliteBusyMs = source;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -173,7 +157,7 @@ export class Probe {
       devTicks: this.devServerPid ? processTicks(this.devServerPid) : undefined,
       machineTicks: machineBusyTicks(),
       elu: performance.eventLoopUtilization(),
-      pgliteMs,
+      pgliteMs: pgliteBusyMs(),
       transactions: transactions.waitsMs.length,
       failedToStart: transactions.failedToStart,
     };

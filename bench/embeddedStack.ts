@@ -11,6 +11,7 @@ import { createDb, Db } from '../activities/database';
 import { createApp } from '../api/app';
 import { seedDemoStoreIfEmpty } from '../runtime/demoStore';
 import { startEmbeddedDatabase } from '../runtime/embeddedDatabase';
+import { measurePgliteBusyTime } from './diagnostics';
 import { createLifecycleWorker } from '../runtime/lifecycleWorker';
 import { SHARED_BUNDLE_CACHE } from '../runtime/workflowBundle';
 import { freePort } from '../runtime/freePort';
@@ -46,7 +47,8 @@ export async function startEmbeddedStack(temporalCli: string, instrumentDb: (db:
     const dir = await mkdtemp(path.join(tmpdir(), 'service-lane-bench-'));
     stops.push(() => rm(dir, { recursive: true, force: true }));
 
-    const database = await startEmbeddedDatabase(dir, await freePort());
+    const database = await startEmbeddedDatabase(dir, await freePort(), { reportBusyEveryMs: 250 });
+    measurePgliteBusyTime(database.busyMs);
     stops.push(database.stop);
     await applyMigrations(database.url);
     // Pool of one, as start.ts uses for the embedded database: PGlite serves a single session.

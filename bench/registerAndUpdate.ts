@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { capacityBounds, installPgliteTimer, PhaseLoad, Probe, timeTransactions } from './diagnostics';
+import { capacityBounds, PhaseLoad, Probe, timeTransactions } from './diagnostics';
 import { EmbeddedStack, startEmbeddedStack } from './embeddedStack';
 import { newVehicle, RegisterBody, startRaw, WORKFLOWS_PER_REGISTRATION } from './fleet';
 import { inLoadClient } from './loadClient';
@@ -352,7 +352,6 @@ async function main(): Promise<void> {
   // Read before the stack loads the code: on a shared checkout it may change during the run.
   const code = codeVersion();
   const t0 = performance.now();
-  installPgliteTimer();
   const stack = await startEmbeddedStack(temporalCli, timeTransactions);
   // Ctrl-C still stops the dev server and PGlite rather than orphaning them.
   process.once('SIGINT', () => void stack.stop().then(() => process.exit(130)));

@@ -4,6 +4,8 @@ import { Worker } from 'node:worker_threads';
 
 export interface EmbeddedDatabase {
   url: string;
+  /** Milliseconds the database session has spent on queries, as last reported (with `reportBusyEveryMs`). */
+  busyMs(): number;
   stop(): Promise<void>;
 }
 
@@ -12,15 +14,20 @@ export interface EmbeddedDatabase {
  * from a thread of its own. It has one session, so it accepts one connection: the socket server would
  * interleave two connections' extended-protocol messages (parse, bind, execute) inside that session.
  */
-export async function startEmbeddedDatabase(dataDir: string, port: number): Promise<EmbeddedDatabase> {
+export async function startEmbeddedDatabase(dataDir: string, port: number, options: { reportBusyEveryMs?: number } = {}): Promise<EmbeddedDatabase> {
   const dir = path.join(dataDir, 'pglite');
   await mkdir(dir, { recursive: true });
   const thread = new Worker(path.join(__dirname, 'embeddedDatabaseThread.mjs'), {
-    workerData: { dataDir: dir, port },
+    workerData: { dataDir: dir, port, reportBusyEveryMs: options.reportBusyEveryMs },
+  });
+  let busyMs = 0;
+  thread.on('message', (message: { type?: string; busyMs?: number }) => {
+    if (message.type === 'busy') busyMs = message.busyMs ?? busyMs;
   });
   await reply(thread, 'ready');
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
+    busyMs: () => busyMs,
     async stop() {
       const stopped = reply(thread, 'stopped');
       thread.postMessage('stop');

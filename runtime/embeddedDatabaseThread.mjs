@@ -5,8 +5,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
-const { dataDir, port } = workerData;
+const { dataDir, port, reportBusyEveryMs } = workerData;
 const db = await PGlite.create({ dataDir });
+if (reportBusyEveryMs) reportBusyTime(db, reportBusyEveryMs);
 const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 1 });
 await server.start();
 parentPort.postMessage({ type: 'ready' });
@@ -17,3 +18,21 @@ parentPort.on('message', async (message) => {
   await db.close();
   parentPort.postMessage({ type: 'stopped' });
 });
+
+/**
+ * For measurements: every client's query runs through execProtocolRawStream, one at a time, so their
+ * summed duration is how long the single session was occupied.
+ */
+function reportBusyTime(db, everyMs) {
+  let busyMs = 0;
+  const original = db.execProtocolRawStream.bind(db);
+  db.execProtocolRawStream = async (...args) => {
+    const t0 = performance.now();
+    try {
+      return await original(...args);
+    } finally {
+      busyMs += performance.now() - t0;
+    }
+  };
+  setInterval(() => parentPort.postMessage({ type: 'busy', busyMs }), everyMs).unref();
+}

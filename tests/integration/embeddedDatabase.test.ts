@@ -31,6 +31,20 @@ describe('embedded database on its own thread', () => {
     expect(rows).toEqual([{ plate: '苏F12345', km: 3100 }]);
   });
 
+  it('reports how long its session was busy, for the benchmarks, only when asked', async () => {
+    const database = await startEmbeddedDatabase(path.join(dir, 'busy'), await freePort(), { reportBusyEveryMs: 20 });
+    const client = new Client({ connectionString: database.url });
+    try {
+      await client.connect();
+      await client.query('SELECT count(*) FROM generate_series(1, 200000)');
+      for (let i = 0; i < 100 && database.busyMs() === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(database.busyMs()).toBeGreaterThan(0);
+    } finally {
+      await client.end();
+      await database.stop();
+    }
+  });
+
   it('reports a port already taken instead of hanging', async () => {
     const port = await freePort();
     const first = await startEmbeddedDatabase(path.join(dir, 'a'), port);
