@@ -103,7 +103,10 @@ async function runVehicle(env: TestWorkflowEnvironment, v: ScenarioVehicle, sett
     };
     try {
       for (const step of v.script) {
-        await advanceTo(env, handle, step.at, seen);
+        await advanceTo(env, handle, step.at, seen).catch((err: Error) => {
+          // The last events say why a vehicle stopped short (a refused step, a timer not yet fired).
+          throw new Error(`${v.vin}: ${err.message}; the last events: ${JSON.stringify(timeline(calls, steps).slice(-5))}`);
+        });
         if (step.wait) await env.sleep(step.wait === 'booked' ? Math.max(0, Date.parse(last!.bookedFor!) - (await env.currentTimeMs())) : durationMs(step.wait));
         const at = await env.currentTimeMs();
         const input = { ...resolveInput(step.input, { now: at, dueDate: last?.dueDate, bookedFor: last?.bookedFor ? Date.parse(last.bookedFor) : undefined, utcOffsetMinutes: settings.utcOffsetMinutes }), actor: step.actor };
