@@ -198,6 +198,8 @@ export interface Waiting {
   rule: string;
   /** ISO instant: when the wait starts to be owed (a timer) or the deadline for a person. */
   by: string;
+  /** Set when the workflow itself acts at `by` (a timer); absent when it waits for a person. */
+  timer?: true;
 }
 
 export interface LifecycleState {

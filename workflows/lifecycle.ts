@@ -153,7 +153,7 @@ export class Lifecycle {
 
   snapshot(): LifecycleState {
     // A timer whose wait is already moot (the car arrived) is no longer waited for, even before its branch wakes.
-    const timers = [...this.timers.values()].filter((t) => !t.interrupt?.()).map((t) => t.waiting);
+    const timers = [...this.timers.values()].filter((t) => !t.interrupt?.()).map((t): Waiting => ({ ...t.waiting, timer: true }));
     return { ...this.state, waitingFor: [...timers, ...this.steps.waiting()] };
   }
 
