@@ -21,21 +21,28 @@ function recipients(customer: CustomerFacts): Array<{ channel: NotificationChann
 export function notificationActivities(db: Db) {
   return {
     /**
-     * Stores the message in the outbox keyed by the business step, so a retry never queues it twice;
-     * delivery from the outbox is the sender's job.
+     * Stores the message in the outbox keyed by the business step (workflow, cycle, step, attempt), so a
+     * retry never queues it twice. The row keeps the template key and its variables; the sender renders
+     * it with the store's wording in force when it goes out (notifications/dispatcher.ts).
      */
     async queueCustomerMessage(ctx: StepContext, msg: CustomerMessage): Promise<null> {
       return auditedStep(db, ctx, { step: `notify:${msg.template}`, action: 'customer.notified', rule: msg.rule, actor: 'system', data: { template: msg.template } }, async (tx) => {
+        const vehicle = await tx.vehicle.findUnique({ where: { vin: ctx.vin }, select: { storeId: true, customer: { select: { locale: true } } } });
         await tx.notification.createMany({
           data: recipients(msg.customer).map(({ channel, recipient }) => ({
             idempotencyKey: stepKey(ctx, `notify:${msg.template}:${channel}`),
             vin: ctx.vin,
+            workflowId: ctx.workflowId,
+            cycle: ctx.cycle,
+            storeId: vehicle?.storeId,
+            locale: vehicle?.customer.locale,
             channel,
             template: msg.template,
             rule: msg.rule,
             recipient,
-            payload: msg.payload,
+            payload: { customerName: msg.customer.name, ...msg.payload },
             scheduledFor: new Date(ctx.at),
+            nextAttemptAt: new Date(ctx.at),
           })),
         });
         return null;
