@@ -83,8 +83,8 @@ export function failureTicketActivities(db: Db) {
       });
     },
 
-    /** R18: a level that let the deadline pass loses its points; the ticket climbs. */
-    async recordLateAnswer(ctx: StepContext, late: { level: number; round: number; roles: EscalationRole[]; points: number }): Promise<null> {
+    /** R18: a level that let the deadline pass, or left its page unacknowledged, loses its points; the ticket climbs. */
+    async recordLateAnswer(ctx: StepContext, late: { level: number; round: number; roles: EscalationRole[]; points: number; unacknowledged?: boolean }): Promise<null> {
       return auditedStep(db, ctx, { step: `late:${late.level}:${late.round}`, action: 'failure-ticket.answer-late', rule: 'R18', actor: 'system', data: { ...late } }, async () => null);
     },
 
