@@ -5,9 +5,9 @@
 import * as wf from '@temporalio/workflow';
 import type { LifecycleActivities } from '../activities';
 import { answerDeadline, escalationLadder } from '../domain/serviceFailure';
-import { answerFailureTicket, FailureTicketAnswer, FailureTicketInput, FailureTicketState, getFailureTicket } from './definitions';
+import { answerFailureTicket, FailureTicketAnswer, FailureTicketInput, getFailureTicket } from './definitions';
 import { iso } from './lifecycle';
-import { acknowledgePage, PageAcknowledgement } from './pagingDefinitions';
+import { acknowledgePage, AcknowledgedTicketState, PageAcknowledgement } from './pagingDefinitions';
 
 const acts = wf.proxyActivities<LifecycleActivities>({
   startToCloseTimeout: '1 minute',
@@ -18,7 +18,7 @@ export async function serviceFailureTicket(input: FailureTicketInput): Promise<v
   const info = wf.workflowInfo();
   const ctx = () => ({ workflowId: info.workflowId, runId: info.runId, vin: input.vin, cycle: input.cycle, at: iso(Date.now()) });
   const ladder = escalationLadder(input.grade);
-  const state: FailureTicketState & { acknowledgements: PageAcknowledgement[] } = {
+  const state: AcknowledgedTicketState = {
     vin: input.vin,
     grade: input.grade,
     level: 0,

@@ -12,6 +12,7 @@ import { createLifecycleWorker } from '../../runtime/lifecycleWorker';
 import { applyMigrations } from '../../runtime/migrate';
 import { TemporalDevServer } from '../../runtime/temporalDevServer';
 import { failureTicketWorkflowId, getFailureTicket, LIFECYCLE_TASK_QUEUE } from '../../workflows/definitions';
+import { AcknowledgedTicketState } from '../../workflows/pagingDefinitions';
 import { startTestDevServer } from '../support/devServer';
 import { SmtpSink, startSmtpSink } from '../support/messageSinks';
 import { startPostgres, TestPostgres } from '../support/postgres';
@@ -97,7 +98,7 @@ it('R18: the link in the mailed page acknowledges it; the ticket records who and
   expect(res.status).toBe(200);
   expect(await res.json()).toMatchObject({ acknowledged: true, first: true, ticket: 'signalled', level: 0, acknowledgedBy: 'sup@ack.example' });
   const state = await until('the acknowledgement in the ticket', async () => {
-    const s = (await ticket.query(getFailureTicket)) as { level: number; acknowledgements: Array<{ level: number; by: string }> };
+    const s = (await ticket.query(getFailureTicket)) as AcknowledgedTicketState;
     return s.acknowledgements.length ? s : undefined;
   });
   expect(state).toMatchObject({ level: 0, acknowledgements: [{ level: 0, round: 0, by: 'sup@ack.example' }] });
