@@ -40,6 +40,19 @@ export interface Dispatcher {
   close(): void;
 }
 
+function positiveFromEnv(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number of milliseconds, got ${raw}`);
+  return value;
+}
+
+/** OUTBOX_LEASE_MS and OUTBOX_POLL_MS, for every process that runs a sender. */
+export function outboxTimingFromEnv(): { leaseMs?: number; pollMs?: number } {
+  return { leaseMs: positiveFromEnv('OUTBOX_LEASE_MS'), pollMs: positiveFromEnv('OUTBOX_POLL_MS') };
+}
+
 /** 1 min, 2 min, 4 min … capped at an hour. */
 export function defaultBackoffMs(attempt: number): number {
   return Math.min(60_000 * 2 ** (attempt - 1), 3_600_000);

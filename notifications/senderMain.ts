@@ -2,22 +2,15 @@
 // same dispatcher inside the worker process; this entry lets a deployment run senders apart (and lets the
 // crash test kill one mid-send).
 import { createDb } from '../activities/database';
-import { createDispatcher } from './dispatcher';
-
-function numberFromEnv(name: string): number | undefined {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return undefined;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got ${raw}`);
-  return value;
-}
+import { createDispatcher, outboxTimingFromEnv } from './dispatcher';
 
 async function main(): Promise<void> {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is required');
   const db = createDb(url, 2);
-  const dispatcher = createDispatcher({ db, leaseMs: numberFromEnv('OUTBOX_LEASE_MS') });
-  const loop = dispatcher.start(numberFromEnv('OUTBOX_POLL_MS'));
+  const { leaseMs, pollMs } = outboxTimingFromEnv();
+  const dispatcher = createDispatcher({ db, leaseMs });
+  const loop = dispatcher.start(pollMs);
   console.log('outbox sender running');
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, async () => {
