@@ -282,7 +282,12 @@ export function notificationRoutes({ client, db }: NotificationRouteDeps): expre
       create: { storeId, channel: kind as NotificationChannel, enabled: body.enabled, config, updatedBy: actor, updatedAt: new Date() },
       update: { enabled: body.enabled, config, updatedBy: actor, updatedAt: new Date() },
     });
-    res.json({ ...saved, config: redactConfig(saved.config) });
+    // Messages that waited for this channel go now rather than at their next look.
+    const { count: woken } = await db.notification.updateMany({
+      where: { storeId, status: 'QUEUED', failureReason: { startsWith: `no ${kind} channel configured` } },
+      data: { nextAttemptAt: new Date() },
+    });
+    res.json({ ...saved, config: redactConfig(saved.config), woken });
   });
 
   /**

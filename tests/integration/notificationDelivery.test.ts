@@ -257,6 +257,14 @@ describe('failures', () => {
       ]),
     );
     expect(json.counts.QUEUED).toBe(2);
+
+    // Configuring the channel lets the waiting message go at the sender's next pass.
+    clock = new Date(DAYTIME.getTime() + 60_000);
+    const configured = await call('PUT', '/api/stores/store-offline/channels/SMS', { config: { url: `${hooks.url}/sms` } });
+    expect(configured.json).toMatchObject({ channel: 'SMS', enabled: true, woken: 1, updatedBy: 'cr-zhao' });
+    await dispatcher.runOnce();
+    expect(smsTo(v.phone)).toHaveLength(1);
+    expect((await db.notification.findFirstOrThrow({ where: { vin: v.vin, channel: 'SMS' } })).status).toBe('SENT');
   });
 });
 
