@@ -30,7 +30,7 @@ class RouteError extends Error {
 const STATUSES = ['QUEUED', 'SENDING', 'SENT', 'FAILED', 'BOUNCED', 'SUPPRESSED'] as const;
 const CHANNELS = ['SMS', 'EMAIL', 'PAGE', 'WECOM', 'DINGTALK'] as const;
 
-const outboxQuerySchema = z.strictObject({
+export const outboxQuerySchema = z.strictObject({
   store: z.string().trim().min(1).max(64).optional(),
   status: z.enum(STATUSES).optional(),
   channel: z.enum(CHANNELS).optional(),
@@ -39,8 +39,8 @@ const outboxQuerySchema = z.strictObject({
 });
 const localeSchema = z.string().refine(isLocale, `locale must be one of ${LOCALES.join(', ')}`);
 const storeIdSchema = z.string().trim().min(1).max(64);
-const templateTextSchema = z.strictObject({ storeId: storeIdSchema, subject: z.string().min(1).max(500), body: z.string().min(1).max(5000) });
-const previewSchema = z.strictObject({
+export const templateTextSchema = z.strictObject({ storeId: storeIdSchema, subject: z.string().min(1).max(500), body: z.string().min(1).max(5000) });
+export const previewSchema = z.strictObject({
   locale: localeSchema.default('zh-CN'),
   storeId: storeIdSchema.optional(),
   /** Unsaved wording to try; the stored one (or the default) otherwise. */
@@ -49,8 +49,8 @@ const previewSchema = z.strictObject({
   /** Values to render with; the catalogue's sample data otherwise. */
   variables: z.record(z.string(), z.unknown()).optional(),
 });
-const channelSchema = z.strictObject({ enabled: z.boolean().default(true), config: z.record(z.string(), z.unknown()) });
-const optOutSchema = z.strictObject({ channel: z.enum(['SMS', 'EMAIL']), reason: z.string().trim().min(2).max(500) });
+export const channelSchema = z.strictObject({ enabled: z.boolean().default(true), config: z.record(z.string(), z.unknown()) });
+export const optOutSchema = z.strictObject({ channel: z.enum(['SMS', 'EMAIL']), reason: z.string().trim().min(2).max(500) });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);
