@@ -9,6 +9,8 @@ export interface TemplateEntry {
   audience: Audience;
   what: string;
   sample: Record<string, unknown>;
+  /** Variables that may be null (the template says something else then). */
+  optional?: string[];
 }
 
 const customer = { customerName: '王先生', storeName: '示范4S店', plate: '苏F12345' };
@@ -72,6 +74,7 @@ export const TEMPLATE_CATALOG: readonly TemplateEntry[] = [
     audience: 'customer',
     what: "first service due: the sales consultant will confirm the time",
     sample: { ...customer, deadline: '2027-02-20', consultantName: '周销售' },
+    optional: ['consultantName'],
   },
 ];
 

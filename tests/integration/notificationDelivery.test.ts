@@ -190,6 +190,38 @@ describe('customer messages', () => {
   });
 });
 
+describe('messages that go with a step', () => {
+  it('R13 additional work in writing, R17 survey, R20 7DC and R22 first-service messages are queued with their step and rendered from the database facts', async () => {
+    const v = await vehicle();
+    await db.staff.create({ data: { id: 'sales-zhou', storeId: STORE, name: '周销售', role: 'SALES_CONSULTANT' } });
+    await db.vehicle.update({ where: { vin: v.vin }, data: { salesConsultantId: 'sales-zhou' } });
+    const order = await db.repairOrder.create({ data: { idempotencyKey: `ro-${v.vin}`, vin: v.vin, cycle: 3, status: 'IN_PROGRESS' } });
+    const report = { actor: 'td-chen', extraHours: 2, items: [{ description: '前刹车片更换', priceCny: 480, safety: true }, { description: '空调滤芯', priceCny: 120 }] };
+    await acts.reportAdditionalWork(v.ctx(), report as never, order.id, 1, '2026-11-23T03:00:00.000Z');
+    await acts.reportAdditionalWork(v.ctx(), report as never, order.id, 1, '2026-11-23T03:00:00.000Z');
+    await acts.openTask(v.ctx(), { kind: 'FOLLOW_UP_CALL', rule: 'R17', dueAt: '2026-11-23T10:00:00.000Z', assigneeRole: 'CUSTOMER_RELATIONS' });
+    const care = { ...v.ctx(), workflowId: `care-${v.vin}`, cycle: 2026 };
+    await acts.openTask(care, { kind: 'NEW_CAR_7DC_CALL', rule: 'R20', dueAt: '2026-11-25T10:00:00.000Z', assigneeRole: 'CUSTOMER_RELATIONS' });
+    await acts.openTask(care, { kind: 'FIRST_SERVICE_CONFIRMATION_CALL', rule: 'R22', dueAt: '2026-11-25T10:00:00.000Z', assigneeRole: 'SALES_CONSULTANT' });
+    await dispatcher.runOnce();
+
+    const rows = await db.notification.findMany({ where: { vin: v.vin, channel: 'EMAIL' }, orderBy: { createdAt: 'asc' } });
+    expect(rows.map((r) => [r.rule, r.template, r.status])).toEqual([
+      ['R13', 'additional-work', 'SENT'],
+      ['R17', 'survey-invitation', 'SENT'],
+      ['R20', 'new-car-care', 'SENT'],
+      ['R22', 'first-service-invitation', 'SENT'],
+    ]);
+    const text = (template: string) => mailsTo(v.email).find((m) => m.parsed.text?.includes(rows.find((r) => r.template === template)!.body!.slice(0, 30)))!.parsed.text!;
+    expect(text('additional-work')).toContain('- 前刹车片更换：480.00元（涉及行车安全）\n- 空调滤芯：120.00元\n');
+    expect(text('additional-work')).toContain('推迟约2小时');
+    expect(text('survey-invitation')).toContain('感谢您于2026年11月23日到店为苏F12345做保养');
+    expect(text('new-car-care')).toMatch(/新车苏F12345已陪伴您\d+天/);
+    expect(text('first-service-invitation')).toContain('需在2025年9月1日前完成首次保养。您的销售顾问周销售将与您确认');
+    expect(smsTo(v.phone)).toHaveLength(4);
+  });
+});
+
 describe('failures', () => {
   it('a gateway that keeps failing is retried with back-off; the last failure becomes a task for customer relations', async () => {
     const v = await vehicle();

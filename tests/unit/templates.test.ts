@@ -32,7 +32,7 @@ describe('default templates', () => {
       it(`${entry.key} (${locale}) fails on each missing variable`, () => {
         const source = defaultTemplate(entry.key, locale);
         for (const name of Object.keys(entry.sample)) {
-          if (!(source.subject + source.body).includes(name)) continue;
+          if (!(source.subject + source.body).includes(name) || entry.optional?.includes(name)) continue;
           const { [name]: _dropped, ...rest } = entry.sample;
           expect(() => renderTemplate(source, rest, { locale, timeZone: SHANGHAI })).toThrow(TemplateError);
         }
@@ -42,6 +42,14 @@ describe('default templates', () => {
 });
 
 describe('rendering', () => {
+  it('R22: an optional variable may be null: the first-service invitation without a named consultant', () => {
+    const entry = TEMPLATE_CATALOG.find((e) => e.key === 'first-service-invitation')!;
+    const zh = renderTemplate(defaultTemplate(entry.key, 'zh-CN'), { ...entry.sample, consultantName: null }, { locale: 'zh-CN', timeZone: SHANGHAI });
+    expect(zh.body).toContain('我们的销售顾问将与您确认到店时间');
+    const en = renderTemplate(defaultTemplate(entry.key, 'en'), { ...entry.sample, consultantName: null }, { locale: 'en', timeZone: SHANGHAI });
+    expect(en.body).toContain('by February 20, 2027. Your sales consultant will call');
+  });
+
   it('R11: times are shown in the store time zone and language', () => {
     const zh = renderText('{{dateTime at}}', { at: '2026-11-29T02:00:00.000Z' }, { locale: 'zh-CN', timeZone: SHANGHAI });
     const en = renderText('{{dateTime at}}', { at: '2026-11-29T02:00:00.000Z' }, { locale: 'en', timeZone: SHANGHAI });
