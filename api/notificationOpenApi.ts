@@ -1,6 +1,6 @@
 // The notification endpoints in the OpenAPI document, request bodies from the zod schemas that check them.
 import { z } from 'zod';
-import { channelSchema, optOutSchema, previewSchema, templateTextSchema } from './notificationRoutes';
+import { channelSchema, localePreferenceSchema, optOutSchema, previewSchema, templateTextSchema } from './notificationRoutes';
 
 const error = { description: 'The reason, as JSON { error }', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
 const ok = (description: string) => ({ description });
@@ -18,6 +18,7 @@ export function notificationPaths(): Record<string, object> {
     '/api/vehicles/{vin}/messages': { get: { summary: "A vehicle's messages and the customer's opt-outs", parameters: [vin], responses: { 200: ok('Messages'), 404: error } } },
     '/api/vehicles/{vin}/opt-outs': { post: { summary: 'The customer opts out of a channel', parameters: [vin, actor], requestBody: body(optOutSchema), responses: { 201: ok('Recorded'), 400: error, 404: error } } },
     '/api/vehicles/{vin}/opt-outs/{channel}': { delete: { summary: 'The customer opts back in', parameters: [vin, path('channel'), actor], responses: { 204: ok('Removed'), 404: error } } },
+    '/api/vehicles/{vin}/customer-locale': { put: { summary: "Language of the customer's messages (zh-CN, en)", parameters: [vin, actor], requestBody: body(localePreferenceSchema), responses: { 200: ok('Changed'), 400: error, 404: error } } },
     '/api/templates': { get: { summary: 'Message templates: rule, audience, variables, store overrides', parameters: query('store'), responses: { 200: ok('Catalogue') } } },
     '/api/templates/{key}': { get: { summary: 'Default and current wording per locale', parameters: [path('key'), ...query('store')], responses: { 200: ok('Template'), 404: error } } },
     '/api/templates/{key}/{locale}': {

@@ -50,6 +50,7 @@ export const previewSchema = z.strictObject({
   variables: z.record(z.string(), z.unknown()).optional(),
 });
 export const channelSchema = z.strictObject({ enabled: z.boolean().default(true), config: z.record(z.string(), z.unknown()) });
+export const localePreferenceSchema = z.strictObject({ locale: localeSchema });
 export const optOutSchema = z.strictObject({ channel: z.enum(['SMS', 'EMAIL']), reason: z.string().trim().min(2).max(500) });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
@@ -185,6 +186,34 @@ export function notificationRoutes({ client, db }: NotificationRouteDeps): expre
       data: { idempotencyKey: `opt-in:${vehicle.customerId}:${channel}:${at.toISOString()}`, vin, workflowId: vehicle.workflowId, runId: 'api', cycle: vehicle.cycle, action: 'customer.opted-in', actor, occurredAt: at, data: { customerId: vehicle.customerId, channel } },
     });
     res.status(204).end();
+  });
+
+  /** The language of the customer's messages (zh-CN or en); messages not yet sent follow it. */
+  router.put('/api/vehicles/:vin/customer-locale', async (req, res) => {
+    const vin = parse(vinSchema, req.params.vin);
+    const actor = actorOf(req);
+    const { locale } = parse(localePreferenceSchema, req.body ?? {});
+    const vehicle = await db.vehicle.findUnique({ where: { vin }, include: { customer: true } });
+    if (!vehicle) throw new RouteError(404, `no vehicle with VIN ${vin}`);
+    const at = new Date();
+    await db.$transaction([
+      db.customer.update({ where: { id: vehicle.customerId }, data: { locale } }),
+      db.notification.updateMany({ where: { vin, status: 'QUEUED', channel: { in: ['SMS', 'EMAIL'] } }, data: { locale } }),
+      db.auditEvent.create({
+        data: {
+          idempotencyKey: `locale:${vehicle.customerId}:${at.toISOString()}`,
+          vin,
+          workflowId: vehicle.workflowId,
+          runId: 'api',
+          cycle: vehicle.cycle,
+          action: 'customer.locale-changed',
+          actor,
+          occurredAt: at,
+          data: { customerId: vehicle.customerId, from: vehicle.customer.locale, to: locale },
+        },
+      }),
+    ]);
+    res.json({ vin, customerId: vehicle.customerId, locale });
   });
 
   router.get('/api/templates', async (req, res) => {

@@ -123,7 +123,9 @@ describe('customer messages', () => {
   });
 
   it('R15: an English-speaking customer gets the late notice in English, in the store time zone', async () => {
-    const v = await vehicle({ locale: 'en' });
+    const v = await vehicle();
+    expect((await call('PUT', `/api/vehicles/${v.vin}/customer-locale`, { locale: 'en' })).json).toMatchObject({ locale: 'en' });
+    expect((await call('PUT', `/api/vehicles/${v.vin}/customer-locale`, { locale: 'fr' })).status).toBe(400);
     await acts.queueCustomerMessage(v.ctx(), { template: 'late-notice', rule: 'R15', customer: customerOf(v), payload: { plate: '苏F12345', readyAt: '2026-11-23T09:30:00.000Z', reason: 'a part arrived late' } });
     await dispatcher.runOnce();
     const [mail] = mailsTo(v.email);
