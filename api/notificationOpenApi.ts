@@ -1,6 +1,6 @@
 // The notification endpoints in the OpenAPI document, request bodies from the zod schemas that check them.
 import { z } from 'zod';
-import { channelSchema, localePreferenceSchema, optOutSchema, previewSchema, templateTextSchema } from './notificationRoutes';
+import { channelSchema, localePreferenceSchema, optOutSchema, previewSchema, resolveSchema, templateTextSchema } from './notificationRoutes';
 
 const error = { description: 'The reason, as JSON { error }', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
 const ok = (description: string) => ({ description });
@@ -15,6 +15,7 @@ export function notificationPaths(): Record<string, object> {
     '/api/outbox': { get: { summary: 'Outbox messages (newest first) and counts per status', parameters: query('store', 'status', 'channel', 'vin', 'limit'), responses: { 200: ok('Messages'), 400: error } } },
     '/api/outbox/{id}': { get: { summary: 'One outbox message', parameters: [path('id')], responses: { 200: ok('Message'), 404: error } } },
     '/api/outbox/{id}/retry': { post: { summary: 'Send a FAILED or BOUNCED message again', parameters: [path('id'), actor], responses: { 200: ok('Queued again'), 404: error, 409: error } } },
+    '/api/outbox/{id}/resolve': { post: { summary: 'Record how the recipient of a FAILED or BOUNCED message was reached instead', parameters: [path('id'), actor], requestBody: body(resolveSchema), responses: { 200: ok('Resolved'), 400: error, 404: error, 409: error } } },
     '/api/vehicles/{vin}/messages': { get: { summary: "A vehicle's messages and the customer's opt-outs", parameters: [vin], responses: { 200: ok('Messages'), 404: error } } },
     '/api/vehicles/{vin}/opt-outs': { post: { summary: 'The customer opts out of a channel', parameters: [vin, actor], requestBody: body(optOutSchema), responses: { 201: ok('Recorded'), 400: error, 404: error } } },
     '/api/vehicles/{vin}/opt-outs/{channel}': { delete: { summary: 'The customer opts back in', parameters: [vin, path('channel'), actor], responses: { 204: ok('Removed'), 404: error } } },

@@ -8,6 +8,7 @@ import { Prisma } from '../generated/prisma/client';
 import type { NotificationChannel } from '../generated/prisma/enums';
 import { catalogEntry, TEMPLATE_CATALOG } from '../notifications/catalog';
 import { CONFIG_SCHEMAS, envChannelConfig, isTransportKind, redactConfig, TRANSPORT_KINDS } from '../notifications/channelConfig';
+import { undeliveredTaskPrefix } from '../notifications/dispatcher';
 import { defaultTemplate, isLocale, LOCALES, renderTemplate, resolveTemplate, TemplateError } from '../notifications/templates';
 import { acknowledgePage } from '../workflows/pagingDefinitions';
 import { actorSchema, vinSchema } from './schemas';
@@ -50,6 +51,7 @@ export const previewSchema = z.strictObject({
   variables: z.record(z.string(), z.unknown()).optional(),
 });
 export const channelSchema = z.strictObject({ enabled: z.boolean().default(true), config: z.record(z.string(), z.unknown()) });
+export const resolveSchema = z.strictObject({ note: z.string().trim().min(4).max(1000).optional() });
 export const localePreferenceSchema = z.strictObject({ locale: localeSchema });
 export const optOutSchema = z.strictObject({ channel: z.enum(['SMS', 'EMAIL']), reason: z.string().trim().min(2).max(500) });
 
@@ -107,33 +109,48 @@ export function notificationRoutes({ client, db }: NotificationRouteDeps): expre
     res.json(message);
   });
 
-  /** A person sends a failed or bounced message again (after correcting the number, say). */
-  router.post('/api/outbox/:id/retry', async (req, res) => {
+  /**
+   * The person who has an undelivered message's task either sends it again (after correcting the number,
+   * say) or records how the customer was reached instead; either way the task is done and audited.
+   */
+  const settleUndelivered = (action: 'retry' | 'resolve') => async (req: Request, res: Response) => {
     const actor = actorOf(req);
+    const { note } = parse(resolveSchema, req.body ?? {});
+    if (action === 'resolve' && !note) throw new RouteError(400, 'note: say how the recipient was reached');
     const message = await db.notification.findUnique({ where: { id: String(req.params.id) } }).catch(() => null);
     if (!message) throw new RouteError(404, `no outbox message ${req.params.id}`);
-    if (!['FAILED', 'BOUNCED'].includes(message.status)) throw new RouteError(409, `message is ${message.status}; only FAILED or BOUNCED messages are retried by hand`);
+    if (!['FAILED', 'BOUNCED'].includes(message.status)) throw new RouteError(409, `message is ${message.status}; only FAILED or BOUNCED messages are settled by hand`);
     const vehicle = await db.vehicle.findUniqueOrThrow({ where: { vin: message.vin } });
     const at = new Date();
-    await db.$transaction([
-      db.notification.update({ where: { id: message.id }, data: { status: 'QUEUED', attempts: 0, nextAttemptAt: at, failureReason: `retried by ${actor}` } }),
-      db.auditEvent.create({
+    await db.$transaction(async (tx) => {
+      const { count } = await tx.notification.updateMany({
+        where: { id: message.id, status: message.status },
+        data: action === 'retry' ? { status: 'QUEUED', attempts: 0, nextAttemptAt: at, failureReason: `retried by ${actor}` } : { failureReason: `${message.failureReason}; resolved by ${actor}: ${note}` },
+      });
+      if (!count) throw new RouteError(409, 'the message changed meanwhile; reload it');
+      await tx.task.updateMany({
+        where: { idempotencyKey: { startsWith: undeliveredTaskPrefix(message.idempotencyKey) }, status: 'OPEN' },
+        data: { status: 'DONE', completedBy: actor, completedAt: at, outcome: { action, note: note ?? null } },
+      });
+      await tx.auditEvent.create({
         data: {
-          idempotencyKey: `${message.idempotencyKey}:retry:${at.toISOString()}`,
+          idempotencyKey: `${message.idempotencyKey}:${action}:${at.toISOString()}`,
           vin: message.vin,
           workflowId: message.workflowId ?? vehicle.workflowId,
           runId: 'api',
           cycle: message.cycle ?? vehicle.cycle,
           rule: message.rule,
-          action: 'message.retried',
+          action: action === 'retry' ? 'message.retried' : 'message.resolved',
           actor,
           occurredAt: at,
-          data: { notificationId: message.id, previousStatus: message.status, previousReason: message.failureReason },
+          data: { notificationId: message.id, previousStatus: message.status, previousReason: message.failureReason, note: note ?? null },
         },
-      }),
-    ]);
+      });
+    });
     res.json(await db.notification.findUnique({ where: { id: message.id } }));
-  });
+  };
+  router.post('/api/outbox/:id/retry', settleUndelivered('retry'));
+  router.post('/api/outbox/:id/resolve', settleUndelivered('resolve'));
 
   router.get('/api/vehicles/:vin/messages', async (req, res) => {
     const vin = parse(vinSchema, req.params.vin);

@@ -53,6 +53,11 @@ export function outboxTimingFromEnv(): { leaseMs?: number; pollMs?: number } {
   return { leaseMs: positiveFromEnv('OUTBOX_LEASE_MS'), pollMs: positiveFromEnv('OUTBOX_POLL_MS') };
 }
 
+/** The task a finally failed message becomes is found again by its message's key. */
+export function undeliveredTaskPrefix(messageKey: string): string {
+  return `${messageKey}:undelivered:`;
+}
+
 /** 1 min, 2 min, 4 min … capped at an hour. */
 export function defaultBackoffMs(attempt: number): number {
   return Math.min(60_000 * 2 ** (attempt - 1), 3_600_000);
@@ -137,8 +142,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const fence = { id: n.id, status: 'SENDING' as NotificationStatus, attempts: row.attempts };
     const store = n.vehicle.store;
     const workflowId = n.workflowId ?? n.idempotencyKey.split(':')[0];
+    // Outcomes are written under the fence, once per send; a message retried by hand may have several.
     const audit = (action: string, data: Record<string, unknown>) => ({
-      idempotencyKey: `${n.idempotencyKey}:${action}`,
+      idempotencyKey: `${n.idempotencyKey}:${action}:${at.toISOString()}`,
       vin: n.vin,
       workflowId,
       runId: 'outbox',
@@ -160,7 +166,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         if (count === 0) return;
         // A person reaches the recipient another way; the task says which rule's message it was.
         await tx.task.createMany({
-          data: [{ idempotencyKey: `${n.idempotencyKey}:undelivered`, vin: n.vin, workflowId, cycle: n.cycle ?? 0, kind: 'UNDELIVERED_MESSAGE', rule: n.rule, dueAt: at, assigneeRole }],
+          data: [{ idempotencyKey: `${undeliveredTaskPrefix(n.idempotencyKey)}${at.toISOString()}`, vin: n.vin, workflowId, cycle: n.cycle ?? 0, kind: 'UNDELIVERED_MESSAGE', rule: n.rule, dueAt: at, assigneeRole }],
           skipDuplicates: true,
         });
         await tx.auditEvent.createMany({ data: [audit(`message.${status.toLowerCase()}`, { reason })], skipDuplicates: true });

@@ -256,7 +256,9 @@ describe('failures', () => {
 
       // A person fixes the cause and sends it again by hand.
       hooks.answer('/sms', () => ({ status: 200, body: { id: 'sms-retried' } }));
-      expect((await call('POST', `/api/outbox/${sms.id}/retry`)).json.status).toBe('QUEUED');
+      expect((await call('POST', `/api/outbox/${sms.id}/retry`, {}, 'cr-zhao')).json.status).toBe('QUEUED');
+      expect((await db.task.findFirstOrThrow({ where: { vin: v.vin, kind: 'UNDELIVERED_MESSAGE' } })).status).toBe('DONE');
+      expect((await call('POST', `/api/outbox/${sms.id}/retry`)).status).toBe(409);
       clock = new Date('2026-11-23T05:00:00.000Z');
       dispatcher = createDispatcher({ db, now: () => clock, log: () => undefined });
       await dispatcher.runOnce();
@@ -276,6 +278,13 @@ describe('failures', () => {
     expect(mail.failureReason).toMatch(/^bounced: .*550/);
     expect(await db.task.count({ where: { vin: v.vin, kind: 'UNDELIVERED_MESSAGE' } })).toBe(1);
     expect(await db.auditEvent.count({ where: { vin: v.vin, action: 'message.bounced' } })).toBe(1);
+
+    // The SA phones the customer instead and says so: the task is done, the message stays BOUNCED.
+    expect((await call('POST', `/api/outbox/${mail.id}/resolve`, {})).status).toBe(400);
+    const resolved = await call('POST', `/api/outbox/${mail.id}/resolve`, { note: '已电话通知客户取车' }, 'sa-li');
+    expect(resolved.json).toMatchObject({ status: 'BOUNCED', failureReason: expect.stringContaining('resolved by sa-li: 已电话通知客户取车') });
+    expect(await db.task.findFirstOrThrow({ where: { vin: v.vin, kind: 'UNDELIVERED_MESSAGE' } })).toMatchObject({ status: 'DONE', completedBy: 'sa-li' });
+    expect(await db.auditEvent.count({ where: { vin: v.vin, action: 'message.resolved', actor: 'sa-li' } })).toBe(1);
   });
 
   it('with no channel configured the message stays in the outbox, visible over the API with the reason', async () => {
