@@ -1,6 +1,8 @@
 // R18 / R24: the service-failure ticket's records: the ticket, the pages to each level, late points, the answer.
 import type { EscalationRole } from '../domain/serviceFailure';
 import type { FailureTicketAnswer, FailureTicketInput } from '../workflows/definitions';
+import { channelConfig } from '../notifications/channelConfig';
+import { newAckCode } from '../notifications/pageAck';
 import { auditedStep } from './auditedStep';
 import { Db } from './database';
 import { StepContext, stepKey } from './stepContext';
@@ -30,25 +32,37 @@ export function failureTicketActivities(db: Db) {
     },
 
     /**
-     * Pages every person of the level's roles in the store (e-mail/WeCom/DingTalk delivery is the outbox
-     * sender's job) and puts the answer in their inbox. A role with nobody in it is paged by role, so the
-     * page is never dropped for want of a name.
+     * Pages every person of the level's roles in the store, and the store's WeCom / DingTalk group robots
+     * where it has them (delivery is the outbox sender's job), and puts the answer in their inbox. A role
+     * with nobody in it is paged by role, so the page is never dropped for want of a name. Each page row
+     * carries its own acknowledgement code.
      */
     async pageEscalationLevel(ctx: StepContext, page: { storeId: string; level: number; round: number; roles: EscalationRole[]; answerBy: string; grade: string; reason: string }): Promise<null> {
       const step = `page:${page.level}:${page.round}`;
       return auditedStep(db, ctx, { step, action: 'failure-ticket.paged', rule: 'R18', actor: 'system', data: { ...page } }, async (tx) => {
         const staff = await tx.staff.findMany({ where: { storeId: page.storeId, role: { in: page.roles }, active: true } });
         const recipients = staff.length ? staff.map((p) => p.email ?? p.phone ?? p.id) : page.roles;
+        const robots: Array<'WECOM' | 'DINGTALK'> = [];
+        for (const robot of ['WECOM', 'DINGTALK'] as const) if (await channelConfig(tx, page.storeId, robot)) robots.push(robot);
+        const rows = [
+          ...recipients.map((recipient) => ({ channel: 'PAGE' as const, recipient, key: stepKey(ctx, `${step}:${recipient}`) })),
+          ...robots.map((channel) => ({ channel, recipient: 'group', key: stepKey(ctx, `${step}:${channel}`) })),
+        ];
         await tx.notification.createMany({
-          data: recipients.map((recipient) => ({
-            idempotencyKey: stepKey(ctx, `${step}:${recipient}`),
+          data: rows.map(({ channel, recipient, key }) => ({
+            idempotencyKey: key,
             vin: ctx.vin,
-            channel: 'PAGE' as const,
+            workflowId: ctx.workflowId,
+            cycle: ctx.cycle,
+            storeId: page.storeId,
+            channel,
             template: 'failure-ticket-page',
             rule: 'R18',
             recipient,
-            payload: { grade: page.grade, reason: page.reason, answerBy: page.answerBy, level: page.level },
+            payload: { vin: ctx.vin, rule: 'R18', grade: page.grade, reason: page.reason, answerBy: page.answerBy, level: page.level, round: page.round },
             scheduledFor: new Date(ctx.at),
+            nextAttemptAt: new Date(ctx.at),
+            ackCode: newAckCode(),
           })),
           skipDuplicates: true,
         });
@@ -69,8 +83,8 @@ export function failureTicketActivities(db: Db) {
       });
     },
 
-    /** R18: a level that let the deadline pass loses its points; the ticket climbs. */
-    async recordLateAnswer(ctx: StepContext, late: { level: number; round: number; roles: EscalationRole[]; points: number }): Promise<null> {
+    /** R18: a level that let the deadline pass, or left its page unacknowledged, loses its points; the ticket climbs. */
+    async recordLateAnswer(ctx: StepContext, late: { level: number; round: number; roles: EscalationRole[]; points: number; unacknowledged?: boolean }): Promise<null> {
       return auditedStep(db, ctx, { step: `late:${late.level}:${late.round}`, action: 'failure-ticket.answer-late', rule: 'R18', actor: 'system', data: { ...late } }, async () => null);
     },
 

@@ -20,6 +20,7 @@ import type { BookingChannel, BookingStatus } from '../generated/prisma/enums';
 import { auditedStep, Tx } from './auditedStep';
 import { Db } from './database';
 import { StepContext, stepKey } from './stepContext';
+import { queueForCustomerInTx } from './notifications';
 import { attemptSuffix, cancelOpenTasks, closeTask } from './tasks';
 
 const PERIODIC_MAINTENANCE = 'Periodic maintenance / 定期保养';
@@ -258,6 +259,16 @@ export function serviceStepActivities(db: Db) {
             dueAt: new Date(callBy),
             assigneeRole: 'SERVICE_ADVISOR',
           },
+        });
+        // The customer has the items and prices in writing when the SA calls.
+        await queueForCustomerInTx(tx, ctx, {
+          template: 'additional-work',
+          rule: 'R13',
+          step: `additional-work${attemptSuffix(round)}`,
+          payload: () => ({
+            extraHours: input.extraHours,
+            items: input.items.map((item) => ({ description: item.description, priceCny: Number(item.priceCny).toFixed(2), safety: item.safety ?? false })),
+          }),
         });
         return null;
       });

@@ -1,6 +1,7 @@
 import type { StaffRole, TaskKind } from '../generated/prisma/enums';
 import { auditedStep, Tx } from './auditedStep';
 import { Db } from './database';
+import { CALL_ANNOUNCEMENTS, queueForCustomerInTx } from './notifications';
 import { StepContext, stepKey } from './stepContext';
 
 export interface TaskSpec {
@@ -54,6 +55,8 @@ export function taskActivities(db: Db) {
             assigneeRole: spec.assigneeRole,
           },
         });
+        const announcement = CALL_ANNOUNCEMENTS[spec.kind];
+        if (announcement) await queueForCustomerInTx(tx, ctx, { ...announcement, rule: spec.rule, step: announcement.template });
         return null;
       });
     },

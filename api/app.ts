@@ -9,6 +9,7 @@ import {
   lifecycleWorkflowId,
 } from '../workflows/definitions';
 import { careWorkflowId, getCare, recordCareCall } from '../workflows/careDefinitions';
+import { notificationRoutes } from './notificationRoutes';
 import { buildOpenApi } from './openapi';
 import { careStart, lifecycleStart } from './registration';
 import { actorSchema, careCallSchema, listWorkflowsSchema, registerVehicleSchema, ticketAnswerSchema, ticketIdSchema, vinSchema } from './schemas';
@@ -181,6 +182,8 @@ export function createApp({ client, db }: ApiDeps): express.Express {
     const filter = parse(listWorkflowsSchema, req.query);
     res.json({ workflows: await listLifecycles(client, filter) });
   });
+
+  app.use(notificationRoutes({ client, db }));
 
   app.use((_req, _res, next) => next(new HttpError(404, 'no such endpoint')));
   // Express recognises an error handler by its four parameters.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { notificationPaths } from './notificationOpenApi';
 import { registerVehicleSchema } from './schemas';
 import { STEP_ROUTES } from './steps';
 
@@ -49,6 +50,7 @@ export function buildOpenApi(): object {
       },
     };
   }
+  Object.assign(paths, notificationPaths());
   return {
     openapi: '3.1.0',
     info: { title: 'Service Lane API', version: '1.0.0', description: 'After-sales service lifecycle of a 4S dealership' },

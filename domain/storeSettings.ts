@@ -30,6 +30,8 @@ export interface StoreSettings {
   failureScoreBelow: number; // R18: a CSI score below this opens a ticket
   failureAnswerHours: number; // R18 / R24: each escalation level's time to answer
   majorQualityLossCny: number; // R24: above this a quality incident goes to leadership at once
+  /** R18 / R24: a page not acknowledged within this many minutes goes on to the next level; 0: no acknowledgement asked. */
+  pageAckMinutes: number;
   salesCallWithinDays: number; // R19
   defaultIntervalMonths: number; // R1 when the model has no service plan
   defaultIntervalKm: number; // R1
@@ -79,6 +81,7 @@ export const DEFAULT_STORE_SETTINGS: StoreSettings = {
   failureScoreBelow: 8,
   failureAnswerHours: 24,
   majorQualityLossCny: 20000,
+  pageAckMinutes: 60,
   salesCallWithinDays: 7,
   defaultIntervalMonths: 6,
   defaultIntervalKm: 5000,

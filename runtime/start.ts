@@ -6,6 +6,7 @@ import { NativeConnection } from '@temporalio/worker';
 import path from 'node:path';
 import { createDb } from '../activities/database';
 import { createApp } from '../api/app';
+import { createDispatcher, outboxTimingFromEnv } from '../notifications/dispatcher';
 import { loadConfig } from './config';
 import { seedDemoStoreIfEmpty } from './demoStore';
 import { startEmbeddedDatabase } from './embeddedDatabase';
@@ -81,6 +82,14 @@ async function main(): Promise<void> {
       running.catch((err) => {
         console.error('worker stopped:', err);
         process.kill(process.pid, 'SIGTERM');
+      });
+      // The outbox sender runs beside the worker; with no channel configured messages wait in the outbox.
+      const { leaseMs, pollMs } = outboxTimingFromEnv();
+      const dispatcher = createDispatcher({ db, leaseMs });
+      const sending = dispatcher.start(pollMs);
+      stops.push(async () => {
+        await sending.stop();
+        dispatcher.close();
       });
     }
 

@@ -92,7 +92,7 @@ const MESSAGES: Record<CareMessageContact, MessagePlan> = {
     what: 'holiday greeting (SMS/e-mail)',
     template: 'holiday-greeting',
     next: (_i, from, s) => holidayGreeting(from, s),
-    payload: (i, o) => ({ name: i.customer.name, holiday: o.holiday ?? '', date: o.occasion }),
+    payload: (i, o) => ({ name: i.customer.name, holiday: o.holiday ?? '', holidayDate: o.occasion }),
   },
 };
 

@@ -1,10 +1,13 @@
 // R18 / R24: one service-failure remedy ticket. It pages its owners and, unanswered by the deadline,
 // climbs the ladder (recording the late points) and pages the next level, until somebody answers.
+// A page nobody acknowledges within the store's acknowledgement time climbs at once; an acknowledged
+// one keeps the ticket at its level until the answer deadline.
 import * as wf from '@temporalio/workflow';
 import type { LifecycleActivities } from '../activities';
 import { answerDeadline, escalationLadder } from '../domain/serviceFailure';
-import { answerFailureTicket, FailureTicketAnswer, FailureTicketInput, FailureTicketState, getFailureTicket } from './definitions';
+import { answerFailureTicket, FailureTicketAnswer, FailureTicketInput, getFailureTicket } from './definitions';
 import { iso } from './lifecycle';
+import { acknowledgePage, AcknowledgedTicketState, PageAcknowledgement } from './pagingDefinitions';
 
 const acts = wf.proxyActivities<LifecycleActivities>({
   startToCloseTimeout: '1 minute',
@@ -15,10 +18,23 @@ export async function serviceFailureTicket(input: FailureTicketInput): Promise<v
   const info = wf.workflowInfo();
   const ctx = () => ({ workflowId: info.workflowId, runId: info.runId, vin: input.vin, cycle: input.cycle, at: iso(Date.now()) });
   const ladder = escalationLadder(input.grade);
-  const state: FailureTicketState = { vin: input.vin, grade: input.grade, level: 0, owners: ladder[0].roles, answerBy: '', answered: false, escalations: [] };
+  const state: AcknowledgedTicketState = {
+    vin: input.vin,
+    grade: input.grade,
+    level: 0,
+    owners: ladder[0].roles,
+    answerBy: '',
+    answered: false,
+    escalations: [],
+    acknowledgements: [],
+  };
   let answering = false;
+  const acknowledged = (level: number, round: number) => state.acknowledgements.some((a) => a.level === level && a.round === round);
 
   wf.setHandler(getFailureTicket, () => state);
+  wf.setHandler(acknowledgePage, (ack: PageAcknowledgement) => {
+    if (!acknowledged(ack.level, ack.round)) state.acknowledgements.push(ack);
+  });
   wf.setHandler(
     answerFailureTicket,
     async (answer: FailureTicketAnswer) => {
@@ -40,6 +56,7 @@ export async function serviceFailureTicket(input: FailureTicketInput): Promise<v
     },
   );
 
+  const askForAck = wf.patched('paging-ack-r18');
   const s = await acts.loadStoreSettings(input.storeId);
   let deadline = answerDeadline(Date.now(), input.grade, 0, s);
   await acts.openFailureTicket(ctx(), input, ladder[0].roles[0], iso(deadline));
@@ -47,6 +64,16 @@ export async function serviceFailureTicket(input: FailureTicketInput): Promise<v
     Object.assign(state, { level, owners: ladder[level].roles, answerBy: iso(deadline) });
     state.escalations.push({ level, owners: ladder[level].roles, at: iso(Date.now()) });
     await acts.pageEscalationLevel(ctx(), { storeId: input.storeId, level, round, roles: ladder[level].roles, answerBy: iso(deadline), grade: input.grade, reason: input.reason });
+    // The top of the ladder has nobody to pass an unacknowledged page to: it waits for its answer.
+    const ackBy = Math.min(Date.now() + s.pageAckMinutes * 60_000, deadline);
+    const waitForAck = askForAck && s.pageAckMinutes > 0 && level < ladder.length - 1;
+    if (waitForAck && !(await wf.condition(() => state.answered || acknowledged(level, round), Math.max(ackBy - Date.now(), 1)))) {
+      await acts.recordLateAnswer(ctx(), { level, round, roles: ladder[level].roles, points: ladder[level].latePenaltyPoints, unacknowledged: true });
+      level++;
+      round = 0;
+      deadline = answerDeadline(Date.now(), input.grade, level, s);
+      continue;
+    }
     if (await wf.condition(() => state.answered, deadline - Date.now())) break;
     await acts.recordLateAnswer(ctx(), { level, round, roles: ladder[level].roles, points: ladder[level].latePenaltyPoints });
     // The top of the ladder is paged again every period until it answers: nothing is dropped.

@@ -196,6 +196,8 @@ test('R1b R2 R3 R5 R6 R7 R10 R11 R12 R14 R15 R16 R17 R19: a whole cycle over HTT
     ['R11', 'SMS', '13900000001'],
     ['R15', 'EMAIL', 'liu@example.com'],
     ['R15', 'SMS', '13900000001'],
+    ['R17', 'EMAIL', 'liu@example.com'],
+    ['R17', 'SMS', '13900000001'],
     ['R2', 'EMAIL', 'liu@example.com'],
     ['R2', 'SMS', '13900000001'],
   ]);

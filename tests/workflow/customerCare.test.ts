@@ -238,7 +238,7 @@ test("R20: management's sampled callback a quarter after delivery goes to the ge
     async (handle, calls, today) => {
       await skipTo(nineAm(addDays(inAWeek, -1)));
       const [greeting] = await until(async () => (recorded(calls, 'queueCustomerMessage').length === 1 ? recorded(calls, 'queueCustomerMessage') : undefined));
-      expect(greeting).toMatchObject({ template: 'holiday-greeting', rule: 'R21', payload: { name: '王先生', holiday: '店庆', date: inAWeek }, at: toMinute(nineAm(addDays(inAWeek, -1))) });
+      expect(greeting).toMatchObject({ template: 'holiday-greeting', rule: 'R21', payload: { name: '王先生', holiday: '店庆', holidayDate: inAWeek }, at: toMinute(nineAm(addDays(inAWeek, -1))) });
 
       await skipTo(nineAm(addMonths(today, 3)));
       const management = await until(async () => recorded(calls, 'openTask').find((t) => t.kind === 'MANAGEMENT_CALLBACK_CALL'));

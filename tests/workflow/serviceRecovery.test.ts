@@ -3,7 +3,8 @@
 import { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { answerFailureTicket, deliver, failureTicketWorkflowId, FailureTicketState, getFailureTicket, getState, recordFollowUp, recordSalesCall } from '../../workflows/definitions';
-import { advanceTo, DAY, driveToInService, HOUR, rejection, tasksOpened, withLifecycle } from '../support/lifecycleHarness';
+import { acknowledgePage } from '../../workflows/pagingDefinitions';
+import { advanceTo, DAY, driveToInService, HOUR, recordHistoryIfAsked, rejection, tasksOpened, withLifecycle } from '../support/lifecycleHarness';
 import { createTimeSkippingEnv } from '../../runtime/timeSkippingServer';
 
 // A server per test: with a ticket child workflow alive across tests, the Java time-skipping server
@@ -42,7 +43,7 @@ async function driveToFollowUp(handle: WorkflowHandle, now: number): Promise<voi
   await advanceTo(env, handle, 'AWAITING_FOLLOW_UP');
 }
 
-test('R18: a ticket nobody answers climbs to the general manager and keeps paging there', async () => {
+test('R18: a ticket nobody acknowledges or answers climbs a level per unacknowledged page to the general manager and keeps paging there', async () => {
   await withLifecycle(env, 'LSVFAILURENOANS01', async (handle, calls, now) => {
     await driveToFollowUp(handle, now);
     await handle.executeUpdate(recordFollowUp, { args: [{ actor: 'cr-zhao', attitudeScore: 3, qualityScore: 5 }] });
@@ -55,8 +56,21 @@ test('R18: a ticket nobody answers climbs to the general manager and keeps pagin
       [1, 0, 'SERVICE_MANAGER+CUSTOMER_MANAGER'],
       [2, 0, 'GENERAL_MANAGER'],
       [2, 1, 'GENERAL_MANAGER'],
+      [2, 2, 'GENERAL_MANAGER'],
+      [2, 3, 'GENERAL_MANAGER'],
     ]);
-    expect(calls.filter((c) => c.name === 'recordLateAnswer').map((c) => (c.args[0] as { points: number }).points)).toEqual([20, 25, 25]);
+    // Supervisor and managers let their pages go unacknowledged for an hour each; the top answers to deadlines.
+    const late = calls.filter((c) => c.name === 'recordLateAnswer').map((c) => c.args[0] as { level: number; points: number; unacknowledged?: boolean });
+    expect(late.map((l) => [l.level, l.points, l.unacknowledged ?? false])).toEqual([
+      [0, 20, true],
+      [1, 25, true],
+      [2, 25, false],
+      [2, 25, false],
+      [2, 25, false],
+    ]);
+    const paged = calls.filter((c) => c.name === 'pageEscalationLevel').map((c) => Date.parse(c.at!));
+    expect(paged[1] - paged[0]).toBeGreaterThanOrEqual(HOUR);
+    expect(paged[1] - paged[0]).toBeLessThan(HOUR + 60_000);
     await ticket.terminate('test over');
   });
 });
@@ -98,18 +112,24 @@ test('R18: a score below 8 opens a D ticket; unanswered by the SA by the next ev
     expect(done).toMatchObject({ stage: 'CYCLE_COMPLETE', failureTicket: ticketId });
     const { handle: ticket, state: opened } = await openedTicket('LSVFAILURED000001');
     expect(opened).toMatchObject({ grade: 'D', level: 0, owners: ['SERVICE_ADVISOR'], answered: false });
+    // The SA acknowledges the page (its link), which stops the hour's escalation timer: the ticket stays
+    // with the SA until the answer deadline.
+    await ticket.signal(acknowledgePage, { level: 0, round: 0, by: 'sa-li', at: new Date(await env.currentTimeMs()).toISOString() });
+    await env.sleep(2 * HOUR);
+    expect(await ticket.query(getFailureTicket)).toMatchObject({ level: 0, acknowledgements: [{ level: 0, round: 0, by: 'sa-li' }] });
     expect(calls.find((c) => c.name === 'openFailureTicket')!.args[0]).toMatchObject({ grade: 'D', rule: 'R18', reason: '接待态度冷淡' });
 
     await env.sleep(Date.parse(opened.answerBy) - (await env.currentTimeMs()) + 60_000);
     const climbed = await ticket.query(getFailureTicket);
     expect(climbed).toMatchObject({ level: 1, owners: ['SERVICE_SUPERVISOR'] });
-    expect(calls.find((c) => c.name === 'recordLateAnswer')!.args[0]).toMatchObject({ level: 0, points: 10, roles: ['SERVICE_ADVISOR'] });
+    expect(calls.find((c) => c.name === 'recordLateAnswer')!.args[0]).toEqual({ level: 0, round: 0, points: 10, roles: ['SERVICE_ADVISOR'] });
     expect(calls.filter((c) => c.name === 'pageEscalationLevel').map((c) => (c.args[0] as { roles: string[] }).roles)).toEqual([['SERVICE_ADVISOR'], ['SERVICE_SUPERVISOR']]);
 
     expect(await rejection(ticket.executeUpdate(answerFailureTicket, { args: [{ actor: 'sup-1', answer: '' }] }))).toBe('answer must say what was done for the customer');
     const answered = await ticket.executeUpdate(answerFailureTicket, { args: [{ actor: 'sup-1', answer: '主管致电道歉并赠送保养券' }] });
     expect(answered.answered).toBe(true);
     await until(async () => (await ticket.describe()).status.name === 'COMPLETED');
+    await recordHistoryIfAsked(env.client, ticketId, (await ticket.describe()).runId, 'ticket-LSVFAILURED000001');
     // The vehicle's lifecycle went on to its next cycle meanwhile.
     expect((await handle.query(getState)).cycle).toBe(4);
   });

@@ -1,0 +1,33 @@
+// SMS through a provider interface; the one adapter here speaks to any HTTP gateway: the store gives
+// the URL, one auth header and a body template, so it can plug in its own SMS provider.
+import type { SmsConfig } from '../channelConfig';
+import { renderText } from '../templates';
+import { isPermanentHttpStatus, OutgoingMessage, PermanentDeliveryError, Transport } from './transport';
+
+export type SmsProvider = Transport;
+
+export function httpSmsGateway(config: SmsConfig): SmsProvider {
+  const headers: Record<string, string> = { 'content-type': config.contentType };
+  if (config.authHeader) {
+    const at = config.authHeader.indexOf(':');
+    headers[config.authHeader.slice(0, at).trim()] = config.authHeader.slice(at + 1).trim();
+  }
+  return {
+    async send(message: OutgoingMessage) {
+      const body = renderText(config.bodyTemplate, { to: message.to, text: message.body, subject: message.subject, idempotencyKey: message.idempotencyKey }, { locale: 'en', timeZone: 'UTC' });
+      const res = await fetch(config.url, {
+        method: config.method,
+        headers: { ...headers, 'Idempotency-Key': message.idempotencyKey },
+        body,
+        signal: AbortSignal.timeout(30_000),
+      });
+      const text = await res.text();
+      if (!res.ok) {
+        const reason = `SMS gateway answered HTTP ${res.status}: ${text.slice(0, 200)}`;
+        throw isPermanentHttpStatus(res.status) ? new PermanentDeliveryError(reason) : new Error(reason);
+      }
+      const id = /"(?:id|messageId|msgId|requestId)"\s*:\s*"([^"]+)"/.exec(text)?.[1];
+      return { providerId: id };
+    },
+  };
+}
