@@ -3,6 +3,7 @@
 // step (the reminder-call outcome, a Workflow Update) takes through the API under a set request rate.
 // `npm run bench`; knobs are the BENCH_* variables read in benchConfig(). Prints a JSON summary and
 // writes it to bench/results/<timestamp>.json. bench/README.md explains the numbers.
+import { benchAuthorization } from './signIn';
 import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -237,7 +238,7 @@ interface VehicleView {
 
 /** The lifecycle's stage as GET /api/vehicles/:vin reports it; an error response is returned, not thrown. */
 async function stageOf(apiUrl: string, vin: string): Promise<{ stage?: string; error?: string }> {
-  const res = await fetch(`${apiUrl}/api/vehicles/${vin}`);
+  const res = await fetch(`${apiUrl}/api/vehicles/${vin}`, { headers: { authorization: await benchAuthorization(apiUrl, CALL_ACTOR) } });
   if (!res.ok) return { error: `GET /api/vehicles/${vin}: ${res.status} ${(await res.text()).slice(0, 200)}` };
   return { stage: ((await res.json()) as VehicleView).state?.stage };
 }
@@ -315,10 +316,10 @@ function responseChecker() {
 
 const BASELINE_REQUESTS = 20;
 
-function callOutcome(apiUrl: string, vin: string, bookedFor: string): Promise<Response> {
+async function callOutcome(apiUrl: string, vin: string, bookedFor: string): Promise<Response> {
   return fetch(`${apiUrl}/api/vehicles/${vin}/call-outcome`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-actor': CALL_ACTOR },
+    headers: { 'content-type': 'application/json', authorization: await benchAuthorization(apiUrl, CALL_ACTOR) },
     body: JSON.stringify({ outcome: 'BOOKED', bookedFor }),
   });
 }
@@ -384,7 +385,7 @@ async function autocannonLoad(apiUrl: string, cfg: BenchConfig, vins: string[], 
     ignoreCoordinatedOmission: true,
     timeout: 30,
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-actor': CALL_ACTOR },
+    headers: { 'content-type': 'application/json', authorization: await benchAuthorization(apiUrl, CALL_ACTOR) },
     body: JSON.stringify({ outcome: 'BOOKED', bookedFor }),
     requests: [{ setupRequest: (req) => ({ ...req, path: `/api/vehicles/${dispenser.next()}/call-outcome` }), onResponse: checker.onResponse }],
   });
