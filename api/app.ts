@@ -3,12 +3,11 @@ import express, { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
 import type { Db } from '../activities/database';
 import {
-  answerFailureTicket,
   getFailureTicket,
   getState,
   lifecycleWorkflowId,
 } from '../workflows/definitions';
-import { careWorkflowId, getCare, recordCareCall } from '../workflows/careDefinitions';
+import { careWorkflowId, getCare } from '../workflows/careDefinitions';
 import { authenticate, authorize, principalOf } from './auth/middleware';
 import { inStore, Principal } from './auth/principal';
 import { maskPhonesDeep, seesPhoneNumbers, stepAction } from './auth/policy';
@@ -19,10 +18,11 @@ import { HttpError } from './httpError';
 import { buildOpenApi } from './openapi';
 import { careStart, lifecycleStart } from './registration';
 import { careCallSchema, listWorkflowsSchema, registerVehicleSchema, ticketAnswerSchema, ticketIdSchema, vinSchema } from './schemas';
+import { runCareCall, runLifecycleStep, runTicketAnswer } from './stepRunner';
 import { STEP_ROUTES } from './steps';
 import { storeDirectory } from './storeDirectory';
 import { listLifecycles } from './visibility';
-import { isWorkflowNotFound, updateRejection } from './workflowErrors';
+import { isWorkflowNotFound } from './workflowErrors';
 
 export interface ApiDeps {
   client: Client;
@@ -130,15 +130,7 @@ export function createApp({ client, db, signInLimits, routers = [] }: ApiDeps): 
       const vin = await visibleVin(req);
       const actor = actorOf(req);
       const body = parse(step.schema, req.body ?? {}) as object;
-      try {
-        const state = await client.workflow.getHandle(lifecycleWorkflowId(vin)).executeUpdate(step.update, { args: [{ ...body, actor }] });
-        res.json(state);
-      } catch (err) {
-        if (isWorkflowNotFound(err)) throw new HttpError(404, `no running lifecycle for VIN ${vin}`);
-        const rejection = updateRejection(err);
-        if (rejection) throw new HttpError(rejection.status, rejection.reason);
-        throw err;
-      }
+      res.json(await runLifecycleStep(client, vin, step, body, actor));
     });
   }
 
@@ -156,14 +148,7 @@ export function createApp({ client, db, signInLimits, routers = [] }: ApiDeps): 
     const vin = await visibleVin(req);
     const actor = actorOf(req);
     const body = parse(careCallSchema, req.body ?? {});
-    try {
-      res.json(await client.workflow.getHandle(careWorkflowId(vin)).executeUpdate(recordCareCall, { args: [{ ...body, actor }] }));
-    } catch (err) {
-      if (isWorkflowNotFound(err)) throw new HttpError(404, `no care contacts for VIN ${vin}`);
-      const rejection = updateRejection(err);
-      if (rejection) throw new HttpError(rejection.status, rejection.reason);
-      throw err;
-    }
+    res.json(await runCareCall(client, vin, body, actor));
   });
 
   const visibleTicket = async (req: Request) => {
@@ -188,14 +173,7 @@ export function createApp({ client, db, signInLimits, routers = [] }: ApiDeps): 
     const ticketId = await visibleTicket(req);
     const actor = actorOf(req);
     const body = parse(ticketAnswerSchema, req.body ?? {});
-    try {
-      res.json(await client.workflow.getHandle(ticketId).executeUpdate(answerFailureTicket, { args: [{ ...body, actor }] }));
-    } catch (err) {
-      if (isWorkflowNotFound(err)) throw new HttpError(404, `no service-failure ticket ${ticketId}`);
-      const rejection = updateRejection(err);
-      if (rejection) throw new HttpError(409, rejection.reason);
-      throw err;
-    }
+    res.json(await runTicketAnswer(client, ticketId, body, actor));
   });
 
   app.get('/api/workflows', authorize('workflows.list'), async (req, res) => {

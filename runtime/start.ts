@@ -6,6 +6,7 @@ import { NativeConnection } from '@temporalio/worker';
 import path from 'node:path';
 import { createDb } from '../activities/database';
 import { createApp } from '../api/app';
+import { createWebRouter } from '../web/router';
 import { loadConfig } from './config';
 import { seedDemoStoreIfEmpty } from './demoStore';
 import { startEmbeddedDatabase } from './embeddedDatabase';
@@ -88,10 +89,11 @@ async function main(): Promise<void> {
       const connection = await Connection.connect({ address: temporalAddress });
       stops.push(() => connection.close());
       const client = new Client({ connection, namespace: config.temporalNamespace });
-      const app = createApp({ client, db });
+      const app = createApp({ client, db, routers: [createWebRouter({ client, db, temporalUiUrl: temporalUiUrl ?? 'http://127.0.0.1:8233', namespace: config.temporalNamespace })] });
       const server = app.listen(config.apiPort, '0.0.0.0');
       await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
       stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+      console.log(`Service Lane web   http://localhost:${config.apiPort}/  (demo sign-in: sa-li / demo1234, see README)`);
       console.log(`Service Lane API   http://localhost:${config.apiPort}/api  (OpenAPI: /api/openapi.json)`);
     }
     console.log(`Temporal           ${temporalAddress}${temporalUiUrl ? `  (web UI: ${temporalUiUrl})` : ''}`);

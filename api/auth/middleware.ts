@@ -61,15 +61,25 @@ function sameSecret(a: string | undefined, b: string): boolean {
  */
 export function authorize(action: Action): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
-    const p = req.principal;
-    if (!p) return next(new HttpError(401, 'sign in first: POST /api/session for a bearer token, or /login in a browser'));
-    if (p.session.kind === 'WEB' && !SAFE_METHODS.has(req.method)) {
-      const sent = req.header(CSRF_HEADER) ?? (req.body as Record<string, unknown> | undefined)?.[CSRF_FIELD];
-      if (!sameSecret(typeof sent === 'string' ? sent : undefined, p.session.csrfToken)) return next(new HttpError(403, 'missing or wrong CSRF token; reload the page and try again'));
+    try {
+      checkAccess(req, action);
+      next();
+    } catch (err) {
+      next(err);
     }
-    if (!can(p.role, action)) return next(new HttpError(403, `a ${p.role} may not ${action}`));
-    next();
   };
+}
+
+/** The check behind authorize(), for handlers whose action depends on what they load (a task's step). */
+export function checkAccess(req: Request, action: Action): Principal {
+  const p = req.principal;
+  if (!p) throw new HttpError(401, 'sign in first: POST /api/session for a bearer token, or /login in a browser');
+  if (p.session.kind === 'WEB' && !SAFE_METHODS.has(req.method)) {
+    const sent = req.header(CSRF_HEADER) ?? (req.body as Record<string, unknown> | undefined)?.[CSRF_FIELD];
+    if (!sameSecret(typeof sent === 'string' ? sent : undefined, p.session.csrfToken)) throw new HttpError(403, 'missing or wrong CSRF token; reload the page and try again');
+  }
+  if (!can(p.role, action)) throw new HttpError(403, `a ${p.role} may not ${action}`);
+  return p;
 }
 
 export function principalOf(req: Request): Principal {
