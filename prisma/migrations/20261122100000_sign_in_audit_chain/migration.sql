@@ -60,7 +60,7 @@ $fn$;
 -- Events recorded before this migration join their vehicle's chain in recording order.
 DO $fn$
 DECLARE
-  r RECORD;
+  r "AuditEvent"%ROWTYPE;
   seq INTEGER := 0;
   prev TEXT := '';
   cur_vin TEXT := NULL;
