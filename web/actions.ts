@@ -85,7 +85,7 @@ const ACTIONS: Record<string, ActionSpec> = {
   },
   delivery: {
     id: 'delivery',
-    submit: 'send',
+    submit: 'delivery',
     target: step('delivery'),
     fields: [
       { name: 'amountDueCny', kind: 'number', label: 'amountDue', required: true, as: 'number' },

@@ -23,6 +23,8 @@ export function formatTime(value: unknown): string {
 hb.registerHelper('t', (key: string, options: Handlebars.HelperOptions) => text(lang(options), key));
 hb.registerHelper('label', (kind: string, value: string, options: Handlebars.HelperOptions) => label(lang(options), kind, value));
 hb.registerHelper('time', (value: unknown) => formatTime(value));
+// Calendar dates (delivery, next due) are stored at midnight UTC and shown as the date alone.
+hb.registerHelper('date', (value: unknown) => (value instanceof Date ? value.toISOString().slice(0, 10) : typeof value === 'string' ? value.slice(0, 10) : ''));
 hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
 hb.registerHelper('json', (value: unknown) => JSON.stringify(value, null, 2));
 hb.registerHelper('percent', (value: number | null) => (value === null || value === undefined ? '–' : `${Math.round(value * 100)}%`));

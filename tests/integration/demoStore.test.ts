@@ -24,7 +24,7 @@ test('every role has a demo account that signs in with the README password', asy
   expect(new Set(DEMO_STAFF.map((s) => s.role))).toEqual(new Set(ROLES));
   for (const person of DEMO_STAFF) {
     const token = await signIn(stack.base, person.id, DEMO_PASSWORD);
-    const me = await (await fetch(`${stack.base}/api/session`, { headers: { authorization: `Bearer ${token}` } })).json();
+    const me = (await (await fetch(`${stack.base}/api/session`, { headers: { authorization: `Bearer ${token}` } })).json()) as { staff: unknown };
     expect(me.staff).toMatchObject({ id: person.id, role: person.role, storeId: person.storeId });
   }
 });

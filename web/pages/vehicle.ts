@@ -9,7 +9,7 @@ import { getState, LifecycleState, lifecycleWorkflowId } from '../../workflows/d
 import { actionForTask, CARE_CONTACT, policyActionOf, STAGE_ACTIONS } from '../actions';
 import { notFound, page, WebContext } from '../context';
 import { takeFlash } from '../flash';
-import { text } from '../i18n';
+import { label, text } from '../i18n';
 import { langOf, renderPage } from '../render';
 import { resolveForm } from '../resolveForm';
 import { timelineOf } from '../timeline';
@@ -46,6 +46,7 @@ export function vehiclePages(ctx: WebContext): Router {
 
   router.get('/vehicles/:vin', page('vehicle.read'), async (req, res) => {
     const p = principalOf(req);
+    const lang = langOf(req);
     const parsed = vinSchema.safeParse(req.params.vin);
     if (!parsed.success) throw notFound('no such vehicle');
     const vin = parsed.data;
@@ -67,10 +68,10 @@ export function vehiclePages(ctx: WebContext): Router {
     const actions = [];
     for (const t of vehicle?.tasks ?? []) {
       const spec = actionForTask(t.kind);
-      if (spec && can(p.role, policyActionOf(spec))) actions.push({ labelKind: 'task', kind: t.kind, dueAt: t.dueAt, rule: t.rule, form: await resolveForm(ctx.db, spec, storeId, `/tasks/${t.id}/act`, `/vehicles/${vin}`) });
+      if (spec && can(p.role, policyActionOf(spec))) actions.push({ title: label(lang, 'task', t.kind), dueAt: t.dueAt, rule: t.rule, form: await resolveForm(ctx.db, spec, storeId, `/tasks/${t.id}/act`, `/vehicles/${vin}`) });
     }
     const stageSpec = state ? STAGE_ACTIONS[state.stage] : undefined;
-    if (stageSpec && can(p.role, policyActionOf(stageSpec))) actions.push({ labelKind: 'stage', kind: state!.stage, dueAt: undefined, rule: '', form: await resolveForm(ctx.db, stageSpec, storeId, `/vehicles/${vin}/act`, `/vehicles/${vin}`) });
+    if (stageSpec && can(p.role, policyActionOf(stageSpec))) actions.push({ title: text(lang, stageSpec.submit), dueAt: undefined, rule: '', form: await resolveForm(ctx.db, stageSpec, storeId, `/vehicles/${vin}/act`, `/vehicles/${vin}`) });
     const customer = vehicle && { ...vehicle.customer, phone: seesPhoneNumbers(p.role) ? vehicle.customer.phone : maskPhone(vehicle.customer.phone) };
     res.send(
       renderPage(req, 'vehicle', `${vehicle?.plate ?? vin}`, {
