@@ -227,6 +227,44 @@ const LABELS: Record<string, Dict> = {
   },
 };
 
+/** What a lifecycle waits for, in the workflow's words (English) → Chinese; longest known prefix wins. */
+const WAITING: [prefix: string, zh: string][] = [
+  ["sales consultant's call: the real reason", '销售顾问回访：记录真实原因'],
+  ['80% status check task', '80% 进度确认任务'],
+  ['SA and technician assignment task', '安排顾问和技师的任务'],
+  ['SA and technician named', '服务经理安排顾问和技师'],
+  ['arrival (no-show after grace time)', '客户到店（超过宽限时间即未到店）'],
+  ['confirmation call outcome', '预约确认电话结果'],
+  ['confirmation call task', '预约确认电话任务'],
+  ['day-of arrival reminder', '当日到店提醒'],
+  ['delivery and settlement', '交车结算'],
+  ['follow-up call task', '回访电话任务'],
+  ['follow-up call with CSI scores', '回访电话（CSI 评分）'],
+  ['inbound booking after', '等待客户主动预约'],
+  ['inbound booking', '客户主动预约（电话、网站/App、前台）'],
+  ['late arrival or the booking window closing', '迟到或预约窗口关闭'],
+  ['maintenance reminder', '保养提醒（短信/邮件）'],
+  ['pickup notice to the customer', '通知客户取车'],
+  ['preparation complete', '预约准备完成（技术总监）'],
+  ['reminder call outcome', '保养提醒电话结果'],
+  ['reminder call task', '保养提醒电话任务'],
+  ['second call before parts ordering', '订件前第二次电话'],
+  ['vehicle check-in at reception', '前台接车'],
+  ['workshop answer to the 80% check', '车间对 80% 进度确认的答复'],
+  ['call again (unreachable', '再次致电（未接通）'],
+  ["customer's decision on additional work", '客户对追加项目的决定'],
+  ['7DC new-car survey call', '新车 7DC 回访电话'],
+  ['annual inspection reminder', '年审提醒'],
+  ['insurance renewal reminder', '续保提醒'],
+  ['birthday greeting', '生日祝福'],
+];
+
+export function waitingLabel(lang: Lang, what: string): string {
+  if (lang === 'en') return what;
+  const found = WAITING.filter(([prefix]) => what.startsWith(prefix)).sort((a, b) => b[0].length - a[0].length)[0];
+  return found ? found[1] : what;
+}
+
 export function text(lang: Lang, key: string): string {
   const entry = TEXT[key];
   return entry ? entry[lang === 'en' ? 1 : 0] : key;

@@ -4,24 +4,18 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Request } from 'express';
 import { can } from '../api/auth/policy';
-import { Lang, label, text } from './i18n';
-import { readCookies } from '../api/auth/middleware';
+import { formatTime } from './format';
+import { Lang, label, text, waitingLabel } from './i18n';
 
-export const STORE_TIME_ZONE = 'Asia/Shanghai';
+export { STORE_TIME_ZONE } from './format';
+import { readCookies } from '../api/auth/middleware';
 
 const hb = Handlebars.create();
 const lang = (options: Handlebars.HelperOptions): Lang => (options.data.root.lang === 'en' ? 'en' : 'zh');
 
-const timeFormat = new Intl.DateTimeFormat('sv-SE', { timeZone: STORE_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
-
-export function formatTime(value: unknown): string {
-  if (value === null || value === undefined || value === '') return '';
-  const d = value instanceof Date ? value : new Date(String(value));
-  return Number.isNaN(d.getTime()) ? String(value) : timeFormat.format(d);
-}
-
 hb.registerHelper('t', (key: string, options: Handlebars.HelperOptions) => text(lang(options), key));
 hb.registerHelper('label', (kind: string, value: string, options: Handlebars.HelperOptions) => label(lang(options), kind, value));
+hb.registerHelper('waiting', (what: string, options: Handlebars.HelperOptions) => waitingLabel(lang(options), what));
 hb.registerHelper('time', (value: unknown) => formatTime(value));
 // Calendar dates (delivery, next due) are stored at midnight UTC and shown as the date alone.
 hb.registerHelper('date', (value: unknown) => (value instanceof Date ? value.toISOString().slice(0, 10) : typeof value === 'string' ? value.slice(0, 10) : ''));

@@ -1,5 +1,6 @@
 // The lifecycle in business language: audit events become "what happened, who, when, which rule",
 // with the few facts a person at the counter wants to see (times, outcomes, scores, amounts).
+import { formatFact } from './format';
 export interface AuditLike {
   action: string;
   actor: string;
@@ -25,7 +26,7 @@ const FACTS = ['outcome', 'kind', 'channel', 'bookedFor', 'newBookedFor', 'bayId
 function factsOf(data: unknown): string[] {
   if (!data || typeof data !== 'object') return [];
   const d = data as Record<string, unknown>;
-  return FACTS.filter((k) => d[k] !== undefined && d[k] !== null && typeof d[k] !== 'object').map((k) => `${k}: ${String(d[k])}`);
+  return FACTS.filter((k) => d[k] !== undefined && d[k] !== null && typeof d[k] !== 'object').map((k) => `${k}: ${formatFact(d[k])}`);
 }
 
 export function timelineOf(events: AuditLike[], staffNames: Map<string, string>): TimelineEntry[] {

@@ -19,9 +19,29 @@ export async function openSession(db: Db, staffId: string, kind: 'WEB' | 'API', 
   return { token, csrfToken, expiresAt };
 }
 
+/**
+ * Sessions seen in the last few seconds, so a burst of API calls costs one database read, not one per
+ * call. Sign-out in this process takes effect at once; a deactivation or a sign-out through another API
+ * process within CACHE_MS.
+ */
+const CACHE_MS = 5_000;
+const CACHE_MAX = 10_000;
+const recent = new Map<string, { principal: Principal | undefined; until: number }>();
+
 /** The person a token stands for, or undefined when it is unknown, expired or the person was deactivated. */
 export async function principalFor(db: Db, token: string): Promise<Principal | undefined> {
-  const session = await db.session.findUnique({ where: { id: digest(token) }, include: { staff: true } });
+  const id = digest(token);
+  const now = Date.now();
+  const hit = recent.get(id);
+  if (hit && hit.until > now && (!hit.principal || hit.principal.session.expiresAt.getTime() > now)) return hit.principal;
+  const principal = await loadPrincipal(db, id);
+  if (recent.size >= CACHE_MAX) recent.clear();
+  recent.set(id, { principal, until: now + CACHE_MS });
+  return principal;
+}
+
+async function loadPrincipal(db: Db, id: string): Promise<Principal | undefined> {
+  const session = await db.session.findUnique({ where: { id }, include: { staff: true } });
   if (!session || session.expiresAt.getTime() <= Date.now() || !session.staff.active) return undefined;
   const s = session.staff;
   return {
@@ -35,5 +55,6 @@ export async function principalFor(db: Db, token: string): Promise<Principal | u
 }
 
 export async function closeSession(db: Db, sessionId: string): Promise<void> {
+  recent.delete(sessionId);
   await db.session.deleteMany({ where: { id: sessionId } });
 }

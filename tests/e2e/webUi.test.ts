@@ -71,6 +71,16 @@ test('R7 advisor: signs in, finds the confirmation task in the inbox, confirms i
   // An advisor calls customers: the number is shown in full.
   expect(await page.locator('dd.phone').textContent()).toBe('13900000201');
   await page.screenshot({ path: artifact('vehicle-advisor.png'), fullPage: true });
+  // At the counter on a tablet: nothing runs off the side of the page.
+  await page.setViewportSize({ width: 768, height: 1024 });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const pageWidth = () => page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth as number);
+  expect(await pageWidth()).toBeLessThanOrEqual(768);
+  await page.screenshot({ path: artifact('vehicle-tablet.png'), fullPage: true });
+  await page.goto(`${stack.base}/inbox`);
+  expect(await pageWidth()).toBeLessThanOrEqual(768);
+  await page.screenshot({ path: artifact('inbox-tablet.png'), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
 
   // A refused step shows the workflow's reason instead of moving anything (already confirmed).
   const stale = await page.evaluate(async ([vin]) => {

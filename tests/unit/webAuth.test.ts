@@ -7,6 +7,8 @@ import { actionForTask, bodyFromForm, storeLocalToInstant } from '../../web/acti
 import { barChart } from '../../web/charts';
 import { localPath } from '../../web/flash';
 import { storeDay } from '../../web/pages/board';
+import { formatFact } from '../../web/format';
+import { waitingLabel } from '../../web/i18n';
 import { timelineOf } from '../../web/timeline';
 
 test('passwords: scrypt hashes with their own salt; only the right password verifies', async () => {
@@ -100,4 +102,14 @@ test('chain verifier: numbering, links and content', () => {
   expect(verifyChainRows([first, second]).problems).toEqual([]);
   expect(verifyChainRows([first, { ...second, actor: 'y' }]).problems).toEqual([expect.stringContaining('altered')]);
   expect(verifyChainRows([second]).problems).toEqual([expect.stringContaining('expected position 1'), expect.stringContaining('does not link')]);
+});
+
+test('pages speak the store: instants in Shanghai time, what a lifecycle waits for in Chinese', () => {
+  expect(formatFact('2026-11-21T15:59:00.000Z')).toBe('2026-11-21 23:59');
+  expect(formatFact('CONFIRMED')).toBe('CONFIRMED');
+  expect(waitingLabel('zh', 'reminder call outcome (call 2)')).toBe('保养提醒电话结果');
+  expect(waitingLabel('zh', 'inbound booking after: declined')).toBe('等待客户主动预约');
+  expect(waitingLabel('zh', 'inbound booking (phone, web/app, counter)')).toBe('客户主动预约（电话、网站/App、前台）');
+  expect(waitingLabel('en', 'delivery and settlement')).toBe('delivery and settlement');
+  expect(waitingLabel('zh', 'something new')).toBe('something new');
 });
