@@ -181,7 +181,7 @@ export function createApp({ client, db, signInLimits, routers = [] }: ApiDeps): 
     const p = principalOf(req);
     // A person of one store lists that store only, whatever the query asks.
     if (!p.allStores) filter.store = p.storeId;
-    res.json({ workflows: await listLifecycles(client, filter) });
+    res.json({ workflows: await listLifecycles(client, { ...filter, deadlineBefore: filter.overdue === 'true' ? new Date().toISOString() : undefined }) });
   });
 
   for (const router of routers) app.use(router);

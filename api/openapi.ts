@@ -36,7 +36,7 @@ export function buildOpenApi(): object {
     '/api/workflows': {
       get: {
         summary: 'Running lifecycles filtered by stage, store and advisor (Temporal visibility)',
-        parameters: ['stage', 'store', 'advisor', 'limit'].map((name) => ({ name, in: 'query', required: false, schema: { type: name === 'limit' ? 'integer' : 'string' } })),
+        parameters: ['stage', 'store', 'advisor', 'overdue', 'limit'].map((name) => ({ name, in: 'query', required: false, schema: { type: name === 'limit' ? 'integer' : 'string' } })),
         responses: { 200: { description: 'Matching lifecycles' }, 400: errorResponse },
       },
     },

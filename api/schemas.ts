@@ -97,6 +97,8 @@ export const listWorkflowsSchema = z.strictObject({
   stage: z.string().regex(/^[A-Z_]+$/).optional(),
   store: z.string().max(64).optional(),
   advisor: z.string().max(64).optional(),
+  /** true: only lifecycles whose next deadline has passed. */
+  overdue: z.enum(['true', 'false']).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 

@@ -1,5 +1,7 @@
 // `npm run audit:verify`: checks every vehicle's audit hash chain. Uses DATABASE_URL, else opens the
 // embedded database under DATA_DIR (stop `npm start` first: the embedded database serves one process).
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { Client } from 'pg';
 import { loadConfig } from './config';
 import { startEmbeddedDatabase } from './embeddedDatabase';
@@ -8,6 +10,9 @@ import { CHAIN_ROWS_SQL, ChainRow, verifyChainRows } from '../api/audit/verifyCh
 
 async function main(): Promise<number> {
   const config = loadConfig();
+  if (!config.databaseUrl && !existsSync(path.join(config.dataDir, 'pglite'))) {
+    throw new Error(`no embedded database under ${config.dataDir}: set DATABASE_URL, or DATA_DIR to where npm start keeps its data`);
+  }
   const embedded = config.databaseUrl ? undefined : await startEmbeddedDatabase(config.dataDir, await freePort());
   const client = new Client({ connectionString: config.databaseUrl ?? embedded!.url });
   await client.connect();

@@ -99,6 +99,11 @@ test('R7 advisor: signs in, finds the confirmation task in the inbox, confirms i
   await page.screenshot({ path: artifact('board.png'), fullPage: true });
   await Promise.all([page.waitForNavigation(), page.click('a.lang')]);
   expect(await page.locator('h1').textContent()).toContain("Today's board");
+
+  await Promise.all([page.waitForNavigation(), page.click('header button.link')]);
+  expect(new URL(page.url()).pathname).toBe('/login');
+  await page.goto(`${stack.base}/inbox`);
+  expect(new URL(page.url()).pathname).toBe('/login');
   await page.context().close();
 });
 

@@ -166,6 +166,31 @@ test('sign-in is rate-limited per person: after five wrong passwords in 15 minut
   expect(other.status).toBe(201);
 });
 
+test('the sign-in form: CSRF double-submit, a clear message for a wrong password, a session cookie for the right one', async () => {
+  const form = await fetch(`${stack.base}/login`);
+  const cookie = form.headers.get('set-cookie')!.split(';')[0];
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1];
+  const post = (fields: Record<string, string>, withCookie = true) =>
+    fetch(`${stack.base}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', ...(withCookie ? { cookie } : {}) }, body: new URLSearchParams(fields) });
+  const staffId = staffIdOf('BOOKING_SPECIALIST');
+  expect((await post({ _csrf: csrf, staffId, password: TEST_PASSWORD }, false)).status).toBe(403);
+  const wrong = await post({ _csrf: csrf, staffId, password: 'nope' });
+  expect(wrong.status).toBe(401);
+  expect(await wrong.text()).toContain('员工编号或密码错误');
+  const right = await post({ _csrf: csrf, staffId, password: TEST_PASSWORD, next: '/board' });
+  expect(right.status).toBe(302);
+  expect(right.headers.get('location')).toBe('/board');
+  expect(right.headers.get('set-cookie')).toMatch(/sl_session=[^;]+;.*HttpOnly.*SameSite=Lax/i);
+});
+
+test('GET /api/workflows: a person of one store gets that store whatever the query asks; overdue=true filters on the deadline', async () => {
+  const mine = await api.call(staffIdOf('SERVICE_ADVISOR'), 'GET', `/api/workflows?store=${STORE_B}`);
+  expect(mine.json.workflows.map((w: { vin: string }) => w.vin)).toEqual([VIN_A]);
+  const everyone = await api.call(staffIdOf('AUDITOR'), 'GET', `/api/workflows?store=${STORE_B}&overdue=true`);
+  // Due three months after delivery and not called yet: the reminder call (R3) is late.
+  expect(everyone.json.workflows.map((w: { vin: string }) => w.vin)).toEqual([VIN_B]);
+});
+
 test('a store A advisor cannot register a vehicle into store B', async () => {
   const res = await api.call(staffIdOf('SERVICE_ADVISOR'), 'POST', '/api/vehicles', {
     vin: 'LFV2A21K8P4000303',
