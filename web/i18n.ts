@@ -140,6 +140,7 @@ const TEXT: Dict = {
   details: ['详情', 'Details'],
   waitingFor: ['等待', 'Waiting for'],
   walkIn: ['散客', 'walk-in'],
+  internalError: ['系统出错，操作未执行，请稍后重试', 'Something went wrong; nothing was changed. Please try again'],
 };
 
 const LABELS: Record<string, Dict> = {

@@ -30,11 +30,14 @@ export function createWebRouter(deps: WebDeps): Router {
   // Express recognises an error handler by its four parameters.
   router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (req.path.startsWith('/api/')) return next(err);
-    if (!(err instanceof HttpError)) return next(err);
-    if (err.status === 401) return res.redirect(`/login?next=${encodeURIComponent(req.originalUrl)}`);
+    if (err instanceof HttpError && err.status === 401) return res.redirect(`/login?next=${encodeURIComponent(req.originalUrl)}`);
     const lang = langOf(req);
-    const heading = text(lang, err.status === 403 ? 'forbidden' : err.status === 404 ? 'notFound' : 'error');
-    res.status(err.status).send(renderPage(req, 'error', heading, { heading, message: err.message }));
+    // An unexpected failure is logged and shown without its details, like the API's 500.
+    if (!(err instanceof HttpError)) console.error(err);
+    const status = err instanceof HttpError ? err.status : 500;
+    const heading = text(lang, status === 403 ? 'forbidden' : status === 404 ? 'notFound' : 'error');
+    const message = err instanceof HttpError ? err.message : text(lang, 'internalError');
+    res.status(status).send(renderPage(req, 'error', heading, { heading, message }));
   });
   return router;
 }
