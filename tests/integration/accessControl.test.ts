@@ -203,3 +203,31 @@ test('a store A advisor cannot register a vehicle into store B', async () => {
   });
   expect(res).toEqual({ status: 403, json: { error: 'you may register vehicles of your own store only' } });
 });
+
+test('R3 R5 inbox form: the reminder call task sends the Update; a refusal comes back as the message, a good answer moves the workflow', async () => {
+  const staffId = staffIdOf('CUSTOMER_RELATIONS');
+  const web = await openSession(stack.db, staffId, 'WEB');
+  const task = await stack.db.task.findFirstOrThrow({ where: { vin: VIN_A, kind: 'REMINDER_CALL', status: 'OPEN' } });
+  const inbox = await (await fetch(`${stack.base}/inbox`, { headers: { cookie: `sl_session=${web.token}` } })).text();
+  expect(inbox).toContain(`action="/tasks/${task.id}/act"`);
+  const act = (fields: Record<string, string>) =>
+    fetch(`${stack.base}/tasks/${task.id}/act`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: `sl_session=${web.token}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: web.csrfToken, returnTo: '/inbox', ...fields }),
+    });
+  const flashOf = (res: Response) => JSON.parse(decodeURIComponent(/sl_flash=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')![1]));
+
+  const refused = await act({ outcome: 'BOOKED' });
+  expect(refused.status).toBe(302);
+  expect(flashOf(refused)).toEqual({ kind: 'error', message: expect.stringMatching(/^未能提交: .*bookedFor/) });
+
+  // The store's wall clock, as a datetime-local field sends it: tomorrow 10:00 in Shanghai.
+  const tomorrow = new Date(Date.now() + 8 * 3_600_000 + 86_400_000).toISOString().slice(0, 10);
+  const booked = await act({ outcome: 'BOOKED', bookedFor: `${tomorrow}T10:00` });
+  expect(flashOf(booked)).toEqual({ kind: 'ok', message: expect.stringContaining(`${VIN_A} → 预约准备中`) });
+  const { json } = await api.call(staffId, 'GET', `/api/vehicles/${VIN_A}`);
+  expect(json.state).toMatchObject({ stage: 'AWAITING_PREPARATION', bookedFor: new Date(`${tomorrow}T02:00:00Z`).toISOString() });
+  expect(json.vehicle.tasks.find((t: { id: string }) => t.id === task.id)).toMatchObject({ status: 'DONE', completedBy: staffId });
+});
