@@ -21,6 +21,7 @@ const TEXT: Dict = {
   searchHint: ['车架号或车牌', 'VIN or plate'],
   due: ['截止', 'Due'],
   overdue: ['已逾期', 'Overdue'],
+  dueToday: ['今天到期', 'Due today'],
   rule: ['规则', 'Rule'],
   action: ['操作', 'Action'],
   vehicle: ['车辆', 'Vehicle'],

@@ -11,6 +11,7 @@ import { localPath, setFlash, takeFlash } from '../flash';
 import { text } from '../i18n';
 import { langOf, renderPage } from '../render';
 import { resolveForm } from '../resolveForm';
+import { storeDay } from './board';
 import { vinSchema } from '../../api/schemas';
 
 export function inboxPages(ctx: WebContext): Router {
@@ -19,6 +20,7 @@ export function inboxPages(ctx: WebContext): Router {
   router.get('/inbox', page('inbox.view'), async (req, res) => {
     const p = principalOf(req);
     const now = Date.now();
+    const endOfToday = storeDay(new Date(now)).end.getTime();
     const tasks = await ctx.db.task.findMany({
       where: { status: 'OPEN', assigneeRole: p.role, ...(p.allStores ? {} : { vehicle: { storeId: p.storeId } }) },
       include: { vehicle: { select: { plate: true, storeId: true, customer: { select: { name: true } } } } },
@@ -38,6 +40,7 @@ export function inboxPages(ctx: WebContext): Router {
           rule: t.rule,
           dueAt: t.dueAt,
           overdue: t.dueAt.getTime() < now,
+          today: t.dueAt.getTime() >= now && t.dueAt.getTime() < endOfToday,
           form: allowed ? await resolveForm(ctx.db, spec, t.vehicle.storeId, `/tasks/${t.id}/act`, '/inbox') : undefined,
         };
       }),
@@ -56,6 +59,7 @@ export function inboxPages(ctx: WebContext): Router {
           rule: 'R15/R16',
           dueAt,
           overdue: dueAt.getTime() < now,
+          today: dueAt.getTime() >= now && dueAt.getTime() < endOfToday,
           form: await resolveForm(ctx.db, STAGE_ACTIONS.IN_SERVICE, p.storeId, `/vehicles/${wf.vin}/act`, '/inbox'),
         });
       }
