@@ -102,7 +102,6 @@ export const listWorkflowsSchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
-
 /** Service-failure tickets are addressed by their workflow id, e.g. failure-LSVAU2180N2183294-c3. */
 export const ticketIdSchema = z.string().regex(/^failure-[A-HJ-NPR-Z0-9]{17}-c[0-9]{1,4}$/, 'not a service-failure ticket id');
 export const ticketAnswerSchema = z.strictObject({ answer: z.string().trim().min(4).max(2000) });
