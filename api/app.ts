@@ -3,35 +3,36 @@ import express, { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
 import type { Db } from '../activities/database';
 import {
-  answerFailureTicket,
   getFailureTicket,
   getState,
   lifecycleWorkflowId,
 } from '../workflows/definitions';
-import { careWorkflowId, getCare, recordCareCall } from '../workflows/careDefinitions';
+import { careWorkflowId, getCare } from '../workflows/careDefinitions';
+import { authenticate, authorize, principalOf } from './auth/middleware';
+import { inStore, Principal } from './auth/principal';
+import { maskPhonesDeep, seesPhoneNumbers, stepAction } from './auth/policy';
+import { vehicleScope } from './auth/scope';
+import { sessionRouter } from './auth/sessionRoutes';
+import { defaultSignInLimits, SignInLimits } from './auth/signIn';
+import { HttpError } from './httpError';
 import { notificationRoutes } from './notificationRoutes';
 import { buildOpenApi } from './openapi';
 import { careStart, lifecycleStart } from './registration';
-import { actorSchema, careCallSchema, listWorkflowsSchema, registerVehicleSchema, ticketAnswerSchema, ticketIdSchema, vinSchema } from './schemas';
+import { careCallSchema, listWorkflowsSchema, registerVehicleSchema, ticketAnswerSchema, ticketIdSchema, vinSchema } from './schemas';
+import { runCareCall, runLifecycleStep, runTicketAnswer } from './stepRunner';
 import { STEP_ROUTES } from './steps';
 import { storeDirectory } from './storeDirectory';
 import { listLifecycles } from './visibility';
 import { isTemporarilyUnavailable } from './unavailable';
-import { isWorkflowNotFound, updateRejection } from './workflowErrors';
+import { isWorkflowNotFound } from './workflowErrors';
 
 export interface ApiDeps {
   client: Client;
   db: Db;
-}
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-  }
+  /** Sign-in rate limits; tests pass their own to exercise them. */
+  signInLimits?: SignInLimits;
+  /** More routers behind the same sign-in (the web UI, other features), mounted before the 404. */
+  routers?: express.Router[];
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
@@ -43,11 +44,14 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   return result.data;
 }
 
-/** Who performs the step. Until sign-in exists the caller names the staff member in X-Actor. */
+/** Who performs the step: always the signed-in person. */
 function actorOf(req: Request): string {
-  const result = actorSchema.safeParse(req.header('x-actor'));
-  if (!result.success) throw new HttpError(400, 'X-Actor header (staff id of the person performing the step) is required');
-  return result.data;
+  return principalOf(req).id;
+}
+
+/** Customer phone numbers only for the roles that call customers. */
+function forViewer<T>(p: Principal, value: T): T {
+  return seesPhoneNumbers(p.role) ? value : maskPhonesDeep(value);
 }
 
 /** Starting is idempotent per workflow id: one that already runs is the one we want. */
@@ -59,11 +63,20 @@ async function startIfAbsent(start: () => Promise<unknown>): Promise<void> {
   }
 }
 
-export function createApp({ client, db }: ApiDeps): express.Express {
+export function createApp({ client, db, signInLimits, routers = [] }: ApiDeps): express.Express {
   const app = express();
   const storeExists = storeDirectory(db);
+  const checkVehicle = vehicleScope(db, client);
+  const visibleVin = async (req: Request) => {
+    const vin = parse(vinSchema, req.params.vin);
+    await checkVehicle(principalOf(req), vin);
+    return vin;
+  };
   app.disable('x-powered-by');
   app.use(express.json({ limit: '100kb' }));
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  app.use(authenticate(db));
+  app.use(sessionRouter(db, signInLimits ?? defaultSignInLimits()));
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
@@ -73,10 +86,11 @@ export function createApp({ client, db }: ApiDeps): express.Express {
     res.json(buildOpenApi());
   });
 
-  app.post('/api/vehicles', async (req, res) => {
+  app.post('/api/vehicles', authorize('vehicle.register'), async (req, res) => {
     const actor = actorOf(req);
     const body = parse(registerVehicleSchema, req.body);
     if (!(await storeExists(body.storeId))) throw new HttpError(422, `unknown store ${body.storeId}`);
+    if (!inStore(principalOf(req), body.storeId)) throw new HttpError(403, `you may register vehicles of your own store only`);
     const workflowId = lifecycleWorkflowId(body.vin);
     try {
       await client.workflow.start('vehicleLifecycle', lifecycleStart(body, actor));
@@ -90,8 +104,8 @@ export function createApp({ client, db }: ApiDeps): express.Express {
     }
   });
 
-  app.get('/api/vehicles/:vin', async (req, res) => {
-    const vin = parse(vinSchema, req.params.vin);
+  app.get('/api/vehicles/:vin', authorize('vehicle.read'), async (req, res) => {
+    const vin = await visibleVin(req);
     const [vehicle, state] = await Promise.all([
       db.vehicle.findUnique({ where: { vin }, include: { customer: true, bookings: true, repairOrders: { include: { items: true } }, surveys: true, tasks: true } }),
       client.workflow
@@ -103,87 +117,77 @@ export function createApp({ client, db }: ApiDeps): express.Express {
         }),
     ]);
     if (!vehicle && !state) throw new HttpError(404, `no vehicle with VIN ${vin}`);
-    res.json({ vin, workflowId: lifecycleWorkflowId(vin), state, vehicle });
+    res.json(forViewer(principalOf(req), { vin, workflowId: lifecycleWorkflowId(vin), state, vehicle }));
   });
 
-  app.get('/api/vehicles/:vin/history', async (req, res) => {
-    const vin = parse(vinSchema, req.params.vin);
+  app.get('/api/vehicles/:vin/history', authorize('history.read'), async (req, res) => {
+    const vin = await visibleVin(req);
     const events = await db.auditEvent.findMany({ where: { vin }, orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] });
     if (events.length === 0 && !(await db.vehicle.findUnique({ where: { vin } }))) throw new HttpError(404, `no vehicle with VIN ${vin}`);
-    res.json({ vin, events: events.map((e) => ({ ...e, id: e.id.toString() })) });
+    res.json(forViewer(principalOf(req), { vin, events: events.map((e) => ({ ...e, id: e.id.toString() })) }));
   });
 
   for (const step of STEP_ROUTES) {
-    app.post(`/api/vehicles/:vin/${step.path}`, async (req, res) => {
-      const vin = parse(vinSchema, req.params.vin);
+    app.post(`/api/vehicles/:vin/${step.path}`, authorize(stepAction(step.path)), async (req, res) => {
+      const vin = await visibleVin(req);
       const actor = actorOf(req);
       const body = parse(step.schema, req.body ?? {}) as object;
-      try {
-        const state = await client.workflow.getHandle(lifecycleWorkflowId(vin)).executeUpdate(step.update, { args: [{ ...body, actor }] });
-        res.json(state);
-      } catch (err) {
-        if (isWorkflowNotFound(err)) throw new HttpError(404, `no running lifecycle for VIN ${vin}`);
-        const rejection = updateRejection(err);
-        if (rejection) throw new HttpError(rejection.status, rejection.reason);
-        throw err;
-      }
+      res.json(await runLifecycleStep(client, vin, step, body, actor));
     });
   }
 
-  app.get('/api/vehicles/:vin/care', async (req, res) => {
-    const vin = parse(vinSchema, req.params.vin);
+  app.get('/api/vehicles/:vin/care', authorize('care.read'), async (req, res) => {
+    const vin = await visibleVin(req);
     try {
-      res.json(await client.workflow.getHandle(careWorkflowId(vin)).query(getCare));
+      res.json(forViewer(principalOf(req), await client.workflow.getHandle(careWorkflowId(vin)).query(getCare)));
     } catch (err) {
       if (isWorkflowNotFound(err)) throw new HttpError(404, `no care contacts for VIN ${vin}`);
       throw err;
     }
   });
 
-  app.post('/api/vehicles/:vin/care-call', async (req, res) => {
-    const vin = parse(vinSchema, req.params.vin);
+  app.post('/api/vehicles/:vin/care-call', authorize('care.call'), async (req, res) => {
+    const vin = await visibleVin(req);
     const actor = actorOf(req);
     const body = parse(careCallSchema, req.body ?? {});
-    try {
-      res.json(await client.workflow.getHandle(careWorkflowId(vin)).executeUpdate(recordCareCall, { args: [{ ...body, actor }] }));
-    } catch (err) {
-      if (isWorkflowNotFound(err)) throw new HttpError(404, `no care contacts for VIN ${vin}`);
-      const rejection = updateRejection(err);
-      if (rejection) throw new HttpError(rejection.status, rejection.reason);
-      throw err;
-    }
+    res.json(await runCareCall(client, vin, body, actor));
   });
 
-  app.get('/api/tickets/:ticketId', async (req, res) => {
+  const visibleTicket = async (req: Request) => {
     const ticketId = parse(ticketIdSchema, req.params.ticketId);
+    await checkVehicle(principalOf(req), ticketId.split('-')[1]).catch(() => {
+      throw new HttpError(404, `no service-failure ticket ${ticketId}`);
+    });
+    return ticketId;
+  };
+
+  app.get('/api/tickets/:ticketId', authorize('ticket.read'), async (req, res) => {
+    const ticketId = await visibleTicket(req);
     try {
-      res.json(await client.workflow.getHandle(ticketId).query(getFailureTicket));
+      res.json(forViewer(principalOf(req), await client.workflow.getHandle(ticketId).query(getFailureTicket)));
     } catch (err) {
       if (isWorkflowNotFound(err)) throw new HttpError(404, `no service-failure ticket ${ticketId}`);
       throw err;
     }
   });
 
-  app.post('/api/tickets/:ticketId/answer', async (req, res) => {
-    const ticketId = parse(ticketIdSchema, req.params.ticketId);
+  app.post('/api/tickets/:ticketId/answer', authorize('ticket.answer'), async (req, res) => {
+    const ticketId = await visibleTicket(req);
     const actor = actorOf(req);
     const body = parse(ticketAnswerSchema, req.body ?? {});
-    try {
-      res.json(await client.workflow.getHandle(ticketId).executeUpdate(answerFailureTicket, { args: [{ ...body, actor }] }));
-    } catch (err) {
-      if (isWorkflowNotFound(err)) throw new HttpError(404, `no service-failure ticket ${ticketId}`);
-      const rejection = updateRejection(err);
-      if (rejection) throw new HttpError(409, rejection.reason);
-      throw err;
-    }
+    res.json(await runTicketAnswer(client, ticketId, body, actor));
   });
 
-  app.get('/api/workflows', async (req, res) => {
+  app.get('/api/workflows', authorize('workflows.list'), async (req, res) => {
     const filter = parse(listWorkflowsSchema, req.query);
-    res.json({ workflows: await listLifecycles(client, filter) });
+    const p = principalOf(req);
+    // A person of one store lists that store only, whatever the query asks.
+    if (!p.allStores) filter.store = p.storeId;
+    res.json({ workflows: await listLifecycles(client, { ...filter, deadlineBefore: filter.overdue === 'true' ? new Date().toISOString() : undefined }) });
   });
 
   app.use(notificationRoutes({ client, db }));
+  for (const router of routers) app.use(router);
 
   app.use((_req, _res, next) => next(new HttpError(404, 'no such endpoint')));
   // Express recognises an error handler by its four parameters.

@@ -6,7 +6,6 @@ const error = { description: 'The reason, as JSON { error }', content: { 'applic
 const ok = (description: string) => ({ description });
 const path = (name: string, pattern?: string) => ({ name, in: 'path', required: true, schema: pattern ? { type: 'string', pattern } : { type: 'string' } });
 const query = (...names: string[]) => names.map((name) => ({ name, in: 'query', required: false, schema: { type: name === 'limit' ? 'integer' : 'string' } }));
-const actor = { name: 'X-Actor', in: 'header', required: true, description: 'Staff id of the person making the change', schema: { type: 'string' } };
 const body = (schema: z.ZodType) => ({ required: true, content: { 'application/json': { schema: z.toJSONSchema(schema, { io: 'input' }) } } });
 const vin = path('vin', '^[A-HJ-NPR-Z0-9]{17}$');
 
@@ -14,21 +13,21 @@ export function notificationPaths(): Record<string, object> {
   return {
     '/api/outbox': { get: { summary: 'Outbox messages (newest first) and counts per status', parameters: query('store', 'status', 'channel', 'vin', 'limit'), responses: { 200: ok('Messages'), 400: error } } },
     '/api/outbox/{id}': { get: { summary: 'One outbox message', parameters: [path('id')], responses: { 200: ok('Message'), 404: error } } },
-    '/api/outbox/{id}/retry': { post: { summary: 'Send a FAILED or BOUNCED message again', parameters: [path('id'), actor], responses: { 200: ok('Queued again'), 404: error, 409: error } } },
-    '/api/outbox/{id}/resolve': { post: { summary: 'Record how the recipient of a FAILED or BOUNCED message was reached instead', parameters: [path('id'), actor], requestBody: body(resolveSchema), responses: { 200: ok('Resolved'), 400: error, 404: error, 409: error } } },
+    '/api/outbox/{id}/retry': { post: { summary: 'Send a FAILED or BOUNCED message again', parameters: [path('id')], responses: { 200: ok('Queued again'), 404: error, 409: error } } },
+    '/api/outbox/{id}/resolve': { post: { summary: 'Record how the recipient of a FAILED or BOUNCED message was reached instead', parameters: [path('id')], requestBody: body(resolveSchema), responses: { 200: ok('Resolved'), 400: error, 404: error, 409: error } } },
     '/api/vehicles/{vin}/messages': { get: { summary: "A vehicle's messages and the customer's opt-outs", parameters: [vin], responses: { 200: ok('Messages'), 404: error } } },
-    '/api/vehicles/{vin}/opt-outs': { post: { summary: 'The customer opts out of a channel', parameters: [vin, actor], requestBody: body(optOutSchema), responses: { 201: ok('Recorded'), 400: error, 404: error } } },
-    '/api/vehicles/{vin}/opt-outs/{channel}': { delete: { summary: 'The customer opts back in', parameters: [vin, path('channel'), actor], responses: { 204: ok('Removed'), 404: error } } },
-    '/api/vehicles/{vin}/customer-locale': { put: { summary: "Language of the customer's messages (zh-CN, en)", parameters: [vin, actor], requestBody: body(localePreferenceSchema), responses: { 200: ok('Changed'), 400: error, 404: error } } },
+    '/api/vehicles/{vin}/opt-outs': { post: { summary: 'The customer opts out of a channel', parameters: [vin], requestBody: body(optOutSchema), responses: { 201: ok('Recorded'), 400: error, 404: error } } },
+    '/api/vehicles/{vin}/opt-outs/{channel}': { delete: { summary: 'The customer opts back in', parameters: [vin, path('channel')], responses: { 204: ok('Removed'), 404: error } } },
+    '/api/vehicles/{vin}/customer-locale': { put: { summary: "Language of the customer's messages (zh-CN, en)", parameters: [vin], requestBody: body(localePreferenceSchema), responses: { 200: ok('Changed'), 400: error, 404: error } } },
     '/api/templates': { get: { summary: 'Message templates: rule, audience, variables, store overrides', parameters: query('store'), responses: { 200: ok('Catalogue') } } },
     '/api/templates/{key}': { get: { summary: 'Default and current wording per locale', parameters: [path('key'), ...query('store')], responses: { 200: ok('Template'), 404: error } } },
     '/api/templates/{key}/{locale}': {
-      put: { summary: "A store's own wording (must render with the sample data)", parameters: [path('key'), path('locale'), actor], requestBody: body(templateTextSchema), responses: { 200: ok('Saved'), 400: error, 404: error, 422: error } },
-      delete: { summary: 'Back to the default wording', parameters: [path('key'), path('locale'), actor, ...query('store')], responses: { 204: ok('Removed'), 404: error } },
+      put: { summary: "A store's own wording (must render with the sample data)", parameters: [path('key'), path('locale')], requestBody: body(templateTextSchema), responses: { 200: ok('Saved'), 400: error, 404: error, 422: error } },
+      delete: { summary: 'Back to the default wording', parameters: [path('key'), path('locale'), ...query('store')], responses: { 204: ok('Removed'), 404: error } },
     },
     '/api/templates/{key}/preview': { post: { summary: 'Render stored or draft wording with sample or given variables', parameters: [path('key')], requestBody: body(previewSchema), responses: { 200: ok('Subject and body'), 400: error, 404: error, 422: error } } },
     '/api/stores/{storeId}/channels': { get: { summary: "A store's effective channel configuration (secrets masked)", parameters: [path('storeId')], responses: { 200: ok('Channels'), 422: error } } },
-    '/api/stores/{storeId}/channels/{channel}': { put: { summary: 'Configure EMAIL, SMS, WECOM or DINGTALK for a store', parameters: [path('storeId'), path('channel'), actor], requestBody: body(channelSchema), responses: { 200: ok('Saved'), 400: error, 404: error, 422: error } } },
+    '/api/stores/{storeId}/channels/{channel}': { put: { summary: 'Configure EMAIL, SMS, WECOM or DINGTALK for a store', parameters: [path('storeId'), path('channel')], requestBody: body(channelSchema), responses: { 200: ok('Saved'), 400: error, 404: error, 422: error } } },
     '/api/pages/{code}/ack': {
       get: { summary: 'Acknowledge a page (R18/R24): the link in the page', parameters: [path('code')], responses: { 200: ok('Acknowledged'), 404: error } },
       post: { summary: 'Acknowledge a page (R18/R24)', parameters: [path('code')], responses: { 200: ok('Acknowledged'), 404: error } },

@@ -11,7 +11,12 @@ import { CONFIG_SCHEMAS, envChannelConfig, isTransportKind, redactConfig, TRANSP
 import { undeliveredTaskPrefix } from '../notifications/dispatcher';
 import { defaultTemplate, isLocale, LOCALES, renderTemplate, resolveTemplate, TemplateError } from '../notifications/templates';
 import { acknowledgePage } from '../workflows/pagingDefinitions';
-import { actorSchema, vinSchema } from './schemas';
+import { authorize, principalOf } from './auth/middleware';
+import { HttpError } from './httpError';
+import { inStore, Principal } from './auth/principal';
+import { maskPhone, maskPhonesDeep, seesPhoneNumbers } from './auth/policy';
+import { vehicleScope } from './auth/scope';
+import { vinSchema } from './schemas';
 import { isWorkflowNotFound } from './workflowErrors';
 
 export interface NotificationRouteDeps {
@@ -19,14 +24,6 @@ export interface NotificationRouteDeps {
   db: Db;
 }
 
-class RouteError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 const STATUSES = ['QUEUED', 'SENDING', 'SENT', 'FAILED', 'BOUNCED', 'SUPPRESSED'] as const;
 const CHANNELS = ['SMS', 'EMAIL', 'PAGE', 'WECOM', 'DINGTALK'] as const;
@@ -57,19 +54,37 @@ export const optOutSchema = z.strictObject({ channel: z.enum(['SMS', 'EMAIL']), 
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);
-  if (!result.success) throw new RouteError(400, result.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '));
+  if (!result.success) throw new HttpError(400, result.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '));
   return result.data;
 }
 
+/** Who makes the change: always the signed-in person. */
 function actorOf(req: Request): string {
-  const result = actorSchema.safeParse(req.header('x-actor'));
-  if (!result.success) throw new RouteError(400, 'X-Actor header (staff id of the person making the change) is required');
-  return result.data;
+  return principalOf(req).id;
+}
+
+/** A person of one store works on that store's messages, templates and channels only. */
+function ownStore(req: Request, storeId: string): void {
+  if (!inStore(principalOf(req), storeId)) throw new HttpError(403, `store ${storeId} is not yours`);
+}
+
+/** Customer phone numbers (also as a message's recipient) only for the roles that call customers. */
+function forViewer<T>(p: Principal, value: T): T {
+  if (seesPhoneNumbers(p.role)) return value;
+  const masked = maskPhonesDeep(value);
+  const maskRecipients = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(maskRecipients);
+    if (v && typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v))) {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'recipient' && typeof x === 'string' && /^\+?\d[\d -]{6,}$/.test(x) ? maskPhone(x) : maskRecipients(x)]));
+    }
+    return v;
+  };
+  return maskRecipients(masked) as T;
 }
 
 function templateKey(req: Request): string {
   const key = String(req.params.key);
-  if (!catalogEntry(key)) throw new RouteError(404, `no template ${key}`);
+  if (!catalogEntry(key)) throw new HttpError(404, `no template ${key}`);
   return key;
 }
 
@@ -78,35 +93,44 @@ function checkRenders(key: string, locale: string, text: { subject: string; body
   try {
     renderTemplate(text, catalogEntry(key)!.sample, { locale: locale as never, timeZone: 'Asia/Shanghai' });
   } catch (err) {
-    if (err instanceof TemplateError) throw new RouteError(422, `template ${key} (${locale}) does not render: ${err.message}`);
+    if (err instanceof TemplateError) throw new HttpError(422, `template ${key} (${locale}) does not render: ${err.message}`);
     throw err;
   }
 }
 
 export function notificationRoutes({ client, db }: NotificationRouteDeps): express.Router {
   const router = express.Router();
+  const checkVehicle = vehicleScope(db, client);
+  const visibleVin = async (req: Request) => {
+    const vin = parse(vinSchema, req.params.vin);
+    await checkVehicle(principalOf(req), vin);
+    return vin;
+  };
 
   async function requireStore(storeId: string) {
     const store = await db.store.findUnique({ where: { id: storeId } });
-    if (!store) throw new RouteError(422, `unknown store ${storeId}`);
+    if (!store) throw new HttpError(422, `unknown store ${storeId}`);
     return store;
   }
 
-  router.get('/api/outbox', async (req, res) => {
+  router.get('/api/outbox', authorize('outbox.view'), async (req, res) => {
     const q = parse(outboxQuerySchema, req.query);
+    const p = principalOf(req);
+    // A person of one store lists that store only, whatever the query asks.
+    if (!p.allStores) q.store = p.storeId;
     const messages = await db.notification.findMany({
       where: { storeId: q.store, status: q.status, channel: q.channel, vin: q.vin },
       orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
       take: q.limit,
     });
     const counts = await db.notification.groupBy({ by: ['status'], where: { storeId: q.store }, _count: { _all: true } });
-    res.json({ messages, counts: Object.fromEntries(counts.map((c) => [c.status, c._count._all])) });
+    res.json(forViewer(p, { messages, counts: Object.fromEntries(counts.map((c) => [c.status, c._count._all])) }));
   });
 
-  router.get('/api/outbox/:id', async (req, res) => {
+  router.get('/api/outbox/:id', authorize('outbox.view'), async (req, res) => {
     const message = await db.notification.findUnique({ where: { id: String(req.params.id) } }).catch(() => null);
-    if (!message) throw new RouteError(404, `no outbox message ${req.params.id}`);
-    res.json(message);
+    if (!message || !inStore(principalOf(req), message.storeId)) throw new HttpError(404, `no outbox message ${req.params.id}`);
+    res.json(forViewer(principalOf(req), message));
   });
 
   /**
@@ -116,10 +140,10 @@ export function notificationRoutes({ client, db }: NotificationRouteDeps): expre
   const settleUndelivered = (action: 'retry' | 'resolve') => async (req: Request, res: Response) => {
     const actor = actorOf(req);
     const { note } = parse(resolveSchema, req.body ?? {});
-    if (action === 'resolve' && !note) throw new RouteError(400, 'note: say how the recipient was reached');
+    if (action === 'resolve' && !note) throw new HttpError(400, 'note: say how the recipient was reached');
     const message = await db.notification.findUnique({ where: { id: String(req.params.id) } }).catch(() => null);
-    if (!message) throw new RouteError(404, `no outbox message ${req.params.id}`);
-    if (!['FAILED', 'BOUNCED'].includes(message.status)) throw new RouteError(409, `message is ${message.status}; only FAILED or BOUNCED messages are settled by hand`);
+    if (!message || !inStore(principalOf(req), message.storeId)) throw new HttpError(404, `no outbox message ${req.params.id}`);
+    if (!['FAILED', 'BOUNCED'].includes(message.status)) throw new HttpError(409, `message is ${message.status}; only FAILED or BOUNCED messages are settled by hand`);
     const vehicle = await db.vehicle.findUniqueOrThrow({ where: { vin: message.vin } });
     const at = new Date();
     await db.$transaction(async (tx) => {
@@ -127,7 +151,7 @@ export function notificationRoutes({ client, db }: NotificationRouteDeps): expre
         where: { id: message.id, status: message.status },
         data: action === 'retry' ? { status: 'QUEUED', attempts: 0, nextAttemptAt: at, failureReason: `retried by ${actor}` } : { failureReason: `${message.failureReason}; resolved by ${actor}: ${note}` },
       });
-      if (!count) throw new RouteError(409, 'the message changed meanwhile; reload it');
+      if (!count) throw new HttpError(409, 'the message changed meanwhile; reload it');
       await tx.task.updateMany({
         where: { idempotencyKey: { startsWith: undeliveredTaskPrefix(message.idempotencyKey) }, status: 'OPEN' },
         data: { status: 'DONE', completedBy: actor, completedAt: at, outcome: { action, note: note ?? null } },
@@ -149,23 +173,23 @@ export function notificationRoutes({ client, db }: NotificationRouteDeps): expre
     });
     res.json(await db.notification.findUnique({ where: { id: message.id } }));
   };
-  router.post('/api/outbox/:id/retry', settleUndelivered('retry'));
-  router.post('/api/outbox/:id/resolve', settleUndelivered('resolve'));
+  router.post('/api/outbox/:id/retry', authorize('outbox.settle'), settleUndelivered('retry'));
+  router.post('/api/outbox/:id/resolve', authorize('outbox.settle'), settleUndelivered('resolve'));
 
-  router.get('/api/vehicles/:vin/messages', async (req, res) => {
-    const vin = parse(vinSchema, req.params.vin);
+  router.get('/api/vehicles/:vin/messages', authorize('outbox.view'), async (req, res) => {
+    const vin = await visibleVin(req);
     const vehicle = await db.vehicle.findUnique({ where: { vin }, include: { customer: { include: { optOuts: true } } } });
-    if (!vehicle) throw new RouteError(404, `no vehicle with VIN ${vin}`);
+    if (!vehicle) throw new HttpError(404, `no vehicle with VIN ${vin}`);
     const messages = await db.notification.findMany({ where: { vin }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
-    res.json({ vin, optOuts: vehicle.customer.optOuts, messages });
+    res.json(forViewer(principalOf(req), { vin, optOuts: vehicle.customer.optOuts, messages }));
   });
 
-  router.post('/api/vehicles/:vin/opt-outs', async (req, res) => {
-    const vin = parse(vinSchema, req.params.vin);
+  router.post('/api/vehicles/:vin/opt-outs', authorize('customer.contact-preferences'), async (req, res) => {
+    const vin = await visibleVin(req);
     const actor = actorOf(req);
     const body = parse(optOutSchema, req.body ?? {});
     const vehicle = await db.vehicle.findUnique({ where: { vin } });
-    if (!vehicle) throw new RouteError(404, `no vehicle with VIN ${vin}`);
+    if (!vehicle) throw new HttpError(404, `no vehicle with VIN ${vin}`);
     const at = new Date();
     const [optOut] = await db.$transaction([
       db.contactOptOut.upsert({
@@ -190,15 +214,15 @@ export function notificationRoutes({ client, db }: NotificationRouteDeps): expre
     res.status(201).json(optOut);
   });
 
-  router.delete('/api/vehicles/:vin/opt-outs/:channel', async (req, res) => {
-    const vin = parse(vinSchema, req.params.vin);
+  router.delete('/api/vehicles/:vin/opt-outs/:channel', authorize('customer.contact-preferences'), async (req, res) => {
+    const vin = await visibleVin(req);
     const actor = actorOf(req);
     const channel = parse(optOutSchema.shape.channel, req.params.channel);
     const vehicle = await db.vehicle.findUnique({ where: { vin } });
-    if (!vehicle) throw new RouteError(404, `no vehicle with VIN ${vin}`);
+    if (!vehicle) throw new HttpError(404, `no vehicle with VIN ${vin}`);
     const at = new Date();
     const { count } = await db.contactOptOut.deleteMany({ where: { customerId: vehicle.customerId, channel } });
-    if (!count) throw new RouteError(404, `the customer has not opted out of ${channel}`);
+    if (!count) throw new HttpError(404, `the customer has not opted out of ${channel}`);
     await db.auditEvent.create({
       data: { idempotencyKey: `opt-in:${vehicle.customerId}:${channel}:${at.toISOString()}`, vin, workflowId: vehicle.workflowId, runId: 'api', cycle: vehicle.cycle, action: 'customer.opted-in', actor, occurredAt: at, data: { customerId: vehicle.customerId, channel } },
     });
@@ -206,12 +230,12 @@ export function notificationRoutes({ client, db }: NotificationRouteDeps): expre
   });
 
   /** The language of the customer's messages (zh-CN or en); messages not yet sent follow it. */
-  router.put('/api/vehicles/:vin/customer-locale', async (req, res) => {
-    const vin = parse(vinSchema, req.params.vin);
+  router.put('/api/vehicles/:vin/customer-locale', authorize('customer.contact-preferences'), async (req, res) => {
+    const vin = await visibleVin(req);
     const actor = actorOf(req);
     const { locale } = parse(localePreferenceSchema, req.body ?? {});
     const vehicle = await db.vehicle.findUnique({ where: { vin }, include: { customer: true } });
-    if (!vehicle) throw new RouteError(404, `no vehicle with VIN ${vin}`);
+    if (!vehicle) throw new HttpError(404, `no vehicle with VIN ${vin}`);
     const at = new Date();
     await db.$transaction([
       db.customer.update({ where: { id: vehicle.customerId }, data: { locale } }),
@@ -233,7 +257,7 @@ export function notificationRoutes({ client, db }: NotificationRouteDeps): expre
     res.json({ vin, customerId: vehicle.customerId, locale });
   });
 
-  router.get('/api/templates', async (req, res) => {
+  router.get('/api/templates', authorize('templates.read'), async (req, res) => {
     const storeId = req.query.store === undefined ? undefined : parse(storeIdSchema, req.query.store);
     const own = storeId ? await db.messageTemplate.findMany({ where: { storeId }, select: { key: true, locale: true } }) : [];
     res.json({
@@ -249,7 +273,7 @@ export function notificationRoutes({ client, db }: NotificationRouteDeps): expre
     });
   });
 
-  router.get('/api/templates/:key', async (req, res) => {
+  router.get('/api/templates/:key', authorize('templates.read'), async (req, res) => {
     const key = templateKey(req);
     const storeId = req.query.store === undefined ? undefined : parse(storeIdSchema, req.query.store);
     const entry = catalogEntry(key)!;
@@ -259,12 +283,13 @@ export function notificationRoutes({ client, db }: NotificationRouteDeps): expre
     res.json({ ...entry, locales });
   });
 
-  router.put('/api/templates/:key/:locale', async (req, res) => {
+  router.put('/api/templates/:key/:locale', authorize('templates.manage'), async (req, res) => {
     const key = templateKey(req);
     const locale = parse(localeSchema, req.params.locale);
     const actor = actorOf(req);
     const body = parse(templateTextSchema, req.body ?? {});
     await requireStore(body.storeId);
+    ownStore(req, body.storeId);
     checkRenders(key, locale, body);
     const saved = await db.messageTemplate.upsert({
       where: { storeId_key_locale: { storeId: body.storeId, key, locale } },
@@ -274,17 +299,17 @@ export function notificationRoutes({ client, db }: NotificationRouteDeps): expre
     res.json(saved);
   });
 
-  router.delete('/api/templates/:key/:locale', async (req, res) => {
+  router.delete('/api/templates/:key/:locale', authorize('templates.manage'), async (req, res) => {
     const key = templateKey(req);
     const locale = parse(localeSchema, req.params.locale);
-    actorOf(req);
     const storeId = parse(storeIdSchema, req.query.store);
+    ownStore(req, storeId);
     const { count } = await db.messageTemplate.deleteMany({ where: { storeId, key, locale } });
-    if (!count) throw new RouteError(404, `store ${storeId} has no own ${key} (${locale})`);
+    if (!count) throw new HttpError(404, `store ${storeId} has no own ${key} (${locale})`);
     res.status(204).end();
   });
 
-  router.post('/api/templates/:key/preview', async (req, res) => {
+  router.post('/api/templates/:key/preview', authorize('templates.read'), async (req, res) => {
     const key = templateKey(req);
     const body = parse(previewSchema, req.body ?? {});
     const store = body.storeId ? await requireStore(body.storeId) : undefined;
@@ -295,14 +320,15 @@ export function notificationRoutes({ client, db }: NotificationRouteDeps): expre
       const rendered = renderTemplate(source, variables, { locale: body.locale as never, timeZone: store?.timeZone ?? 'Asia/Shanghai' });
       res.json({ key, locale: body.locale, origin: body.subject || body.body ? 'draft' : stored.origin, ...rendered });
     } catch (err) {
-      if (err instanceof TemplateError) throw new RouteError(422, `template ${key} (${body.locale}) does not render: ${err.message}`);
+      if (err instanceof TemplateError) throw new HttpError(422, `template ${key} (${body.locale}) does not render: ${err.message}`);
       throw err;
     }
   });
 
-  router.get('/api/stores/:storeId/channels', async (req, res) => {
+  router.get('/api/stores/:storeId/channels', authorize('channels.read'), async (req, res) => {
     const storeId = parse(storeIdSchema, req.params.storeId);
     await requireStore(storeId);
+    ownStore(req, storeId);
     const rows = await db.storeChannel.findMany({ where: { storeId } });
     res.json({
       storeId,
@@ -315,10 +341,11 @@ export function notificationRoutes({ client, db }: NotificationRouteDeps): expre
     });
   });
 
-  router.put('/api/stores/:storeId/channels/:channel', async (req, res) => {
+  router.put('/api/stores/:storeId/channels/:channel', authorize('channels.manage'), async (req, res) => {
     const storeId = parse(storeIdSchema, req.params.storeId);
+    ownStore(req, storeId);
     const kind = req.params.channel;
-    if (!isTransportKind(kind)) throw new RouteError(404, `no channel ${kind}; one of ${TRANSPORT_KINDS.join(', ')}`);
+    if (!isTransportKind(kind)) throw new HttpError(404, `no channel ${kind}; one of ${TRANSPORT_KINDS.join(', ')}`);
     const actor = actorOf(req);
     const body = parse(channelSchema, req.body ?? {});
     const config = parse(CONFIG_SCHEMAS[kind] as z.ZodType<unknown>, body.config) as Prisma.InputJsonObject;
@@ -338,15 +365,16 @@ export function notificationRoutes({ client, db }: NotificationRouteDeps): expre
 
   /**
    * R18 / R24: the link in a page. The first acknowledgement of a page stops that level's escalation
-   * timer in the ticket's workflow; acknowledging again changes nothing.
+   * timer in the ticket's workflow; acknowledging again changes nothing. The code is the credential (a
+   * supervisor opens the link from a phone without signing in); a signed-in person is named as such.
    */
   const acknowledge = async (req: Request, res: Response) => {
     const code = String(req.params.code).toUpperCase();
     const page = await db.notification.findUnique({ where: { ackCode: code } });
-    if (!page) throw new RouteError(404, 'no page with this acknowledgement code');
+    if (!page) throw new HttpError(404, 'no page with this acknowledgement code');
     const payload = page.payload as { level?: number; round?: number };
     const first = !page.acknowledgedAt;
-    const by = req.header('x-actor') ?? page.recipient;
+    const by = req.principal?.id ?? page.recipient;
     const at = new Date();
     if (first) {
       await db.$transaction([
@@ -383,7 +411,7 @@ export function notificationRoutes({ client, db }: NotificationRouteDeps): expre
   router.post('/api/pages/:code/ack', acknowledge);
 
   router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
-    if (err instanceof RouteError) {
+    if (err instanceof HttpError) {
       res.status(err.status).json({ error: err.message });
       return;
     }

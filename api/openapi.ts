@@ -5,18 +5,26 @@ import { STEP_ROUTES } from './steps';
 
 const errorResponse = { description: 'The reason, as JSON { error, details? }', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
 const vinParam = { name: 'vin', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-HJ-NPR-Z0-9]{17}$' } };
-const actorHeader = { name: 'X-Actor', in: 'header', required: true, description: 'Staff id of the person performing the step', schema: { type: 'string' } };
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });
 const stateRef = { $ref: '#/components/schemas/LifecycleState' };
 
 /** The API's OpenAPI 3.1 document; request bodies are generated from the same zod schemas that validate them. */
 export function buildOpenApi(): object {
   const paths: Record<string, object> = {
+    '/api/session': {
+      post: {
+        summary: 'Sign in with staff id and password: a bearer token for the other endpoints (the signed-in person is the actor of every step)',
+        security: [],
+        requestBody: { required: true, ...json({ type: 'object', required: ['staffId', 'password'], properties: { staffId: { type: 'string' }, password: { type: 'string' } } }) },
+        responses: { 201: { description: '{ token, tokenType, expiresAt, staff }' }, 401: errorResponse, 429: { ...errorResponse, description: 'Too many failed sign-ins (Retry-After)' } },
+      },
+      get: { summary: 'Who is signed in', responses: { 200: { description: 'The staff member and the expiry' }, 401: errorResponse } },
+      delete: { summary: 'Sign out (the token stops working)', responses: { 204: { description: 'Signed out' } } },
+    },
     '/api/vehicles': {
       post: {
         summary: "Register a vehicle and start its lifecycle (idempotent per VIN)",
-        parameters: [actorHeader],
-        requestBody: { required: true, ...json(z.toJSONSchema(registerVehicleSchema, { io: 'input' })) },
+                requestBody: { required: true, ...json(z.toJSONSchema(registerVehicleSchema, { io: 'input' })) },
         responses: { 201: { description: 'Lifecycle started' }, 200: { description: 'Already registered; nothing changed' }, 400: errorResponse, 422: errorResponse },
       },
     },
@@ -29,7 +37,7 @@ export function buildOpenApi(): object {
     '/api/workflows': {
       get: {
         summary: 'Running lifecycles filtered by stage, store and advisor (Temporal visibility)',
-        parameters: ['stage', 'store', 'advisor', 'limit'].map((name) => ({ name, in: 'query', required: false, schema: { type: name === 'limit' ? 'integer' : 'string' } })),
+        parameters: ['stage', 'store', 'advisor', 'overdue', 'limit'].map((name) => ({ name, in: 'query', required: false, schema: { type: name === 'limit' ? 'integer' : 'string' } })),
         responses: { 200: { description: 'Matching lifecycles' }, 400: errorResponse },
       },
     },
@@ -38,7 +46,7 @@ export function buildOpenApi(): object {
     paths[`/api/vehicles/{vin}/${step.path}`] = {
       post: {
         summary: `${step.summary} (${step.rule})`,
-        parameters: [vinParam, actorHeader],
+        parameters: [vinParam],
         requestBody: { required: true, ...json(z.toJSONSchema(step.schema, { io: 'input' })) },
         responses: {
           200: { description: 'Applied; the new lifecycle state', ...json(stateRef) },
@@ -55,7 +63,9 @@ export function buildOpenApi(): object {
     openapi: '3.1.0',
     info: { title: 'Service Lane API', version: '1.0.0', description: 'After-sales service lifecycle of a 4S dealership' },
     paths,
+    security: [{ bearer: [] }],
     components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Token from POST /api/session' } },
       schemas: {
         Error: { type: 'object', required: ['error'], properties: { error: { type: 'string' }, details: {} } },
         LifecycleState: {

@@ -97,10 +97,10 @@ export const listWorkflowsSchema = z.strictObject({
   stage: z.string().regex(/^[A-Z_]+$/).optional(),
   store: z.string().max(64).optional(),
   advisor: z.string().max(64).optional(),
+  /** true: only lifecycles whose next deadline has passed. */
+  overdue: z.enum(['true', 'false']).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
-
-export const actorSchema = staffId;
 
 /** Service-failure tickets are addressed by their workflow id, e.g. failure-LSVAU2180N2183294-c3. */
 export const ticketIdSchema = z.string().regex(/^failure-[A-HJ-NPR-Z0-9]{17}-c[0-9]{1,4}$/, 'not a service-failure ticket id');

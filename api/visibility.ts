@@ -5,6 +5,8 @@ export interface LifecycleFilter {
   stage?: string;
   store?: string;
   advisor?: string;
+  /** Only lifecycles whose next deadline passed before this instant (ISO): the overdue ones. */
+  deadlineBefore?: string;
   limit: number;
 }
 
@@ -29,6 +31,7 @@ export async function listLifecycles(client: Client, f: LifecycleFilter): Promis
   if (f.stage) clauses.push(`${SA_STAGE.name} = ${quoted(f.stage)}`);
   if (f.store) clauses.push(`${SA_STORE.name} = ${quoted(f.store)}`);
   if (f.advisor) clauses.push(`${SA_ADVISOR.name} = ${quoted(f.advisor)}`);
+  if (f.deadlineBefore) clauses.push(`${SA_NEXT_DEADLINE.name} < ${quoted(new Date(f.deadlineBefore).toISOString())}`);
   const result: LifecycleSummary[] = [];
   for await (const wf of client.workflow.list({ query: clauses.join(' AND '), pageSize: Math.min(f.limit, 1000) })) {
     const sa = wf.typedSearchAttributes;

@@ -1,4 +1,5 @@
 // Synthetic vehicles for the benchmark, and the two ways of starting their lifecycles.
+import { benchAuthorization } from './signIn';
 import type { Client } from '@temporalio/client';
 import { startRegistration } from '../api/registration';
 import { registerVehicleSchema } from '../api/schemas';
@@ -76,7 +77,7 @@ export async function startLikeApi(client: Client, body: RegisterBody, actor: st
 export async function registerViaApi(apiUrl: string, body: RegisterBody): Promise<void> {
   const res = await fetch(`${apiUrl}/api/vehicles`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-actor': REGISTERED_BY },
+    headers: { 'content-type': 'application/json', authorization: await benchAuthorization(apiUrl, REGISTERED_BY) },
     body: JSON.stringify(body),
   });
   const text = await res.text();

@@ -5,6 +5,7 @@ import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { RegisterBody, registerViaApi } from './fleet';
 import { percentile, PoolRun, round1, runPool } from './pool';
+import { benchAuthorization } from './signIn';
 
 const CALL_ACTOR = 'cr-zhao';
 
@@ -67,10 +68,10 @@ export function inLoadClient(job: LoadJob): Promise<unknown> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function callOutcome(apiUrl: string, vin: string, bookedFor: string): Promise<Response> {
+async function callOutcome(apiUrl: string, vin: string, bookedFor: string): Promise<Response> {
   return fetch(`${apiUrl}/api/vehicles/${vin}/call-outcome`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-actor': CALL_ACTOR },
+    headers: { 'content-type': 'application/json', authorization: await benchAuthorization(apiUrl, CALL_ACTOR) },
     body: JSON.stringify({ outcome: 'BOOKED', bookedFor }),
   });
 }
@@ -154,7 +155,7 @@ async function autocannonLoad(job: Extract<LoadJob, { kind: 'autocannon' }>): Pr
     ignoreCoordinatedOmission: true,
     timeout: 30,
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-actor': CALL_ACTOR },
+    headers: { 'content-type': 'application/json', authorization: await benchAuthorization(job.apiUrl, CALL_ACTOR) },
     body: JSON.stringify({ outcome: 'BOOKED', bookedFor: job.bookedFor }),
     requests: [{ setupRequest: (req) => ({ ...req, path: `/api/vehicles/${nextVin()}/call-outcome` }), onResponse: checker.onResponse }],
   });

@@ -1,12 +1,37 @@
 import type { Db } from '../activities/database';
+import type { StaffRole } from '../generated/prisma/enums';
+import { hashPassword } from '../api/auth/passwords';
 
 export const DEMO_STORE_ID = 'demo-store';
+export const DEMO_STORE_B_ID = 'demo-store-b';
+/** Every demo account signs in with this password (README "Sign-in"); a real dealership sets its own. */
+export const DEMO_PASSWORD = 'demo1234';
+
+export const DEMO_STAFF: { id: string; storeId: string; name: string; role: StaffRole; allStores?: boolean }[] = [
+  { id: 'sa-li', storeId: DEMO_STORE_ID, name: '李顾问', role: 'SERVICE_ADVISOR' },
+  { id: 'cr-zhao', storeId: DEMO_STORE_ID, name: '赵客服', role: 'CUSTOMER_RELATIONS' },
+  { id: 'td-chen', storeId: DEMO_STORE_ID, name: '陈总监', role: 'TECHNICAL_DIRECTOR' },
+  { id: 'tech-zheng', storeId: DEMO_STORE_ID, name: '郑师傅', role: 'TECHNICIAN' },
+  { id: 'parts-liu', storeId: DEMO_STORE_ID, name: '刘配件', role: 'PARTS' },
+  { id: 'sc-zhou', storeId: DEMO_STORE_ID, name: '周销售', role: 'SALES_CONSULTANT' },
+  { id: 'bk-sun', storeId: DEMO_STORE_ID, name: '孙预约', role: 'BOOKING_SPECIALIST' },
+  { id: 'sup-wu', storeId: DEMO_STORE_ID, name: '吴主管', role: 'SERVICE_SUPERVISOR' },
+  { id: 'sm-wang', storeId: DEMO_STORE_ID, name: '王经理', role: 'SERVICE_MANAGER' },
+  { id: 'cm-xu', storeId: DEMO_STORE_ID, name: '徐客户经理', role: 'CUSTOMER_MANAGER' },
+  { id: 'gm-he', storeId: DEMO_STORE_ID, name: '何总', role: 'GENERAL_MANAGER', allStores: true },
+  { id: 'aud-qian', storeId: DEMO_STORE_ID, name: '钱审计', role: 'AUDITOR', allStores: true },
+  { id: 'sa-ma', storeId: DEMO_STORE_B_ID, name: '马顾问', role: 'SERVICE_ADVISOR' },
+];
 
 /** A store to try the product with when the database has none; a dealership's own data replaces it. */
 export async function seedDemoStoreIfEmpty(db: Db): Promise<boolean> {
-  if ((await db.store.count()) > 0) return false;
+  if ((await db.store.count()) > 0) {
+    await addMissingDemoStaff(db);
+    return false;
+  }
   await db.$transaction([
     db.store.create({ data: { id: DEMO_STORE_ID, name: '示范4S店 Demo Store', timeZone: 'Asia/Shanghai' } }),
+    db.store.create({ data: { id: DEMO_STORE_B_ID, name: '示范二店 Demo Store B', timeZone: 'Asia/Shanghai' } }),
     db.servicePlan.createMany({
       data: [
         { id: 'plan-lavida', model: 'Lavida', intervalMonths: 6, intervalKm: 7500, laborHours: 1, estimateCny: 680 },
@@ -17,16 +42,25 @@ export async function seedDemoStoreIfEmpty(db: Db): Promise<boolean> {
       data: [
         { id: 'bay-1', storeId: DEMO_STORE_ID, name: '快修 1', kind: 'QUICK_SERVICE' },
         { id: 'bay-2', storeId: DEMO_STORE_ID, name: '机修 2', kind: 'GENERAL_REPAIR' },
-      ],
-    }),
-    db.staff.createMany({
-      data: [
-        { id: 'sa-li', storeId: DEMO_STORE_ID, name: '李顾问', role: 'SERVICE_ADVISOR' },
-        { id: 'cr-zhao', storeId: DEMO_STORE_ID, name: '赵客服', role: 'CUSTOMER_RELATIONS' },
-        { id: 'td-chen', storeId: DEMO_STORE_ID, name: '陈总监', role: 'TECHNICAL_DIRECTOR' },
-        { id: 'sm-wang', storeId: DEMO_STORE_ID, name: '王经理', role: 'SERVICE_MANAGER' },
+        { id: 'bay-b1', storeId: DEMO_STORE_B_ID, name: '快修 1', kind: 'QUICK_SERVICE' },
       ],
     }),
   ]);
+  await addMissingDemoStaff(db);
   return true;
+}
+
+/** Demo databases made before sign-in existed get the demo accounts (and passwords) too. */
+async function addMissingDemoStaff(db: Db): Promise<void> {
+  const stores = new Set((await db.store.findMany({ where: { id: { in: [DEMO_STORE_ID, DEMO_STORE_B_ID] } }, select: { id: true } })).map((s) => s.id));
+  for (const person of DEMO_STAFF.filter((p) => stores.has(p.storeId))) {
+    const existing = await db.staff.findUnique({ where: { id: person.id } });
+    if (existing?.passwordHash) continue;
+    const passwordHash = await hashPassword(DEMO_PASSWORD);
+    await db.staff.upsert({
+      where: { id: person.id },
+      create: { ...person, allStores: person.allStores ?? false, passwordHash },
+      update: { passwordHash, role: person.role, allStores: person.allStores ?? false },
+    });
+  }
 }

@@ -7,8 +7,10 @@ import path from 'node:path';
 import { createDb } from '../activities/database';
 import { createApp } from '../api/app';
 import { createDispatcher, outboxTimingFromEnv } from '../notifications/dispatcher';
+import { createWebRouter } from '../web/router';
 import { loadConfig } from './config';
 import { seedDemoStoreIfEmpty } from './demoStore';
+import { seedDemoVehicles } from './demoVehicles';
 import { startEmbeddedDatabase } from './embeddedDatabase';
 import { createLifecycleWorker } from './lifecycleWorker';
 import { applyMigrations } from './migrate';
@@ -48,9 +50,8 @@ async function main(): Promise<void> {
     const db = createDb(databaseUrl!, embedded ? 1 : 10);
     stops.push(() => db.$disconnect());
     // A real database gets the dealership's own stores; the demo store only helps someone trying it out.
-    if ((embedded || process.env.SEED_DEMO_STORE === 'true') && (await seedDemoStoreIfEmpty(db))) {
-      console.log('database: created the demo store (id demo-store)');
-    }
+    const demoStoreCreated = (embedded || process.env.SEED_DEMO_STORE === 'true') && (await seedDemoStoreIfEmpty(db));
+    if (demoStoreCreated) console.log('database: created the demo store (id demo-store) and its staff (password demo1234)');
 
     let temporalAddress = config.temporalAddress;
     let temporalUiUrl = config.temporalUiUrl;
@@ -97,11 +98,14 @@ async function main(): Promise<void> {
       const connection = await Connection.connect({ address: temporalAddress });
       stops.push(() => connection.close());
       const client = new Client({ connection, namespace: config.temporalNamespace });
-      const app = createApp({ client, db });
+      const app = createApp({ client, db, routers: [createWebRouter({ client, db, temporalUiUrl: temporalUiUrl ?? 'http://127.0.0.1:8233', namespace: config.temporalNamespace })] });
       const server = app.listen(config.apiPort, '0.0.0.0');
       await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
       stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+      console.log(`Service Lane web   http://localhost:${config.apiPort}/  (demo sign-in: sa-li / demo1234, see README)`);
       console.log(`Service Lane API   http://localhost:${config.apiPort}/api  (OpenAPI: /api/openapi.json)`);
+      // Once, with the demo store: vehicles at different stages (they need the worker, so this runs after it).
+      if (demoStoreCreated && role === 'all') void seedDemoVehicles(client).then(() => console.log('demo: vehicles registered at their stages'));
     }
     console.log(`Temporal           ${temporalAddress}${temporalUiUrl ? `  (web UI: ${temporalUiUrl})` : ''}`);
     console.log(`Data               ${embedded ? config.dataDir : 'DATABASE_URL'}   Ctrl-C stops everything`);

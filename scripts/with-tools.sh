@@ -83,6 +83,12 @@ WRAP
     say "installing PostgreSQL from Debian"
     apt_install postgresql
   fi
+
+  # Debian's Chromium (and a CJK font for the zh-CN pages) for the browser tests, driven by playwright-core.
+  if [ ! -x /usr/bin/chromium ] || [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then
+    say "installing Chromium and fonts-wqy-microhei from Debian"
+    apt_install chromium fonts-wqy-microhei
+  fi
 fi
 
 exec "$@"

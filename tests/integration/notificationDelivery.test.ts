@@ -9,12 +9,16 @@ import express from 'express';
 import { createActivities } from '../../activities';
 import { createDb, Db } from '../../activities/database';
 import type { StepContext } from '../../activities/stepContext';
+import { authenticate } from '../../api/auth/middleware';
+import { sessionRouter } from '../../api/auth/sessionRoutes';
+import { defaultSignInLimits } from '../../api/auth/signIn';
 import { notificationRoutes } from '../../api/notificationRoutes';
 import { createDispatcher, Dispatcher } from '../../notifications/dispatcher';
 import { messageIdFor } from '../../notifications/transports/transport';
 import { applyMigrations } from '../../runtime/migrate';
 import { HookServer, SmtpSink, startHookServer, startSmtpSink } from '../support/messageSinks';
 import { startPostgres, TestPostgres } from '../support/postgres';
+import { addStaff, signIn } from '../support/staff';
 
 const STORE = 'store-nt';
 const DAYTIME = new Date('2026-11-23T02:00:00.000Z'); // 10:00 in Shanghai
@@ -46,7 +50,20 @@ beforeAll(async () => {
   await channel('DINGTALK', { webhookUrl: `${hooks.url}/robot/send?access_token=ding-token`, secret: 'SECdingsecret' });
   // The ack route is not exercised here (tests/integration/pagingAck.test.ts does it with a real server).
   connection = Connection.lazy({ address: '127.0.0.1:1' });
-  api = express().use(express.json()).use(notificationRoutes({ db, client: new Client({ connection }) })).listen(0, '127.0.0.1');
+  // The people who use these endpoints: customer relations, an SA, the service manager, and the
+  // general manager who spans both stores.
+  await addStaff(db, [
+    { id: 'cr-zhao', storeId: STORE, role: 'CUSTOMER_RELATIONS' },
+    { id: 'sa-li', storeId: STORE, role: 'SERVICE_ADVISOR' },
+    { id: 'sm-wang', storeId: STORE, role: 'SERVICE_MANAGER' },
+    { id: 'gm-liu', storeId: STORE, role: 'GENERAL_MANAGER', allStores: true },
+  ]);
+  api = express()
+    .use(express.json())
+    .use(authenticate(db))
+    .use(sessionRouter(db, defaultSignInLimits()))
+    .use(notificationRoutes({ db, client: new Client({ connection }) }))
+    .listen(0, '127.0.0.1');
   await new Promise((r) => api.once('listening', r));
   base = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
 }, 120_000);
@@ -83,8 +100,12 @@ const customerOf = (v: { phone: string; email: string }) => ({ name: '王先生'
 const mailsTo = (address: string) => smtp.mails.filter((m) => m.envelopeTo.includes(address));
 const smsTo = (phone: string) => hooks.requests.filter((r) => r.path === '/sms' && r.json?.to === phone);
 
+const tokens = new Map<string, Promise<string>>();
+/** As the signed-in `actor` (a bearer token); '' sends no token at all. */
 async function call(method: string, path: string, body?: unknown, actor = 'cr-zhao'): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json', 'x-actor': actor }, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (actor && !tokens.has(actor)) tokens.set(actor, signIn(base, actor));
+  const auth: Record<string, string> = actor ? { authorization: `Bearer ${await tokens.get(actor)}` } : {};
+  const res = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json', ...auth }, body: body === undefined ? undefined : JSON.stringify(body) });
   return { status: res.status, json: res.status === 204 ? null : await res.json() };
 }
 
@@ -136,10 +157,11 @@ describe('customer messages', () => {
 
   it("a store's own wording (edited over the API, no code change) is what goes out; a wording that does not render is refused", async () => {
     const v = await vehicle();
-    const refused = await call('PUT', '/api/templates/pickup-notice/zh-CN', { storeId: STORE, subject: '取车 {{plaet}}', body: '请来取车' });
+    expect((await call('PUT', '/api/templates/pickup-notice/zh-CN', { storeId: STORE, subject: '{{plate}}', body: '请来取车' })).status).toBe(403);
+    const refused = await call('PUT', '/api/templates/pickup-notice/zh-CN', { storeId: STORE, subject: '取车 {{plaet}}', body: '请来取车' }, 'sm-wang');
     expect(refused.status).toBe(422);
     expect(refused.json.error).toContain('plaet');
-    const saved = await call('PUT', '/api/templates/pickup-notice/zh-CN', { storeId: STORE, subject: '{{plate}}可以取车啦', body: '{{customerName}}，{{dateTime readyAt}}来取车。{{storeName}}' });
+    const saved = await call('PUT', '/api/templates/pickup-notice/zh-CN', { storeId: STORE, subject: '{{plate}}可以取车啦', body: '{{customerName}}，{{dateTime readyAt}}来取车。{{storeName}}' }, 'sm-wang');
     expect(saved.status).toBe(200);
     const preview = await call('POST', '/api/templates/pickup-notice/preview', { storeId: STORE, locale: 'zh-CN' });
     expect(preview.json).toMatchObject({ origin: 'store', subject: '苏F12345可以取车啦' });
@@ -148,7 +170,7 @@ describe('customer messages', () => {
     await dispatcher.runOnce();
     expect(mailsTo(v.email)[0].parsed.subject).toBe('苏F12345可以取车啦');
     expect(mailsTo(v.email)[0].parsed.text).toMatch(/^王先生，11月23日.*15:00来取车。南通示范店/);
-    expect((await call('DELETE', `/api/templates/pickup-notice/zh-CN?store=${STORE}`)).status).toBe(204);
+    expect((await call('DELETE', `/api/templates/pickup-notice/zh-CN?store=${STORE}`, undefined, 'sm-wang')).status).toBe(204);
   });
 
   it('quiet hours: at 22:00 store time a customer message waits for 09:00; it goes out then', async () => {
@@ -291,7 +313,9 @@ describe('failures', () => {
     const v = await vehicle({ storeId: 'store-offline' });
     await acts.queueCustomerMessage(v.ctx(), { template: 'maintenance-reminder', rule: 'R2', customer: customerOf(v), payload: { plate: '苏F12345', dueDate: '2026-12-05' } });
     await dispatcher.runOnce();
-    const { status, json } = await call('GET', '/api/outbox?store=store-offline&status=QUEUED');
+    // A person of another store does not see this store's outbox, whatever the query asks.
+    expect((await call('GET', '/api/outbox?store=store-offline&status=QUEUED')).json.messages.some((m: any) => m.vin === v.vin)).toBe(false);
+    const { status, json } = await call('GET', '/api/outbox?store=store-offline&status=QUEUED', undefined, 'gm-liu');
     expect(status).toBe(200);
     expect(json.messages.map((m: any) => [m.channel, m.attempts, m.failureReason])).toEqual(
       expect.arrayContaining([
@@ -303,8 +327,9 @@ describe('failures', () => {
 
     // Configuring the channel lets the waiting message go at the sender's next pass.
     clock = new Date(DAYTIME.getTime() + 60_000);
-    const configured = await call('PUT', '/api/stores/store-offline/channels/SMS', { config: { url: `${hooks.url}/sms` } });
-    expect(configured.json).toMatchObject({ channel: 'SMS', enabled: true, woken: 1, updatedBy: 'cr-zhao' });
+    expect((await call('PUT', '/api/stores/store-offline/channels/SMS', { config: { url: `${hooks.url}/sms` } }, 'sm-wang')).status).toBe(403);
+    const configured = await call('PUT', '/api/stores/store-offline/channels/SMS', { config: { url: `${hooks.url}/sms` } }, 'gm-liu');
+    expect(configured.json).toMatchObject({ channel: 'SMS', enabled: true, woken: 1, updatedBy: 'gm-liu' });
     await dispatcher.runOnce();
     expect(smsTo(v.phone)).toHaveLength(1);
     expect((await db.notification.findFirstOrThrow({ where: { vin: v.vin, channel: 'SMS' } })).status).toBe('SENT');
@@ -362,12 +387,13 @@ describe('API for the admin UI', () => {
     expect((await call('POST', '/api/templates/no-such/preview', {})).status).toBe(404);
     expect((await call('POST', '/api/templates/late-notice/preview', { locale: 'fr' })).status).toBe(400);
     expect((await call('GET', '/api/outbox?status=LOST')).status).toBe(400);
-    expect((await call('PUT', `/api/stores/${STORE}/channels/SMS`, { config: { url: 'not a url' } })).status).toBe(400);
-    const channels = await call('GET', `/api/stores/${STORE}/channels`);
+    expect((await call('PUT', `/api/stores/${STORE}/channels/SMS`, { config: { url: 'not a url' } }, 'sm-wang')).status).toBe(400);
+    expect((await call('GET', `/api/stores/${STORE}/channels`)).status).toBe(403);
+    const channels = await call('GET', `/api/stores/${STORE}/channels`, undefined, 'sm-wang');
     expect(channels.json.channels.find((c: any) => c.channel === 'SMS')).toMatchObject({ source: 'store', enabled: true, config: { authHeader: 'Authorization: ***' } });
     expect(channels.json.channels.find((c: any) => c.channel === 'DINGTALK').config).toMatchObject({ secret: '***', webhookUrl: expect.stringContaining('access_token=***') });
     expect((await call('POST', '/api/vehicles/LSVNTFYAB99999999/opt-outs', { channel: 'SMS', reason: 'no' })).status).toBe(404);
     expect((await call('POST', '/api/vehicles/LSVNTFYAB00000001/opt-outs', { channel: 'FAX', reason: 'no' })).status).toBe(400);
-    expect((await call('POST', '/api/vehicles/LSVNTFYAB00000001/opt-outs', { channel: 'SMS', reason: 'no' }, '')).status).toBe(400);
+    expect((await call('POST', '/api/vehicles/LSVNTFYAB00000001/opt-outs', { channel: 'SMS', reason: 'no' }, '')).status).toBe(401);
   });
 });

@@ -105,7 +105,7 @@ it('R18: the link in the mailed page acknowledges it; the ticket records who and
   expect(state).toMatchObject({ level: 0, acknowledgements: [{ level: 0, round: 0, by: 'sup@ack.example' }] });
 
   // Acknowledging again is harmless; an unknown code is a 404.
-  const again = await fetch(link!, { method: 'POST', headers: { 'x-actor': 'sup-ack' } });
+  const again = await fetch(link!, { method: 'POST' });
   expect(await again.json()).toMatchObject({ first: false, acknowledgedBy: 'sup@ack.example' });
   expect((await fetch(`${base}/api/pages/NOSUCHCODE/ack`)).status).toBe(404);
   const audit = await db.auditEvent.findMany({ where: { vin: VIN, action: 'page.acknowledged' } });

@@ -15,6 +15,7 @@ import { lifecycleWorkflowId, LifecycleState, Stage } from '../../workflows/defi
 import { startTestDevServer } from '../support/devServer';
 import { recordHistoryIfAsked } from '../support/lifecycleHarness';
 import { startPostgres, TestPostgres } from '../support/postgres';
+import { addStaff, signIn } from '../support/staff';
 
 const VIN = 'LFV2A21K8P4000123';
 const STORE = 'store-it';
@@ -30,6 +31,8 @@ let worker: Worker;
 let running: Promise<void>;
 let server: Server;
 let base: string;
+/** Bearer tokens of the signed-in staff, by staff id: each step's actor is the person signed in. */
+const tokens = new Map<string, string>();
 
 beforeAll(async () => {
   [postgres, devServer] = await Promise.all([startPostgres(), startTestDevServer()]);
@@ -50,6 +53,15 @@ beforeAll(async () => {
   server = createApp({ client, db }).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const people = [
+    { id: 'sa-it', role: 'SERVICE_ADVISOR' },
+    { id: 'cr-it', role: 'CUSTOMER_RELATIONS' },
+    { id: 'td-it', role: 'TECHNICAL_DIRECTOR' },
+    { id: 'sm-it', role: 'SERVICE_MANAGER' },
+    { id: 'sales-it', role: 'SALES_CONSULTANT' },
+  ] as const;
+  await addStaff(db, people.map((p) => ({ ...p, storeId: STORE })));
+  for (const p of people) tokens.set(p.id, await signIn(base, p.id));
 }, 180_000);
 
 afterAll(async () => {
@@ -65,7 +77,7 @@ afterAll(async () => {
 async function call(method: string, path: string, body?: unknown, actor = 'sa-it'): Promise<{ status: number; json: any }> {
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: { 'content-type': 'application/json', 'x-actor': actor },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(actor)}` },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, json: await res.json() };
@@ -95,9 +107,9 @@ const registration = {
 };
 
 test('bad input is refused with a reason and starts nothing', async () => {
-  const noActor = await fetch(`${base}/api/vehicles`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-  expect(noActor.status).toBe(400);
-  expect(((await noActor.json()) as { error: string }).error).toMatch(/X-Actor/);
+  const signedOut = await fetch(`${base}/api/vehicles`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  expect(signedOut.status).toBe(401);
+  expect(((await signedOut.json()) as { error: string }).error).toMatch(/sign in/);
 
   const badVin = await call('POST', '/api/vehicles', { ...registration, vin: 'IOQ123' });
   expect(badVin.status).toBe(400);
@@ -106,7 +118,7 @@ test('bad input is refused with a reason and starts nothing', async () => {
   const unknownStore = await call('POST', '/api/vehicles', { ...registration, storeId: 'nowhere' });
   expect(unknownStore).toEqual({ status: 422, json: { error: 'unknown store nowhere' } });
 
-  const notJson = await fetch(`${base}/api/vehicles`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-actor': 'a' }, body: '{"vin":' });
+  const notJson = await fetch(`${base}/api/vehicles`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get('sa-it')}` }, body: '{"vin":' });
   expect(notJson.status).toBe(400);
 
   expect((await call('GET', `/api/vehicles/${VIN}`)).status).toBe(404);

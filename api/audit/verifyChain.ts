@@ -1,0 +1,63 @@
+// Checks the audit log's hash chains without trusting the database's own digest function: each
+// vehicle's events must number 1, 2, 3 … and each hash must be SHA-256 of the previous hash and the
+// record's fields, in the text forms the trigger hashed them in.
+import { createHash } from 'node:crypto';
+
+export interface ChainRow {
+  id: string;
+  vin: string;
+  chainSeq: number | null;
+  prevHash: string | null;
+  hash: string | null;
+  idempotencyKey: string;
+  workflowId: string;
+  runId: string;
+  cycle: string;
+  rule: string;
+  action: string;
+  actor: string;
+  occurredAt: string;
+  data: string;
+}
+
+/** The rows as the verifier reads them: text forms computed by PostgreSQL, the hashing done here. */
+export const CHAIN_ROWS_SQL = `
+SELECT "id"::text AS "id", "vin", "chainSeq", "prevHash", "hash", "idempotencyKey", "workflowId", "runId",
+       "cycle"::text AS "cycle", coalesce("rule", '') AS "rule", "action", "actor",
+       to_char("occurredAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS "occurredAt", "data"::text AS "data"
+FROM "AuditEvent" ORDER BY "vin", "chainSeq", "id"`;
+
+export interface ChainReport {
+  events: number;
+  vehicles: number;
+  problems: string[];
+}
+
+export function digest(prev: string, r: ChainRow): string {
+  const fields = [prev, r.idempotencyKey, r.vin, r.workflowId, r.runId, r.cycle, r.rule, r.action, r.actor, r.occurredAt, r.data];
+  return createHash('sha256').update(fields.join('|'), 'utf8').digest('hex');
+}
+
+export function verifyChainRows(rows: ChainRow[]): ChainReport {
+  const problems: string[] = [];
+  let vin: string | undefined;
+  let expectedSeq = 1;
+  let prev = '';
+  let vehicles = 0;
+  for (const r of rows) {
+    if (r.vin !== vin) {
+      vin = r.vin;
+      expectedSeq = 1;
+      prev = '';
+      vehicles++;
+    }
+    const where = `event ${r.id} (${r.vin} #${r.chainSeq ?? '?'} ${r.action})`;
+    if (r.chainSeq !== expectedSeq) problems.push(`${where}: expected position ${expectedSeq} in the chain — an event is missing or was inserted`);
+    if ((r.prevHash ?? '') !== prev) problems.push(`${where}: does not link to the previous event's hash`);
+    const own = digest(r.prevHash ?? '', r);
+    if (r.hash !== own) problems.push(`${where}: content does not match its hash — the record was altered`);
+    prev = r.hash ?? '';
+    expectedSeq = (r.chainSeq ?? expectedSeq) + 1;
+  }
+  return { events: rows.length, vehicles, problems };
+}

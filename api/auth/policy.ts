@@ -1,0 +1,103 @@
+// Who may do what: one table of role × action, read by the one authorization middleware.
+import type { StaffRole } from '../../generated/prisma/enums';
+
+export const ROLES: StaffRole[] = [
+  'SERVICE_ADVISOR',
+  'CUSTOMER_RELATIONS',
+  'TECHNICAL_DIRECTOR',
+  'TECHNICIAN',
+  'PARTS',
+  'SALES_CONSULTANT',
+  'BOOKING_SPECIALIST',
+  'SERVICE_SUPERVISOR',
+  'SERVICE_MANAGER',
+  'CUSTOMER_MANAGER',
+  'GENERAL_MANAGER',
+  'AUDITOR',
+];
+
+const EVERYONE = ROLES;
+const MANAGERS: StaffRole[] = ['SERVICE_SUPERVISOR', 'SERVICE_MANAGER', 'CUSTOMER_MANAGER', 'GENERAL_MANAGER'];
+
+/** Every action a request can take; lifecycle steps are `step:<path>` after their API path. */
+export const POLICY = {
+  'vehicle.read': EVERYONE,
+  'history.read': EVERYONE,
+  'care.read': EVERYONE,
+  'ticket.read': EVERYONE,
+  'workflows.list': EVERYONE,
+  'board.view': EVERYONE,
+  'inbox.view': EVERYONE.filter((r) => r !== 'AUDITOR'),
+  'manager.view': [...MANAGERS, 'AUDITOR'],
+  'audit.read': ['AUDITOR', 'GENERAL_MANAGER'],
+  'outbox.view': ['CUSTOMER_RELATIONS', 'CUSTOMER_MANAGER', 'SERVICE_MANAGER', 'GENERAL_MANAGER', 'AUDITOR'],
+  // An undelivered message's task: CR or the SA reaches the customer another way, or sends it again.
+  'outbox.settle': ['CUSTOMER_RELATIONS', 'CUSTOMER_MANAGER', 'SERVICE_ADVISOR', 'SERVICE_MANAGER'],
+  // Opt-outs and the language of a customer's messages: whoever talks to the customer.
+  'customer.contact-preferences': ['CUSTOMER_RELATIONS', 'CUSTOMER_MANAGER', 'SERVICE_ADVISOR', 'SERVICE_MANAGER'],
+  'templates.read': EVERYONE,
+  'templates.manage': ['CUSTOMER_MANAGER', 'SERVICE_MANAGER', 'GENERAL_MANAGER'],
+  'channels.read': ['SERVICE_MANAGER', 'CUSTOMER_MANAGER', 'GENERAL_MANAGER', 'AUDITOR'],
+  'channels.manage': ['SERVICE_MANAGER', 'GENERAL_MANAGER'],
+  'vehicle.register': ['SERVICE_ADVISOR', 'CUSTOMER_RELATIONS', 'BOOKING_SPECIALIST', 'SALES_CONSULTANT', 'SERVICE_MANAGER'],
+  'care.call': ['CUSTOMER_RELATIONS', 'SALES_CONSULTANT', 'CUSTOMER_MANAGER'],
+  'ticket.answer': ['SERVICE_ADVISOR', ...MANAGERS],
+  // R3–R5 reminder calls and bookings: CR calls, the booking specialist places, the SA may too.
+  'step:call-outcome': ['CUSTOMER_RELATIONS', 'BOOKING_SPECIALIST', 'SERVICE_ADVISOR', 'SERVICE_MANAGER'],
+  'step:bookings': ['CUSTOMER_RELATIONS', 'BOOKING_SPECIALIST', 'SERVICE_ADVISOR', 'SALES_CONSULTANT', 'SERVICE_MANAGER'],
+  'step:walk-in': ['SERVICE_ADVISOR', 'SERVICE_MANAGER'],
+  // R6 the technical director confirms preparation.
+  'step:preparation-complete': ['TECHNICAL_DIRECTOR', 'SERVICE_MANAGER'],
+  // R7–R9 the SA's confirmation call.
+  'step:confirmation': ['SERVICE_ADVISOR', 'BOOKING_SPECIALIST', 'SERVICE_MANAGER'],
+  // R10 the service manager assigns SA and technician.
+  'step:staff-assignment': ['SERVICE_MANAGER', 'SERVICE_SUPERVISOR'],
+  'step:check-in': ['SERVICE_ADVISOR', 'SERVICE_MANAGER'],
+  'step:progress-check': ['SERVICE_ADVISOR', 'TECHNICAL_DIRECTOR', 'SERVICE_MANAGER'],
+  'step:additional-work': ['TECHNICAL_DIRECTOR', 'TECHNICIAN', 'SERVICE_ADVISOR'],
+  'step:additional-work/decision': ['SERVICE_ADVISOR', 'SERVICE_MANAGER'],
+  'step:delivery': ['SERVICE_ADVISOR', 'SERVICE_MANAGER'],
+  // R17 CR's follow-up call, R19 the sales consultant's call.
+  'step:follow-up': ['CUSTOMER_RELATIONS', 'CUSTOMER_MANAGER', 'SERVICE_MANAGER'],
+  'step:sales-call': ['SALES_CONSULTANT', 'CUSTOMER_MANAGER'],
+  'step:correction': ['SERVICE_MANAGER', 'GENERAL_MANAGER'],
+} satisfies Record<string, readonly StaffRole[]>;
+
+export type Action = keyof typeof POLICY;
+
+/** The action of a lifecycle step's API path; a step without a row in the table is a programming error. */
+export function stepAction(path: string): Action {
+  const action = `step:${path}`;
+  if (!(action in POLICY)) throw new Error(`no policy row for ${action}`);
+  return action as Action;
+}
+
+export function can(role: StaffRole, action: Action): boolean {
+  return (POLICY[action] as readonly StaffRole[]).includes(role);
+}
+
+/** Roles that call customers see their phone numbers; everyone else sees them masked. */
+const CALLS_CUSTOMERS: StaffRole[] = ['SERVICE_ADVISOR', 'CUSTOMER_RELATIONS', 'BOOKING_SPECIALIST', 'SALES_CONSULTANT', 'SERVICE_SUPERVISOR', 'SERVICE_MANAGER', 'CUSTOMER_MANAGER'];
+
+export function seesPhoneNumbers(role: StaffRole): boolean {
+  return CALLS_CUSTOMERS.includes(role);
+}
+
+/** 13812345678 → 138****5678: enough to recognise, not enough to call. */
+export function maskPhone(phone: string): string {
+  const digits = phone.replace(/\D/g, '');
+  if (digits.length < 7) return '****';
+  return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
+}
+
+/** Masks every value under a key that names a phone number, at any depth (records, payloads, audit data). */
+export function maskPhonesDeep<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(maskPhonesDeep) as T;
+  // Only plain objects: class instances (Date, Decimal) serialise themselves and stay as they are.
+  if (value && typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value))) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = /phone/i.test(k) && typeof v === 'string' ? maskPhone(v) : maskPhonesDeep(v);
+    return out as T;
+  }
+  return value;
+}

@@ -1,0 +1,42 @@
+// Store scope: a person sees and moves only the vehicles of their own store (unless they span stores).
+import type { Client } from '@temporalio/client';
+import type { Db } from '../../activities/database';
+import { lifecycleWorkflowId, SA_STORE } from '../../workflows/definitions';
+import { HttpError } from '../httpError';
+import { inStore, Principal } from './principal';
+
+export type VehicleScopeCheck = (p: Principal, vin: string) => Promise<void>;
+
+/**
+ * Throws 404 for a vehicle outside the person's stores, the same answer as for a VIN that does not exist,
+ * so another store's vehicles are not even confirmed to exist.
+ */
+export function vehicleScope(db: Db, client: Client, knownMs = 60_000): VehicleScopeCheck {
+  // A vehicle's store is fixed at registration: known ones are remembered for a minute, so a step
+  // costs no extra database read; an unknown VIN is asked again every time.
+  const stores = new Map<string, { storeId: string; until: number }>();
+  return async (p, vin) => {
+    if (p.allStores) return;
+    const hit = stores.get(vin);
+    let storeId = hit && hit.until > Date.now() ? hit.storeId : undefined;
+    if (!storeId) {
+      const row = await db.vehicle.findUnique({ where: { vin }, select: { storeId: true } });
+      // Between registration and its first activity the vehicle exists only in its workflow.
+      storeId = row?.storeId ?? (await workflowStore(client, vin));
+      if (storeId) {
+        if (stores.size >= 10_000) stores.clear();
+        stores.set(vin, { storeId, until: Date.now() + knownMs });
+      }
+    }
+    if (!inStore(p, storeId)) throw new HttpError(404, `no vehicle with VIN ${vin}`);
+  };
+}
+
+async function workflowStore(client: Client, vin: string): Promise<string | undefined> {
+  try {
+    const description = await client.workflow.getHandle(lifecycleWorkflowId(vin)).describe();
+    return description.typedSearchAttributes.get(SA_STORE);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,60 @@
+// Server-side sessions: the client holds a random token, the database holds its hash and expiry.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from '../../activities/database';
+import type { Principal } from './principal';
+
+export const SESSION_TTL_MS = { WEB: 8 * 3_600_000, API: 12 * 3_600_000 } as const;
+
+function digest(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export async function openSession(db: Db, staffId: string, kind: 'WEB' | 'API', now = Date.now()): Promise<{ token: string; csrfToken: string; expiresAt: Date }> {
+  const token = randomBytes(32).toString('base64url');
+  const csrfToken = randomBytes(24).toString('base64url');
+  const expiresAt = new Date(now + SESSION_TTL_MS[kind]);
+  await db.session.create({ data: { id: digest(token), staffId, kind, csrfToken, expiresAt } });
+  // Expired sessions are cleared as people sign in, so the table stays the size of the staff.
+  await db.session.deleteMany({ where: { expiresAt: { lt: new Date(now) } } });
+  return { token, csrfToken, expiresAt };
+}
+
+/**
+ * Sessions seen in the last few seconds, so a burst of API calls costs one database read, not one per
+ * call. Sign-out in this process takes effect at once; a deactivation or a sign-out through another API
+ * process within CACHE_MS.
+ */
+const CACHE_MS = 5_000;
+const CACHE_MAX = 10_000;
+const recent = new Map<string, { principal: Principal | undefined; until: number }>();
+
+/** The person a token stands for, or undefined when it is unknown, expired or the person was deactivated. */
+export async function principalFor(db: Db, token: string): Promise<Principal | undefined> {
+  const id = digest(token);
+  const now = Date.now();
+  const hit = recent.get(id);
+  if (hit && hit.until > now && (!hit.principal || hit.principal.session.expiresAt.getTime() > now)) return hit.principal;
+  const principal = await loadPrincipal(db, id);
+  if (recent.size >= CACHE_MAX) recent.clear();
+  recent.set(id, { principal, until: now + CACHE_MS });
+  return principal;
+}
+
+async function loadPrincipal(db: Db, id: string): Promise<Principal | undefined> {
+  const session = await db.session.findUnique({ where: { id }, include: { staff: true } });
+  if (!session || session.expiresAt.getTime() <= Date.now() || !session.staff.active) return undefined;
+  const s = session.staff;
+  return {
+    id: s.id,
+    name: s.name,
+    role: s.role,
+    storeId: s.storeId,
+    allStores: s.allStores,
+    session: { id: session.id, kind: session.kind === 'API' ? 'API' : 'WEB', csrfToken: session.csrfToken, expiresAt: session.expiresAt },
+  };
+}
+
+export async function closeSession(db: Db, sessionId: string): Promise<void> {
+  recent.delete(sessionId);
+  await db.session.deleteMany({ where: { id: sessionId } });
+}

@@ -1,0 +1,246 @@
+// Sign-in and access control against the running product: every role × every endpoint and page, for
+// a vehicle of the person's own store and one of another store, with what the policy table promises.
+import { openSession } from '../../api/auth/sessions';
+import { can, POLICY, ROLES, seesPhoneNumbers, type Action } from '../../api/auth/policy';
+import { STEP_ROUTES } from '../../api/steps';
+import type { StaffRole } from '../../generated/prisma/enums';
+import { startProductStack, ProductStack } from '../support/productStack';
+import { TEST_PASSWORD } from '../support/staff';
+import { ApiDriver, seedWebStores, staffIdOf, STORE_A, STORE_B } from '../support/webStore';
+
+const VIN_A = 'LFV2A21K8P4000301';
+const VIN_B = 'LFV2A21K8P4000302';
+
+let stack: ProductStack;
+let api: ApiDriver;
+
+beforeAll(async () => {
+  stack = await startProductStack(seedWebStores);
+  api = new ApiDriver(stack.base);
+  await api.register(VIN_A, STORE_A, '苏F30001', '13900000301');
+  await api.register(VIN_B, STORE_B, '苏F30002', '13900000302');
+  await Promise.all([api.waitForStage(VIN_A, 'AWAITING_CALL_OUTCOME'), api.waitForStage(VIN_B, 'AWAITING_CALL_OUTCOME')]);
+}, 240_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+interface Probe {
+  name: string;
+  action: Action | 'signed-in';
+  /** Whether the request names a vehicle (and so is subject to the store check). */
+  vehicle: boolean;
+  send(vin: string, who: { bearer: string; cookie: string; csrf: string }): Promise<Response>;
+}
+
+const json = (bearer: string, body?: unknown) => ({ headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body: body === undefined ? undefined : JSON.stringify(body) });
+
+function probes(): Probe[] {
+  const base = stack.base;
+  const apiGet = (name: string, action: Action, path: (vin: string) => string, vehicle = true): Probe => ({ name, action, vehicle, send: (vin, w) => fetch(`${base}${path(vin)}`, json(w.bearer)) });
+  // A body with an unknown key: accepted roles get 400 (strict schemas), so nothing ever moves.
+  const apiPost = (name: string, action: Action, path: (vin: string) => string, vehicle = true): Probe => ({ name, action, vehicle, send: (vin, w) => fetch(`${base}${path(vin)}`, { method: 'POST', ...json(w.bearer, { probe: 1 }) }) });
+  const apiPut = (name: string, action: Action, path: (vin: string) => string, vehicle = true): Probe => ({ name, action, vehicle, send: (vin, w) => fetch(`${base}${path(vin)}`, { method: 'PUT', ...json(w.bearer, { probe: 1 }) }) });
+  const pageGet = (name: string, action: Action, path: (vin: string) => string, vehicle: boolean): Probe => ({ name, action, vehicle, send: (vin, w) => fetch(`${base}${path(vin)}`, { headers: { cookie: `sl_session=${w.cookie}` }, redirect: 'manual' }) });
+  return [
+    { name: 'GET /api/session', action: 'signed-in', vehicle: false, send: (_v, w) => fetch(`${base}/api/session`, json(w.bearer)) },
+    apiPost('POST /api/vehicles', 'vehicle.register', () => '/api/vehicles', false),
+    apiGet('GET /api/vehicles/:vin', 'vehicle.read', (v) => `/api/vehicles/${v}`),
+    apiGet('GET /api/vehicles/:vin/history', 'history.read', (v) => `/api/vehicles/${v}/history`),
+    apiGet('GET /api/vehicles/:vin/care', 'care.read', (v) => `/api/vehicles/${v}/care`),
+    apiPost('POST /api/vehicles/:vin/care-call', 'care.call', (v) => `/api/vehicles/${v}/care-call`),
+    apiGet('GET /api/workflows', 'workflows.list', () => '/api/workflows', false),
+    apiGet('GET /api/tickets/:id', 'ticket.read', (v) => `/api/tickets/failure-${v}-c1`),
+    apiPost('POST /api/tickets/:id/answer', 'ticket.answer', (v) => `/api/tickets/failure-${v}-c1/answer`),
+    ...STEP_ROUTES.map((s) => apiPost(`POST /api/vehicles/:vin/${s.path}`, `step:${s.path}` as Action, (v) => `/api/vehicles/${v}/${s.path}`)),
+    apiGet('GET /api/outbox', 'outbox.view', () => '/api/outbox', false),
+    apiPost('POST /api/outbox/:id/retry', 'outbox.settle', () => '/api/outbox/00000000-0000-0000-0000-000000000000/retry', false),
+    apiGet('GET /api/vehicles/:vin/messages', 'outbox.view', (v) => `/api/vehicles/${v}/messages`),
+    apiPost('POST /api/vehicles/:vin/opt-outs', 'customer.contact-preferences', (v) => `/api/vehicles/${v}/opt-outs`),
+    apiPut('PUT /api/vehicles/:vin/customer-locale', 'customer.contact-preferences', (v) => `/api/vehicles/${v}/customer-locale`),
+    apiGet('GET /api/templates', 'templates.read', () => '/api/templates', false),
+    apiPost('POST /api/templates/:key/preview', 'templates.read', () => '/api/templates/pickup-notice/preview', false),
+    apiPut('PUT /api/templates/:key/:locale', 'templates.manage', () => '/api/templates/pickup-notice/zh-CN', false),
+    apiGet('GET /api/stores/:id/channels', 'channels.read', () => `/api/stores/${STORE_A}/channels`, false),
+    apiPut('PUT /api/stores/:id/channels/:channel', 'channels.manage', () => `/api/stores/${STORE_A}/channels/SMS`, false),
+    pageGet('GET /inbox', 'inbox.view', () => '/inbox', false),
+    pageGet('GET /board', 'board.view', () => '/board', false),
+    pageGet('GET /vehicles/:vin', 'vehicle.read', (v) => `/vehicles/${v}`, true),
+    pageGet('GET /manager', 'manager.view', () => '/manager', false),
+    pageGet('GET /outbox', 'outbox.view', () => '/outbox', false),
+    pageGet('GET /audit', 'audit.read', () => '/audit', false),
+    pageGet('GET /audit/vehicles/:vin', 'audit.read', (v) => `/audit/vehicles/${v}`, true),
+    pageGet('GET /audit/vehicles/:vin/export.csv', 'audit.read', (v) => `/audit/vehicles/${v}/export.csv`, true),
+    {
+      // The confirmation form with an impossible outcome: accepted roles get the refusal as a message.
+      name: 'POST /vehicles/:vin/act (confirmation)',
+      action: 'step:confirmation',
+      vehicle: true,
+      send: (vin, w) =>
+        fetch(`${base}/vehicles/${vin}/act`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { cookie: `sl_session=${w.cookie}`, 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ _csrf: w.csrf, action: 'confirmation', outcome: 'NOPE' }),
+        }),
+    },
+  ];
+}
+
+test('every API action and page is in the policy table, and an auditor may change nothing', () => {
+  for (const s of STEP_ROUTES) expect(POLICY).toHaveProperty(`step:${s.path}`);
+  const changing = (Object.keys(POLICY) as Action[]).filter(
+    (a) => a.startsWith('step:') || ['vehicle.register', 'care.call', 'ticket.answer', 'outbox.settle', 'customer.contact-preferences', 'templates.manage', 'channels.manage'].includes(a),
+  );
+  expect(changing.filter((a) => can('AUDITOR', a))).toEqual([]);
+  // Each changing action has someone who may take it.
+  for (const a of changing) expect(ROLES.some((r) => can(r, a))).toBe(true);
+});
+
+test('role × endpoint: own store allowed per the policy, other stores invisible, everything else 403', async () => {
+  const table: string[] = [];
+  const mismatches: string[] = [];
+  for (const role of ROLES) {
+    const staffId = staffIdOf(role);
+    const bearer = await api.token(staffId);
+    const web = await openSession(stack.db, staffId, 'WEB');
+    const who = { bearer, cookie: web.token, csrf: web.csrfToken };
+    const spansStores = role === 'AUDITOR' || role === 'GENERAL_MANAGER';
+    for (const probe of probes()) {
+      const allowed = probe.action === 'signed-in' || can(role as StaffRole, probe.action);
+      for (const [vin, own] of [[VIN_A, true], [VIN_B, false]] as const) {
+        if (!probe.vehicle && !own) continue;
+        const status = (await probe.send(vin, who)).status;
+        const expected = !allowed ? '403' : probe.vehicle && !own && !spansStores ? '404' : 'allowed';
+        // Allowed requests carry a body the schema refuses (400), a redirect with the refusal (302), or
+        // read (200); a ticket that does not exist is the one allowed 404.
+        const allowedStatuses = probe.name.includes('tickets') ? [400, 404] : [200, 302, 400];
+        const ok = expected === 'allowed' ? allowedStatuses.includes(status) : status === Number(expected);
+        table.push(`${role} ${probe.name} ${own ? 'own' : 'other'} → ${status}`);
+        if (!ok) mismatches.push(`${role} ${probe.name} (${own ? 'own store' : 'other store'}): expected ${expected}, got ${status}`);
+      }
+    }
+  }
+  expect(mismatches).toEqual([]);
+  expect(table).toEqual(expect.arrayContaining(['AUDITOR POST /api/vehicles/:vin/confirmation own → 403', 'SERVICE_ADVISOR POST /api/vehicles/:vin/confirmation own → 400', 'SERVICE_ADVISOR GET /api/vehicles/:vin other → 404', 'AUDITOR GET /api/vehicles/:vin other → 200']));
+  expect(table.length).toBeGreaterThan(ROLES.length * 30);
+});
+
+test('customer phone numbers are masked for roles that do not call customers', async () => {
+  for (const role of ROLES) {
+    const { json: body } = await api.call(staffIdOf(role), 'GET', `/api/vehicles/${VIN_A}`);
+    expect([role, body.vehicle.customer.phone]).toEqual([role, seesPhoneNumbers(role) ? '13900000301' : '139****0301']);
+  }
+  expect(seesPhoneNumbers('SERVICE_ADVISOR')).toBe(true);
+  expect(seesPhoneNumbers('AUDITOR')).toBe(false);
+});
+
+test('signed out: the API answers 401, pages send you to the sign-in page', async () => {
+  const res = await fetch(`${stack.base}/api/vehicles/${VIN_A}`);
+  expect(res.status).toBe(401);
+  const page = await fetch(`${stack.base}/inbox`, { redirect: 'manual' });
+  expect(page.status).toBe(302);
+  expect(page.headers.get('location')).toBe('/login?next=%2Finbox');
+});
+
+test('a browser session needs its CSRF token to change anything, and cannot be used as a bearer token', async () => {
+  const web = await openSession(stack.db, staffIdOf('SERVICE_ADVISOR'), 'WEB');
+  const noToken = await fetch(`${stack.base}/api/vehicles/${VIN_A}/confirmation`, { method: 'POST', headers: { cookie: `sl_session=${web.token}`, 'content-type': 'application/json' }, body: '{}' });
+  expect(noToken.status).toBe(403);
+  expect(((await noToken.json()) as { error: string }).error).toMatch(/CSRF/);
+  const asBearer = await fetch(`${stack.base}/api/session`, { headers: { authorization: `Bearer ${web.token}` } });
+  expect(asBearer.status).toBe(401);
+});
+
+test('sessions expire and sign-out ends them', async () => {
+  const staffId = staffIdOf('CUSTOMER_RELATIONS');
+  const expired = await openSession(stack.db, staffId, 'API', Date.now() - 13 * 3_600_000);
+  expect((await fetch(`${stack.base}/api/session`, json(expired.token))).status).toBe(401);
+  const token = await api.token(staffId);
+  const me = await fetch(`${stack.base}/api/session`, json(token));
+  expect(await me.json()).toMatchObject({ staff: { id: staffId, role: 'CUSTOMER_RELATIONS', storeId: STORE_A } });
+  const fresh = await openSession(stack.db, staffId, 'API');
+  expect((await fetch(`${stack.base}/api/session`, { method: 'DELETE', ...json(fresh.token) })).status).toBe(204);
+  expect((await fetch(`${stack.base}/api/session`, json(fresh.token))).status).toBe(401);
+  // Only the hash of a token is stored.
+  expect(await stack.db.session.count({ where: { id: fresh.token } })).toBe(0);
+});
+
+test('sign-in is rate-limited per person: after five wrong passwords in 15 minutes even the right one is refused', async () => {
+  const staffId = staffIdOf('PARTS');
+  const attempt = (password: string) => fetch(`${stack.base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ staffId, password }) });
+  for (let i = 0; i < 5; i++) expect((await attempt('wrong-password')).status).toBe(401);
+  const limited = await attempt(TEST_PASSWORD);
+  expect(limited.status).toBe(429);
+  expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+  // Other people are not locked out by it.
+  const other = await fetch(`${stack.base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ staffId: staffIdOf('TECHNICIAN'), password: TEST_PASSWORD }) });
+  expect(other.status).toBe(201);
+});
+
+test('the sign-in form: CSRF double-submit, a clear message for a wrong password, a session cookie for the right one', async () => {
+  const form = await fetch(`${stack.base}/login`);
+  const cookie = form.headers.get('set-cookie')!.split(';')[0];
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1];
+  const post = (fields: Record<string, string>, withCookie = true) =>
+    fetch(`${stack.base}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', ...(withCookie ? { cookie } : {}) }, body: new URLSearchParams(fields) });
+  const staffId = staffIdOf('BOOKING_SPECIALIST');
+  expect((await post({ _csrf: csrf, staffId, password: TEST_PASSWORD }, false)).status).toBe(403);
+  const wrong = await post({ _csrf: csrf, staffId, password: 'nope' });
+  expect(wrong.status).toBe(401);
+  expect(await wrong.text()).toContain('员工编号或密码错误');
+  const right = await post({ _csrf: csrf, staffId, password: TEST_PASSWORD, next: '/board' });
+  expect(right.status).toBe(302);
+  expect(right.headers.get('location')).toBe('/board');
+  expect(right.headers.get('set-cookie')).toMatch(/sl_session=[^;]+;.*HttpOnly.*SameSite=Lax/i);
+});
+
+test('GET /api/workflows: a person of one store gets that store whatever the query asks; overdue=true filters on the deadline', async () => {
+  const mine = await api.call(staffIdOf('SERVICE_ADVISOR'), 'GET', `/api/workflows?store=${STORE_B}`);
+  expect(mine.json.workflows.map((w: { vin: string }) => w.vin)).toEqual([VIN_A]);
+  const everyone = await api.call(staffIdOf('AUDITOR'), 'GET', `/api/workflows?store=${STORE_B}&overdue=true`);
+  // Due three months after delivery and not called yet: the reminder call (R3) is late.
+  expect(everyone.json.workflows.map((w: { vin: string }) => w.vin)).toEqual([VIN_B]);
+});
+
+test('a store A advisor cannot register a vehicle into store B', async () => {
+  const res = await api.call(staffIdOf('SERVICE_ADVISOR'), 'POST', '/api/vehicles', {
+    vin: 'LFV2A21K8P4000303',
+    plate: '苏F30003',
+    model: 'Sagitar',
+    storeId: STORE_B,
+    deliveryDate: '2026-08-01',
+    mileageKm: 100,
+    customer: { name: '王先生', phone: '13900000303' },
+  });
+  expect(res).toEqual({ status: 403, json: { error: 'you may register vehicles of your own store only' } });
+});
+
+test('R3 R5 inbox form: the reminder call task sends the Update; a refusal comes back as the message, a good answer moves the workflow', async () => {
+  const staffId = staffIdOf('CUSTOMER_RELATIONS');
+  const web = await openSession(stack.db, staffId, 'WEB');
+  const task = await stack.db.task.findFirstOrThrow({ where: { vin: VIN_A, kind: 'REMINDER_CALL', status: 'OPEN' } });
+  const inbox = await (await fetch(`${stack.base}/inbox`, { headers: { cookie: `sl_session=${web.token}` } })).text();
+  expect(inbox).toContain(`action="/tasks/${task.id}/act"`);
+  const act = (fields: Record<string, string>) =>
+    fetch(`${stack.base}/tasks/${task.id}/act`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: `sl_session=${web.token}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: web.csrfToken, returnTo: '/inbox', ...fields }),
+    });
+  const flashOf = (res: Response) => JSON.parse(decodeURIComponent(/sl_flash=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')![1]));
+
+  const refused = await act({ outcome: 'BOOKED' });
+  expect(refused.status).toBe(302);
+  expect(flashOf(refused)).toEqual({ kind: 'error', message: expect.stringMatching(/^未能提交: .*bookedFor/) });
+
+  // The store's wall clock, as a datetime-local field sends it: tomorrow 10:00 in Shanghai.
+  const tomorrow = new Date(Date.now() + 8 * 3_600_000 + 86_400_000).toISOString().slice(0, 10);
+  const booked = await act({ outcome: 'BOOKED', bookedFor: `${tomorrow}T10:00` });
+  expect(flashOf(booked)).toEqual({ kind: 'ok', message: expect.stringContaining(`${VIN_A} → 预约准备中`) });
+  const { json } = await api.call(staffId, 'GET', `/api/vehicles/${VIN_A}`);
+  expect(json.state).toMatchObject({ stage: 'AWAITING_PREPARATION', bookedFor: new Date(`${tomorrow}T02:00:00Z`).toISOString() });
+  expect(json.vehicle.tasks.find((t: { id: string }) => t.id === task.id)).toMatchObject({ status: 'DONE', completedBy: staffId });
+});

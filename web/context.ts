@@ -1,0 +1,42 @@
+import type { Client } from '@temporalio/client';
+import type { NextFunction, Request, Response } from 'express';
+import type { Db } from '../activities/database';
+import { checkAccess } from '../api/auth/middleware';
+import type { Action } from '../api/auth/policy';
+import type { VehicleScopeCheck } from '../api/auth/scope';
+import { HttpError } from '../api/httpError';
+import type { SignInLimits } from '../api/auth/signIn';
+
+export interface WebDeps {
+  client: Client;
+  db: Db;
+  /** Temporal's own web UI, for links to a vehicle's workflow. */
+  temporalUiUrl: string;
+  namespace?: string;
+  signInLimits?: SignInLimits;
+}
+
+export interface WebContext extends WebDeps {
+  checkVehicle: VehicleScopeCheck;
+  limits: SignInLimits;
+}
+
+/** A page for people who may take `action`: signed-out visitors go to the sign-in page first. */
+export function page(action: Action) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!req.principal) {
+      res.redirect(`/login?next=${encodeURIComponent(req.originalUrl)}`);
+      return;
+    }
+    try {
+      checkAccess(req, action);
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+}
+
+export function notFound(what: string): HttpError {
+  return new HttpError(404, what);
+}

@@ -1,0 +1,97 @@
+// The work inbox: the tasks the workflows wait for, most urgent first, each with its one action.
+import express, { Router } from 'express';
+import { checkAccess, principalOf } from '../../api/auth/middleware';
+import { can } from '../../api/auth/policy';
+import { inStore } from '../../api/auth/principal';
+import { listLifecycles } from '../../api/visibility';
+import { actionById, actionForTask, CARE_CONTACT, policyActionOf, STAGE_ACTIONS } from '../actions';
+import { notFound, page, WebContext } from '../context';
+import { executeAction } from '../execute';
+import { localPath, setFlash, takeFlash } from '../flash';
+import { text } from '../i18n';
+import { langOf, renderPage } from '../render';
+import { resolveForm } from '../resolveForm';
+import { storeDay } from './board';
+import { vinSchema } from '../../api/schemas';
+
+export function inboxPages(ctx: WebContext): Router {
+  const router = express.Router();
+
+  router.get('/inbox', page('inbox.view'), async (req, res) => {
+    const p = principalOf(req);
+    const now = Date.now();
+    const endOfToday = storeDay(new Date(now)).end.getTime();
+    const tasks = await ctx.db.task.findMany({
+      where: { status: 'OPEN', assigneeRole: p.role, ...(p.allStores ? {} : { vehicle: { storeId: p.storeId } }) },
+      include: { vehicle: { select: { plate: true, storeId: true, customer: { select: { name: true } } } } },
+      orderBy: { dueAt: 'asc' },
+      take: 200,
+    });
+    const items = await Promise.all(
+      tasks.map(async (t) => {
+        const spec = actionForTask(t.kind);
+        const allowed = spec && can(p.role, policyActionOf(spec));
+        return {
+          id: t.id,
+          kind: t.kind,
+          vin: t.vin,
+          plate: t.vehicle.plate,
+          customer: t.vehicle.customer.name,
+          rule: t.rule,
+          dueAt: t.dueAt,
+          overdue: t.dueAt.getTime() < now,
+          today: t.dueAt.getTime() >= now && t.dueAt.getTime() < endOfToday,
+          form: allowed ? await resolveForm(ctx.db, spec, t.vehicle.storeId, `/tasks/${t.id}/act`, '/inbox') : undefined,
+        };
+      }),
+    );
+    // R15/R16: cars in the workshop wait for the SA's delivery, due by the promised time.
+    if (can(p.role, 'step:delivery') && p.role === 'SERVICE_ADVISOR') {
+      const inService = await listLifecycles(ctx.client, { stage: 'IN_SERVICE', store: p.storeId, limit: 200 });
+      for (const wf of inService.filter((w) => w.vin)) {
+        const dueAt = wf.nextDeadline ? new Date(wf.nextDeadline) : new Date(now);
+        items.push({
+          id: wf.workflowId,
+          kind: 'DELIVERY',
+          vin: wf.vin!,
+          plate: wf.plate ?? '',
+          customer: '',
+          rule: 'R15/R16',
+          dueAt,
+          overdue: dueAt.getTime() < now,
+          today: dueAt.getTime() >= now && dueAt.getTime() < endOfToday,
+          form: await resolveForm(ctx.db, STAGE_ACTIONS.IN_SERVICE, p.storeId, `/vehicles/${wf.vin}/act`, '/inbox'),
+        });
+      }
+      items.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
+    }
+    res.send(renderPage(req, 'inbox', text(langOf(req), 'inbox'), { items, flash: takeFlash(req, res) }));
+  });
+
+  router.post('/tasks/:id/act', async (req, res) => {
+    const p = principalOf(req);
+    const task = await ctx.db.task.findUnique({ where: { id: String(req.params.id) }, include: { vehicle: { select: { storeId: true } } } });
+    if (!task || !inStore(p, task.vehicle.storeId)) throw notFound('no such task');
+    const spec = actionForTask(task.kind);
+    if (!spec) throw notFound('this task is answered on the vehicle page');
+    checkAccess(req, policyActionOf(spec));
+    const flash =
+      task.status !== 'OPEN'
+        ? { kind: 'error' as const, message: `${text(langOf(req), 'stepRefused')}: ${task.status}` }
+        : await executeAction(ctx, req, spec, { vin: task.vin, ticketId: task.workflowId, careContact: CARE_CONTACT[task.kind] });
+    setFlash(res, flash);
+    res.redirect(localPath(req.body?.returnTo, '/inbox'));
+  });
+
+  router.post('/vehicles/:vin/act', async (req, res) => {
+    const vin = vinSchema.safeParse(req.params.vin);
+    if (!vin.success) throw notFound('no such vehicle');
+    const spec = actionById(String(req.body?.action ?? ''));
+    if (!spec || spec.target.type !== 'step') throw notFound('no such action');
+    const p = checkAccess(req, policyActionOf(spec));
+    await ctx.checkVehicle(p, vin.data);
+    setFlash(res, await executeAction(ctx, req, spec, { vin: vin.data }));
+    res.redirect(localPath(req.body?.returnTo, `/vehicles/${vin.data}`));
+  });
+  return router;
+}

@@ -1,0 +1,43 @@
+// The web UI: server-rendered pages behind the same sign-in and policy as the API.
+import express, { NextFunction, Request, Response, Router } from 'express';
+import path from 'node:path';
+import { vehicleScope } from '../api/auth/scope';
+import { defaultSignInLimits } from '../api/auth/signIn';
+import { HttpError } from '../api/httpError';
+import { WebContext, WebDeps } from './context';
+import { text } from './i18n';
+import { auditPages } from './pages/audit';
+import { boardPages } from './pages/board';
+import { inboxPages } from './pages/inbox';
+import { managerPages } from './pages/manager';
+import { outboxPages } from './pages/outbox';
+import { sessionPages } from './pages/session';
+import { vehiclePages } from './pages/vehicle';
+import { langOf, renderPage } from './render';
+
+export function createWebRouter(deps: WebDeps): Router {
+  const ctx: WebContext = { ...deps, checkVehicle: vehicleScope(deps.db, deps.client), limits: deps.signInLimits ?? defaultSignInLimits() };
+  const router = express.Router();
+  router.use('/static', express.static(path.join(__dirname, 'public'), { maxAge: '1h' }));
+  router.use((_req, res, next) => {
+    // Pages are never framed by another site and never cached with someone's data in them.
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Content-Security-Policy', "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'");
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  for (const pages of [sessionPages, inboxPages, boardPages, vehiclePages, managerPages, auditPages, outboxPages]) router.use(pages(ctx));
+  // Express recognises an error handler by its four parameters.
+  router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (req.path.startsWith('/api/')) return next(err);
+    if (err instanceof HttpError && err.status === 401) return res.redirect(`/login?next=${encodeURIComponent(req.originalUrl)}`);
+    const lang = langOf(req);
+    // An unexpected failure is logged and shown without its details, like the API's 500.
+    if (!(err instanceof HttpError)) console.error(err);
+    const status = err instanceof HttpError ? err.status : 500;
+    const heading = text(lang, status === 403 ? 'forbidden' : status === 404 ? 'notFound' : 'error');
+    const message = err instanceof HttpError ? err.message : text(lang, 'internalError');
+    res.status(status).send(renderPage(req, 'error', heading, { heading, message }));
+  });
+  return router;
+}
