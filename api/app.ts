@@ -16,6 +16,7 @@ import { sessionRouter } from './auth/sessionRoutes';
 import { defaultSignInLimits, SignInLimits } from './auth/signIn';
 import { HttpError } from './httpError';
 import { notificationRoutes } from './notificationRoutes';
+import { storeSettingsRoutes } from './storeSettingsRoutes';
 import { buildOpenApi } from './openapi';
 import { careStart, lifecycleStart } from './registration';
 import { careCallSchema, listWorkflowsSchema, registerVehicleSchema, ticketAnswerSchema, ticketIdSchema, vinSchema } from './schemas';
@@ -187,6 +188,7 @@ export function createApp({ client, db, signInLimits, routers = [] }: ApiDeps): 
   });
 
   app.use(notificationRoutes({ client, db }));
+  app.use(storeSettingsRoutes({ client, db }));
   for (const router of routers) app.use(router);
 
   app.use((_req, _res, next) => next(new HttpError(404, 'no such endpoint')));

@@ -59,6 +59,15 @@ export function buildOpenApi(): object {
     };
   }
   Object.assign(paths, notificationPaths());
+  paths['/api/stores/{storeId}/settings'] = {
+    get: { summary: "The store's settings (every number the rules name), its own values and the defaults", parameters: [{ name: 'storeId', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: { description: 'Settings' }, 404: { description: 'No such store (or not yours)' } } },
+    put: {
+      summary: "Change some of the store's settings; running lifecycles use them for their later decisions and record the change",
+      parameters: [{ name: 'storeId', in: 'path', required: true, schema: { type: 'string' } }],
+      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } } },
+      responses: { 200: { description: 'Changed: version, settings, vehiclesNotified' }, 400: { description: 'Unknown setting' }, 403: { description: 'Not a manager' }, 422: { description: 'Unusable value, named' } },
+    },
+  };
   return {
     openapi: '3.1.0',
     info: { title: 'Service Lane API', version: '1.0.0', description: 'After-sales service lifecycle of a 4S dealership' },

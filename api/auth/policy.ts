@@ -39,6 +39,9 @@ export const POLICY = {
   'templates.manage': ['CUSTOMER_MANAGER', 'SERVICE_MANAGER', 'GENERAL_MANAGER'],
   'channels.read': ['SERVICE_MANAGER', 'CUSTOMER_MANAGER', 'GENERAL_MANAGER', 'AUDITOR'],
   'channels.manage': ['SERVICE_MANAGER', 'GENERAL_MANAGER'],
+  // Every number the rules name (lead days, windows, thresholds, contact hours).
+  'settings.read': EVERYONE,
+  'settings.manage': ['SERVICE_MANAGER', 'GENERAL_MANAGER'],
   'vehicle.register': ['SERVICE_ADVISOR', 'CUSTOMER_RELATIONS', 'BOOKING_SPECIALIST', 'SALES_CONSULTANT', 'SERVICE_MANAGER'],
   'care.call': ['CUSTOMER_RELATIONS', 'SALES_CONSULTANT', 'CUSTOMER_MANAGER'],
   'ticket.answer': ['SERVICE_ADVISOR', ...MANAGERS],

@@ -64,6 +64,8 @@ function probes(): Probe[] {
     apiPut('PUT /api/templates/:key/:locale', 'templates.manage', () => '/api/templates/pickup-notice/zh-CN', false),
     apiGet('GET /api/stores/:id/channels', 'channels.read', () => `/api/stores/${STORE_A}/channels`, false),
     apiPut('PUT /api/stores/:id/channels/:channel', 'channels.manage', () => `/api/stores/${STORE_A}/channels/SMS`, false),
+    apiGet('GET /api/stores/:id/settings', 'settings.read', () => `/api/stores/${STORE_A}/settings`, false),
+    apiPut('PUT /api/stores/:id/settings', 'settings.manage', () => `/api/stores/${STORE_A}/settings`, false),
     pageGet('GET /inbox', 'inbox.view', () => '/inbox', false),
     pageGet('GET /board', 'board.view', () => '/board', false),
     pageGet('GET /vehicles/:vin', 'vehicle.read', (v) => `/vehicles/${v}`, true),
@@ -91,7 +93,7 @@ function probes(): Probe[] {
 test('every API action and page is in the policy table, and an auditor may change nothing', () => {
   for (const s of STEP_ROUTES) expect(POLICY).toHaveProperty(`step:${s.path}`);
   const changing = (Object.keys(POLICY) as Action[]).filter(
-    (a) => a.startsWith('step:') || ['vehicle.register', 'care.call', 'ticket.answer', 'outbox.settle', 'customer.contact-preferences', 'templates.manage', 'channels.manage'].includes(a),
+    (a) => a.startsWith('step:') || ['vehicle.register', 'care.call', 'ticket.answer', 'outbox.settle', 'customer.contact-preferences', 'templates.manage', 'channels.manage', 'settings.manage'].includes(a),
   );
   expect(changing.filter((a) => can('AUDITOR', a))).toEqual([]);
   // Each changing action has someone who may take it.

@@ -260,3 +260,25 @@ async function waitForTask(kind: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+test("a service manager changes the store's settings: refused values are named, running lifecycles record the change", async () => {
+  expect((await call('PUT', `/api/stores/${STORE}/settings`, { unreachableRetryHours: 12 }, 'sa-it')).status).toBe(403);
+  const refused = await call('PUT', `/api/stores/${STORE}/settings`, { unreachableRetryHours: -1, contactStartTime: '9:00' }, 'sm-it');
+  expect(refused).toEqual({ status: 422, json: { error: 'not changed: unreachableRetryHours: -1 is not a usable value; contactStartTime: "9:00" is not a usable value' } });
+  expect(await call('PUT', `/api/stores/${STORE}/settings`, { unreachableRetryHours: 12, reminderLeadDay: 14 }, 'sm-it')).toEqual({ status: 400, json: { error: 'not changed: reminderLeadDay: no such setting' } });
+  expect((await call('GET', `/api/stores/${STORE}/settings`)).json.settings.unreachableRetryHours).toBe(24);
+
+  const changed = await call('PUT', `/api/stores/${STORE}/settings`, { unreachableRetryHours: 12 }, 'sm-it');
+  expect(changed.status).toBe(200);
+  expect(changed.json).toMatchObject({ storeId: STORE, changed: { unreachableRetryHours: 12 }, settings: { unreachableRetryHours: 12, contactStartTime: '00:00' } });
+  expect(changed.json.vehiclesNotified).toBeGreaterThanOrEqual(1);
+  expect((await call('GET', `/api/stores/${STORE}/settings`)).json.ownValues).toMatchObject({ unreachableRetryHours: 12, followUpDays: 0 });
+
+  const deadline = Date.now() + 30_000;
+  let applied: any;
+  while (!applied && Date.now() < deadline) {
+    applied = (await call('GET', `/api/vehicles/${VIN}/history`)).json.events.find((e: any) => e.action === 'store-settings.applied');
+    if (!applied) await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(applied).toMatchObject({ actor: 'sm-it', data: { version: changed.json.version, changed: { unreachableRetryHours: 12 } } });
+});
