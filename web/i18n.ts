@@ -181,6 +181,10 @@ const LABELS: Record<string, Dict> = {
     NEW_CAR_7DC_CALL: ['新车 7DC 回访', 'New-car 7DC call'],
     USAGE_FOLLOW_UP_CALL: ['用车情况回访', 'Usage follow-up call'],
     FIRST_SERVICE_CONFIRMATION_CALL: ['首保确认电话', 'First-service confirmation call'],
+    MONTHLY_CALLBACK_CALL: ['提车一个月回访', 'One-month callback'],
+    MANAGEMENT_CALLBACK_CALL: ['总经办季度抽样回访', "Management's quarterly callback"],
+    YEARLY_CALLBACK_CALL: ['提车一年回访', 'One-year callback'],
+    UNDELIVERED_MESSAGE: ['未送达消息', 'Undelivered message'],
   },
   role: {
     SERVICE_ADVISOR: ['服务顾问', 'Service advisor'],
@@ -282,6 +286,10 @@ const WAITING: [prefix: string, zh: string][] = [
   ['annual inspection reminder', '年审提醒'],
   ['insurance renewal reminder', '续保提醒'],
   ['birthday greeting', '生日祝福'],
+  ['holiday greeting', '节日问候'],
+  ['one-month callback after delivery', '提车一个月回访'],
+  ['one-year callback after delivery', '提车一年回访'],
+  ["management's sampled quarterly callback", '总经办季度抽样回访'],
 ];
 
 export function waitingLabel(lang: Lang, what: string): string {
