@@ -2,7 +2,7 @@
 // but on throw-away directories and OS-chosen loopback ports, so a benchmark never touches ./data or
 // collides with a running `npm start`.
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import { createApp } from '../api/app';
 import { seedDemoStoreIfEmpty } from '../runtime/demoStore';
 import { startEmbeddedDatabase } from '../runtime/embeddedDatabase';
 import { measurePgliteBusyTime } from './diagnostics';
-import { createLifecycleWorker } from '../runtime/lifecycleWorker';
+import { runLifecycleWorker } from '../runtime/lifecycleWorker';
 import { SHARED_BUNDLE_CACHE } from '../runtime/workflowBundle';
 import { freePort } from '../runtime/freePort';
 import { applyMigrations } from '../runtime/migrate';
@@ -79,20 +79,18 @@ export async function startEmbeddedStack(temporalCli: string, instrumentDb: (db:
 }
 
 async function startWorker(address: string, db: Db, stops: Stop[]): Promise<Worker> {
-  const connection = await NativeConnection.connect({ address });
-  stops.push(() => connection.close());
-  const worker = await createLifecycleWorker(connection, NAMESPACE, db, SHARED_BUNDLE_CACHE);
-  const running = worker.run();
-  stops.push(async () => {
-    // On Ctrl-C the SDK's runtime may already be draining the worker itself (as in runtime/start.ts).
-    if (worker.getState() === 'RUNNING') worker.shutdown();
-    await running;
+  const { worker, stop } = await runLifecycleWorker({
+    address,
+    namespace: NAMESPACE,
+    db,
+    bundleCacheDir: SHARED_BUNDLE_CACHE,
+    // A worker that dies mid-run would make every later number meaningless: fail loudly instead.
+    onFailure: (err) => {
+      console.error('worker stopped:', err);
+      process.exitCode = 1;
+    },
   });
-  // A worker that dies mid-run would make every later number meaningless: fail loudly instead.
-  running.catch((err) => {
-    console.error('worker stopped:', err);
-    process.exitCode = 1;
-  });
+  stops.push(stop);
   return worker;
 }
 

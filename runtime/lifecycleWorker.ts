@@ -31,3 +31,34 @@ export async function createLifecycleWorker(connection: NativeConnection, namesp
   const bundle = await prebuiltWorkflowBundle(bundleCacheDir);
   return Worker.create(lifecycleWorkerOptions(connection, namespace, createActivities(db), bundle));
 }
+
+/**
+ * Connects, creates and runs the worker. `stop` drains it (the SDK's runtime may already be draining it
+ * on Ctrl-C) and closes the connection; `onFailure` hears of a worker that stopped by itself.
+ */
+export async function runLifecycleWorker(o: {
+  address: string;
+  namespace: string;
+  db: Db;
+  bundleCacheDir: string;
+  onFailure: (err: unknown) => void;
+}): Promise<{ worker: Worker; stop: () => Promise<void> }> {
+  const connection = await NativeConnection.connect({ address: o.address });
+  let worker: Worker;
+  try {
+    worker = await createLifecycleWorker(connection, o.namespace, o.db, o.bundleCacheDir);
+  } catch (err) {
+    await connection.close();
+    throw err;
+  }
+  const running = worker.run();
+  running.catch(o.onFailure);
+  return {
+    worker,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running.catch(() => undefined);
+      await connection.close();
+    },
+  };
+}

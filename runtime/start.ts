@@ -2,7 +2,6 @@
 // under ./data), or pointed at a real cluster and PostgreSQL through TEMPORAL_ADDRESS and DATABASE_URL.
 // SERVICE_LANE_ROLE=api|worker runs one half, for deployments that scale them apart.
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import path from 'node:path';
 import { createDb } from '../activities/database';
 import { createApp } from '../api/app';
@@ -12,7 +11,7 @@ import { loadConfig } from './config';
 import { seedDemoStoreIfEmpty } from './demoStore';
 import { seedDemoVehicles } from './demoVehicles';
 import { startEmbeddedDatabase } from './embeddedDatabase';
-import { createLifecycleWorker } from './lifecycleWorker';
+import { runLifecycleWorker } from './lifecycleWorker';
 import { applyMigrations } from './migrate';
 import { startTemporalDevServer } from './temporalDevServer';
 
@@ -71,19 +70,17 @@ async function main(): Promise<void> {
     }
 
     if (role !== 'api') {
-      const connection = await NativeConnection.connect({ address: temporalAddress });
-      stops.push(() => connection.close());
-      const worker = await createLifecycleWorker(connection, config.temporalNamespace, db, path.join(config.dataDir, 'workflow-bundles'));
-      const running = worker.run();
-      stops.push(async () => {
-        // The SDK's runtime also reacts to SIGINT/SIGTERM and may already be draining the worker.
-        if (worker.getState() === 'RUNNING') worker.shutdown();
-        await running;
+      const worker = await runLifecycleWorker({
+        address: temporalAddress,
+        namespace: config.temporalNamespace,
+        db,
+        bundleCacheDir: path.join(config.dataDir, 'workflow-bundles'),
+        onFailure: (err) => {
+          console.error('worker stopped:', err);
+          process.kill(process.pid, 'SIGTERM');
+        },
       });
-      running.catch((err) => {
-        console.error('worker stopped:', err);
-        process.kill(process.pid, 'SIGTERM');
-      });
+      stops.push(worker.stop);
       // The outbox sender runs beside the worker; with no channel configured messages wait in the outbox.
       const { leaseMs, pollMs } = outboxTimingFromEnv();
       const dispatcher = createDispatcher({ db, leaseMs });
