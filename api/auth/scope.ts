@@ -11,9 +11,10 @@ export type VehicleScopeCheck = (p: Principal, vin: string) => Promise<void>;
  * Throws 404 for a vehicle outside the person's stores, the same answer as for a VIN that does not exist,
  * so another store's vehicles are not even confirmed to exist.
  */
-export function vehicleScope(db: Db, client: Client, knownMs = 60_000): VehicleScopeCheck {
-  // A vehicle's store is fixed at registration: known ones are remembered for a minute, so a step
-  // costs no extra database read; an unknown VIN is asked again every time.
+export function vehicleScope(db: Db, client: Client, knownMs = 3_600_000): VehicleScopeCheck {
+  // A vehicle's store is fixed at registration: known ones are remembered for an hour, so a step
+  // costs no extra database read (the embedded database has one connection for everyone); an
+  // unknown VIN is asked again every time.
   const stores = new Map<string, { storeId: string; until: number }>();
   return async (p, vin) => {
     if (p.allStores) return;
