@@ -14,8 +14,9 @@ export interface StepRecord {
 
 /**
  * Runs a step's writes and its audit event in one transaction. The audit event's unique key is the
- * commit marker: a retried activity finds it and returns the first attempt's result, so nothing is
- * written twice and nothing is half-written.
+ * commit marker: a retried activity's transaction fails on it and rolls back, and the retry returns the
+ * first attempt's result, so nothing is written twice and nothing is half-written. Looking for the
+ * marker only after a failure keeps the common path one query shorter.
  */
 export async function auditedStep<T extends Prisma.InputJsonValue | null>(
   db: Db,
@@ -24,24 +25,28 @@ export async function auditedStep<T extends Prisma.InputJsonValue | null>(
   work: (tx: Tx) => Promise<T>,
 ): Promise<T> {
   const idempotencyKey = stepKey(ctx, record.step);
-  return db.$transaction(async (tx) => {
-    const done = await tx.auditEvent.findUnique({ where: { idempotencyKey } });
-    if (done) return (done.data as { result: T }).result;
-    const result = await work(tx);
-    await tx.auditEvent.create({
-      data: {
-        idempotencyKey,
-        vin: ctx.vin,
-        workflowId: ctx.workflowId,
-        runId: ctx.runId,
-        cycle: ctx.cycle,
-        rule: record.rule,
-        action: record.action,
-        actor: record.actor,
-        occurredAt: new Date(ctx.at),
-        data: { ...(record.data ?? {}), result } as Prisma.InputJsonObject,
-      },
+  try {
+    return await db.$transaction(async (tx) => {
+      const result = await work(tx);
+      await tx.auditEvent.create({
+        data: {
+          idempotencyKey,
+          vin: ctx.vin,
+          workflowId: ctx.workflowId,
+          runId: ctx.runId,
+          cycle: ctx.cycle,
+          rule: record.rule,
+          action: record.action,
+          actor: record.actor,
+          occurredAt: new Date(ctx.at),
+          data: { ...(record.data ?? {}), result } as Prisma.InputJsonObject,
+        },
+      });
+      return result;
     });
-    return result;
-  });
+  } catch (err) {
+    const done = await db.auditEvent.findUnique({ where: { idempotencyKey } });
+    if (done) return (done.data as { result: T }).result;
+    throw err;
+  }
 }
