@@ -45,6 +45,18 @@ export interface StoreSettings {
   usageFollowUpDays: number; // R22: the sales consultant asks the monthly mileage, days after delivery
   /** R22: the sales consultant confirms the first service's time this long before its deadline (R1b). */
   firstServiceConfirmationLeadDays: number;
+  /** R8: bookings start on this grid (minutes; a multiple of 5, the size of a bay's slot cell). */
+  slotGridMinutes: number;
+  /** R8: share of the workshop's hours that may be booked; the rest stays free for quick jobs, emergencies, carry-overs, delays. */
+  bookableCapacityFraction: number;
+  /** R8: no arrivals booked this long after opening (the morning rush) … */
+  morningRushMinutes: number;
+  /** … nor this long before closing (the evening). */
+  eveningNoArrivalMinutes: number;
+  /** R8: arrivals at one grid time, across all bays, so that reception is not swamped. */
+  maxArrivalsPerSlot: number;
+  /** How long a tentative hold on a slot lasts unless it is confirmed. */
+  slotHoldMinutes: number;
 }
 
 export const DEFAULT_STORE_SETTINGS: StoreSettings = {
@@ -83,6 +95,12 @@ export const DEFAULT_STORE_SETTINGS: StoreSettings = {
   insuranceReminderLeadDays: 7,
   usageFollowUpDays: 45,
   firstServiceConfirmationLeadDays: 7,
+  slotGridMinutes: 15,
+  bookableCapacityFraction: 0.8,
+  morningRushMinutes: 30,
+  eveningNoArrivalMinutes: 60,
+  maxArrivalsPerSlot: 2,
+  slotHoldMinutes: 15,
 };
 
 function acceptable(key: string, value: unknown, fallback: unknown): boolean {
@@ -93,6 +111,9 @@ function acceptable(key: string, value: unknown, fallback: unknown): boolean {
   if (key === 'progressCheckFraction') return value > 0 && value < 1;
   if (key === 'birthdayGreetingLeadDays') return value >= 2 && value <= 7;
   if (key === 'careCallDays') return value >= 1;
+  if (key === 'bookableCapacityFraction') return value > 0 && value <= 1;
+  if (key === 'slotGridMinutes') return Number.isInteger(value) && value >= 5 && value <= 240 && value % 5 === 0;
+  if (key === 'maxArrivalsPerSlot' || key === 'slotHoldMinutes') return Number.isInteger(value) && value >= 1;
   return value >= 0;
 }
 
