@@ -1,10 +1,8 @@
 import { localTime } from '../../domain/calendar';
 import { bookedMinutes, capacityVerdict, dayCapacity, jobMinutes, openingWindow } from '../../domain/capacity';
-
 import { MONDAY, workshop } from '../support/capacityFixture';
 
 const at = (date: string, hhmm: string) => localTime(date, hhmm, 480);
-
 
 describe('openingWindow', () => {
   test('a weekday opens at its local opening hours', () => {
