@@ -9,6 +9,7 @@ import {
   lifecycleWorkflowId,
 } from '../workflows/definitions';
 import { careWorkflowId, getCare, recordCareCall } from '../workflows/careDefinitions';
+import { capacityRoutes } from './capacityRoutes';
 import { buildOpenApi } from './openapi';
 import { careStart, lifecycleStart } from './registration';
 import { actorSchema, careCallSchema, listWorkflowsSchema, registerVehicleSchema, ticketAnswerSchema, ticketIdSchema, vinSchema } from './schemas';
@@ -180,6 +181,8 @@ export function createApp({ client, db }: ApiDeps): express.Express {
     const filter = parse(listWorkflowsSchema, req.query);
     res.json({ workflows: await listLifecycles(client, filter) });
   });
+
+  app.use(capacityRoutes({ db }));
 
   app.use((_req, _res, next) => next(new HttpError(404, 'no such endpoint')));
   // Express recognises an error handler by its four parameters.

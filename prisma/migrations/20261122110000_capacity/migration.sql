@@ -65,6 +65,11 @@ CREATE TABLE "BayReservation" (
     "bookingId" TEXT,
     "createdBy" TEXT NOT NULL,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "confirmedBy" TEXT,
+    "confirmedAt" TIMESTAMP(3),
+    "releasedBy" TEXT,
+    "releasedAt" TIMESTAMP(3),
+    "releaseReason" TEXT,
 
     CONSTRAINT "BayReservation_pkey" PRIMARY KEY ("id")
 );
