@@ -11,6 +11,7 @@ import {
 import { careWorkflowId, getCare, recordCareCall } from '../workflows/careDefinitions';
 import { capacityRoutes } from './capacityRoutes';
 import { buildOpenApi } from './openapi';
+import { partsRoutes } from './partsRoutes';
 import { careStart, lifecycleStart } from './registration';
 import { actorSchema, careCallSchema, listWorkflowsSchema, registerVehicleSchema, ticketAnswerSchema, ticketIdSchema, vinSchema } from './schemas';
 import { STEP_ROUTES } from './steps';
@@ -183,6 +184,7 @@ export function createApp({ client, db }: ApiDeps): express.Express {
   });
 
   app.use(capacityRoutes({ db }));
+  app.use(partsRoutes({ db }));
 
   app.use((_req, _res, next) => next(new HttpError(404, 'no such endpoint')));
   // Express recognises an error handler by its four parameters.

@@ -91,6 +91,8 @@ CREATE TABLE "PartReservation" (
     "partNumber" TEXT NOT NULL,
     "quantity" INTEGER NOT NULL,
     "status" "PartReservationStatus" NOT NULL DEFAULT 'RESERVED',
+    "reservedBy" TEXT NOT NULL,
+    "expectedReadyAt" TIMESTAMP(3) NOT NULL,
     "basketLabel" TEXT,
     "pickedBy" TEXT,
     "pickedAt" TIMESTAMP(3),
@@ -109,6 +111,7 @@ CREATE TABLE "PurchaseOrder" (
     "expectedAt" TIMESTAMP(3) NOT NULL,
     "status" "PurchaseOrderStatus" NOT NULL DEFAULT 'ORDERED',
     "receivedAt" TIMESTAMP(3),
+    "receivedBy" TEXT,
     "createdBy" TEXT NOT NULL,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
