@@ -6,6 +6,7 @@ import { addDays, localDate } from '../domain/calendar';
 import { assessSlot, NotOfferedReason, searchSlots, Slot } from '../domain/slotSearch';
 import { Tx } from './auditedStep';
 import { inForce, loadOccupations, StoreCapacity } from './capacityModel';
+import { Db } from './database';
 
 export const CELL_MINUTES = 5;
 const CELL_MS = CELL_MINUTES * 60_000;
@@ -18,7 +19,17 @@ export const LIFECYCLE_JOB_TYPE = 'PERIODIC_MAINTENANCE';
 
 export type Refusal = NotOfferedReason | 'OFF_GRID' | 'WRONG_BAY_KIND' | 'TAKEN';
 
-/** The requested time cannot be had; the next free slots go back to whoever asked (R7: offer free times). */
+/** The requested time cannot be had: a rule or another booking stands in the way. */
+export class SlotRefused extends Error {
+  constructor(
+    readonly reason: Refusal,
+    readonly at: string,
+  ) {
+    super(`slot ${at} is not available (${reason})`);
+  }
+}
+
+/** A refusal with the next free slots, for whoever asked to offer instead (R7: offer free times). */
 export class SlotUnavailable extends Error {
   constructor(
     readonly reason: Refusal,
@@ -105,7 +116,7 @@ export async function releaseReservation(tx: Tx, id: string, by: string, reason:
 
 /** The best free slots from the requested day on, ranked by closeness to the requested time. */
 export async function nextFreeSlots(
-  tx: Tx,
+  tx: Db | Tx,
   storeId: string,
   capacity: StoreCapacity,
   request: { jobTypeCode: string; start: number; priority?: Priority | null; partsReadyAt?: number | null; now: Date; limit?: number },
@@ -146,8 +157,9 @@ export interface SlotClaimRequest {
 }
 
 /**
- * Checks the requested start against the slot rules (R8), then claims it; throws SlotUnavailable with
- * the next free slots when a rule or another booking stands in the way.
+ * Checks the requested start against the slot rules (R8), then claims it; throws SlotRefused when a rule
+ * or another booking stands in the way. The next free slots are the caller's to look up, after its
+ * transaction when it can, so that a refused claim does not hold a connection while it searches.
  */
 export async function claimSlot(tx: Tx, storeId: string, capacity: StoreCapacity, request: SlotClaimRequest, now: Date): Promise<{ id: string; slot: Slot }> {
   const { model, settings } = capacity;
@@ -157,10 +169,7 @@ export async function claimSlot(tx: Tx, storeId: string, capacity: StoreCapacity
   const occupations: Occupation[] = await loadOccupations(tx, storeId, dayStart, dayEnd, now);
   const base = { jobTypeCode: request.jobTypeCode, start: request.start, priority: request.priority, partsReadyAt: request.partsReadyAt, notBefore: now.getTime() };
   const first = assessSlot(model, occupations, { ...base, bayId: request.bayId }, settings);
-  const refuse = async (reason: Refusal) => {
-    throw new SlotUnavailable(reason, await nextFreeSlots(tx, storeId, capacity, { ...request, now }), at);
-  };
-  if (!first.ok) return refuse(first.reason);
+  if (!first.ok) throw new SlotRefused(first.reason, at);
   // Another caller may take the chosen bay between the read and the claim; the other free bays of the kind are tried next.
   const candidates = request.bayId
     ? [first.slot]
@@ -176,7 +185,12 @@ export async function claimSlot(tx: Tx, storeId: string, capacity: StoreCapacity
     );
     if (claimed) return { id: claimed.id, slot };
   }
-  return refuse('TAKEN');
+  throw new SlotRefused('TAKEN', at);
+}
+
+/** The refusal with the next free slots from the requested time on. */
+export async function withNextFree(db: Db | Tx, storeId: string, capacity: StoreCapacity, request: SlotClaimRequest, refused: SlotRefused, now: Date): Promise<SlotUnavailable> {
+  return new SlotUnavailable(refused.reason, await nextFreeSlots(db, storeId, capacity, { ...request, now }), refused.at);
 }
 
 /** A hold made for this vehicle at this time (e.g. while the customer was on the phone) becomes its booking. */

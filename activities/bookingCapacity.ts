@@ -3,7 +3,7 @@
 // A store without the periodic-maintenance job type has no capacity model yet and books as before.
 import { ApplicationFailure } from '@temporalio/common';
 import { Tx } from './auditedStep';
-import { adoptHold, claimBayTime, claimSlot, LIFECYCLE_JOB_TYPE, releaseReservation, SlotUnavailable } from './bayReservations';
+import { adoptHold, claimBayTime, claimSlot, LIFECYCLE_JOB_TYPE, releaseReservation, SlotRefused, withNextFree } from './bayReservations';
 import { loadStoreCapacity } from './capacityModel';
 import { returnParts } from './parts';
 
@@ -30,18 +30,13 @@ export async function claimBayForBooking(tx: Tx, b: BookingSlot, now: Date): Pro
 async function claimUnderRules(tx: Tx, b: BookingSlot, now: Date): Promise<string | null> {
   const capacity = await loadStoreCapacity(tx, b.storeId);
   if (!capacity || !capacity.model.jobTypes.some((j) => j.code === LIFECYCLE_JOB_TYPE)) return null;
+  const request = { jobTypeCode: LIFECYCLE_JOB_TYPE, start: b.bookedFor.getTime(), expiresAt: null, vin: b.vin, bookingId: b.bookingId, createdBy: b.actor };
   try {
-    const { slot } = await claimSlot(
-      tx,
-      b.storeId,
-      capacity,
-      { jobTypeCode: LIFECYCLE_JOB_TYPE, start: b.bookedFor.getTime(), expiresAt: null, vin: b.vin, bookingId: b.bookingId, createdBy: b.actor },
-      now,
-    );
-    return slot.bayId;
+    return (await claimSlot(tx, b.storeId, capacity, request, now)).slot.bayId;
   } catch (err) {
-    if (err instanceof SlotUnavailable) throw ApplicationFailure.nonRetryable(err.message, 'SlotUnavailable', { reason: err.reason, nextFree: err.nextFree });
-    throw err;
+    if (!(err instanceof SlotRefused)) throw err;
+    const unavailable = await withNextFree(tx, b.storeId, capacity, request, err, now);
+    throw ApplicationFailure.nonRetryable(unavailable.message, 'SlotUnavailable', { reason: unavailable.reason, nextFree: unavailable.nextFree });
   }
 }
 

@@ -3,7 +3,7 @@
 // lifecycle books (and then adopts the vehicle's hold).
 import express, { Request, Response, Router } from 'express';
 import { z } from 'zod';
-import { claimSlot, nextFreeSlots, releaseReservation, SlotUnavailable } from '../activities/bayReservations';
+import { claimSlot, nextFreeSlots, releaseReservation, SlotRefused, withNextFree } from '../activities/bayReservations';
 import { loadOccupations, loadStoreCapacity, StoreCapacity } from '../activities/capacityModel';
 import type { Db } from '../activities/database';
 import { addDays, daysBetween, isCalendarDate, localTime } from '../domain/calendar';
@@ -21,7 +21,7 @@ const dateRange = z
   .refine((r) => daysBetween(r.from, r.to) >= 0, 'to must not be before from')
   .refine((r) => daysBetween(r.from, r.to) < MAX_SEARCH_DAYS, `at most ${MAX_SEARCH_DAYS} days at a time`);
 
-const slotQuery = z.strictObject({
+export const slotQuery = z.strictObject({
   jobType: code,
   from: calendarDate,
   to: calendarDate,
@@ -33,7 +33,7 @@ const slotQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(50).default(5),
 });
 
-const holdBody = z.strictObject({
+export const holdBody = z.strictObject({
   jobType: code,
   start: instant,
   bayId: code.optional(),
@@ -43,7 +43,7 @@ const holdBody = z.strictObject({
   book: z.boolean().default(false),
 });
 
-const releaseBody = z.strictObject({ reason: z.string().trim().min(1).max(500) });
+export const releaseBody = z.strictObject({ reason: z.string().trim().min(1).max(500) });
 
 // Many desks claim at once: a claim may wait for a pooled connection and for a competing claim's commit.
 const CLAIM_TX = { maxWait: 30_000, timeout: 30_000 };
@@ -152,17 +152,16 @@ export function capacityRoutes({ db }: { db: Db }): Router {
       if (body.bayId && !capacity.model.bays.some((b) => b.id === body.bayId)) throw new RequestError(422, `unknown bay ${body.bayId}`);
       const now = new Date();
       const expiresAt = body.book ? null : new Date(now.getTime() + capacity.settings.slotHoldMinutes * 60_000);
+      const request = { jobTypeCode: body.jobType, start: Date.parse(body.start), bayId: body.bayId, priority: body.priority, vin: body.vin, expiresAt, createdBy: actor };
       try {
-        const claimed = await db.$transaction(
-          (tx) =>
-            claimSlot(tx, storeId, capacity, { jobTypeCode: body.jobType, start: Date.parse(body.start), bayId: body.bayId, priority: body.priority, vin: body.vin, expiresAt, createdBy: actor }, now),
-          CLAIM_TX,
-        );
+        const claimed = await db.$transaction((tx) => claimSlot(tx, storeId, capacity, request, now), CLAIM_TX);
         res.status(201).json({ holdId: claimed.id, status: body.book ? 'BOOKED' : 'HELD', expiresAt: expiresAt?.toISOString() ?? null, ...claimed.slot });
       } catch (err) {
-        if (!(err instanceof SlotUnavailable)) throw err;
+        if (!(err instanceof SlotRefused)) throw err;
+        // After the transaction: the search for other times holds no connection and sees the winner's commit.
+        const unavailable = await withNextFree(db, storeId, capacity, request, err, now);
         const status = RULE_REFUSALS.has(err.reason) ? 422 : 409;
-        throw new RequestError(status, err.message, { reason: err.reason, nextFree: err.nextFree });
+        throw new RequestError(status, unavailable.message, { reason: err.reason, nextFree: unavailable.nextFree });
       }
     }),
   );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { capacityPaths } from './capacityOpenApi';
 import { registerVehicleSchema } from './schemas';
 import { STEP_ROUTES } from './steps';
 
@@ -33,6 +34,7 @@ export function buildOpenApi(): object {
       },
     },
   };
+  Object.assign(paths, capacityPaths());
   for (const step of STEP_ROUTES) {
     paths[`/api/vehicles/{vin}/${step.path}`] = {
       post: {

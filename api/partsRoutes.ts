@@ -16,9 +16,9 @@ const staffId = z.string().trim().min(1).max(64);
 const partNumber = z.string().trim().min(1).max(64);
 const quantity = z.number().int().min(1).max(10_000);
 
-const reserveBody = z.strictObject({ parts: z.array(z.strictObject({ partNumber, quantity })).min(1).max(100) });
-const pickBody = z.strictObject({ technicianId: staffId });
-const purchaseOrderBody = z.strictObject({ partNumber, quantity, expectedAt: z.iso.datetime({ offset: true }) });
+export const reserveBody = z.strictObject({ parts: z.array(z.strictObject({ partNumber, quantity })).min(1).max(100) });
+export const pickBody = z.strictObject({ technicianId: staffId });
+export const purchaseOrderBody = z.strictObject({ partNumber, quantity, expectedAt: z.iso.datetime({ offset: true }) });
 const boardQuery = z
   .strictObject({ from: calendarDate, to: calendarDate })
   .refine((r) => daysBetween(r.from, r.to) >= 0 && daysBetween(r.from, r.to) < 62, 'from..to must be 1 to 62 days');

@@ -87,6 +87,13 @@ export interface SlotSearchResult {
 
 export class SlotSearchError extends Error {}
 
+interface FreeTime {
+  date: CalendarDate;
+  startMs: number;
+  score: number;
+  slot: Slot;
+}
+
 export const MAX_SEARCH_DAYS = 62;
 const MINUTE_MS = 60_000;
 
@@ -162,8 +169,10 @@ export function searchSlots(model: CapacityModel, occupations: Occupation[], req
 
   const target = targetInstant(model, request);
   const wantedPart = request.preference?.partOfDay;
-  const free: { slot: Slot; score: number; date: CalendarDate }[] = [];
-  const notOffered: NotOffered[] = [];
+  const free: FreeTime[] = [];
+  // Every grid time in order, free or not, so that the ones ranked lower keep their place in the answer.
+  const timeline: (NotOffered | FreeTime)[] = [];
+  const notOffered = { push: (n: NotOffered) => timeline.push(n) };
 
   for (let d = 0; d <= span; d++) {
     const date = addDays(request.from, d);
@@ -216,11 +225,14 @@ export function searchSlots(model: CapacityModel, occupations: Occupation[], req
         continue;
       }
       const mismatch = wantedPart !== undefined && partOfDayOf(start, model.utcOffsetMinutes) !== wantedPart;
-      free.push({
+      const entry = {
         date,
+        startMs: start,
         score: Math.abs(start - target) + (mismatch ? 1e12 : 0),
         slot: { start: at, end: new Date(end).toISOString(), bayId: bay.id, usesReserve: verdict === 'USES_RESERVE' },
-      });
+      };
+      free.push(entry);
+      timeline.push(entry);
     }
 
     function gridTimeReason(start: number): NotOfferedReason | null {
@@ -233,11 +245,17 @@ export function searchSlots(model: CapacityModel, occupations: Occupation[], req
     }
   }
 
-  free.sort((a, b) => a.score - b.score || a.slot.start.localeCompare(b.slot.start));
-  const limit = request.limit ?? 5;
-  for (const rest of free.slice(limit)) notOffered.push({ date: rest.date, start: rest.slot.start, reason: 'RANKED_LOWER' });
-  notOffered.sort((a, b) => (a.start ?? a.date).localeCompare(b.start ?? b.date));
-  return { jobType: job.code, durationMinutes: duration / MINUTE_MS, offered: free.slice(0, limit).map((f) => f.slot), notOffered };
+  free.sort((a, b) => a.score - b.score || a.startMs - b.startMs);
+  const offered = new Set(free.slice(0, request.limit ?? 5));
+  return {
+    jobType: job.code,
+    durationMinutes: duration / MINUTE_MS,
+    offered: [...offered].map((f) => f.slot),
+    notOffered: timeline.flatMap((e): NotOffered[] => {
+      if (!('slot' in e)) return [e];
+      return offered.has(e) ? [] : [{ date: e.date, start: e.slot.start, reason: 'RANKED_LOWER' }];
+    }),
+  };
 }
 
 export type SlotAssessment = { ok: true; slot: Slot } | { ok: false; reason: NotOfferedReason | 'OFF_GRID' | 'WRONG_BAY_KIND' };
