@@ -71,6 +71,28 @@ export function weekdayOf(date: CalendarDate): number {
   return new Date(`${date}T00:00:00Z`).getUTCDay();
 }
 
+/** A store day's weekday and local midnight, worked out once for all the shifts of the day. */
+export interface DayFrame {
+  weekday: number;
+  midnight: number;
+}
+
+export function dayFrame(date: CalendarDate, utcOffsetMinutes: number): DayFrame {
+  return { weekday: weekdayOf(date), midnight: localTime(date, '00:00', utcOffsetMinutes) };
+}
+
+const minutesOfDay = new Map<string, number>();
+
+/** 'HH:MM' as minutes after midnight; shift times repeat, so each is parsed once. */
+function minuteOf(hhmm: string): number {
+  let minutes = minutesOfDay.get(hhmm);
+  if (minutes === undefined) {
+    minutes = (localTime('2000-01-01', hhmm, 0) - Date.UTC(2000, 0, 1)) / MINUTE_MS;
+    minutesOfDay.set(hhmm, minutes);
+  }
+  return minutes;
+}
+
 /** The store's opening window on a date, or why it has none. */
 export function openingWindow(model: CapacityModel, date: CalendarDate): Interval | { closed: ClosedReason } {
   if (model.holidays.includes(date)) return { closed: 'HOLIDAY' };
@@ -85,12 +107,12 @@ export function isClosed(window: Interval | { closed: ClosedReason }): window is
   return 'closed' in window;
 }
 
-/** A technician's working time on a date, clipped to the opening window. */
-export function shiftOn(tech: TechnicianModel, date: CalendarDate, window: Interval, utcOffsetMinutes: number): Interval | null {
-  const shift = tech.shifts.find((s) => s.weekday === weekdayOf(date));
+/** A technician's working time on a day, clipped to the opening window. */
+export function shiftOn(tech: TechnicianModel, day: DayFrame, window: Interval): Interval | null {
+  const shift = tech.shifts.find((s) => s.weekday === day.weekday);
   if (!shift) return null;
-  const start = Math.max(window.start, localTime(date, shift.start, utcOffsetMinutes));
-  const end = Math.min(window.end, localTime(date, shift.end, utcOffsetMinutes));
+  const start = Math.max(window.start, day.midnight + minuteOf(shift.start) * MINUTE_MS);
+  const end = Math.min(window.end, day.midnight + minuteOf(shift.end) * MINUTE_MS);
   return end > start ? { start, end } : null;
 }
 
@@ -128,9 +150,10 @@ export function dayCapacity(model: CapacityModel, date: CalendarDate, bookableFr
     return { date, window: null, closed: window.closed, total: none, byKind: Object.fromEntries([...kinds].map((k) => [k, none])) };
   }
   const openMinutes = (window.end - window.start) / MINUTE_MS;
+  const day = dayFrame(date, model.utcOffsetMinutes);
   const shiftMinutes = new Map<string, number>();
   for (const tech of model.technicians) {
-    const shift = shiftOn(tech, date, window, model.utcOffsetMinutes);
+    const shift = shiftOn(tech, day, window);
     shiftMinutes.set(tech.id, shift ? (shift.end - shift.start) / MINUTE_MS : 0);
   }
   const byKind: Record<string, KindCapacity> = {};

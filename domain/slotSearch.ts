@@ -6,6 +6,7 @@ import {
   CapacityModel,
   capacityVerdict,
   dayCapacity,
+  dayFrame,
   Interval,
   isClosed,
   jobMinutes,
@@ -96,6 +97,7 @@ interface FreeTime {
 
 export const MAX_SEARCH_DAYS = 62;
 const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
 
 /** Occupations of one bay sorted by start, so that an overlap test is a binary search. */
 class BayTimeline {
@@ -166,6 +168,22 @@ export function searchSlots(model: CapacityModel, occupations: Occupation[], req
   const timelines = new Map(bays.map((b) => [b.id, new BayTimeline(byBay.get(b.id) ?? [])]));
   const arrivals = new Map<number, number>();
   for (const o of occupations) arrivals.set(o.start, (arrivals.get(o.start) ?? 0) + 1);
+  // Occupations by the UTC day they start on; a day's window looks at that day and the one before.
+  const byStartDay = new Map<number, Occupation[]>();
+  for (const o of occupations) {
+    const key = Math.floor(o.start / DAY_MS);
+    const list = byStartDay.get(key);
+    if (list) list.push(o);
+    else byStartDay.set(key, [o]);
+  }
+  const longest = occupations.reduce((max, o) => Math.max(max, o.end - o.start), 0);
+  const overlapping = (window: Interval): Occupation[] => {
+    const found: Occupation[] = [];
+    for (let key = Math.floor((window.start - longest) / DAY_MS); key <= Math.floor(window.end / DAY_MS); key++) {
+      for (const o of byStartDay.get(key) ?? []) if (o.end > window.start && o.start < window.end) found.push(o);
+    }
+    return found;
+  };
 
   const target = targetInstant(model, request);
   const wantedPart = request.preference?.partOfDay;
@@ -185,7 +203,7 @@ export function searchSlots(model: CapacityModel, occupations: Occupation[], req
       notOffered.push({ date, reason: 'JOB_LONGER_THAN_DAY' });
       continue;
     }
-    const dayOccupations = occupations.filter((o) => o.end > window.start && o.start < window.end);
+    const dayOccupations = overlapping(window);
     const capacity = dayCapacity(model, date, settings.bookableCapacityFraction).byKind[job.bayKind];
     const booked = bookedMinutes(model, dayOccupations, window).byKind[job.bayKind] ?? 0;
     const verdict = capacity ? capacityVerdict(capacity, booked, duration / MINUTE_MS, request.priority) : 'FULL';
@@ -194,7 +212,8 @@ export function searchSlots(model: CapacityModel, occupations: Occupation[], req
       continue;
     }
     const kindOccupations = dayOccupations.filter((o) => kindBays.has(o.bayId));
-    const shifts = skilled.map((t) => shiftOn(t, date, window, model.utcOffsetMinutes)).filter((s): s is Interval => s !== null);
+    const frame = dayFrame(date, model.utcOffsetMinutes);
+    const shifts = skilled.map((t) => shiftOn(t, frame, window)).filter((s): s is Interval => s !== null);
     const dayLoad = new Map<string, number>();
     for (const o of kindOccupations) dayLoad.set(o.bayId, (dayLoad.get(o.bayId) ?? 0) + (o.end - o.start));
 
@@ -208,18 +227,19 @@ export function searchSlots(model: CapacityModel, occupations: Occupation[], req
         notOffered.push({ date, start: at, reason });
         continue;
       }
-      const bay = bays
-        .filter((b) => timelines.get(b.id)!.isFree(start, end))
-        .reduce<{ id: string; load: number } | null>((best, b) => {
-          const load = dayLoad.get(b.id) ?? 0;
-          return best === null || load < best.load ? { id: b.id, load } : best;
-        }, null);
+      let bay: { id: string; load: number } | null = null;
+      for (const b of bays) {
+        const load = dayLoad.get(b.id) ?? 0;
+        if ((bay === null || load < bay.load) && timelines.get(b.id)!.isFree(start, end)) bay = { id: b.id, load };
+      }
       if (!bay) {
         notOffered.push({ date, start: at, reason: 'BAY_BUSY' });
         continue;
       }
-      const onShift = shifts.filter((s) => s.start <= start && s.end >= end).length;
-      const working = kindOccupations.filter((o) => o.start < end && o.end > start).length;
+      let onShift = 0;
+      for (const s of shifts) if (s.start <= start && s.end >= end) onShift++;
+      let working = 0;
+      for (const o of kindOccupations) if (o.start < end && o.end > start) working++;
       if (onShift <= working) {
         notOffered.push({ date, start: at, reason: 'NO_TECHNICIAN' });
         continue;
