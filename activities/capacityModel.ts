@@ -48,10 +48,10 @@ export function inForce(now: Date) {
   return { OR: [{ status: 'BOOKED' as const }, { status: 'HELD' as const, expiresAt: { gt: now } }] };
 }
 
-/** Bay time taken in [from, to), for the slot rules. */
-export async function loadOccupations(db: Reader, storeId: string, from: Date, to: Date, now: Date): Promise<Occupation[]> {
+/** Bay time taken in [from, to), for the slot rules; `except` leaves out reservations (a booking's own, when it moves). */
+export async function loadOccupations(db: Reader, storeId: string, from: Date, to: Date, now: Date, except: string[] = []): Promise<Occupation[]> {
   const rows = await db.bayReservation.findMany({
-    where: { storeId, startsAt: { lt: to }, endsAt: { gt: from }, ...inForce(now) },
+    where: { storeId, startsAt: { lt: to }, endsAt: { gt: from }, ...inForce(now), ...(except.length ? { id: { notIn: except } } : {}) },
     select: { bayId: true, startsAt: true, endsAt: true, priority: true },
   });
   return rows.map((r) => ({ bayId: r.bayId, start: r.startsAt.getTime(), end: r.endsAt.getTime(), priority: r.priority as Priority | null }));

@@ -18,7 +18,7 @@ import type {
 } from '../workflows/definitions';
 import type { BookingChannel, BookingStatus } from '../generated/prisma/enums';
 import { auditedStep, Tx } from './auditedStep';
-import { claimBayForBooking, moveBookingBay, moveBookingTime, releaseBookingCapacity } from './bookingCapacity';
+import { claimBayForBooking, moveBookingTime, placeBookingOnBay, releaseBookingCapacity } from './bookingCapacity';
 import { Db } from './database';
 import { StepContext, stepKey } from './stepContext';
 import { attemptSuffix, cancelOpenTasks, closeTask } from './tasks';
@@ -99,8 +99,8 @@ export function serviceStepActivities(db: Db) {
         if (input.bayId) {
           const bay = await tx.bay.findUnique({ where: { id: input.bayId } });
           if (!bay) throw ApplicationFailure.nonRetryable(`unknown bay ${input.bayId}`, 'UnknownBay');
-          await moveBookingBay(tx, bookingId, input.bayId, input.actor, new Date(ctx.at));
-          await tx.booking.update({ where: { id: bookingId }, data: { bayId: input.bayId } });
+          const booking = await tx.booking.update({ where: { id: bookingId }, data: { bayId: input.bayId } });
+          await placeBookingOnBay(tx, { storeId: booking.storeId, bookingId, vin: ctx.vin, bookedFor: booking.bookedFor, actor: input.actor }, input.bayId, new Date(ctx.at));
         }
         await tx.repairOrder.update({ where: { id: repairOrderId }, data: { status: 'PREPARED' } });
         return null;

@@ -64,6 +64,8 @@ export function createApp({ client, db }: ApiDeps): express.Express {
   const storeExists = storeDirectory(db);
   app.disable('x-powered-by');
   app.use(express.json({ limit: '100kb' }));
+  app.use(capacityRoutes({ db }));
+  app.use(partsRoutes({ db }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
@@ -182,9 +184,6 @@ export function createApp({ client, db }: ApiDeps): express.Express {
     const filter = parse(listWorkflowsSchema, req.query);
     res.json({ workflows: await listLifecycles(client, filter) });
   });
-
-  app.use(capacityRoutes({ db }));
-  app.use(partsRoutes({ db }));
 
   app.use((_req, _res, next) => next(new HttpError(404, 'no such endpoint')));
   // Express recognises an error handler by its four parameters.

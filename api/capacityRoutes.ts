@@ -1,14 +1,14 @@
 // Workshop capacity, slots and holds (R8) over HTTP: what the booking desk and the admin UI's
 // capacity view use. Reads and claims go straight to the database; no workflow is involved until a
 // lifecycle books (and then adopts the vehicle's hold).
-import express, { Request, Response, Router } from 'express';
+import express, { NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
-import { claimSlot, nextFreeSlots, releaseReservation, SlotRefused, withNextFree } from '../activities/bayReservations';
-import { loadOccupations, loadStoreCapacity, StoreCapacity } from '../activities/capacityModel';
+import { claimSlot, LIFECYCLE_JOB_TYPE, nextFreeSlots, releaseReservation, SlotRefused, withNextFree } from '../activities/bayReservations';
+import { inForce, loadOccupations, loadStoreCapacity, StoreCapacity } from '../activities/capacityModel';
 import type { Db } from '../activities/database';
 import { addDays, daysBetween, isCalendarDate, localTime } from '../domain/calendar';
 import { bookedMinutes, dayCapacity, isClosed, openingWindow, PRIORITIES } from '../domain/capacity';
-import { MAX_SEARCH_DAYS, searchSlots, SlotSearchError } from '../domain/slotSearch';
+import { assessSlot, MAX_SEARCH_DAYS, searchSlots, SlotSearchError } from '../domain/slotSearch';
 
 const calendarDate = z.string().refine(isCalendarDate, 'must be a calendar date YYYY-MM-DD');
 const instant = z.iso.datetime({ offset: true });
@@ -79,10 +79,10 @@ async function storeCapacity(db: Db, storeId: string): Promise<StoreCapacity> {
 }
 
 /** Handlers throw RequestError for a refusal; anything else goes on to the app's error handler. */
-function handle(fn: (req: Request, res: Response) => Promise<void>) {
-  return async (req: Request, res: Response) => {
+function handle(fn: (req: Request, res: Response, next?: NextFunction) => Promise<void>) {
+  return async (req: Request, res: Response, next: NextFunction) => {
     try {
-      await fn(req, res);
+      await fn(req, res, next);
     } catch (err) {
       if (err instanceof RequestError) {
         res.status(err.status).json({ error: err.message, ...err.body });
@@ -101,8 +101,42 @@ function handle(fn: (req: Request, res: Response) => Promise<void>) {
 // day full is a conflict with other bookings (409). Both come with the next free slots.
 const RULE_REFUSALS = new Set(['OFF_GRID', 'WRONG_BAY_KIND', 'PAST', 'HOLIDAY', 'CLOSED', 'MORNING_RUSH', 'EVENING', 'JOB_LONGER_THAN_DAY', 'PARTS_LATE']);
 
+/** The time a lifecycle step books or moves to, when it is one; the step's own validation judges the rest. */
+function bookedTimeOf(step: string, body: unknown): { start: number; moving: boolean } | null {
+  const b = (body ?? {}) as Record<string, unknown>;
+  const time = step === 'confirmation' ? (b.outcome === 'RESCHEDULE' ? b.newBookedFor : undefined) : step === 'call-outcome' ? (b.outcome === 'BOOKED' ? b.bookedFor : undefined) : b.bookedFor;
+  if (!instant.safeParse(time).success) return null;
+  return { start: Date.parse(time as string), moving: step === 'confirmation' };
+}
+
 export function capacityRoutes({ db }: { db: Db }): Router {
   const router = express.Router();
+
+  // R7/R8: a lifecycle booking (reminder call, inbound, reschedule) at a time the workshop cannot take is
+  // answered here, with the next free slots, before the workflow is asked; its own hold lets it through.
+  router.post(
+    '/api/vehicles/:vin/:step',
+    handle(async (req, _res, next) => {
+      const step = req.params.step as string;
+      const booked = ['call-outcome', 'bookings', 'confirmation'].includes(step) ? bookedTimeOf(step, req.body) : null;
+      const vin = String(req.params.vin).trim().toUpperCase();
+      const vehicle = booked ? await db.vehicle.findUnique({ where: { vin }, select: { storeId: true } }) : null;
+      const capacity = vehicle ? await loadStoreCapacity(db, vehicle.storeId) : null;
+      if (!booked || !vehicle || !capacity?.model.jobTypes.some((j) => j.code === LIFECYCLE_JOB_TYPE)) return next!();
+      const now = new Date();
+      const ownHold = await db.bayReservation.findFirst({ where: { storeId: vehicle.storeId, vin, startsAt: new Date(booked.start), bookingId: null, ...inForce(now) } });
+      if (ownHold) return next!();
+      const own = booked.moving
+        ? (await db.bayReservation.findMany({ where: { vin, status: 'BOOKED', booking: { status: { in: ['TENTATIVE', 'CONFIRMED'] } } }, select: { id: true } })).map((r) => r.id)
+        : [];
+      const occupations = await loadOccupations(db, vehicle.storeId, new Date(booked.start - 86_400_000), new Date(booked.start + 86_400_000), now, own);
+      const assessment = assessSlot(capacity.model, occupations, { jobTypeCode: LIFECYCLE_JOB_TYPE, start: booked.start, notBefore: now.getTime() }, capacity.settings);
+      if (assessment.ok) return next!();
+      const refused = new SlotRefused(assessment.reason, new Date(booked.start).toISOString());
+      const unavailable = await withNextFree(db, vehicle.storeId, capacity, { jobTypeCode: LIFECYCLE_JOB_TYPE, start: booked.start, expiresAt: null, createdBy: 'check' }, refused, now);
+      throw new RequestError(RULE_REFUSALS.has(assessment.reason) ? 422 : 409, unavailable.message, { reason: assessment.reason, nextFree: unavailable.nextFree });
+    }),
+  );
 
   router.get(
     '/api/stores/:storeId/capacity-model',

@@ -88,23 +88,32 @@ test('R8: a lifecycle booking takes its bay time under the slot rules', async ()
   firstOrder = (await steps.prepareWorkOrder(ctx(VINS[0]), bookingId, null)).repairOrderId;
 });
 
-test('R7 R8: a booking at a time the workshop cannot take is refused with the next free slots, and nothing is written', async () => {
-  const refused = await steps.bookInbound(ctx(VINS[1]), inbound(at('10:30')), STORE).catch((e) => e);
+test('R6 R8: a booking whose time was lost to a competing claim books without a bay; the technical director places it, never over another booking', async () => {
+  const { bookingId } = await steps.bookInbound(ctx(VINS[1]), inbound(at('10:30')), STORE);
+  expect(await db.booking.findUnique({ where: { id: bookingId } })).toMatchObject({ status: 'TENTATIVE', bayId: null });
+  expect(await db.bayReservation.findUnique({ where: { bookingId } })).toBeNull();
+  const { repairOrderId } = await steps.prepareWorkOrder(ctx(VINS[1]), bookingId, null);
+  await taskActivities(db).openTask(ctx(VINS[1]), { kind: 'PREPARATION', rule: 'R6', dueAt: new Date().toISOString(), assigneeRole: 'TECHNICAL_DIRECTOR' });
+
+  // The only general bay is taken 10:00–11:00: placing the 10:30 booking there is refused, nothing changes.
+  const refused = await steps.completePreparation(ctx(VINS[1]), { actor: 'td-plan', bayId: BAY }, bookingId, repairOrderId).catch((e) => e);
   expect(refused).toBeInstanceOf(ApplicationFailure);
-  expect(refused).toMatchObject({ type: 'SlotUnavailable', nonRetryable: true });
-  expect(refused.message).toMatch(/not available \(BAY_BUSY\); next free: /);
-  const [details] = refused.details as [{ reason: string; nextFree: { start: string }[] }];
-  expect(details.nextFree[0].start).toBe(at('11:00'));
-  expect(await db.booking.count({ where: { vin: VINS[1] } })).toBe(0);
-  expect(await db.auditEvent.count({ where: { vin: VINS[1] } })).toBe(0);
+  expect(refused).toMatchObject({ type: 'BayTaken', nonRetryable: true, message: `bay ${BAY} is taken between ${at('10:30')} and ${at('11:30')}` });
+  expect(await db.booking.findUnique({ where: { id: bookingId } })).toMatchObject({ bayId: null });
+  expect(await db.auditEvent.count({ where: { vin: VINS[1], action: 'preparation.completed' } })).toBe(0);
+
+  // The customer of that booking moves to 15:00 (R7), and the bay is free then.
+  await confirmationCall(VINS[1], 1);
+  await steps.rescheduleBooking(ctx(VINS[1]), { actor: 'sa-plan', outcome: 'RESCHEDULE', newBookedFor: at('15:00') }, bookingId, 1);
+  expect(await db.bayReservation.findUnique({ where: { bookingId } })).toMatchObject({ bayId: BAY, startsAt: new Date(at('15:00')), status: 'BOOKED' });
 });
 
 test('R5 R8: a hold the desk made for the vehicle while on the phone becomes its booking', async () => {
-  const hold = await call('POST', `/api/stores/${STORE}/holds`, { jobType: 'PERIODIC_MAINTENANCE', start: at('14:00'), vin: VINS[1] });
+  const hold = await call('POST', `/api/stores/${STORE}/holds`, { jobType: 'PERIODIC_MAINTENANCE', start: at('14:00'), vin: VINS[2] });
   expect(hold.status).toBe(201);
-  const { bookingId } = await steps.bookInbound(ctx(VINS[1]), inbound(at('14:00')), STORE);
+  const { bookingId } = await steps.bookInbound(ctx(VINS[2]), inbound(at('14:00')), STORE);
   expect(await db.bayReservation.findUnique({ where: { id: hold.json.holdId } })).toMatchObject({ bookingId, status: 'BOOKED', expiresAt: null, confirmedBy: 'sa-plan' });
-  expect(await db.bayReservation.count({ where: { vin: VINS[1], status: { in: ['HELD', 'BOOKED'] } } })).toBe(1);
+  expect(await db.bayReservation.count({ where: { vin: VINS[2], status: { in: ['HELD', 'BOOKED'] } } })).toBe(1);
 });
 
 test('R7 R8: a rescheduled booking gives its old bay time back and takes the new time', async () => {
@@ -116,8 +125,8 @@ test('R7 R8: a rescheduled booking gives its old bay time back and takes the new
   const old = await db.bayReservation.findFirstOrThrow({ where: { vin: VINS[0], status: 'RELEASED' } });
   expect(old).toMatchObject({ startsAt: new Date(at('10:00')), releaseReason: `rescheduled to ${newTime}` });
   expect(await db.baySlotCell.count({ where: { reservationId: old.id } })).toBe(0);
-  // The freed time can be booked by someone else now.
-  await steps.bookInbound(ctx(VINS[2]), inbound(at('10:00')), STORE);
+  // The freed time can be claimed by someone else now.
+  expect((await call('POST', `/api/stores/${STORE}/holds`, { jobType: 'PERIODIC_MAINTENANCE', start: at('10:00'), book: true })).status).toBe(201);
 });
 
 test('R6: parts reserved from stock are ready at once; parts only a late purchase order brings make the booking late, with other times proposed (R8)', async () => {
@@ -165,7 +174,7 @@ test('R6 R8: the preparation board lists bookings by booked day, then urgency, t
   await db.bayReservation.update({ where: { id: urgent.id }, data: { priority: 'SAFETY' } });
   const { status, json } = await call('GET', `/api/stores/${STORE}/preparation-board?from=${DAY}&to=${addDays(DAY, 1)}`);
   expect(status).toBe(200);
-  // Day 1: the safety job at 10:00 before the ordinary one at 14:00 … then day 2: the rescheduled booking.
+  // Day 1: the safety job at 14:00 before the ordinary one at 15:00 … then day 2: the rescheduled booking.
   expect(json.rows.map((r: { vin: string }) => r.vin)).toEqual([VINS[2], VINS[1], VINS[0]]);
   expect(json.rows[0]).toMatchObject({ priority: 'SAFETY', bayId: BAY, bookedDate: DAY, parts: { state: 'NONE' } });
   expect(json.rows[2]).toMatchObject({ plate: '苏E00000', parts: { state: 'PICKED', items: [expect.objectContaining({ basketLabel: expect.stringContaining('张师傅') }), expect.anything()] } });

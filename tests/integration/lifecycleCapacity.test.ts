@@ -94,16 +94,19 @@ test('R5 R7 R8 R9: lifecycle bookings claim bay time, a taken time is refused wi
   expect(bookingA).toMatchObject({ bayId: `${STORE}-general-1`, status: 'TENTATIVE' });
   expect(await db.bayReservation.findUnique({ where: { bookingId: bookingA.id } })).toMatchObject({ status: 'BOOKED', startsAt: new Date(at('10:00')), endsAt: new Date(at('11:00')) });
 
-  // The same bay at an overlapping time: the step is refused, the call stays owed, nothing is booked.
+  // The same bay at an overlapping time: the step is refused before it reaches the workflow, with the
+  // next free slots; the call stays owed, nothing is booked.
   const refused = await call('POST', `/api/vehicles/${VIN_B}/call-outcome`, { outcome: 'BOOKED', bookedFor: at('10:30') });
-  expect(refused.status).toBe(422);
+  expect(refused.status).toBe(409);
+  expect(refused.json).toMatchObject({ reason: 'BAY_BUSY', nextFree: expect.arrayContaining([expect.objectContaining({ start: at('11:00'), bayId: `${STORE}-general-1` })]) });
   expect(refused.json.error).toMatch(/^slot .* is not available \(BAY_BUSY\); next free: /);
-  expect(refused.json.error).toContain(`${at('11:00')} on ${STORE}-general-1`);
+  const rush = await call('POST', `/api/vehicles/${VIN_B}/bookings`, { channel: 'PHONE', bookedFor: at('08:30'), faultDescription: '保养和空调检查', contactPhone: '13900000302' });
+  expect(rush).toMatchObject({ status: 422, json: { reason: 'MORNING_RUSH' } });
   const { json: b } = await call('GET', `/api/vehicles/${VIN_B}`);
   expect(b.state.stage).toBe('AWAITING_CALL_OUTCOME');
   expect(b.vehicle.bookings).toEqual([]);
 
-  // The desk holds 11:00 while the customer is on the phone; the booking adopts the hold.
+  // The desk holds 11:00 while the customer is on the phone; the booking at that time adopts the hold.
   const hold = await call('POST', `/api/stores/${STORE}/holds`, { jobType: 'PERIODIC_MAINTENANCE', start: at('11:00'), vin: VIN_B });
   expect(hold.status).toBe(201);
   expect((await call('POST', `/api/vehicles/${VIN_B}/call-outcome`, { outcome: 'BOOKED', bookedFor: at('11:00') })).status).toBe(200);

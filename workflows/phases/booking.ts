@@ -19,8 +19,6 @@ export interface Booking {
 /** Histories recorded before call outcomes other than BOOKED existed replay without these commands. */
 const CALL_OUTCOMES_PATCH = 'call-outcomes-r3-r4-r5';
 const WALK_IN_PATCH = 'walk-in-r12';
-/** A booking step the workshop plan refused (R8: time taken) leaves the cycle open for another time. */
-const BOOKING_REFUSAL_PATCH = 'booking-refusal-r8';
 
 /** Returns the booking, or undefined when the cycle ends without one (declined, never reached). */
 export async function bookService(lc: Lifecycle, firstDue: DueDate): Promise<Booking | undefined> {
@@ -32,10 +30,6 @@ export async function bookService(lc: Lifecycle, firstDue: DueDate): Promise<Boo
   let closed = false;
   const booked = () => booking !== undefined || claimed;
   const claim = () => (claimed = true);
-  const unclaimOnRefusal = (err: unknown): never => {
-    if (wf.patched(BOOKING_REFUSAL_PATCH)) claimed = false;
-    throw err;
-  };
   const { vehicle } = lc.input;
 
   // R5: an inbound booking is accepted until the cycle closes; it makes pending calls moot.
@@ -43,7 +37,7 @@ export async function bookService(lc: Lifecycle, firstDue: DueDate): Promise<Boo
     ? awaitedLater(lc.steps
         .perform(bookInbound, { what: 'inbound booking (phone, web/app, counter)', rule: 'R5', by: iso(closesAt(lc, firstDue)) }, (i) => {
           claim();
-          return lc.acts.bookInbound(lc.ctx(), i, vehicle.storeId).catch(unclaimOnRefusal);
+          return lc.acts.bookInbound(lc.ctx(), i, vehicle.storeId);
         }, () => booked() || closed)
         .then((r) => {
           if (r) booking ??= { bookingId: r.result.bookingId, bookedFor: Date.parse(r.input.bookedFor) };
@@ -62,7 +56,7 @@ export async function bookService(lc: Lifecycle, firstDue: DueDate): Promise<Boo
         }))
     : Promise.resolve();
 
-  const unresolved = await reminderCalls(lc, firstDue, booked, claim, unclaimOnRefusal, allOutcomes, (b) => (booking = b));
+  const unresolved = await reminderCalls(lc, firstDue, booked, claim, allOutcomes, (b) => (booking = b));
   if (unresolved && !booked()) {
     // Declined or never reached: no more calls (R4), but the customer can still book (R5).
     lc.state.unresolvedReason = unresolved;
@@ -85,7 +79,6 @@ async function reminderCalls(
   firstDue: DueDate,
   booked: () => boolean,
   claim: () => void,
-  unclaimOnRefusal: (err: unknown) => never,
   allOutcomes: boolean,
   book: (b: Booking) => void,
 ): Promise<string | undefined> {
@@ -106,8 +99,7 @@ async function reminderCalls(
     const what = attempt === 1 ? 'reminder call outcome' : `reminder call outcome (call ${attempt})`;
     const call = await lc.steps.perform(recordCallOutcome, { what, rule: 'R3', by: iso(window.by) }, (i) => {
       if (i.outcome === 'BOOKED') claim();
-      const recorded = attempt === 1 ? lc.acts.recordCallOutcome(lc.ctx(), i, vehicle.storeId) : lc.acts.recordCallOutcome(lc.ctx(), i, vehicle.storeId, attempt);
-      return i.outcome === 'BOOKED' ? recorded.catch(unclaimOnRefusal) : recorded;
+      return attempt === 1 ? lc.acts.recordCallOutcome(lc.ctx(), i, vehicle.storeId) : lc.acts.recordCallOutcome(lc.ctx(), i, vehicle.storeId, attempt);
     }, booked);
     if (!call) return undefined;
     const { input, result } = call;
