@@ -4,7 +4,7 @@
 import express, { NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { claimSlot, LIFECYCLE_JOB_TYPE, nextFreeSlots, releaseReservation, SlotRefused, withNextFree } from '../activities/bayReservations';
-import { inForce, loadOccupations, loadStoreCapacity, StoreCapacity } from '../activities/capacityModel';
+import { capacityCache, inForce, loadOccupations, StoreCapacity } from '../activities/capacityModel';
 import type { Db } from '../activities/database';
 import { addDays, daysBetween, isCalendarDate, localTime } from '../domain/calendar';
 import { bookedMinutes, dayCapacity, isClosed, openingWindow, PRIORITIES } from '../domain/capacity';
@@ -72,10 +72,10 @@ function actorOf(req: Request): string {
   return result.data;
 }
 
-async function storeCapacity(db: Db, storeId: string): Promise<StoreCapacity> {
-  const capacity = await loadStoreCapacity(db, storeId);
-  if (!capacity) throw new RequestError(404, `unknown store ${storeId}`);
-  return capacity;
+async function known(capacity: Promise<StoreCapacity | null>, storeId: string): Promise<StoreCapacity> {
+  const found = await capacity;
+  if (!found) throw new RequestError(404, `unknown store ${storeId}`);
+  return found;
 }
 
 /** Handlers throw RequestError for a refusal; anything else goes on to the app's error handler. */
@@ -111,6 +111,8 @@ function bookedTimeOf(step: string, body: unknown): { start: number; moving: boo
 
 export function capacityRoutes({ db }: { db: Db }): Router {
   const router = express.Router();
+  const capacityOf = capacityCache(db);
+  const storeCapacity = (storeId: string) => known(capacityOf(storeId), storeId);
 
   // R7/R8: a lifecycle booking (reminder call, inbound, reschedule) at a time the workshop cannot take is
   // answered here, with the next free slots, before the workflow is asked; its own hold lets it through.
@@ -121,7 +123,7 @@ export function capacityRoutes({ db }: { db: Db }): Router {
       const booked = ['call-outcome', 'bookings', 'confirmation'].includes(step) ? bookedTimeOf(step, req.body) : null;
       const vin = String(req.params.vin).trim().toUpperCase();
       const vehicle = booked ? await db.vehicle.findUnique({ where: { vin }, select: { storeId: true } }) : null;
-      const capacity = vehicle ? await loadStoreCapacity(db, vehicle.storeId) : null;
+      const capacity = vehicle ? await capacityOf(vehicle.storeId) : null;
       if (!booked || !vehicle || !capacity?.model.jobTypes.some((j) => j.code === LIFECYCLE_JOB_TYPE)) return next!();
       const now = new Date();
       const ownHold = await db.bayReservation.findFirst({ where: { storeId: vehicle.storeId, vin, startsAt: new Date(booked.start), bookingId: null, ...inForce(now) } });
@@ -141,7 +143,7 @@ export function capacityRoutes({ db }: { db: Db }): Router {
   router.get(
     '/api/stores/:storeId/capacity-model',
     handle(async (req, res) => {
-      const { model, settings } = await storeCapacity(db, req.params.storeId as string);
+      const { model, settings } = await storeCapacity(req.params.storeId as string);
       const { slotGridMinutes, bookableCapacityFraction, morningRushMinutes, eveningNoArrivalMinutes, maxArrivalsPerSlot, slotHoldMinutes, utcOffsetMinutes } = settings;
       res.json({ storeId: req.params.storeId, ...model, settings: { utcOffsetMinutes, slotGridMinutes, bookableCapacityFraction, morningRushMinutes, eveningNoArrivalMinutes, maxArrivalsPerSlot, slotHoldMinutes } });
     }),
@@ -153,7 +155,7 @@ export function capacityRoutes({ db }: { db: Db }): Router {
       const query = parse(slotQuery, req.query);
       parse(dateRange, query);
       const storeId = req.params.storeId as string;
-      const capacity = await storeCapacity(db, storeId);
+      const capacity = await storeCapacity(storeId);
       const now = new Date();
       const occupations = await occupationsOfDays(db, storeId, query.from, query.to, capacity, now);
       const result = searchSlots(
@@ -181,7 +183,7 @@ export function capacityRoutes({ db }: { db: Db }): Router {
       const actor = actorOf(req);
       const body = parse(holdBody, req.body ?? {});
       const storeId = req.params.storeId as string;
-      const capacity = await storeCapacity(db, storeId);
+      const capacity = await storeCapacity(storeId);
       if (!capacity.model.jobTypes.some((j) => j.code === body.jobType)) throw new RequestError(422, `unknown job type ${body.jobType}`);
       if (body.bayId && !capacity.model.bays.some((b) => b.id === body.bayId)) throw new RequestError(422, `unknown bay ${body.bayId}`);
       const now = new Date();
@@ -205,7 +207,7 @@ export function capacityRoutes({ db }: { db: Db }): Router {
     handle(async (req, res) => {
       const actor = actorOf(req);
       const storeId = req.params.storeId as string;
-      const capacity = await storeCapacity(db, storeId);
+      const capacity = await storeCapacity(storeId);
       const now = new Date();
       const result = await db.$transaction(async (tx) => {
         const hold = await tx.bayReservation.findFirst({ where: { id: req.params.holdId as string, storeId } });
@@ -247,7 +249,7 @@ export function capacityRoutes({ db }: { db: Db }): Router {
     handle(async (req, res) => {
       const range = parse(dateRange, req.query);
       const storeId = req.params.storeId as string;
-      const capacity = await storeCapacity(db, storeId);
+      const capacity = await storeCapacity(storeId);
       const { model, settings } = capacity;
       const now = new Date();
       const rows = await db.bayReservation.findMany({

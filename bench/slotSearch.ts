@@ -158,9 +158,9 @@ async function main() {
       bookingSamples.push(ms);
     }
 
-    // Concurrent desks: CONCURRENCY clients book the same week at once, each search → book, one retry
+    // Concurrent desks: CONCURRENCY clients book the same two weeks at once, each search → book, one retry
     // with the next free slot on a 409.
-    const hotDays = Array.from({ length: 7 }, (_, i) => addDays(firstDay, 3 + i));
+    const hotDays = Array.from({ length: 14 }, (_, i) => addDays(firstDay, 3 + i));
     let next = 0;
     const outcome = { booked: 0, conflicts: 0, retriedBooked: 0, gaveUp: 0 };
     const latencies: number[] = [];
@@ -194,6 +194,18 @@ async function main() {
     };
     const [, concurrentMs] = await timed(() => Promise.all(Array.from({ length: CONCURRENCY }, desk)));
 
+    // A storm on one slot: 50 desks want the same bay at the same time; one wins.
+    const stormBay = `${STORE}-general-1`;
+    const stormFound = (await (await fetch(`${base}/api/stores/${STORE}/slots?jobType=PERIODIC_MAINTENANCE&from=${addDays(firstDay, 20)}&to=${addDays(firstDay, 25)}&limit=1`)).json()) as { offered: { start: string; bayId: string }[] };
+    const stormStart = stormFound.offered[0].start;
+    const [stormStatuses, stormMs] = await timed(() =>
+      Promise.all(
+        Array.from({ length: 50 }, () =>
+          fetch(`${base}/api/stores/${STORE}/holds`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-actor': 'bench' }, body: JSON.stringify({ jobType: 'PERIODIC_MAINTENANCE', start: stormStart, bayId: stormFound.offered[0].bayId ?? stormBay, book: true }) }).then(async (r) => (await r.json(), r.status)),
+        ),
+      ),
+    );
+
     // The database's guarantee, checked after the storm: no bay has two reservations in force at one time.
     const overlaps = await db.$queryRawUnsafe<{ n: bigint }[]>(
       `SELECT count(*) AS n FROM "BayReservation" a JOIN "BayReservation" b
@@ -220,6 +232,7 @@ async function main() {
         bookingLatencyMs: percentiles(latencies),
         overlappingBookingsAfter: Number(overlaps[0].n),
       },
+      oneSlotStorm: { requests: 50, won: stormStatuses.filter((s) => s === 201).length, conflicts: stormStatuses.filter((s) => s === 409).length, allAnsweredMs: Math.round(stormMs) },
     };
     console.log(JSON.stringify(result, null, 2));
     const dir = path.join(__dirname, 'results');
