@@ -185,6 +185,8 @@ export function partsRoutes({ db }: { db: Db }): Router {
           model: b.vehicle.model,
           status: b.status,
           bayId: b.bayReservation?.bayId ?? b.bayId,
+          // R6: a booking that lost its time to a competing claim waits for the technical director to place it.
+          needsBay: (b.bayReservation?.bayId ?? b.bayId) === null,
           jobType: b.bayReservation?.jobTypeCode ?? null,
           advisorId: b.advisorId,
           technicianId: b.technicianId,

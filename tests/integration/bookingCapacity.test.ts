@@ -92,6 +92,8 @@ test('R6 R8: a booking whose time was lost to a competing claim books without a 
   const { bookingId } = await steps.bookInbound(ctx(VINS[1]), inbound(at('10:30')), STORE);
   expect(await db.booking.findUnique({ where: { id: bookingId } })).toMatchObject({ status: 'TENTATIVE', bayId: null });
   expect(await db.bayReservation.findUnique({ where: { bookingId } })).toBeNull();
+  const board = await call('GET', `/api/stores/${STORE}/preparation-board?from=${DAY}&to=${DAY}`);
+  expect(board.json.rows.find((r: { bookingId: string }) => r.bookingId === bookingId)).toMatchObject({ bayId: null, needsBay: true });
   const { repairOrderId } = await steps.prepareWorkOrder(ctx(VINS[1]), bookingId, null);
   await taskActivities(db).openTask(ctx(VINS[1]), { kind: 'PREPARATION', rule: 'R6', dueAt: new Date().toISOString(), assigneeRole: 'TECHNICAL_DIRECTOR' });
 
@@ -176,7 +178,7 @@ test('R6 R8: the preparation board lists bookings by booked day, then urgency, t
   expect(status).toBe(200);
   // Day 1: the safety job at 14:00 before the ordinary one at 15:00 … then day 2: the rescheduled booking.
   expect(json.rows.map((r: { vin: string }) => r.vin)).toEqual([VINS[2], VINS[1], VINS[0]]);
-  expect(json.rows[0]).toMatchObject({ priority: 'SAFETY', bayId: BAY, bookedDate: DAY, parts: { state: 'NONE' } });
+  expect(json.rows[0]).toMatchObject({ priority: 'SAFETY', bayId: BAY, needsBay: false, bookedDate: DAY, parts: { state: 'NONE' } });
   expect(json.rows[2]).toMatchObject({ plate: '苏E00000', parts: { state: 'PICKED', items: [expect.objectContaining({ basketLabel: expect.stringContaining('张师傅') }), expect.anything()] } });
   expect((await call('GET', `/api/stores/${STORE}/preparation-board?from=${DAY}`)).status).toBe(400);
 });
