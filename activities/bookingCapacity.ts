@@ -6,7 +6,7 @@ import { jobMinutes, Priority } from '../domain/capacity';
 import { Tx } from './auditedStep';
 import { adoptHold, claimBayTime, claimSlot, LIFECYCLE_JOB_TYPE, releaseReservation, SlotRefused } from './bayReservations';
 import { loadStoreCapacity } from './capacityModel';
-import { returnParts } from './parts';
+import { reserveParts, returnParts } from './parts';
 
 export interface BookingSlot {
   storeId: string;
@@ -82,4 +82,14 @@ export async function releaseBookingCapacity(tx: Tx, bookingId: string, actor: s
   const reservation = await tx.bayReservation.findUnique({ where: { bookingId } });
   if (reservation) await releaseReservation(tx, reservation.id, actor, reason, now);
   return { bayReleased: reservation?.bayId ?? null, partsReturned: await returnParts(tx, bookingId, now) };
+}
+
+/**
+ * R6: the work order's parts are set aside against the booking; whether they arrive in time shows on the
+ * preparation board (LATE), and POST /api/bookings/:id/parts proposes other times (R8).
+ */
+export async function reservePlanParts(tx: Tx, bookingId: string, servicePlanId: string | null, now: Date): Promise<void> {
+  if (!servicePlanId) return;
+  const parts = await tx.servicePlanPart.findMany({ where: { servicePlanId } });
+  if (parts.length > 0) await reserveParts(tx, bookingId, parts.map(({ partNumber, quantity }) => ({ partNumber, quantity })), 'system', now);
 }

@@ -18,7 +18,7 @@ import type {
 } from '../workflows/definitions';
 import type { BookingChannel, BookingStatus } from '../generated/prisma/enums';
 import { auditedStep, Tx } from './auditedStep';
-import { claimBayForBooking, moveBookingTime, placeBookingOnBay, releaseBookingCapacity } from './bookingCapacity';
+import { claimBayForBooking, moveBookingTime, placeBookingOnBay, releaseBookingCapacity, reservePlanParts } from './bookingCapacity';
 import { Db } from './database';
 import { StepContext, stepKey } from './stepContext';
 import { attemptSuffix, cancelOpenTasks, closeTask } from './tasks';
@@ -88,6 +88,7 @@ export function serviceStepActivities(db: Db) {
             items: { create: [{ description: PERIODIC_MAINTENANCE, laborHours: plan?.laborHours ?? 1, priceCny: plan?.estimateCny ?? 0 }] },
           },
         });
+        await reservePlanParts(tx, bookingId, servicePlanId, new Date(ctx.at));
         return { repairOrderId: order.id };
       });
     },

@@ -53,6 +53,9 @@ beforeAll(async () => {
     ],
   });
   await db.partStock.create({ data: { storeId: STORE, partNumber: 'OIL-FILTER', onHand: 4 } });
+  // Spark plugs are not stocked: a work order needing them waits the part's 10 days of lead time.
+  await db.part.create({ data: { partNumber: 'SPARK-PLUG', name: '火花塞', priceCny: 60, leadDays: 10 } });
+  await db.servicePlan.create({ data: { id: 'plan-plugs', model: 'Sagitar', intervalMonths: 6, intervalKm: 7500, parts: { create: [{ partNumber: 'SPARK-PLUG', quantity: 4 }] } } });
   steps = serviceStepActivities(db);
   const client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
   server = createApp({ client, db }).listen(0, '127.0.0.1');
@@ -94,7 +97,10 @@ test('R6 R8: a booking whose time was lost to a competing claim books without a 
   expect(await db.bayReservation.findUnique({ where: { bookingId } })).toBeNull();
   const board = await call('GET', `/api/stores/${STORE}/preparation-board?from=${DAY}&to=${DAY}`);
   expect(board.json.rows.find((r: { bookingId: string }) => r.bookingId === bookingId)).toMatchObject({ bayId: null, needsBay: true });
-  const { repairOrderId } = await steps.prepareWorkOrder(ctx(VINS[1]), bookingId, null);
+  // R6: the work order's parts are reserved with it; spark plugs need ordering, so they are late for this booking.
+  const { repairOrderId } = await steps.prepareWorkOrder(ctx(VINS[1]), bookingId, 'plan-plugs');
+  expect(await db.partReservation.findMany({ where: { bookingId } })).toEqual([expect.objectContaining({ partNumber: 'SPARK-PLUG', quantity: 4, status: 'RESERVED', reservedBy: 'system' })]);
+  expect(await db.partStock.findUnique({ where: { storeId_partNumber: { storeId: STORE, partNumber: 'SPARK-PLUG' } } })).toMatchObject({ onHand: 0, reserved: 4 });
   await taskActivities(db).openTask(ctx(VINS[1]), { kind: 'PREPARATION', rule: 'R6', dueAt: new Date().toISOString(), assigneeRole: 'TECHNICAL_DIRECTOR' });
 
   // The only general bay is taken 10:00–11:00: placing the 10:30 booking there is refused, nothing changes.
@@ -179,6 +185,7 @@ test('R6 R8: the preparation board lists bookings by booked day, then urgency, t
   // Day 1: the safety job at 14:00 before the ordinary one at 15:00 … then day 2: the rescheduled booking.
   expect(json.rows.map((r: { vin: string }) => r.vin)).toEqual([VINS[2], VINS[1], VINS[0]]);
   expect(json.rows[0]).toMatchObject({ priority: 'SAFETY', bayId: BAY, needsBay: false, bookedDate: DAY, parts: { state: 'NONE' } });
+  expect(json.rows[1]).toMatchObject({ vin: VINS[1], parts: { state: 'LATE', items: [expect.objectContaining({ partNumber: 'SPARK-PLUG' })] } });
   expect(json.rows[2]).toMatchObject({ plate: '苏E00000', parts: { state: 'PICKED', items: [expect.objectContaining({ basketLabel: expect.stringContaining('张师傅') }), expect.anything()] } });
   expect((await call('GET', `/api/stores/${STORE}/preparation-board?from=${DAY}`)).status).toBe(400);
 });
@@ -205,4 +212,5 @@ test('a lifecycle closed by a manager releases the bay time of its open booking 
   const before = await db.bayReservation.findFirstOrThrow({ where: { vin: VINS[1], status: 'BOOKED' } });
   await steps.closeLifecycle(ctx(VINS[1]), { actor: 'sm-plan', action: 'CLOSE', reason: 'moved to another city' });
   expect(await db.bayReservation.findUnique({ where: { id: before.id } })).toMatchObject({ status: 'RELEASED', releaseReason: 'lifecycle closed: moved to another city' });
+  expect(await db.partStock.findUnique({ where: { storeId_partNumber: { storeId: STORE, partNumber: 'SPARK-PLUG' } } })).toMatchObject({ onHand: 0, reserved: 0 });
 });

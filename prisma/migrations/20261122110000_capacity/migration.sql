@@ -118,6 +118,15 @@ CREATE TABLE "PurchaseOrder" (
     CONSTRAINT "PurchaseOrder_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "ServicePlanPart" (
+    "servicePlanId" TEXT NOT NULL,
+    "partNumber" TEXT NOT NULL,
+    "quantity" INTEGER NOT NULL,
+
+    CONSTRAINT "ServicePlanPart_pkey" PRIMARY KEY ("servicePlanId","partNumber")
+);
+
 -- CreateIndex
 CREATE INDEX "Technician_storeId_idx" ON "Technician"("storeId");
 
@@ -180,3 +189,9 @@ ALTER TABLE "PurchaseOrder" ADD CONSTRAINT "PurchaseOrder_storeId_fkey" FOREIGN 
 
 -- AddForeignKey
 ALTER TABLE "PurchaseOrder" ADD CONSTRAINT "PurchaseOrder_partNumber_fkey" FOREIGN KEY ("partNumber") REFERENCES "Part"("partNumber") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "ServicePlanPart" ADD CONSTRAINT "ServicePlanPart_servicePlanId_fkey" FOREIGN KEY ("servicePlanId") REFERENCES "ServicePlan"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "ServicePlanPart" ADD CONSTRAINT "ServicePlanPart_partNumber_fkey" FOREIGN KEY ("partNumber") REFERENCES "Part"("partNumber") ON DELETE RESTRICT ON UPDATE CASCADE;
