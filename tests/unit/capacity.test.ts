@@ -1,5 +1,6 @@
 import { localTime } from '../../domain/calendar';
 import { bookedMinutes, capacityVerdict, dayCapacity, jobMinutes, openingWindow } from '../../domain/capacity';
+import { resolveStoreSettings } from '../../domain/storeSettings';
 import { MONDAY, workshop } from '../support/capacityFixture';
 
 const at = (date: string, hhmm: string) => localTime(date, hhmm, 480);
@@ -74,4 +75,15 @@ test('R8: a job takes its standard hours rounded up to the slot grid', () => {
   expect(jobMinutes(workshop.jobTypes[1], 15)).toBe(75);
   expect(jobMinutes(workshop.jobTypes[0], 15)).toBe(30);
   expect(jobMinutes(workshop.jobTypes[1], 30)).toBe(90);
+});
+
+test('R8: the slot settings of a store fall back to the defaults when unusable', () => {
+  expect(resolveStoreSettings({ slotGridMinutes: 30, bookableCapacityFraction: 0.75, maxArrivalsPerSlot: 6 })).toMatchObject({ slotGridMinutes: 30, bookableCapacityFraction: 0.75, maxArrivalsPerSlot: 6 });
+  // A grid that is not a multiple of the 5-minute slot cell, a fraction given in percent, no arrivals at all.
+  expect(resolveStoreSettings({ slotGridMinutes: 7, bookableCapacityFraction: 80, maxArrivalsPerSlot: 0, slotHoldMinutes: 2.5 })).toMatchObject({
+    slotGridMinutes: 15,
+    bookableCapacityFraction: 0.8,
+    maxArrivalsPerSlot: 2,
+    slotHoldMinutes: 15,
+  });
 });
