@@ -113,10 +113,20 @@ export async function receivePurchaseOrder(tx: Tx, storeId: string, orderId: str
   const order = await tx.purchaseOrder.findFirst({ where: { id: orderId, storeId } });
   if (!order) throw new PartsRefusal(404, `no purchase order ${orderId} in store ${storeId}`);
   if (order.status !== 'ORDERED') throw new PartsRefusal(409, `purchase order ${orderId} is ${order.status.toLowerCase()}`);
-  await tx.partStock.upsert({
+  const stock = await tx.partStock.upsert({
     where: { storeId_partNumber: { storeId, partNumber: order.partNumber } },
     create: { storeId, partNumber: order.partNumber, onHand: order.quantity },
     update: { onHand: { increment: order.quantity } },
   });
+  // The bookings waiting for this part, oldest first, are ready now as far as the shelf covers them (R6 board).
+  const waiting = await tx.partReservation.findMany({ where: { storeId, partNumber: order.partNumber, status: 'RESERVED' }, orderBy: { createdAt: 'asc' } });
+  let covered = 0;
+  const ready: string[] = [];
+  for (const r of waiting) {
+    covered += r.quantity;
+    if (covered > stock.onHand) break;
+    if (r.expectedReadyAt > now) ready.push(r.id);
+  }
+  if (ready.length > 0) await tx.partReservation.updateMany({ where: { id: { in: ready } }, data: { expectedReadyAt: now } });
   return tx.purchaseOrder.update({ where: { id: orderId }, data: { status: 'RECEIVED', receivedAt: now, receivedBy: by } });
 }

@@ -167,6 +167,9 @@ test('R6: picking needs the parts on the shelf; picked parts go into a basket la
   const order = await db.purchaseOrder.findFirstOrThrow({ where: { partNumber: 'BRAKE-PADS' } });
   const received = await call('POST', `/api/stores/${STORE}/purchase-orders/${order.id}/receive`);
   expect(received.json).toMatchObject({ status: 'RECEIVED', receivedBy: 'pa-plan' });
+  // The booking waiting for the pads is no longer late: they are on the shelf now.
+  const pads = await db.partReservation.findUniqueOrThrow({ where: { bookingId_partNumber: { bookingId: firstBooking, partNumber: 'BRAKE-PADS' } } });
+  expect(pads.expectedReadyAt.getTime()).toBeLessThanOrEqual(Date.now());
   const picked = await call('POST', `/api/bookings/${firstBooking}/parts/pick`, { technicianId: 'tech-zhang' });
   const booking = await db.booking.findUniqueOrThrow({ where: { id: firstBooking } });
   expect(picked.status).toBe(200);
