@@ -7,7 +7,7 @@ import { claimSlot, LIFECYCLE_JOB_TYPE, nextFreeSlots, releaseReservation, SlotR
 import { capacityCache, inForce, loadOccupations, StoreCapacity } from '../activities/capacityModel';
 import type { Db } from '../activities/database';
 import { addDays, daysBetween, isCalendarDate, localTime } from '../domain/calendar';
-import { bookedMinutes, dayCapacity, isClosed, openingWindow, PRIORITIES } from '../domain/capacity';
+import { bookedMinutes, dayCapacity, dayFrame, isClosed, openingWindow, PRIORITIES, shiftOn } from '../domain/capacity';
 import { assessSlot, MAX_SEARCH_DAYS, searchSlots, SlotSearchError } from '../domain/slotSearch';
 
 const calendarDate = z.string().refine(isCalendarDate, 'must be a calendar date YYYY-MM-DD');
@@ -264,6 +264,7 @@ export function capacityRoutes({ db }: { db: Db }): Router {
       });
       const live = rows.filter((r) => r.status === 'BOOKED' || (r.expiresAt !== null && r.expiresAt > now));
       const bayNames = new Map((await db.bay.findMany({ where: { storeId }, select: { id: true, name: true } })).map((b) => [b.id, b.name]));
+      const staffNames = new Map((await db.staff.findMany({ where: { storeId, role: 'TECHNICIAN' }, select: { id: true, name: true } })).map((t) => [t.id, t.name]));
       const days = [];
       for (let d = 0; d <= daysBetween(range.from, range.to); d++) {
         const date = addDays(range.from, d);
@@ -279,6 +280,10 @@ export function capacityRoutes({ db }: { db: Db }): Router {
           closesAt: isClosed(window) ? null : new Date(window.end).toISOString(),
           capacity: { total: day.total, byKind: day.byKind },
           bookedMinutes: isClosed(window) ? { total: 0, byKind: {} } : bookedMinutes(model, occupations, window),
+          technicians: model.technicians.map((t) => {
+            const shift = isClosed(window) ? null : shiftOn(t, dayFrame(date, model.utcOffsetMinutes), window);
+            return { staffId: t.id, name: staffNames.get(t.id) ?? t.id, skills: t.skills, shift: shift && { start: new Date(shift.start).toISOString(), end: new Date(shift.end).toISOString() } };
+          }),
           bays: model.bays.map((b) => ({
             bayId: b.id,
             name: bayNames.get(b.id) ?? b.id,

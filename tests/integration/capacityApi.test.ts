@@ -168,5 +168,7 @@ test('the capacity view lists each day with its capacity, booked minutes and eve
   const general1 = day.bays.find((b: { bayId: string }) => b.bayId === BAY);
   expect(general1.reservations).toContainEqual(expect.objectContaining({ start: at('10:00'), end: at('11:00'), status: 'BOOKED', jobType: 'PERIODIC_MAINTENANCE' }));
   expect(day.bookedMinutes.byKind.GENERAL_REPAIR).toBeGreaterThanOrEqual(60);
+  expect(day.technicians).toContainEqual({ staffId: `${STORE}-tech-general-1`, name: `${STORE}-tech-general-1`, skills: ['GENERAL_REPAIR'], shift: { start: at('08:30'), end: at('17:30') } });
+  expect(holiday.technicians.every((t: { shift: unknown }) => t.shift === null)).toBe(true);
   expect((await call('GET', `/api/stores/${STORE}/capacity?from=${DAY}`)).status).toBe(400);
 });
