@@ -18,6 +18,7 @@ import type {
 } from '../workflows/definitions';
 import type { BookingChannel, BookingStatus } from '../generated/prisma/enums';
 import { auditedStep, Tx } from './auditedStep';
+import { claimBayForBooking, moveBookingTime, placeBookingOnBay, releaseBookingCapacity, reservePlanParts } from './bookingCapacity';
 import { Db } from './database';
 import { StepContext, stepKey } from './stepContext';
 import { queueForCustomerInTx } from './notifications';
@@ -34,6 +35,10 @@ async function createBooking(
   const booking = await tx.booking.create({
     data: { idempotencyKey: stepKey(ctx, 'booking'), vin: ctx.vin, cycle: ctx.cycle, ...b, bookedFor: new Date(b.bookedFor) },
   });
+  // A walk-in is already in the workshop: it uses the capacity kept free (R8), not a booked slot.
+  if (b.channel !== 'WALK_IN') {
+    await claimBayForBooking(tx, { storeId: b.storeId, bookingId: booking.id, vin: ctx.vin, bookedFor: booking.bookedFor, actor: b.createdBy }, new Date(ctx.at));
+  }
   return booking.id;
 }
 
@@ -84,6 +89,7 @@ export function serviceStepActivities(db: Db) {
             items: { create: [{ description: PERIODIC_MAINTENANCE, laborHours: plan?.laborHours ?? 1, priceCny: plan?.estimateCny ?? 0 }] },
           },
         });
+        await reservePlanParts(tx, bookingId, servicePlanId, new Date(ctx.at));
         return { repairOrderId: order.id };
       });
     },
@@ -95,7 +101,8 @@ export function serviceStepActivities(db: Db) {
         if (input.bayId) {
           const bay = await tx.bay.findUnique({ where: { id: input.bayId } });
           if (!bay) throw ApplicationFailure.nonRetryable(`unknown bay ${input.bayId}`, 'UnknownBay');
-          await tx.booking.update({ where: { id: bookingId }, data: { bayId: input.bayId } });
+          const booking = await tx.booking.update({ where: { id: bookingId }, data: { bayId: input.bayId } });
+          await placeBookingOnBay(tx, { storeId: booking.storeId, bookingId, vin: ctx.vin, bookedFor: booking.bookedFor, actor: input.actor }, input.bayId, new Date(ctx.at));
         }
         await tx.repairOrder.update({ where: { id: repairOrderId }, data: { status: 'PREPARED' } });
         return null;
@@ -115,7 +122,8 @@ export function serviceStepActivities(db: Db) {
     async rescheduleBooking(ctx: StepContext, input: ConfirmationInput, bookingId: string, round: number): Promise<null> {
       return auditedStep(db, ctx, { step: `reschedule${attemptSuffix(round)}`, action: 'booking.rescheduled', rule: 'R7', actor: input.actor, data: payloadOf(input) }, async (tx) => {
         await closeTask(tx, ctx, 'CONFIRMATION_CALL', input.actor, payloadOf(input), round);
-        await tx.booking.update({ where: { id: bookingId }, data: { bookedFor: new Date(input.newBookedFor!), status: 'TENTATIVE' } });
+        const booking = await tx.booking.update({ where: { id: bookingId }, data: { bookedFor: new Date(input.newBookedFor!), status: 'TENTATIVE' } });
+        await moveBookingTime(tx, { storeId: booking.storeId, bookingId, vin: ctx.vin, bookedFor: booking.bookedFor, actor: input.actor }, new Date(ctx.at));
         return null;
       });
     },
@@ -125,6 +133,7 @@ export function serviceStepActivities(db: Db) {
       return auditedStep(db, ctx, { step: `cancel${attemptSuffix(round)}`, action: 'booking.cancelled', rule: 'R9', actor: input.actor, data: payloadOf(input) }, async (tx) => {
         await closeTask(tx, ctx, 'CONFIRMATION_CALL', input.actor, payloadOf(input), round);
         const booking = await tx.booking.update({ where: { id: bookingId }, data: { status: 'CANCELLED', cancelReason: input.reason, bayId: null } });
+        await releaseBookingCapacity(tx, bookingId, input.actor, `cancelled: ${input.reason}`, new Date(ctx.at));
         const order = await tx.repairOrder.update({ where: { id: repairOrderId }, data: { status: 'CANCELLED' }, include: { items: true } });
         for (const item of order.items) {
           if (!item.partNumber) continue;
@@ -217,6 +226,8 @@ export function serviceStepActivities(db: Db) {
       return auditedStep(db, ctx, { step: 'closed', action: 'lifecycle.closed', actor: input.actor, data: payloadOf(input) }, async (tx) => {
         const when = new Date(ctx.at);
         await tx.task.updateMany({ where: { workflowId: ctx.workflowId, status: 'OPEN' }, data: { status: 'CANCELLED', completedBy: input.actor, completedAt: when, outcome: { reason: input.reason } } });
+        const open = await tx.booking.findMany({ where: { vin: ctx.vin, cycle: ctx.cycle, status: { in: ['TENTATIVE', 'CONFIRMED'] } }, select: { id: true } });
+        for (const { id } of open) await releaseBookingCapacity(tx, id, input.actor, `lifecycle closed: ${input.reason}`, when);
         await tx.booking.updateMany({ where: { vin: ctx.vin, cycle: ctx.cycle, status: { in: ['TENTATIVE', 'CONFIRMED'] } }, data: { status: 'CANCELLED', cancelReason: input.reason, bayId: null } });
         return null;
       });

@@ -14,10 +14,12 @@ import { maskPhonesDeep, seesPhoneNumbers, stepAction } from './auth/policy';
 import { vehicleScope } from './auth/scope';
 import { sessionRouter } from './auth/sessionRoutes';
 import { defaultSignInLimits, SignInLimits } from './auth/signIn';
+import { capacityRoutes } from './capacityRoutes';
 import { HttpError } from './httpError';
 import { notificationRoutes } from './notificationRoutes';
 import { storeSettingsRoutes } from './storeSettingsRoutes';
 import { buildOpenApi } from './openapi';
+import { partsRoutes } from './partsRoutes';
 import { careStart, lifecycleStart } from './registration';
 import { careCallSchema, listWorkflowsSchema, registerVehicleSchema, ticketAnswerSchema, ticketIdSchema, vinSchema } from './schemas';
 import { runCareCall, runLifecycleStep, runTicketAnswer } from './stepRunner';
@@ -78,6 +80,9 @@ export function createApp({ client, db, signInLimits, routers = [] }: ApiDeps): 
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(authenticate(db));
   app.use(sessionRouter(db, signInLimits ?? defaultSignInLimits()));
+  // Before the step routes: the booking steps' requested times are checked against the workshop plan there.
+  app.use(capacityRoutes({ db }));
+  app.use(partsRoutes({ db }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });

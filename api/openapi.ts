@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { notificationPaths } from './notificationOpenApi';
+import { capacityPaths } from './capacityOpenApi';
 import { registerVehicleSchema } from './schemas';
 import { STEP_ROUTES } from './steps';
 
@@ -42,6 +43,7 @@ export function buildOpenApi(): object {
       },
     },
   };
+  Object.assign(paths, capacityPaths());
   for (const step of STEP_ROUTES) {
     paths[`/api/vehicles/{vin}/${step.path}`] = {
       post: {

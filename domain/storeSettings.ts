@@ -55,6 +55,18 @@ export interface StoreSettings {
    */
   holidayGreetings: string;
   holidayGreetingLeadDays: number; // R21
+  /** R8: bookings start on this grid (minutes; a multiple of 5, the size of a bay's slot cell). */
+  slotGridMinutes: number;
+  /** R8: share of the workshop's hours that may be booked; the rest stays free for quick jobs, emergencies, carry-overs, delays. */
+  bookableCapacityFraction: number;
+  /** R8: no arrivals booked this long after opening (the morning rush) … */
+  morningRushMinutes: number;
+  /** … nor this long before closing (the evening). */
+  eveningNoArrivalMinutes: number;
+  /** R8: arrivals at one grid time, across all bays, so that reception is not swamped. */
+  maxArrivalsPerSlot: number;
+  /** How long a tentative hold on a slot lasts unless it is confirmed. */
+  slotHoldMinutes: number;
 }
 
 export const DEFAULT_STORE_SETTINGS: StoreSettings = {
@@ -97,6 +109,12 @@ export const DEFAULT_STORE_SETTINGS: StoreSettings = {
   managementCallbackSampleEvery: 5,
   holidayGreetings: '01-01 元旦, 02-14 情人节, 05-01 劳动节, 10-01 国庆节, 2027-02-06 春节, 2027-09-15 中秋节',
   holidayGreetingLeadDays: 1,
+  slotGridMinutes: 15,
+  bookableCapacityFraction: 0.8,
+  morningRushMinutes: 30,
+  eveningNoArrivalMinutes: 60,
+  maxArrivalsPerSlot: 2,
+  slotHoldMinutes: 15,
 };
 
 function acceptable(key: string, value: unknown, fallback: unknown): boolean {
@@ -108,6 +126,9 @@ function acceptable(key: string, value: unknown, fallback: unknown): boolean {
   if (key === 'progressCheckFraction') return value > 0 && value < 1;
   if (key === 'birthdayGreetingLeadDays') return value >= 2 && value <= 7;
   if (key === 'careCallDays') return value >= 1;
+  if (key === 'bookableCapacityFraction') return value > 0 && value <= 1;
+  if (key === 'slotGridMinutes') return Number.isInteger(value) && value >= 5 && value <= 240 && value % 5 === 0;
+  if (key === 'maxArrivalsPerSlot' || key === 'slotHoldMinutes') return Number.isInteger(value) && value >= 1;
   return value >= 0;
 }
 

@@ -1,9 +1,12 @@
 import type { Db } from '../activities/database';
+import { seedWorkshop } from './workshopSeed';
 import type { StaffRole } from '../generated/prisma/enums';
 import { hashPassword } from '../api/auth/passwords';
 
 export const DEMO_STORE_ID = 'demo-store';
 export const DEMO_STORE_B_ID = 'demo-store-b';
+/** A third demo store with a capacity model (R8): its bookings take bay time; demo-store books as before. */
+export const DEMO_WORKSHOP_ID = 'demo-workshop';
 /** Every demo account signs in with this password (README "Sign-in"); a real dealership sets its own. */
 export const DEMO_PASSWORD = 'demo1234';
 
@@ -21,6 +24,8 @@ export const DEMO_STAFF: { id: string; storeId: string; name: string; role: Staf
   { id: 'gm-he', storeId: DEMO_STORE_ID, name: '何总', role: 'GENERAL_MANAGER', allStores: true },
   { id: 'aud-qian', storeId: DEMO_STORE_ID, name: '钱审计', role: 'AUDITOR', allStores: true },
   { id: 'sa-ma', storeId: DEMO_STORE_B_ID, name: '马顾问', role: 'SERVICE_ADVISOR' },
+  { id: 'sa-gao', storeId: DEMO_WORKSHOP_ID, name: '高顾问', role: 'SERVICE_ADVISOR' },
+  { id: 'td-lin', storeId: DEMO_WORKSHOP_ID, name: '林总监', role: 'TECHNICAL_DIRECTOR' },
 ];
 
 /** A store to try the product with when the database has none; a dealership's own data replaces it. */
@@ -46,13 +51,14 @@ export async function seedDemoStoreIfEmpty(db: Db): Promise<boolean> {
       ],
     }),
   ]);
+  await seedDemoWorkshop(db);
   await addMissingDemoStaff(db);
   return true;
 }
 
 /** Demo databases made before sign-in existed get the demo accounts (and passwords) too. */
 async function addMissingDemoStaff(db: Db): Promise<void> {
-  const stores = new Set((await db.store.findMany({ where: { id: { in: [DEMO_STORE_ID, DEMO_STORE_B_ID] } }, select: { id: true } })).map((s) => s.id));
+  const stores = new Set((await db.store.findMany({ where: { id: { in: [DEMO_STORE_ID, DEMO_STORE_B_ID, DEMO_WORKSHOP_ID] } }, select: { id: true } })).map((s) => s.id));
   for (const person of DEMO_STAFF.filter((p) => stores.has(p.storeId))) {
     const existing = await db.staff.findUnique({ where: { id: person.id } });
     if (existing?.passwordHash) continue;
@@ -63,4 +69,22 @@ async function addMissingDemoStaff(db: Db): Promise<void> {
       update: { passwordHash, role: person.role, allStores: person.allStores ?? false },
     });
   }
+}
+
+async function seedDemoWorkshop(db: Db): Promise<void> {
+  await db.store.create({ data: { id: DEMO_WORKSHOP_ID, name: '示范4S店 车间 Demo Workshop', timeZone: 'Asia/Shanghai' } });
+  await seedWorkshop(db, { storeId: DEMO_WORKSHOP_ID, bays: { QUICK_SERVICE: 2, GENERAL_REPAIR: 4, BODY_PAINT: 2 }, technicians: { QUICK_SERVICE: 2, GENERAL_REPAIR: 4, BODY_PAINT: 2 } });
+  await db.part.createMany({
+    data: [
+      { partNumber: 'VW-06L115562', name: '机油滤清器 Oil filter', priceCny: 45, leadDays: 2 },
+      { partNumber: 'VW-5Q0698151', name: '前刹车片 Front brake pads', priceCny: 480, leadDays: 5 },
+    ],
+    skipDuplicates: true,
+  });
+  await db.partStock.createMany({
+    data: [
+      { storeId: DEMO_WORKSHOP_ID, partNumber: 'VW-06L115562', onHand: 20 },
+      { storeId: DEMO_WORKSHOP_ID, partNumber: 'VW-5Q0698151', onHand: 2 },
+    ],
+  });
 }

@@ -39,6 +39,12 @@ export const POLICY = {
   'templates.manage': ['CUSTOMER_MANAGER', 'SERVICE_MANAGER', 'GENERAL_MANAGER'],
   'channels.read': ['SERVICE_MANAGER', 'CUSTOMER_MANAGER', 'GENERAL_MANAGER', 'AUDITOR'],
   'channels.manage': ['SERVICE_MANAGER', 'GENERAL_MANAGER'],
+  // R6 / R8 the workshop plan: everyone reads it; the people who place bookings hold and book bay time.
+  'capacity.read': EVERYONE,
+  'capacity.book': ['BOOKING_SPECIALIST', 'SERVICE_ADVISOR', 'CUSTOMER_RELATIONS', 'SALES_CONSULTANT', 'TECHNICAL_DIRECTOR', 'SERVICE_MANAGER'],
+  // R6 / R9 parts: reservations and purchase orders are the parts department's; technicians pick.
+  'parts.manage': ['PARTS', 'TECHNICAL_DIRECTOR', 'SERVICE_MANAGER'],
+  'parts.pick': ['PARTS', 'TECHNICIAN', 'TECHNICAL_DIRECTOR'],
   // Every number the rules name (lead days, windows, thresholds, contact hours).
   'settings.read': EVERYONE,
   'settings.manage': ['SERVICE_MANAGER', 'GENERAL_MANAGER'],

@@ -65,6 +65,9 @@ function probes(): Probe[] {
     apiGet('GET /api/stores/:id/channels', 'channels.read', () => `/api/stores/${STORE_A}/channels`, false),
     apiPut('PUT /api/stores/:id/channels/:channel', 'channels.manage', () => `/api/stores/${STORE_A}/channels/SMS`, false),
     apiGet('GET /api/stores/:id/settings', 'settings.read', () => `/api/stores/${STORE_A}/settings`, false),
+    apiGet('GET /api/stores/:id/preparation-board', 'capacity.read', () => `/api/stores/${STORE_A}/preparation-board`, false),
+    apiPost('POST /api/stores/:id/holds', 'capacity.book', () => `/api/stores/${STORE_A}/holds`, false),
+    apiPost('POST /api/stores/:id/purchase-orders', 'parts.manage', () => `/api/stores/${STORE_A}/purchase-orders`, false),
     apiPut('PUT /api/stores/:id/settings', 'settings.manage', () => `/api/stores/${STORE_A}/settings`, false),
     pageGet('GET /inbox', 'inbox.view', () => '/inbox', false),
     pageGet('GET /board', 'board.view', () => '/board', false),
@@ -93,7 +96,7 @@ function probes(): Probe[] {
 test('every API action and page is in the policy table, and an auditor may change nothing', () => {
   for (const s of STEP_ROUTES) expect(POLICY).toHaveProperty(`step:${s.path}`);
   const changing = (Object.keys(POLICY) as Action[]).filter(
-    (a) => a.startsWith('step:') || ['vehicle.register', 'care.call', 'ticket.answer', 'outbox.settle', 'customer.contact-preferences', 'templates.manage', 'channels.manage', 'settings.manage'].includes(a),
+    (a) => a.startsWith('step:') || ['vehicle.register', 'care.call', 'ticket.answer', 'outbox.settle', 'customer.contact-preferences', 'templates.manage', 'channels.manage', 'settings.manage', 'capacity.book', 'parts.manage', 'parts.pick'].includes(a),
   );
   expect(changing.filter((a) => can('AUDITOR', a))).toEqual([]);
   // Each changing action has someone who may take it.

@@ -1,0 +1,74 @@
+// Reads a store's capacity model and the bay time already taken, in the shapes the pure rules take.
+import { CapacityModel, Occupation, Priority, Shift } from '../domain/capacity';
+import { resolveStoreSettings, StoreSettings } from '../domain/storeSettings';
+import { Tx } from './auditedStep';
+import { Db } from './database';
+
+type Reader = Db | Tx;
+
+export interface StoreCapacity {
+  model: CapacityModel;
+  settings: StoreSettings;
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+function shiftList(value: unknown): Shift[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(
+    (s): s is Shift => !!s && typeof s === 'object' && Number.isInteger(s.weekday) && typeof s.start === 'string' && typeof s.end === 'string',
+  );
+}
+
+/** The store's capacity model, or null for an unknown store. */
+export async function loadStoreCapacity(db: Reader, storeId: string): Promise<StoreCapacity | null> {
+  const store = await db.store.findUnique({
+    where: { id: storeId },
+    include: { openingHours: true, holidays: true, bays: { orderBy: { id: 'asc' } }, technicians: true, jobTypes: true },
+  });
+  if (!store) return null;
+  const settings = resolveStoreSettings(store.settings);
+  return {
+    settings,
+    model: {
+      utcOffsetMinutes: settings.utcOffsetMinutes,
+      openingHours: store.openingHours.map(({ weekday, opensAt, closesAt }) => ({ weekday, opensAt, closesAt })),
+      holidays: store.holidays.map((h) => h.date.toISOString().slice(0, 10)),
+      bays: store.bays.map(({ id, kind }) => ({ id, kind })),
+      technicians: store.technicians.map((t) => ({ id: t.staffId, skills: stringList(t.skills), shifts: shiftList(t.shifts) })),
+      jobTypes: store.jobTypes.map(({ code, name, standardHours, bayKind }) => ({ code, name, standardHours, bayKind })),
+    },
+  };
+}
+
+/** A reservation that holds its bay: booked, or a tentative hold not yet expired. */
+export function inForce(now: Date) {
+  return { OR: [{ status: 'BOOKED' as const }, { status: 'HELD' as const, expiresAt: { gt: now } }] };
+}
+
+/** Bay time taken in [from, to), for the slot rules; `except` leaves out reservations (a booking's own, when it moves). */
+export async function loadOccupations(db: Reader, storeId: string, from: Date, to: Date, now: Date, except: string[] = []): Promise<Occupation[]> {
+  const rows = await db.bayReservation.findMany({
+    where: { storeId, startsAt: { lt: to }, endsAt: { gt: from }, ...inForce(now), ...(except.length ? { id: { notIn: except } } : {}) },
+    select: { bayId: true, startsAt: true, endsAt: true, priority: true },
+  });
+  return rows.map((r) => ({ bayId: r.bayId, start: r.startsAt.getTime(), end: r.endsAt.getTime(), priority: r.priority as Priority | null }));
+}
+
+/**
+ * A store's model read at most once per `ttlMs`: every slot search and claim needs it, and it changes a
+ * few times a year. A claim made on a model a few seconds old is still safe: the slot cells decide.
+ */
+export function capacityCache(db: Db, ttlMs = 5_000): (storeId: string) => Promise<StoreCapacity | null> {
+  const cache = new Map<string, { value: Promise<StoreCapacity | null>; until: number }>();
+  return (storeId) => {
+    const hit = cache.get(storeId);
+    if (hit && hit.until > Date.now()) return hit.value;
+    const value = loadStoreCapacity(db, storeId);
+    cache.set(storeId, { value, until: Date.now() + ttlMs });
+    value.catch(() => cache.delete(storeId));
+    return value;
+  };
+}

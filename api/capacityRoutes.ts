@@ -1,0 +1,368 @@
+// Workshop capacity, slots and holds (R8) over HTTP: what the booking desk and the admin UI's
+// capacity view use. Reads and claims go straight to the database; no workflow is involved until a
+// lifecycle books (and then adopts the vehicle's hold).
+import express, { NextFunction, Request, Response, Router } from 'express';
+import { z } from 'zod';
+import { claimSlot, LIFECYCLE_JOB_TYPE, nextFreeSlots, releaseReservation, SlotRefused, withNextFree } from '../activities/bayReservations';
+import { capacityCache, inForce, loadOccupations, StoreCapacity } from '../activities/capacityModel';
+import type { Db } from '../activities/database';
+import { authorize, principalOf } from './auth/middleware';
+import { HttpError } from './httpError';
+import { inStore } from './auth/principal';
+import { can, stepAction } from './auth/policy';
+import { addDays, daysBetween, isCalendarDate, localTime } from '../domain/calendar';
+import { bookedMinutes, dayCapacity, dayFrame, isClosed, openingWindow, PRIORITIES, shiftOn } from '../domain/capacity';
+import { assessSlot, MAX_SEARCH_DAYS, searchSlots, SlotSearchError } from '../domain/slotSearch';
+
+const calendarDate = z.string().refine(isCalendarDate, 'must be a calendar date YYYY-MM-DD');
+const instant = z.iso.datetime({ offset: true });
+const code = z.string().trim().min(1).max(64);
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day HH:MM');
+
+const dateRange = z
+  .object({ from: calendarDate, to: calendarDate })
+  .refine((r) => daysBetween(r.from, r.to) >= 0, 'to must not be before from')
+  .refine((r) => daysBetween(r.from, r.to) < MAX_SEARCH_DAYS, `at most ${MAX_SEARCH_DAYS} days at a time`);
+
+export const slotQuery = z.strictObject({
+  jobType: code,
+  from: calendarDate,
+  to: calendarDate,
+  date: calendarDate.optional(),
+  time: hhmm.optional(),
+  partOfDay: z.enum(['MORNING', 'AFTERNOON']).optional(),
+  priority: z.enum(PRIORITIES).optional(),
+  partsReadyAt: instant.optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(5),
+});
+
+export const holdBody = z.strictObject({
+  jobType: code,
+  start: instant,
+  bayId: code.optional(),
+  priority: z.enum(PRIORITIES).optional(),
+  vin: z.string().trim().toUpperCase().regex(/^[A-HJ-NPR-Z0-9]{17}$/, 'VIN must be 17 letters/digits without I, O or Q').optional(),
+  /** true books the slot at once; otherwise a tentative hold that expires unless confirmed. */
+  book: z.boolean().default(false),
+});
+
+export const releaseBody = z.strictObject({ reason: z.string().trim().min(1).max(500) });
+
+// Many desks claim at once: a claim may wait for a pooled connection and for a competing claim's commit.
+const CLAIM_TX = { maxWait: 30_000, timeout: 30_000 };
+
+class RequestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly body: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new RequestError(400, result.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '));
+  }
+  return result.data;
+}
+
+/** Who books: always the signed-in person. */
+function actorOf(req: Request): string {
+  return principalOf(req).id;
+}
+
+/** A store's plan is for its own people (and those who span stores); another store's is not found. */
+export function storeScoped(req: Request, _res: Response, next: NextFunction): void {
+  const storeId = String(req.params.storeId);
+  if (!inStore(principalOf(req), storeId)) return next(new HttpError(404, `unknown store ${storeId}`));
+  next();
+}
+
+async function known(capacity: Promise<StoreCapacity | null>, storeId: string): Promise<StoreCapacity> {
+  const found = await capacity;
+  if (!found) throw new RequestError(404, `unknown store ${storeId}`);
+  return found;
+}
+
+/** Handlers throw RequestError for a refusal; anything else goes on to the app's error handler. */
+function handle(fn: (req: Request, res: Response, next?: NextFunction) => Promise<void>) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      await fn(req, res, next);
+    } catch (err) {
+      if (err instanceof RequestError) {
+        res.status(err.status).json({ error: err.message, ...err.body });
+        return;
+      }
+      if (err instanceof SlotSearchError) {
+        res.status(422).json({ error: err.message });
+        return;
+      }
+      throw err;
+    }
+  };
+}
+
+// The rules of the slot (grid, rush hours, holidays) are the caller's to respect (422); a slot taken or a
+// day full is a conflict with other bookings (409). Both come with the next free slots.
+const RULE_REFUSALS = new Set(['OFF_GRID', 'WRONG_BAY_KIND', 'PAST', 'HOLIDAY', 'CLOSED', 'MORNING_RUSH', 'EVENING', 'JOB_LONGER_THAN_DAY', 'PARTS_LATE']);
+
+/** The time a lifecycle step books or moves to, when it is one; the step's own validation judges the rest. */
+function bookedTimeOf(step: string, body: unknown): { start: number; moving: boolean } | null {
+  const b = (body ?? {}) as Record<string, unknown>;
+  const time = step === 'confirmation' ? (b.outcome === 'RESCHEDULE' ? b.newBookedFor : undefined) : step === 'call-outcome' ? (b.outcome === 'BOOKED' ? b.bookedFor : undefined) : b.bookedFor;
+  if (!instant.safeParse(time).success) return null;
+  return { start: Date.parse(time as string), moving: step === 'confirmation' };
+}
+
+export function capacityRoutes({ db }: { db: Db }): Router {
+  const router = express.Router();
+  const capacityOf = capacityCache(db);
+  const storeCapacity = (storeId: string) => known(capacityOf(storeId), storeId);
+
+  // R7/R8: a lifecycle booking (reminder call, inbound, reschedule) at a time the workshop cannot take is
+  // answered here, with the next free slots, before the workflow is asked; its own hold lets it through.
+  router.post(
+    '/api/vehicles/:vin/:step',
+    handle(async (req, _res, next) => {
+      const step = req.params.step as string;
+      const booked = ['call-outcome', 'bookings', 'confirmation'].includes(step) ? bookedTimeOf(step, req.body) : null;
+      const vin = String(req.params.vin).trim().toUpperCase();
+      const person = req.principal;
+      // Who may not take the step, or not for this vehicle, hears so from the step's own route.
+      const mayTake = person !== undefined && booked !== null && (() => {
+        try {
+          return can(person.role, stepAction(step));
+        } catch {
+          return false;
+        }
+      })();
+      const vehicle = mayTake ? await db.vehicle.findUnique({ where: { vin }, select: { storeId: true } }) : null;
+      const capacity = vehicle && inStore(person!, vehicle.storeId) ? await capacityOf(vehicle.storeId) : null;
+      if (!booked || !vehicle || !capacity?.model.jobTypes.some((j) => j.code === LIFECYCLE_JOB_TYPE)) return next!();
+      const now = new Date();
+      const ownHold = await db.bayReservation.findFirst({ where: { storeId: vehicle.storeId, vin, startsAt: new Date(booked.start), bookingId: null, ...inForce(now) } });
+      if (ownHold) return next!();
+      const own = booked.moving
+        ? (await db.bayReservation.findMany({ where: { vin, status: 'BOOKED', booking: { status: { in: ['TENTATIVE', 'CONFIRMED'] } } }, select: { id: true } })).map((r) => r.id)
+        : [];
+      const occupations = await loadOccupations(db, vehicle.storeId, new Date(booked.start - 86_400_000), new Date(booked.start + 86_400_000), now, own);
+      const assessment = assessSlot(capacity.model, occupations, { jobTypeCode: LIFECYCLE_JOB_TYPE, start: booked.start, notBefore: now.getTime() }, capacity.settings);
+      if (assessment.ok) return next!();
+      const refused = new SlotRefused(assessment.reason, new Date(booked.start).toISOString());
+      const unavailable = await withNextFree(db, vehicle.storeId, capacity, { jobTypeCode: LIFECYCLE_JOB_TYPE, start: booked.start, expiresAt: null, createdBy: 'check' }, refused, now);
+      throw new RequestError(RULE_REFUSALS.has(assessment.reason) ? 422 : 409, unavailable.message, { reason: assessment.reason, nextFree: unavailable.nextFree });
+    }),
+  );
+
+  router.get(
+    '/api/stores/:storeId/capacity-model',
+    authorize('capacity.read'),
+    storeScoped,
+    handle(async (req, res) => {
+      const { model, settings } = await storeCapacity(req.params.storeId as string);
+      const { slotGridMinutes, bookableCapacityFraction, morningRushMinutes, eveningNoArrivalMinutes, maxArrivalsPerSlot, slotHoldMinutes, utcOffsetMinutes } = settings;
+      res.json({ storeId: req.params.storeId, ...model, settings: { utcOffsetMinutes, slotGridMinutes, bookableCapacityFraction, morningRushMinutes, eveningNoArrivalMinutes, maxArrivalsPerSlot, slotHoldMinutes } });
+    }),
+  );
+
+  router.get(
+    '/api/stores/:storeId/slots',
+    authorize('capacity.read'),
+    storeScoped,
+    handle(async (req, res) => {
+      const query = parse(slotQuery, req.query);
+      parse(dateRange, query);
+      const storeId = req.params.storeId as string;
+      const capacity = await storeCapacity(storeId);
+      const now = new Date();
+      const occupations = await occupationsOfDays(db, storeId, query.from, query.to, capacity, now);
+      const result = searchSlots(
+        capacity.model,
+        occupations,
+        {
+          jobTypeCode: query.jobType,
+          from: query.from,
+          to: query.to,
+          preference: { date: query.date, time: query.time, partOfDay: query.partOfDay },
+          priority: query.priority,
+          partsReadyAt: query.partsReadyAt ? Date.parse(query.partsReadyAt) : null,
+          notBefore: now.getTime(),
+          limit: query.limit,
+        },
+        capacity.settings,
+      );
+      res.json({ storeId, ...result });
+    }),
+  );
+
+  router.post(
+    '/api/stores/:storeId/holds',
+    authorize('capacity.book'),
+    storeScoped,
+    handle(async (req, res) => {
+      const actor = actorOf(req);
+      const body = parse(holdBody, req.body ?? {});
+      const storeId = req.params.storeId as string;
+      const capacity = await storeCapacity(storeId);
+      if (!capacity.model.jobTypes.some((j) => j.code === body.jobType)) throw new RequestError(422, `unknown job type ${body.jobType}`);
+      if (body.bayId && !capacity.model.bays.some((b) => b.id === body.bayId)) throw new RequestError(422, `unknown bay ${body.bayId}`);
+      const now = new Date();
+      const expiresAt = body.book ? null : new Date(now.getTime() + capacity.settings.slotHoldMinutes * 60_000);
+      const request = { jobTypeCode: body.jobType, start: Date.parse(body.start), bayId: body.bayId, priority: body.priority, vin: body.vin, expiresAt, createdBy: actor };
+      try {
+        const claimed = await db.$transaction((tx) => claimSlot(tx, storeId, capacity, request, now), CLAIM_TX);
+        res.status(201).json({ holdId: claimed.id, status: body.book ? 'BOOKED' : 'HELD', expiresAt: expiresAt?.toISOString() ?? null, ...claimed.slot });
+      } catch (err) {
+        if (!(err instanceof SlotRefused)) throw err;
+        // After the transaction: the search for other times holds no connection and sees the winner's commit.
+        const unavailable = await withNextFree(db, storeId, capacity, request, err, now);
+        const status = RULE_REFUSALS.has(err.reason) ? 422 : 409;
+        throw new RequestError(status, unavailable.message, { reason: err.reason, nextFree: unavailable.nextFree });
+      }
+    }),
+  );
+
+  router.post(
+    '/api/stores/:storeId/holds/:holdId/confirm',
+    authorize('capacity.book'),
+    storeScoped,
+    handle(async (req, res) => {
+      const actor = actorOf(req);
+      const storeId = req.params.storeId as string;
+      const capacity = await storeCapacity(storeId);
+      const now = new Date();
+      const result = await db.$transaction(async (tx) => {
+        const hold = await tx.bayReservation.findFirst({ where: { id: req.params.holdId as string, storeId } });
+        if (!hold) throw new RequestError(404, `no hold ${req.params.holdId} in store ${storeId}`);
+        if (hold.status === 'BOOKED') return hold;
+        if (hold.status === 'HELD' && hold.expiresAt && hold.expiresAt <= now) {
+          await releaseReservation(tx, hold.id, 'system', 'hold expired before it was confirmed', now);
+          await tx.bayReservation.update({ where: { id: hold.id }, data: { status: 'EXPIRED' } });
+          const nextFree = await nextFreeSlots(tx, storeId, capacity, { jobTypeCode: hold.jobTypeCode, start: hold.startsAt.getTime(), priority: hold.priority, now });
+          return { expired: true as const, nextFree };
+        }
+        if (hold.status !== 'HELD') throw new RequestError(409, `hold ${hold.id} is ${hold.status.toLowerCase()}`);
+        return tx.bayReservation.update({ where: { id: hold.id }, data: { status: 'BOOKED', expiresAt: null, confirmedBy: actor, confirmedAt: now } });
+      }, CLAIM_TX);
+      if ('expired' in result) throw new RequestError(409, `hold ${req.params.holdId} expired before it was confirmed`, { reason: 'EXPIRED', nextFree: result.nextFree });
+      res.json(reservationView(result));
+    }),
+  );
+
+  router.post(
+    '/api/stores/:storeId/holds/:holdId/release',
+    authorize('capacity.book'),
+    storeScoped,
+    handle(async (req, res) => {
+      const actor = actorOf(req);
+      const { reason } = parse(releaseBody, req.body ?? {});
+      const storeId = req.params.storeId as string;
+      const hold = await db.$transaction(async (tx) => {
+        const found = await tx.bayReservation.findFirst({ where: { id: req.params.holdId as string, storeId } });
+        if (!found) throw new RequestError(404, `no hold ${req.params.holdId} in store ${storeId}`);
+        if (found.bookingId) throw new RequestError(409, `hold ${found.id} belongs to booking ${found.bookingId}; cancel the booking instead (R9)`);
+        await releaseReservation(tx, found.id, actor, reason, new Date());
+        return tx.bayReservation.findUniqueOrThrow({ where: { id: found.id } });
+      });
+      res.json(reservationView(hold));
+    }),
+  );
+
+  router.get(
+    '/api/stores/:storeId/capacity',
+    authorize('capacity.read'),
+    storeScoped,
+    handle(async (req, res) => {
+      const range = parse(dateRange, req.query);
+      const storeId = req.params.storeId as string;
+      const capacity = await storeCapacity(storeId);
+      const { model, settings } = capacity;
+      const now = new Date();
+      const rows = await db.bayReservation.findMany({
+        where: {
+          storeId,
+          status: { in: ['HELD', 'BOOKED'] },
+          startsAt: { lt: new Date(localTime(addDays(range.to, 1), '00:00', model.utcOffsetMinutes)) },
+          endsAt: { gt: new Date(localTime(range.from, '00:00', model.utcOffsetMinutes)) },
+        },
+        include: { booking: { select: { id: true, status: true, vehicle: { select: { plate: true, model: true } } } } },
+        orderBy: { startsAt: 'asc' },
+      });
+      const live = rows.filter((r) => r.status === 'BOOKED' || (r.expiresAt !== null && r.expiresAt > now));
+      const bayNames = new Map((await db.bay.findMany({ where: { storeId }, select: { id: true, name: true } })).map((b) => [b.id, b.name]));
+      const staffNames = new Map((await db.staff.findMany({ where: { storeId, role: 'TECHNICIAN' }, select: { id: true, name: true } })).map((t) => [t.id, t.name]));
+      const days = [];
+      for (let d = 0; d <= daysBetween(range.from, range.to); d++) {
+        const date = addDays(range.from, d);
+        const window = openingWindow(model, date);
+        const day = dayCapacity(model, date, settings.bookableCapacityFraction);
+        const dayStart = localTime(date, '00:00', model.utcOffsetMinutes);
+        const dayRows = live.filter((r) => r.startsAt.getTime() < dayStart + 86_400_000 && r.endsAt.getTime() > dayStart);
+        const occupations = dayRows.map((r) => ({ bayId: r.bayId, start: r.startsAt.getTime(), end: r.endsAt.getTime() }));
+        days.push({
+          date,
+          closed: day.closed ?? null,
+          opensAt: isClosed(window) ? null : new Date(window.start).toISOString(),
+          closesAt: isClosed(window) ? null : new Date(window.end).toISOString(),
+          capacity: { total: day.total, byKind: day.byKind },
+          bookedMinutes: isClosed(window) ? { total: 0, byKind: {} } : bookedMinutes(model, occupations, window),
+          technicians: model.technicians.map((t) => {
+            const shift = isClosed(window) ? null : shiftOn(t, dayFrame(date, model.utcOffsetMinutes), window);
+            return { staffId: t.id, name: staffNames.get(t.id) ?? t.id, skills: t.skills, shift: shift && { start: new Date(shift.start).toISOString(), end: new Date(shift.end).toISOString() } };
+          }),
+          bays: model.bays.map((b) => ({
+            bayId: b.id,
+            name: bayNames.get(b.id) ?? b.id,
+            kind: b.kind,
+            reservations: dayRows.filter((r) => r.bayId === b.id).map(reservationView),
+          })),
+        });
+      }
+      res.json({ storeId, from: range.from, to: range.to, gridMinutes: settings.slotGridMinutes, days });
+    }),
+  );
+
+  return router;
+}
+
+interface ReservationRow {
+  id: string;
+  bayId: string;
+  jobTypeCode: string;
+  startsAt: Date;
+  endsAt: Date;
+  status: string;
+  expiresAt: Date | null;
+  priority: string | null;
+  vin: string | null;
+  bookingId: string | null;
+  createdBy: string;
+  booking?: { status: string; vehicle: { plate: string; model: string } } | null;
+}
+
+function reservationView(r: ReservationRow) {
+  return {
+    holdId: r.id,
+    bayId: r.bayId,
+    jobType: r.jobTypeCode,
+    start: r.startsAt.toISOString(),
+    end: r.endsAt.toISOString(),
+    status: r.status,
+    expiresAt: r.expiresAt?.toISOString() ?? null,
+    priority: r.priority,
+    vin: r.vin,
+    bookingId: r.bookingId,
+    bookingStatus: r.booking?.status ?? null,
+    plate: r.booking?.vehicle.plate ?? null,
+    createdBy: r.createdBy,
+  };
+}
+
+function occupationsOfDays(db: Db, storeId: string, from: string, to: string, capacity: StoreCapacity, now: Date) {
+  const offset = capacity.model.utcOffsetMinutes;
+  return loadOccupations(db, storeId, new Date(localTime(from, '00:00', offset)), new Date(localTime(addDays(to, 1), '00:00', offset)), now);
+}

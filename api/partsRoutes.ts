@@ -1,0 +1,226 @@
+// Parts against bookings (R6, R9), purchase orders, and the technical director's preparation board (R6)
+// over HTTP. Straight database work: the lifecycle learns of parts through its preparation step.
+import express, { Request, Response, Router } from 'express';
+import { z } from 'zod';
+import { LIFECYCLE_JOB_TYPE, nextFreeSlots } from '../activities/bayReservations';
+import { loadStoreCapacity } from '../activities/capacityModel';
+import type { Db } from '../activities/database';
+import { authorize, principalOf } from './auth/middleware';
+import { inStore } from './auth/principal';
+import { storeScoped } from './capacityRoutes';
+import { PartsRefusal, pickParts, receivePurchaseOrder, reserveParts } from '../activities/parts';
+import { addDays, daysBetween, isCalendarDate, localTime } from '../domain/calendar';
+import { Priority } from '../domain/capacity';
+import { orderBoard, partsState } from '../domain/preparationBoard';
+import { resolveStoreSettings } from '../domain/storeSettings';
+
+const calendarDate = z.string().refine(isCalendarDate, 'must be a calendar date YYYY-MM-DD');
+const staffId = z.string().trim().min(1).max(64);
+const partNumber = z.string().trim().min(1).max(64);
+const quantity = z.number().int().min(1).max(10_000);
+
+export const reserveBody = z.strictObject({ parts: z.array(z.strictObject({ partNumber, quantity })).min(1).max(100) });
+export const pickBody = z.strictObject({ technicianId: staffId });
+export const purchaseOrderBody = z.strictObject({ partNumber, quantity, expectedAt: z.iso.datetime({ offset: true }) });
+const boardQuery = z
+  .strictObject({ from: calendarDate, to: calendarDate })
+  .refine((r) => daysBetween(r.from, r.to) >= 0 && daysBetween(r.from, r.to) < 62, 'from..to must be 1 to 62 days');
+
+const TX = { maxWait: 30_000, timeout: 30_000 };
+
+class RequestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new RequestError(400, result.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '));
+  }
+  return result.data;
+}
+
+/** Who acts: always the signed-in person. */
+function actorOf(req: Request): string {
+  return principalOf(req).id;
+}
+
+/** A booking of another store is not found, as if it did not exist. */
+async function ownBooking(db: Db, req: Request): Promise<string> {
+  const bookingId = req.params.bookingId as string;
+  const booking = await db.booking.findUnique({ where: { id: bookingId }, select: { storeId: true } });
+  if (!booking || !inStore(principalOf(req), booking.storeId)) throw new RequestError(404, `no booking ${bookingId}`);
+  return bookingId;
+}
+
+function handle(fn: (req: Request, res: Response) => Promise<void>) {
+  return async (req: Request, res: Response) => {
+    try {
+      await fn(req, res);
+    } catch (err) {
+      if (err instanceof RequestError || err instanceof PartsRefusal) {
+        res.status(err.status).json({ error: err.message });
+        return;
+      }
+      throw err;
+    }
+  };
+}
+
+export function partsRoutes({ db }: { db: Db }): Router {
+  const router = express.Router();
+
+  router.post(
+    '/api/bookings/:bookingId/parts',
+    authorize('parts.manage'),
+    handle(async (req, res) => {
+      const actor = actorOf(req);
+      const { parts } = parse(reserveBody, req.body ?? {});
+      const bookingId = await ownBooking(db, req);
+      const now = new Date();
+      const result = await db.$transaction(async (tx) => {
+        const reserved = await reserveParts(tx, bookingId, parts, actor, now);
+        if (!reserved.late) return { ...reserved, proposals: [] };
+        // R6 / R8: parts late → the customer is offered the first good times once they are in.
+        const booking = await tx.booking.findUniqueOrThrow({ where: { id: bookingId }, include: { bayReservation: true } });
+        const capacity = await loadStoreCapacity(tx, booking.storeId);
+        const jobTypeCode = booking.bayReservation?.jobTypeCode ?? LIFECYCLE_JOB_TYPE;
+        if (!capacity || !capacity.model.jobTypes.some((j) => j.code === jobTypeCode)) return { ...reserved, proposals: [] };
+        const readyAt = reserved.readiness.readyAt;
+        const proposals = await nextFreeSlots(tx, booking.storeId, capacity, { jobTypeCode, start: readyAt, partsReadyAt: readyAt, priority: booking.bayReservation?.priority, now });
+        return { ...reserved, proposals };
+      }, TX);
+      res.json({
+        ...result,
+        readiness: { readyAt: new Date(result.readiness.readyAt).toISOString(), parts: result.readiness.parts.map((p) => ({ ...p, readyAt: new Date(p.readyAt).toISOString() })) },
+      });
+    }),
+  );
+
+  router.post(
+    '/api/bookings/:bookingId/parts/pick',
+    authorize('parts.pick'),
+    handle(async (req, res) => {
+      const { technicianId } = parse(pickBody, req.body ?? {});
+      const bookingId = await ownBooking(db, req);
+      const result = await db.$transaction(async (tx) => {
+        const booking = await tx.booking.findUnique({ where: { id: bookingId }, include: { store: true } });
+        if (!booking) throw new RequestError(404, `no booking ${bookingId}`);
+        return pickParts(tx, bookingId, technicianId, resolveStoreSettings(booking.store.settings).utcOffsetMinutes, new Date());
+      }, TX);
+      res.json({ bookingId, ...result });
+    }),
+  );
+
+  router.post(
+    '/api/stores/:storeId/purchase-orders',
+    authorize('parts.manage'),
+    storeScoped,
+    handle(async (req, res) => {
+      const actor = actorOf(req);
+      const body = parse(purchaseOrderBody, req.body ?? {});
+      const storeId = req.params.storeId as string;
+      if (!(await db.store.findUnique({ where: { id: storeId } }))) throw new RequestError(404, `unknown store ${storeId}`);
+      if (!(await db.part.findUnique({ where: { partNumber: body.partNumber } }))) throw new RequestError(422, `unknown part number ${body.partNumber}`);
+      const order = await db.purchaseOrder.create({ data: { storeId, partNumber: body.partNumber, quantity: body.quantity, expectedAt: new Date(body.expectedAt), createdBy: actor } });
+      res.status(201).json(order);
+    }),
+  );
+
+  router.post(
+    '/api/stores/:storeId/purchase-orders/:orderId/receive',
+    authorize('parts.manage'),
+    storeScoped,
+    handle(async (req, res) => {
+      const actor = actorOf(req);
+      const order = await db.$transaction((tx) => receivePurchaseOrder(tx, req.params.storeId as string, req.params.orderId as string, actor, new Date()), TX);
+      res.json(order);
+    }),
+  );
+
+  router.get(
+    '/api/stores/:storeId/parts/:partNumber',
+    authorize('capacity.read'),
+    storeScoped,
+    handle(async (req, res) => {
+      const storeId = req.params.storeId as string;
+      const number = req.params.partNumber as string;
+      const part = await db.part.findUnique({
+        where: { partNumber: number },
+        include: {
+          stock: { where: { storeId } },
+          purchaseOrders: { where: { storeId, status: 'ORDERED' }, orderBy: { expectedAt: 'asc' } },
+          reservations: { where: { storeId, status: { in: ['RESERVED', 'PICKED'] } }, orderBy: { createdAt: 'asc' } },
+        },
+      });
+      if (!part) throw new RequestError(404, `unknown part number ${number}`);
+      const { stock, purchaseOrders, reservations, ...rest } = part;
+      res.json({ ...rest, storeId, onHand: stock[0]?.onHand ?? 0, reserved: stock[0]?.reserved ?? 0, purchaseOrders, reservations });
+    }),
+  );
+
+  router.get(
+    '/api/stores/:storeId/preparation-board',
+    authorize('capacity.read'),
+    storeScoped,
+    handle(async (req, res) => {
+      const range = parse(boardQuery, req.query);
+      const storeId = req.params.storeId as string;
+      const store = await db.store.findUnique({ where: { id: storeId } });
+      if (!store) throw new RequestError(404, `unknown store ${storeId}`);
+      const offset = resolveStoreSettings(store.settings).utcOffsetMinutes;
+      const bookings = await db.booking.findMany({
+        where: {
+          storeId,
+          status: { in: ['TENTATIVE', 'CONFIRMED'] },
+          bookedFor: { gte: new Date(localTime(range.from, '00:00', offset)), lt: new Date(localTime(addDays(range.to, 1), '00:00', offset)) },
+        },
+        include: {
+          vehicle: { select: { plate: true, model: true } },
+          repairOrder: { select: { id: true, status: true } },
+          bayReservation: { select: { bayId: true, priority: true, jobTypeCode: true, endsAt: true } },
+          partReservations: true,
+        },
+      });
+      const now = Date.now();
+      const rows = orderBoard(
+        bookings.map((b) => ({ ...b, bookingId: b.id, bookedFor: b.bookedFor.getTime(), priority: (b.bayReservation?.priority ?? null) as Priority | null })),
+        offset,
+      ).map((b) => {
+        const live = b.partReservations.filter((p) => p.status !== 'RETURNED');
+        const readyAt = live.length ? Math.max(...live.map((p) => p.expectedReadyAt.getTime())) : null;
+        return {
+          bookingId: b.bookingId,
+          bookedDate: b.bookedDate,
+          bookedFor: new Date(b.bookedFor).toISOString(),
+          priority: b.priority,
+          vin: b.vin,
+          plate: b.vehicle.plate,
+          model: b.vehicle.model,
+          status: b.status,
+          bayId: b.bayReservation?.bayId ?? b.bayId,
+          // R6: a booking that lost its time to a competing claim waits for the technical director to place it.
+          needsBay: (b.bayReservation?.bayId ?? b.bayId) === null,
+          jobType: b.bayReservation?.jobTypeCode ?? null,
+          advisorId: b.advisorId,
+          technicianId: b.technicianId,
+          repairOrder: b.repairOrder,
+          prepared: b.repairOrder?.status === 'PREPARED',
+          parts: {
+            state: partsState(live, readyAt, b.bookedFor, now),
+            readyAt: readyAt === null ? null : new Date(readyAt).toISOString(),
+            items: live.map((p) => ({ partNumber: p.partNumber, quantity: p.quantity, status: p.status, basketLabel: p.basketLabel, expectedReadyAt: p.expectedReadyAt.toISOString() })),
+          },
+        };
+      });
+      res.json({ storeId, from: range.from, to: range.to, rows });
+    }),
+  );
+
+  return router;
+}
