@@ -2,21 +2,11 @@
 // a real PostgreSQL: a booked time claims a bay (R8), a taken time is refused with the next free slots
 // (R7: offer free times) and changes nothing, a hold made at the desk becomes the booking, and a
 // manager's close gives the bay time back (R9).
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import { Server } from 'node:http';
-import { AddressInfo } from 'node:net';
-import { createDb, Db } from '../../activities/database';
-import { createApp } from '../../api/app';
+import { Db } from '../../activities/database';
 import { addDays, localDate, localTime } from '../../domain/calendar';
-import { createLifecycleWorker } from '../../runtime/lifecycleWorker';
-import { SHARED_BUNDLE_CACHE } from '../../runtime/workflowBundle';
-import { applyMigrations } from '../../runtime/migrate';
-import { TemporalDevServer } from '../../runtime/temporalDevServer';
 import { seedWorkshop } from '../../runtime/workshopSeed';
-import { startTestDevServer } from '../support/devServer';
-import { startPostgres, TestPostgres } from '../support/postgres';
 import { addStaff, signIn } from '../support/staff';
+import { ProductStack, startProductStack } from '../support/productStack';
 
 const STORE = 'store-lc-cap';
 const OFFSET = 480;
@@ -24,45 +14,27 @@ const DAY = addDays(localDate(Date.now(), OFFSET), 5);
 const at = (hhmm: string) => new Date(localTime(DAY, hhmm, OFFSET)).toISOString();
 const [VIN_A, VIN_B] = ['LFV2A21K8P4000301', 'LFV2A21K8P4000302'];
 
-let postgres: TestPostgres;
-let devServer: TemporalDevServer;
+let stack: ProductStack;
 let db: Db;
-let connection: Connection;
-let workerConnection: NativeConnection;
-let worker: Worker;
-let running: Promise<void>;
-let server: Server;
 let base: string;
 /** Bearer tokens of the signed-in staff, by staff id. */
 const tokens = new Map<string, string>();
 
 beforeAll(async () => {
-  [postgres, devServer] = await Promise.all([startPostgres(), startTestDevServer()]);
-  await applyMigrations(postgres.url);
-  db = createDb(postgres.url);
-  await db.store.create({ data: { id: STORE, name: 'Lifecycle capacity store', settings: { contactStartTime: '00:00', contactEndTime: '23:59' } } });
-  // One general bay: two cars cannot be booked at one time.
-  await seedWorkshop(db, { storeId: STORE, bays: { GENERAL_REPAIR: 1 }, technicians: { GENERAL_REPAIR: 1 } });
-  connection = await Connection.connect({ address: devServer.address });
-  workerConnection = await NativeConnection.connect({ address: devServer.address });
-  worker = await createLifecycleWorker(workerConnection, 'default', db, SHARED_BUNDLE_CACHE);
-  running = worker.run();
-  server = createApp({ client: new Client({ connection }), db }).listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  stack = await startProductStack(async (seeded) => {
+    db = seeded;
+    await db.store.create({ data: { id: STORE, name: 'Lifecycle capacity store', settings: { contactStartTime: '00:00', contactEndTime: '23:59' } } });
+    // One general bay: two cars cannot be booked at one time.
+    await seedWorkshop(db, { storeId: STORE, bays: { GENERAL_REPAIR: 1 }, technicians: { GENERAL_REPAIR: 1 } });
+  });
+  ({ base } = stack);
   const people = [{ id: 'cr-cap', storeId: STORE, role: 'CUSTOMER_RELATIONS' as const }, { id: 'sm-cap', storeId: STORE, role: 'SERVICE_MANAGER' as const }];
   await addStaff(db, people);
   for (const p of people) tokens.set(p.id, await signIn(base, p.id));
 }, 180_000);
 
 afterAll(async () => {
-  server?.close();
-  worker?.shutdown();
-  await running;
-  await workerConnection?.close();
-  await connection?.close();
-  await db?.$disconnect();
-  await Promise.all([devServer?.stop(), postgres?.stop()]);
+  await stack?.stop();
 });
 
 async function call(method: string, path: string, body?: unknown, actor = 'cr-cap'): Promise<{ status: number; json: any }> {

@@ -1,67 +1,41 @@
 // R18 / R24 paging acknowledgement end to end: the real worker runs a service-failure ticket on the real
 // Temporal dev server, the outbox sender mails the page to a real SMTP server, and the link in that mail,
 // followed over the real API, stops the level's escalation timer in the ticket's workflow.
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import { Server } from 'node:http';
-import { AddressInfo } from 'node:net';
-import { createDb, Db } from '../../activities/database';
-import { createApp } from '../../api/app';
+import { Client } from '@temporalio/client';
+import { Db } from '../../activities/database';
 import { createDispatcher } from '../../notifications/dispatcher';
-import { createLifecycleWorker } from '../../runtime/lifecycleWorker';
-import { SHARED_BUNDLE_CACHE } from '../../runtime/workflowBundle';
-import { applyMigrations } from '../../runtime/migrate';
-import { TemporalDevServer } from '../../runtime/temporalDevServer';
 import { failureTicketWorkflowId, getFailureTicket, LIFECYCLE_TASK_QUEUE } from '../../workflows/definitions';
 import { AcknowledgedTicketState } from '../../workflows/pagingDefinitions';
-import { startTestDevServer } from '../support/devServer';
 import { SmtpSink, startSmtpSink } from '../support/messageSinks';
-import { startPostgres, TestPostgres } from '../support/postgres';
+import { ProductStack, startProductStack } from '../support/productStack';
 
 const STORE = 'store-ack';
 const VIN = 'LSVPAGEACK0000001';
 
-let postgres: TestPostgres;
-let devServer: TemporalDevServer;
-let smtp: SmtpSink;
+let stack: ProductStack;
 let db: Db;
-let connection: Connection;
 let client: Client;
-let workerConnection: NativeConnection;
-let worker: Worker;
-let running: Promise<void>;
-let server: Server;
 let base: string;
+let smtp: SmtpSink;
 
 beforeAll(async () => {
-  [postgres, devServer, smtp] = await Promise.all([startPostgres(), startTestDevServer(), startSmtpSink()]);
-  await applyMigrations(postgres.url);
-  db = createDb(postgres.url);
-  await db.store.create({ data: { id: STORE, name: 'Ack store', timeZone: 'Asia/Shanghai' } });
-  await db.staff.create({ data: { id: 'sup-ack', storeId: STORE, name: 'Supervisor', role: 'SERVICE_SUPERVISOR', email: 'sup@ack.example' } });
-  await db.storeChannel.create({ data: { storeId: STORE, channel: 'EMAIL', config: { url: smtp.url, from: 'pager@ack.example' }, updatedBy: 'it' } });
-  const customer = await db.customer.create({ data: { storeId: STORE, name: '刘女士', phone: '13900000088' } });
-  await db.vehicle.create({
-    data: { vin: VIN, plate: '苏F88888', model: 'Lavida', storeId: STORE, customerId: customer.id, deliveryDate: new Date('2025-06-01'), mileageKm: 9000, mileageRecordedAt: new Date(), avgDailyKm: 40, workflowId: `vehicle-${VIN}` },
+  smtp = await startSmtpSink();
+  stack = await startProductStack(async (seeded) => {
+    db = seeded;
+    await db.store.create({ data: { id: STORE, name: 'Ack store', timeZone: 'Asia/Shanghai' } });
+    await db.staff.create({ data: { id: 'sup-ack', storeId: STORE, name: 'Supervisor', role: 'SERVICE_SUPERVISOR', email: 'sup@ack.example' } });
+    await db.storeChannel.create({ data: { storeId: STORE, channel: 'EMAIL', config: { url: smtp.url, from: 'pager@ack.example' }, updatedBy: 'it' } });
+    const customer = await db.customer.create({ data: { storeId: STORE, name: '刘女士', phone: '13900000088' } });
+    await db.vehicle.create({
+      data: { vin: VIN, plate: '苏F88888', model: 'Lavida', storeId: STORE, customerId: customer.id, deliveryDate: new Date('2025-06-01'), mileageKm: 9000, mileageRecordedAt: new Date(), avgDailyKm: 40, workflowId: `vehicle-${VIN}` },
+    });
   });
-  connection = await Connection.connect({ address: devServer.address });
-  client = new Client({ connection });
-  workerConnection = await NativeConnection.connect({ address: devServer.address });
-  worker = await createLifecycleWorker(workerConnection, 'default', db, SHARED_BUNDLE_CACHE);
-  running = worker.run();
-  server = createApp({ client, db }).listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ client, base } = stack);
 }, 180_000);
 
 afterAll(async () => {
-  server?.close();
-  worker?.shutdown();
-  await running;
-  await workerConnection?.close();
-  await connection?.close();
-  await db?.$disconnect();
-  await Promise.all([devServer?.stop(), postgres?.stop(), smtp?.close()]);
+  await stack?.stop();
+  await smtp?.close();
 });
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {

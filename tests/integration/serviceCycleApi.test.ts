@@ -1,58 +1,36 @@
 // One vehicle's whole service cycle driven over HTTP, on the real Temporal dev server and a real
 // PostgreSQL: the database rows, the audit trail and the workflow history must all tell the same story.
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import { Server } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { Client } from '@temporalio/client';
 import { createActivities } from '../../activities';
-import { createDb, Db } from '../../activities/database';
-import { createApp } from '../../api/app';
-import { createLifecycleWorker } from '../../runtime/lifecycleWorker';
-import { SHARED_BUNDLE_CACHE } from '../../runtime/workflowBundle';
-import { applyMigrations } from '../../runtime/migrate';
-import { TemporalDevServer } from '../../runtime/temporalDevServer';
+import { Db } from '../../activities/database';
 import { lifecycleWorkflowId, LifecycleState, Stage } from '../../workflows/definitions';
-import { startTestDevServer } from '../support/devServer';
 import { recordHistoryIfAsked } from '../support/lifecycleHarness';
-import { startPostgres, TestPostgres } from '../support/postgres';
 import { addStaff, signIn } from '../support/staff';
+import { ProductStack, startProductStack } from '../support/productStack';
 
 const VIN = 'LFV2A21K8P4000123';
 const STORE = 'store-it';
 const HOUR = 3_600_000;
 
-let postgres: TestPostgres;
-let devServer: TemporalDevServer;
+let stack: ProductStack;
 let db: Db;
-let connection: Connection;
 let client: Client;
-let workerConnection: NativeConnection;
-let worker: Worker;
-let running: Promise<void>;
-let server: Server;
 let base: string;
 /** Bearer tokens of the signed-in staff, by staff id: each step's actor is the person signed in. */
 const tokens = new Map<string, string>();
 
 beforeAll(async () => {
-  [postgres, devServer] = await Promise.all([startPostgres(), startTestDevServer()]);
-  await applyMigrations(postgres.url);
-  db = createDb(postgres.url);
-  // Contact hours around the clock and a same-day follow-up let a real-time test reach every step;
-  // the real durations are covered on the time-skipping server.
-  await db.store.create({
-    data: { id: STORE, name: 'IT store', settings: { contactStartTime: '00:00', contactEndTime: '23:59', followUpDays: 0, firstServiceFollowUpDays: 0 } },
+  stack = await startProductStack(async (seeded) => {
+    db = seeded;
+    // Contact hours around the clock and a same-day follow-up let a real-time test reach every step;
+    // the real durations are covered on the time-skipping server.
+    await db.store.create({
+      data: { id: STORE, name: 'IT store', settings: { contactStartTime: '00:00', contactEndTime: '23:59', followUpDays: 0, firstServiceFollowUpDays: 0 } },
+    });
+    await db.servicePlan.create({ data: { id: 'plan-it', model: 'Sagitar', intervalMonths: 6, intervalKm: 7500, laborHours: 1.2, estimateCny: 720 } });
+    await db.bay.create({ data: { id: 'bay-it-1', storeId: STORE, name: 'Bay 1', kind: 'GENERAL_REPAIR' } });
   });
-  await db.servicePlan.create({ data: { id: 'plan-it', model: 'Sagitar', intervalMonths: 6, intervalKm: 7500, laborHours: 1.2, estimateCny: 720 } });
-  await db.bay.create({ data: { id: 'bay-it-1', storeId: STORE, name: 'Bay 1', kind: 'GENERAL_REPAIR' } });
-  connection = await Connection.connect({ address: devServer.address });
-  client = new Client({ connection });
-  workerConnection = await NativeConnection.connect({ address: devServer.address });
-  worker = await createLifecycleWorker(workerConnection, 'default', db, SHARED_BUNDLE_CACHE);
-  running = worker.run();
-  server = createApp({ client, db }).listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ client, base } = stack);
   const people = [
     { id: 'sa-it', role: 'SERVICE_ADVISOR' },
     { id: 'cr-it', role: 'CUSTOMER_RELATIONS' },
@@ -65,13 +43,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  server?.close();
-  worker?.shutdown();
-  await running;
-  await workerConnection?.close();
-  await connection?.close();
-  await db?.$disconnect();
-  await Promise.all([devServer?.stop(), postgres?.stop()]);
+  await stack?.stop();
 });
 
 async function call(method: string, path: string, body?: unknown, actor = 'sa-it'): Promise<{ status: number; json: any }> {
