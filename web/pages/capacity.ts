@@ -2,6 +2,7 @@
 // technical director's preparation board with its "pick parts" form. They read and act through the
 // same functions as the capacity and parts endpoints (api/workshopPlan.ts).
 import express, { Request, Response, Router } from 'express';
+import type { z } from 'zod';
 import { checkAccess, principalOf } from '../../api/auth/middleware';
 import { can } from '../../api/auth/policy';
 import { inStore } from '../../api/auth/principal';
@@ -38,7 +39,7 @@ function dateParam(value: unknown, fallback: CalendarDate, name: string): Calend
   return value;
 }
 
-function rangeOrRefuse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } }, value: unknown): T {
+function rangeOrRefuse<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new HttpError(400, parsed.error.issues.map((i) => i.message).join('; '));
   return parsed.data;
