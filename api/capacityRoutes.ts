@@ -11,15 +11,16 @@ import { HttpError } from './httpError';
 import { inStore } from './auth/principal';
 import { can, stepAction } from './auth/policy';
 import { addDays, daysBetween, isCalendarDate, localTime } from '../domain/calendar';
-import { bookedMinutes, dayCapacity, dayFrame, isClosed, openingWindow, PRIORITIES, shiftOn } from '../domain/capacity';
+import { PRIORITIES } from '../domain/capacity';
 import { assessSlot, MAX_SEARCH_DAYS, searchSlots, SlotSearchError } from '../domain/slotSearch';
+import { capacityDays, reservationView } from './workshopPlan';
 
 const calendarDate = z.string().refine(isCalendarDate, 'must be a calendar date YYYY-MM-DD');
 const instant = z.iso.datetime({ offset: true });
 const code = z.string().trim().min(1).max(64);
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day HH:MM');
 
-const dateRange = z
+export const dateRange = z
   .object({ from: calendarDate, to: calendarDate })
   .refine((r) => daysBetween(r.from, r.to) >= 0, 'to must not be before from')
   .refine((r) => daysBetween(r.from, r.to) < MAX_SEARCH_DAYS, `at most ${MAX_SEARCH_DAYS} days at a time`);
@@ -280,86 +281,12 @@ export function capacityRoutes({ db }: { db: Db }): Router {
       const range = parse(dateRange, req.query);
       const storeId = req.params.storeId as string;
       const capacity = await storeCapacity(storeId);
-      const { model, settings } = capacity;
-      const now = new Date();
-      const rows = await db.bayReservation.findMany({
-        where: {
-          storeId,
-          status: { in: ['HELD', 'BOOKED'] },
-          startsAt: { lt: new Date(localTime(addDays(range.to, 1), '00:00', model.utcOffsetMinutes)) },
-          endsAt: { gt: new Date(localTime(range.from, '00:00', model.utcOffsetMinutes)) },
-        },
-        include: { booking: { select: { id: true, status: true, vehicle: { select: { plate: true, model: true } } } } },
-        orderBy: { startsAt: 'asc' },
-      });
-      const live = rows.filter((r) => r.status === 'BOOKED' || (r.expiresAt !== null && r.expiresAt > now));
-      const bayNames = new Map((await db.bay.findMany({ where: { storeId }, select: { id: true, name: true } })).map((b) => [b.id, b.name]));
-      const staffNames = new Map((await db.staff.findMany({ where: { storeId, role: 'TECHNICIAN' }, select: { id: true, name: true } })).map((t) => [t.id, t.name]));
-      const days = [];
-      for (let d = 0; d <= daysBetween(range.from, range.to); d++) {
-        const date = addDays(range.from, d);
-        const window = openingWindow(model, date);
-        const day = dayCapacity(model, date, settings.bookableCapacityFraction);
-        const dayStart = localTime(date, '00:00', model.utcOffsetMinutes);
-        const dayRows = live.filter((r) => r.startsAt.getTime() < dayStart + 86_400_000 && r.endsAt.getTime() > dayStart);
-        const occupations = dayRows.map((r) => ({ bayId: r.bayId, start: r.startsAt.getTime(), end: r.endsAt.getTime() }));
-        days.push({
-          date,
-          closed: day.closed ?? null,
-          opensAt: isClosed(window) ? null : new Date(window.start).toISOString(),
-          closesAt: isClosed(window) ? null : new Date(window.end).toISOString(),
-          capacity: { total: day.total, byKind: day.byKind },
-          bookedMinutes: isClosed(window) ? { total: 0, byKind: {} } : bookedMinutes(model, occupations, window),
-          technicians: model.technicians.map((t) => {
-            const shift = isClosed(window) ? null : shiftOn(t, dayFrame(date, model.utcOffsetMinutes), window);
-            return { staffId: t.id, name: staffNames.get(t.id) ?? t.id, skills: t.skills, shift: shift && { start: new Date(shift.start).toISOString(), end: new Date(shift.end).toISOString() } };
-          }),
-          bays: model.bays.map((b) => ({
-            bayId: b.id,
-            name: bayNames.get(b.id) ?? b.id,
-            kind: b.kind,
-            reservations: dayRows.filter((r) => r.bayId === b.id).map(reservationView),
-          })),
-        });
-      }
-      res.json({ storeId, from: range.from, to: range.to, gridMinutes: settings.slotGridMinutes, days });
+      const days = await capacityDays(db, storeId, capacity, range, new Date());
+      res.json({ storeId, from: range.from, to: range.to, gridMinutes: capacity.settings.slotGridMinutes, days });
     }),
   );
 
   return router;
-}
-
-interface ReservationRow {
-  id: string;
-  bayId: string;
-  jobTypeCode: string;
-  startsAt: Date;
-  endsAt: Date;
-  status: string;
-  expiresAt: Date | null;
-  priority: string | null;
-  vin: string | null;
-  bookingId: string | null;
-  createdBy: string;
-  booking?: { status: string; vehicle: { plate: string; model: string } } | null;
-}
-
-function reservationView(r: ReservationRow) {
-  return {
-    holdId: r.id,
-    bayId: r.bayId,
-    jobType: r.jobTypeCode,
-    start: r.startsAt.toISOString(),
-    end: r.endsAt.toISOString(),
-    status: r.status,
-    expiresAt: r.expiresAt?.toISOString() ?? null,
-    priority: r.priority,
-    vin: r.vin,
-    bookingId: r.bookingId,
-    bookingStatus: r.booking?.status ?? null,
-    plate: r.booking?.vehicle.plate ?? null,
-    createdBy: r.createdBy,
-  };
 }
 
 function occupationsOfDays(db: Db, storeId: string, from: string, to: string, capacity: StoreCapacity, now: Date) {

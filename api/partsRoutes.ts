@@ -6,13 +6,10 @@ import { LIFECYCLE_JOB_TYPE, nextFreeSlots } from '../activities/bayReservations
 import { loadStoreCapacity } from '../activities/capacityModel';
 import type { Db } from '../activities/database';
 import { authorize, principalOf } from './auth/middleware';
-import { inStore } from './auth/principal';
 import { storeScoped } from './capacityRoutes';
-import { PartsRefusal, pickParts, receivePurchaseOrder, reserveParts } from '../activities/parts';
-import { addDays, daysBetween, isCalendarDate, localTime } from '../domain/calendar';
-import { Priority } from '../domain/capacity';
-import { orderBoard, partsState } from '../domain/preparationBoard';
-import { resolveStoreSettings } from '../domain/storeSettings';
+import { PartsRefusal, receivePurchaseOrder, reserveParts } from '../activities/parts';
+import { daysBetween, isCalendarDate } from '../domain/calendar';
+import { bookingInScope, pickBookingParts, preparationBoard } from './workshopPlan';
 
 const calendarDate = z.string().refine(isCalendarDate, 'must be a calendar date YYYY-MM-DD');
 const staffId = z.string().trim().min(1).max(64);
@@ -22,7 +19,7 @@ const quantity = z.number().int().min(1).max(10_000);
 export const reserveBody = z.strictObject({ parts: z.array(z.strictObject({ partNumber, quantity })).min(1).max(100) });
 export const pickBody = z.strictObject({ technicianId: staffId });
 export const purchaseOrderBody = z.strictObject({ partNumber, quantity, expectedAt: z.iso.datetime({ offset: true }) });
-const boardQuery = z
+export const boardQuery = z
   .strictObject({ from: calendarDate, to: calendarDate })
   .refine((r) => daysBetween(r.from, r.to) >= 0 && daysBetween(r.from, r.to) < 62, 'from..to must be 1 to 62 days');
 
@@ -50,11 +47,9 @@ function actorOf(req: Request): string {
   return principalOf(req).id;
 }
 
-/** A booking of another store is not found, as if it did not exist. */
 async function ownBooking(db: Db, req: Request): Promise<string> {
   const bookingId = req.params.bookingId as string;
-  const booking = await db.booking.findUnique({ where: { id: bookingId }, select: { storeId: true } });
-  if (!booking || !inStore(principalOf(req), booking.storeId)) throw new RequestError(404, `no booking ${bookingId}`);
+  await bookingInScope(db, principalOf(req), bookingId);
   return bookingId;
 }
 
@@ -108,11 +103,7 @@ export function partsRoutes({ db }: { db: Db }): Router {
     handle(async (req, res) => {
       const { technicianId } = parse(pickBody, req.body ?? {});
       const bookingId = await ownBooking(db, req);
-      const result = await db.$transaction(async (tx) => {
-        const booking = await tx.booking.findUnique({ where: { id: bookingId }, include: { store: true } });
-        if (!booking) throw new RequestError(404, `no booking ${bookingId}`);
-        return pickParts(tx, bookingId, technicianId, resolveStoreSettings(booking.store.settings).utcOffsetMinutes, new Date());
-      }, TX);
+      const result = await pickBookingParts(db, bookingId, technicianId, new Date());
       res.json({ bookingId, ...result });
     }),
   );
@@ -171,53 +162,8 @@ export function partsRoutes({ db }: { db: Db }): Router {
     handle(async (req, res) => {
       const range = parse(boardQuery, req.query);
       const storeId = req.params.storeId as string;
-      const store = await db.store.findUnique({ where: { id: storeId } });
-      if (!store) throw new RequestError(404, `unknown store ${storeId}`);
-      const offset = resolveStoreSettings(store.settings).utcOffsetMinutes;
-      const bookings = await db.booking.findMany({
-        where: {
-          storeId,
-          status: { in: ['TENTATIVE', 'CONFIRMED'] },
-          bookedFor: { gte: new Date(localTime(range.from, '00:00', offset)), lt: new Date(localTime(addDays(range.to, 1), '00:00', offset)) },
-        },
-        include: {
-          vehicle: { select: { plate: true, model: true } },
-          repairOrder: { select: { id: true, status: true } },
-          bayReservation: { select: { bayId: true, priority: true, jobTypeCode: true, endsAt: true } },
-          partReservations: true,
-        },
-      });
-      const now = Date.now();
-      const rows = orderBoard(
-        bookings.map((b) => ({ ...b, bookingId: b.id, bookedFor: b.bookedFor.getTime(), priority: (b.bayReservation?.priority ?? null) as Priority | null })),
-        offset,
-      ).map((b) => {
-        const live = b.partReservations.filter((p) => p.status !== 'RETURNED');
-        const readyAt = live.length ? Math.max(...live.map((p) => p.expectedReadyAt.getTime())) : null;
-        return {
-          bookingId: b.bookingId,
-          bookedDate: b.bookedDate,
-          bookedFor: new Date(b.bookedFor).toISOString(),
-          priority: b.priority,
-          vin: b.vin,
-          plate: b.vehicle.plate,
-          model: b.vehicle.model,
-          status: b.status,
-          bayId: b.bayReservation?.bayId ?? b.bayId,
-          // R6: a booking that lost its time to a competing claim waits for the technical director to place it.
-          needsBay: (b.bayReservation?.bayId ?? b.bayId) === null,
-          jobType: b.bayReservation?.jobTypeCode ?? null,
-          advisorId: b.advisorId,
-          technicianId: b.technicianId,
-          repairOrder: b.repairOrder,
-          prepared: b.repairOrder?.status === 'PREPARED',
-          parts: {
-            state: partsState(live, readyAt, b.bookedFor, now),
-            readyAt: readyAt === null ? null : new Date(readyAt).toISOString(),
-            items: live.map((p) => ({ partNumber: p.partNumber, quantity: p.quantity, status: p.status, basketLabel: p.basketLabel, expectedReadyAt: p.expectedReadyAt.toISOString() })),
-          },
-        };
-      });
+      const rows = await preparationBoard(db, storeId, range, Date.now());
+      if (!rows) throw new RequestError(404, `unknown store ${storeId}`);
       res.json({ storeId, from: range.from, to: range.to, rows });
     }),
   );

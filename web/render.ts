@@ -54,6 +54,7 @@ export function renderPage(req: Request, view: string, title: string, context: R
       manager: can(p.role, 'manager.view'),
       audit: can(p.role, 'audit.read'),
       outbox: can(p.role, 'outbox.view'),
+      capacity: can(p.role, 'capacity.read'),
     },
   };
   return layout({ ...root, body: template(root) });

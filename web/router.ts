@@ -8,6 +8,7 @@ import { WebContext, WebDeps } from './context';
 import { text } from './i18n';
 import { auditPages } from './pages/audit';
 import { boardPages } from './pages/board';
+import { capacityPages } from './pages/capacity';
 import { inboxPages } from './pages/inbox';
 import { managerPages } from './pages/manager';
 import { outboxPages } from './pages/outbox';
@@ -26,7 +27,7 @@ export function createWebRouter(deps: WebDeps): Router {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  for (const pages of [sessionPages, inboxPages, boardPages, vehiclePages, managerPages, auditPages, outboxPages]) router.use(pages(ctx));
+  for (const pages of [sessionPages, inboxPages, boardPages, vehiclePages, managerPages, auditPages, outboxPages, capacityPages]) router.use(pages(ctx));
   // Express recognises an error handler by its four parameters.
   router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (req.path.startsWith('/api/')) return next(err);

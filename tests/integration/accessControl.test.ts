@@ -77,6 +77,22 @@ function probes(): Probe[] {
     pageGet('GET /audit', 'audit.read', () => '/audit', false),
     pageGet('GET /audit/vehicles/:vin', 'audit.read', (v) => `/audit/vehicles/${v}`, true),
     pageGet('GET /audit/vehicles/:vin/export.csv', 'audit.read', (v) => `/audit/vehicles/${v}/export.csv`, true),
+    pageGet('GET /capacity', 'capacity.read', () => `/capacity?store=${STORE_A}`, false),
+    pageGet('GET /capacity (week)', 'capacity.read', () => `/capacity?view=week`, false),
+    pageGet('GET /preparation-board', 'capacity.read', () => `/preparation-board?store=${STORE_A}`, false),
+    {
+      // The pick form without a technician: accepted roles get the refusal as a message (302), nothing moves.
+      name: 'POST /preparation-board/:id/pick',
+      action: 'parts.pick',
+      vehicle: false,
+      send: (_vin, w) =>
+        fetch(`${base}/preparation-board/no-such-booking/pick`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { cookie: `sl_session=${w.cookie}`, 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ _csrf: w.csrf }),
+        }),
+    },
     {
       // The confirmation form with an impossible outcome: accepted roles get the refusal as a message.
       name: 'POST /vehicles/:vin/act (confirmation)',
