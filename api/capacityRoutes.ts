@@ -12,8 +12,9 @@ import { inStore } from './auth/principal';
 import { can, stepAction } from './auth/policy';
 import { addDays, daysBetween, isCalendarDate, localTime } from '../domain/calendar';
 import { PRIORITIES } from '../domain/capacity';
-import { assessSlot, MAX_SEARCH_DAYS, searchSlots, SlotSearchError } from '../domain/slotSearch';
+import { assessSlot, MAX_SEARCH_DAYS, searchSlots } from '../domain/slotSearch';
 import { capacityDays, reservationView } from './workshopPlan';
+import { actorOf, handle, parse, RequestError } from './planRequests';
 
 const calendarDate = z.string().refine(isCalendarDate, 'must be a calendar date YYYY-MM-DD');
 const instant = z.iso.datetime({ offset: true });
@@ -52,29 +53,6 @@ export const releaseBody = z.strictObject({ reason: z.string().trim().min(1).max
 // Many desks claim at once: a claim may wait for a pooled connection and for a competing claim's commit.
 const CLAIM_TX = { maxWait: 30_000, timeout: 30_000 };
 
-class RequestError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly body: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
-}
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    throw new RequestError(400, result.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '));
-  }
-  return result.data;
-}
-
-/** Who books: always the signed-in person. */
-function actorOf(req: Request): string {
-  return principalOf(req).id;
-}
-
 /** A store's plan is for its own people (and those who span stores); another store's is not found. */
 export function storeScoped(req: Request, _res: Response, next: NextFunction): void {
   const storeId = String(req.params.storeId);
@@ -86,25 +64,6 @@ async function known(capacity: Promise<StoreCapacity | null>, storeId: string): 
   const found = await capacity;
   if (!found) throw new RequestError(404, `unknown store ${storeId}`);
   return found;
-}
-
-/** Handlers throw RequestError for a refusal; anything else goes on to the app's error handler. */
-function handle(fn: (req: Request, res: Response, next?: NextFunction) => Promise<void>) {
-  return async (req: Request, res: Response, next: NextFunction) => {
-    try {
-      await fn(req, res, next);
-    } catch (err) {
-      if (err instanceof RequestError) {
-        res.status(err.status).json({ error: err.message, ...err.body });
-        return;
-      }
-      if (err instanceof SlotSearchError) {
-        res.status(422).json({ error: err.message });
-        return;
-      }
-      throw err;
-    }
-  };
 }
 
 // The rules of the slot (grid, rush hours, holidays) are the caller's to respect (422); a slot taken or a

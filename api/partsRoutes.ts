@@ -1,15 +1,16 @@
 // Parts against bookings (R6, R9), purchase orders, and the technical director's preparation board (R6)
 // over HTTP. Straight database work: the lifecycle learns of parts through its preparation step.
-import express, { Request, Response, Router } from 'express';
+import express, { Request, Router } from 'express';
 import { z } from 'zod';
 import { LIFECYCLE_JOB_TYPE, nextFreeSlots } from '../activities/bayReservations';
 import { loadStoreCapacity } from '../activities/capacityModel';
 import type { Db } from '../activities/database';
 import { authorize, principalOf } from './auth/middleware';
 import { storeScoped } from './capacityRoutes';
-import { PartsRefusal, receivePurchaseOrder, reserveParts } from '../activities/parts';
+import { receivePurchaseOrder, reserveParts } from '../activities/parts';
 import { daysBetween, isCalendarDate } from '../domain/calendar';
 import { bookingInScope, pickBookingParts, preparationBoard } from './workshopPlan';
+import { actorOf, handle, parse, RequestError } from './planRequests';
 
 const calendarDate = z.string().refine(isCalendarDate, 'must be a calendar date YYYY-MM-DD');
 const staffId = z.string().trim().min(1).max(64);
@@ -25,46 +26,10 @@ export const boardQuery = z
 
 const TX = { maxWait: 30_000, timeout: 30_000 };
 
-class RequestError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    throw new RequestError(400, result.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '));
-  }
-  return result.data;
-}
-
-/** Who acts: always the signed-in person. */
-function actorOf(req: Request): string {
-  return principalOf(req).id;
-}
-
 async function ownBooking(db: Db, req: Request): Promise<string> {
   const bookingId = req.params.bookingId as string;
   await bookingInScope(db, principalOf(req), bookingId);
   return bookingId;
-}
-
-function handle(fn: (req: Request, res: Response) => Promise<void>) {
-  return async (req: Request, res: Response) => {
-    try {
-      await fn(req, res);
-    } catch (err) {
-      if (err instanceof RequestError || err instanceof PartsRefusal) {
-        res.status(err.status).json({ error: err.message });
-        return;
-      }
-      throw err;
-    }
-  };
 }
 
 export function partsRoutes({ db }: { db: Db }): Router {
