@@ -85,8 +85,7 @@ export function notificationRoutes({ client, db }: NotificationRouteDeps): expre
   router.put('/api/templates/:key/:locale', authorize('templates.manage'), async (req, res) => {
     const key = requireTemplateKey(String(req.params.key));
     const locale = parse(localeSchema, req.params.locale);
-    const body = parse(templateTextSchema, req.body ?? {});
-    res.json(await saveStoreTemplate(db, principalOf(req), key, locale as never, body));
+    res.json(await saveStoreTemplate(db, principalOf(req), key, locale as never, req.body));
   });
 
   router.delete('/api/templates/:key/:locale', authorize('templates.manage'), async (req, res) => {
@@ -98,7 +97,7 @@ export function notificationRoutes({ client, db }: NotificationRouteDeps): expre
 
   router.post('/api/templates/:key/preview', authorize('templates.read'), async (req, res) => {
     const key = requireTemplateKey(String(req.params.key));
-    res.json(await previewTemplate(db, key, parse(previewSchema, req.body ?? {})));
+    res.json(await previewTemplate(db, key, req.body));
   });
 
   router.get('/api/stores/:storeId/channels', authorize('channels.read'), async (req, res) => {

@@ -54,6 +54,8 @@ export function renderPage(req: Request, view: string, title: string, context: R
       manager: can(p.role, 'manager.view'),
       audit: can(p.role, 'audit.read'),
       outbox: can(p.role, 'outbox.view'),
+      templates: can(p.role, 'templates.read'),
+      channels: can(p.role, 'channels.read') ? `/stores/${encodeURIComponent(p.storeId)}/channels` : undefined,
     },
   };
   return layout({ ...root, body: template(root) });

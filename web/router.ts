@@ -10,9 +10,12 @@ import { auditPages } from './pages/audit';
 import { boardPages } from './pages/board';
 import { inboxPages } from './pages/inbox';
 import { managerPages } from './pages/manager';
+import { channelPages } from './pages/channels';
 import { outboxPages } from './pages/outbox';
 import { sessionPages } from './pages/session';
+import { templatePages } from './pages/templates';
 import { vehiclePages } from './pages/vehicle';
+import { contactPreferencePages } from './pages/vehicleMessages';
 import { langOf, renderPage } from './render';
 
 export function createWebRouter(deps: WebDeps): Router {
@@ -26,7 +29,7 @@ export function createWebRouter(deps: WebDeps): Router {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  for (const pages of [sessionPages, inboxPages, boardPages, vehiclePages, managerPages, auditPages, outboxPages]) router.use(pages(ctx));
+  for (const pages of [sessionPages, inboxPages, boardPages, vehiclePages, managerPages, auditPages, outboxPages, templatePages, channelPages, contactPreferencePages]) router.use(pages(ctx));
   // Express recognises an error handler by its four parameters.
   router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (req.path.startsWith('/api/')) return next(err);

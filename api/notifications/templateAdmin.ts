@@ -7,6 +7,7 @@ import { defaultTemplate, Locale, LOCALES, renderTemplate, resolveTemplate, Temp
 import { inStore, Principal } from '../auth/principal';
 import { HttpError } from '../httpError';
 import { localeSchema } from './contactPreferences';
+import { parseInput } from './input';
 
 export const storeIdSchema = z.string().trim().min(1).max(64);
 export const templateTextSchema = z.strictObject({ storeId: storeIdSchema, subject: z.string().min(1).max(500), body: z.string().min(1).max(5000) });
@@ -63,8 +64,9 @@ export async function templateDetail(db: Db, key: string, storeId: string | unde
 }
 
 /** A store's wording must render with the catalogue's sample data before it is stored. */
-export async function saveStoreTemplate(db: Db, p: Principal, key: string, locale: Locale, body: z.infer<typeof templateTextSchema>) {
+export async function saveStoreTemplate(db: Db, p: Principal, key: string, locale: Locale, input: unknown) {
   requireTemplateKey(key);
+  const body = parseInput(templateTextSchema, input ?? {});
   await requireStore(db, body.storeId);
   ownStore(p, body.storeId);
   try {
@@ -87,8 +89,9 @@ export async function removeStoreTemplate(db: Db, p: Principal, key: string, loc
   if (!count) throw new HttpError(404, `store ${storeId} has no own ${key} (${locale})`);
 }
 
-export async function previewTemplate(db: Db, key: string, body: z.infer<typeof previewSchema>) {
+export async function previewTemplate(db: Db, key: string, input: unknown) {
   requireTemplateKey(key);
+  const body = parseInput(previewSchema, input ?? {});
   const locale = body.locale as Locale;
   const store = body.storeId ? await requireStore(db, body.storeId) : undefined;
   const stored = await resolveTemplate(db, store?.id, key, locale);

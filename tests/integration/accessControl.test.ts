@@ -43,6 +43,18 @@ function probes(): Probe[] {
   const apiPost = (name: string, action: Action, path: (vin: string) => string, vehicle = true): Probe => ({ name, action, vehicle, send: (vin, w) => fetch(`${base}${path(vin)}`, { method: 'POST', ...json(w.bearer, { probe: 1 }) }) });
   const apiPut = (name: string, action: Action, path: (vin: string) => string, vehicle = true): Probe => ({ name, action, vehicle, send: (vin, w) => fetch(`${base}${path(vin)}`, { method: 'PUT', ...json(w.bearer, { probe: 1 }) }) });
   const pageGet = (name: string, action: Action, path: (vin: string) => string, vehicle: boolean): Probe => ({ name, action, vehicle, send: (vin, w) => fetch(`${base}${path(vin)}`, { headers: { cookie: `sl_session=${w.cookie}` }, redirect: 'manual' }) });
+  const pagePost = (name: string, action: Action, path: (vin: string) => string, fields: Record<string, string>, vehicle: boolean): Probe => ({
+    name,
+    action,
+    vehicle,
+    send: (vin, w) =>
+      fetch(`${base}${path(vin)}`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: `sl_session=${w.cookie}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: w.csrf, ...fields }),
+      }),
+  });
   return [
     { name: 'GET /api/session', action: 'signed-in', vehicle: false, send: (_v, w) => fetch(`${base}/api/session`, json(w.bearer)) },
     apiPost('POST /api/vehicles', 'vehicle.register', () => '/api/vehicles', false),
@@ -69,9 +81,18 @@ function probes(): Probe[] {
     pageGet('GET /vehicles/:vin', 'vehicle.read', (v) => `/vehicles/${v}`, true),
     pageGet('GET /manager', 'manager.view', () => '/manager', false),
     pageGet('GET /outbox', 'outbox.view', () => '/outbox', false),
+    pageGet('GET /templates', 'templates.read', () => '/templates', false),
+    pageGet('GET /templates/:key', 'templates.read', () => '/templates/pickup-notice', false),
+    pageGet('GET /stores/:id/channels', 'channels.read', () => `/stores/${STORE_A}/channels`, false),
     pageGet('GET /audit', 'audit.read', () => '/audit', false),
     pageGet('GET /audit/vehicles/:vin', 'audit.read', (v) => `/audit/vehicles/${v}`, true),
     pageGet('GET /audit/vehicles/:vin/export.csv', 'audit.read', (v) => `/audit/vehicles/${v}/export.csv`, true),
+    // Forms whose input is refused: accepted roles get the refusal (302 with the message, or the page again with 400).
+    pagePost('POST /outbox/:id/resolve', 'outbox.settle', () => '/outbox/00000000-0000-0000-0000-000000000000/resolve', {}, false),
+    pagePost('POST /templates/:key/:locale', 'templates.manage', () => '/templates/pickup-notice/zh-CN', { subject: '', body: '' }, false),
+    pagePost('POST /templates/:key/preview', 'templates.read', () => '/templates/pickup-notice/preview', { locale: 'xx' }, false),
+    pagePost('POST /stores/:id/channels/:channel', 'channels.manage', () => `/stores/${STORE_A}/channels/SMS`, { config: 'not json' }, false),
+    pagePost('POST /vehicles/:vin/opt-outs', 'customer.contact-preferences', (v) => `/vehicles/${v}/opt-outs`, { channel: 'SMS' }, true),
     {
       // The confirmation form with an impossible outcome: accepted roles get the refusal as a message.
       name: 'POST /vehicles/:vin/act (confirmation)',
