@@ -157,6 +157,30 @@ test('customer phone numbers are masked for roles that do not call customers', a
   expect(seesPhoneNumbers('AUDITOR')).toBe(false);
 });
 
+test('notification pages: recipients masked for roles that do not call customers; another store\'s channels do not exist for a one-store manager', async () => {
+  const pageAs = async (role: StaffRole, path: string) => {
+    const web = await openSession(stack.db, staffIdOf(role), 'WEB');
+    const res = await fetch(`${stack.base}${path}`, { headers: { cookie: `sl_session=${web.token}` }, redirect: 'manual' });
+    return { status: res.status, html: await res.text() };
+  };
+  // R2: registering a vehicle due for its first service queues the reminder SMS.
+  const cr = await pageAs('CUSTOMER_RELATIONS', `/outbox?vin=${VIN_A}`);
+  expect(cr.html).toContain('<td class="recipient">13900000301</td>');
+  const auditor = await pageAs('AUDITOR', `/outbox?vin=${VIN_A}`);
+  expect(auditor.html).toContain('<td class="recipient">139****0301</td>');
+  expect(auditor.html).not.toContain('13900000301');
+  // A one-store person never lists another store's messages, whatever the filter asks.
+  expect((await pageAs('CUSTOMER_RELATIONS', `/outbox?vin=${VIN_B}`)).html).not.toContain(`data-vin="${VIN_B}"`);
+  expect((await pageAs('SERVICE_MANAGER', `/stores/${STORE_B}/channels`)).status).toBe(404);
+  expect((await pageAs('GENERAL_MANAGER', `/stores/${STORE_B}/channels`)).status).toBe(200);
+  // The navigation offers only what the role may use.
+  const nav = (html: string) => /<nav>([\s\S]*?)<\/nav>/.exec(html)![1];
+  expect(nav(cr.html)).toContain('href="/outbox"');
+  expect(nav(cr.html)).not.toContain('/channels');
+  expect(nav((await pageAs('TECHNICIAN', '/board')).html)).not.toContain('href="/outbox"');
+  expect(nav((await pageAs('SERVICE_MANAGER', '/board')).html)).toContain(`href="/stores/${STORE_A}/channels"`);
+});
+
 test('signed out: the API answers 401, pages send you to the sign-in page', async () => {
   const res = await fetch(`${stack.base}/api/vehicles/${VIN_A}`);
   expect(res.status).toBe(401);
