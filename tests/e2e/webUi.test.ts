@@ -173,7 +173,7 @@ test('manager: filters the running lifecycles to the overdue ones', async () => 
   await page.context().close();
 });
 
-test('R2 outbox: customer relations sees a queued message and why; the manager configures SMS; a bounced message is sent again from the outbox page', async () => {
+test('R2 outbox: customer relations sees a queued message and why; the manager configures SMS; a bounced message is sent again, another resolved by phone; opt-out and language on the vehicle page', async () => {
   // The real outbox sender, as npm start runs it in the worker, one batch at a time.
   const sender = createDispatcher({ db: stack.db, publicBaseUrl: stack.base, log: () => undefined });
   hooks = await startHookServer();
@@ -232,6 +232,20 @@ test('R2 outbox: customer relations sees a queued message and why; the manager c
     expect((await stack.db.notification.findUniqueOrThrow({ where: { id: id! } })).status).toBe('SENT');
     expect(hooks.requests.filter((r) => r.path === '/sms' && r.body.includes('13900000203')).length).toBeGreaterThanOrEqual(2);
 
+    // Another bounced reminder: the customer was reached by phone instead; the note goes on the record.
+    await cr.goto(`${stack.base}/outbox?status=BOUNCED`);
+    const other = cr.locator('#outbox-messages tr[data-status=BOUNCED]').first();
+    const otherId = await other.getAttribute('data-id');
+    await other.locator('form.resolve input[name=note]').fill('已电话提醒客户保养');
+    await Promise.all([cr.waitForNavigation(), other.locator('form.resolve button').click()]);
+    expect(await cr.locator('.flash.ok').textContent()).toContain('任务已关闭');
+    expect((await stack.db.notification.findUniqueOrThrow({ where: { id: otherId! } })).failureReason).toMatch(new RegExp(`resolved by ${staffIdOf('CUSTOMER_RELATIONS')}: 已电话提醒客户保养$`));
+    expect(await stack.db.task.count({ where: { vin: (await stack.db.notification.findUniqueOrThrow({ where: { id: otherId! } })).vin, kind: 'UNDELIVERED_MESSAGE', status: 'OPEN' } })).toBe(0);
+    // The same page in English.
+    await Promise.all([cr.waitForNavigation(), cr.click('a.lang')]);
+    expect(await cr.locator('#outbox-counts li[data-status=BOUNCED] a').textContent()).toBe('Bounced');
+    await Promise.all([cr.waitForNavigation(), cr.click('a.lang')]);
+
     // On the vehicle page: its messages, and the customer opts out of SMS.
     await cr.goto(`${stack.base}/vehicles/${CALLING_VIN}`);
     expect(await cr.locator(`#messages tr[data-id="${id}"]`).getAttribute('data-status')).toBe('SENT');
@@ -239,6 +253,10 @@ test('R2 outbox: customer relations sees a queued message and why; the manager c
     await Promise.all([cr.waitForNavigation(), cr.click('#messages form.opt-out button')]);
     expect(await cr.locator('#messages ul.opt-outs li[data-channel=SMS]').textContent()).toContain('客户要求不再接收短信');
     expect(await cr.locator('table.timeline tr[data-action="customer.opted-out"]').count()).toBe(1);
+    await cr.selectOption('#messages form.customer-locale select[name=locale]', 'en');
+    await Promise.all([cr.waitForNavigation(), cr.click('#messages form.customer-locale button')]);
+    expect(await cr.locator('.flash.ok').textContent()).toContain('消息语言已更改');
+    expect((await stack.db.vehicle.findUniqueOrThrow({ where: { vin: CALLING_VIN }, include: { customer: true } })).customer.locale).toBe('en');
     await cr.screenshot({ path: artifact('vehicle-messages.png'), fullPage: true });
     await cr.context().close();
   } finally {

@@ -43,6 +43,7 @@ export function channelPages(ctx: WebContext): Router {
     res.send(
       renderPage(req, 'channels', `${text(langOf(req), 'channels')} · ${storeId}`, {
         storeId,
+        otherStores: p.allStores ? (await ctx.db.store.findMany({ orderBy: { id: 'asc' }, select: { id: true, name: true } })).filter((s) => s.id !== storeId) : [],
         manage: can(p.role, 'channels.manage'),
         // A channel configured for the first time is meant to be used: its box starts ticked.
         channels: view.channels.map((c) => ({ ...c, config: c.config === undefined ? '' : JSON.stringify(c.config, null, 2), example: EXAMPLES[c.channel], switchedOn: c.enabled || c.source === 'none' })),
