@@ -3,7 +3,7 @@
 // an auditor can change nothing, a manager filters the overdue list, customer relations settles the
 // outbox, a customer manager rewords a template. Screenshots go to test-artifacts/.
 import type { Browser, Page } from 'playwright-core';
-import { createDispatcher } from '../../notifications/dispatcher';
+import { createDispatcher, undeliveredTaskPrefix } from '../../notifications/dispatcher';
 import { artifact, launchChromium } from '../support/browser';
 import { HookServer, startHookServer } from '../support/messageSinks';
 import { startProductStack, ProductStack } from '../support/productStack';
@@ -217,7 +217,8 @@ test('R2 outbox: customer relations sees a queued message and why; the manager c
     const id = await bounced.getAttribute('data-id');
     expect(await bounced.locator('.reason').textContent()).toMatch(/400/);
     await cr.screenshot({ path: artifact('outbox-bounced.png'), fullPage: true });
-    const task = await stack.db.task.findFirstOrThrow({ where: { vin: CALLING_VIN, kind: 'UNDELIVERED_MESSAGE', status: 'OPEN' } });
+    const { idempotencyKey } = await stack.db.notification.findUniqueOrThrow({ where: { id: id! } });
+    const task = await stack.db.task.findFirstOrThrow({ where: { idempotencyKey: { startsWith: undeliveredTaskPrefix(idempotencyKey) }, kind: 'UNDELIVERED_MESSAGE', status: 'OPEN', assigneeRole: 'CUSTOMER_RELATIONS' } });
 
     // The number is right after all and the gateway is back: send it again.
     gatewayUp = true;
@@ -240,7 +241,8 @@ test('R2 outbox: customer relations sees a queued message and why; the manager c
     await Promise.all([cr.waitForNavigation(), other.locator('form.resolve button').click()]);
     expect(await cr.locator('.flash.ok').textContent()).toContain('任务已关闭');
     expect((await stack.db.notification.findUniqueOrThrow({ where: { id: otherId! } })).failureReason).toMatch(new RegExp(`resolved by ${staffIdOf('CUSTOMER_RELATIONS')}: 已电话提醒客户保养$`));
-    expect(await stack.db.task.count({ where: { vin: (await stack.db.notification.findUniqueOrThrow({ where: { id: otherId! } })).vin, kind: 'UNDELIVERED_MESSAGE', status: 'OPEN' } })).toBe(0);
+    const resolved = await stack.db.notification.findUniqueOrThrow({ where: { id: otherId! } });
+    expect(await stack.db.task.findFirstOrThrow({ where: { idempotencyKey: { startsWith: undeliveredTaskPrefix(resolved.idempotencyKey) } } })).toMatchObject({ status: 'DONE', completedBy: staffIdOf('CUSTOMER_RELATIONS') });
     // The same page in English.
     await Promise.all([cr.waitForNavigation(), cr.click('a.lang')]);
     expect(await cr.locator('#outbox-counts li[data-status=BOUNCED] a').textContent()).toBe('Bounced');
