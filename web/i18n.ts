@@ -245,7 +245,6 @@ const LABELS: Record<string, Dict> = {
     NEW_CAR_7DC_CALL: ['新车 7DC 回访', 'New-car 7DC call'],
     USAGE_FOLLOW_UP_CALL: ['用车情况回访', 'Usage follow-up call'],
     FIRST_SERVICE_CONFIRMATION_CALL: ['首保确认电话', 'First-service confirmation call'],
-    UNDELIVERED_MESSAGE: ['未送达的消息', 'Undelivered message'],
   },
   role: {
     SERVICE_ADVISOR: ['服务顾问', 'Service advisor'],
