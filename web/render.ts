@@ -55,6 +55,8 @@ export function renderPage(req: Request, view: string, title: string, context: R
       audit: can(p.role, 'audit.read'),
       outbox: can(p.role, 'outbox.view'),
       capacity: can(p.role, 'capacity.read'),
+      templates: can(p.role, 'templates.read'),
+      channels: can(p.role, 'channels.read') ? `/stores/${encodeURIComponent(p.storeId)}/channels` : undefined,
     },
   };
   return layout({ ...root, body: template(root) });

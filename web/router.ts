@@ -11,9 +11,12 @@ import { boardPages } from './pages/board';
 import { capacityPages } from './pages/capacity';
 import { inboxPages } from './pages/inbox';
 import { managerPages } from './pages/manager';
+import { channelPages } from './pages/channels';
 import { outboxPages } from './pages/outbox';
 import { sessionPages } from './pages/session';
+import { templatePages } from './pages/templates';
 import { vehiclePages } from './pages/vehicle';
+import { contactPreferencePages } from './pages/vehicleMessages';
 import { langOf, renderPage } from './render';
 
 export function createWebRouter(deps: WebDeps): Router {
@@ -27,7 +30,7 @@ export function createWebRouter(deps: WebDeps): Router {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  for (const pages of [sessionPages, inboxPages, boardPages, vehiclePages, managerPages, auditPages, outboxPages, capacityPages]) router.use(pages(ctx));
+  for (const pages of [sessionPages, inboxPages, boardPages, vehiclePages, managerPages, auditPages, outboxPages, templatePages, channelPages, contactPreferencePages, capacityPages]) router.use(pages(ctx));
   // Express recognises an error handler by its four parameters.
   router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (req.path.startsWith('/api/')) return next(err);

@@ -1,8 +1,11 @@
 // The web UI in real headless Chromium against the running product (real Temporal dev server, real
 // PostgreSQL, the worker): an advisor confirms a booking from the inbox and sees the timeline move,
-// an auditor can change nothing, a manager filters the overdue list. Screenshots go to test-artifacts/.
+// an auditor can change nothing, a manager filters the overdue list, customer relations settles the
+// outbox, a customer manager rewords a template. Screenshots go to test-artifacts/.
 import type { Browser, Page } from 'playwright-core';
+import { createDispatcher, undeliveredTaskPrefix } from '../../notifications/dispatcher';
 import { artifact, launchChromium } from '../support/browser';
+import { HookServer, startHookServer } from '../support/messageSinks';
 import { startProductStack, ProductStack } from '../support/productStack';
 import { TEST_PASSWORD } from '../support/staff';
 import { ApiDriver, seedWebStores, staffIdOf, STORE_A, STORE_B } from '../support/webStore';
@@ -16,6 +19,7 @@ const NOT_DUE_VIN = 'LFV2A21K8P4000205';
 let stack: ProductStack;
 let api: ApiDriver;
 let browser: Browser;
+let hooks: HookServer | undefined;
 
 beforeAll(async () => {
   [stack, browser] = await Promise.all([startProductStack(seedWebStores), launchChromium()]);
@@ -30,6 +34,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
+  await hooks?.close();
   await browser?.close();
   await stack?.stop();
 });
@@ -165,5 +170,143 @@ test('manager: filters the running lifecycles to the overdue ones', async () => 
   expect(await page.locator('#workflows tbody tr.overdue').count()).toBe(overdue.length);
   expect(await page.locator('#overdue-tasks').textContent()).toContain('苏F20002');
   await page.screenshot({ path: artifact('manager-overdue.png'), fullPage: true });
+  await page.context().close();
+});
+
+test('R2 outbox: customer relations sees a queued message and why; the manager configures SMS; a bounced message is sent again, another resolved by phone; opt-out and language on the vehicle page', async () => {
+  // The real outbox sender, as npm start runs it in the worker, one batch at a time.
+  const sender = createDispatcher({ db: stack.db, publicBaseUrl: stack.base, log: () => undefined });
+  hooks = await startHookServer();
+  let gatewayUp = false;
+  hooks.answer('/sms', () => (gatewayUp ? { status: 200, body: { id: 'sms-1' } } : { status: 400, body: { error: 'unknown number' } }));
+  try {
+    await sender.runOnce();
+    const cr = await signInAs(staffIdOf('CUSTOMER_RELATIONS'));
+    await cr.goto(`${stack.base}/outbox?status=QUEUED&vin=${CALLING_VIN}`);
+    const queued = cr.locator(`#outbox-messages tr[data-vin=${CALLING_VIN}][data-status=QUEUED]`);
+    expect(await queued.count()).toBeGreaterThan(0);
+    // Nothing configured (the embedded default): the message waits and says why.
+    expect(await queued.first().locator('.reason').textContent()).toMatch(/no SMS channel configured for store store-a/);
+    // Customer relations calls customers: the number in full.
+    expect(await queued.first().locator('.recipient').textContent()).toBe('13900000203');
+    expect(Number(await cr.locator('#outbox-counts li[data-status=QUEUED] b').textContent())).toBeGreaterThan(0);
+    // Another store's messages are not listed.
+    expect(await cr.locator(`#outbox-messages tr[data-vin=${OTHER_STORE_VIN}]`).count()).toBe(0);
+    await cr.screenshot({ path: artifact('outbox-queued.png'), fullPage: true });
+
+    // The service manager gives the store an SMS gateway on the channels page; the secret is masked.
+    const sm = await signInAs(staffIdOf('SERVICE_MANAGER'));
+    await Promise.all([sm.waitForNavigation(), sm.click('header nav a[href="/stores/store-a/channels"]')]);
+    const sms = sm.locator('section.channel[data-channel=SMS]');
+    expect(await sms.getAttribute('data-source')).toBe('none');
+    await sms.locator('textarea[name=config]').fill(JSON.stringify({ url: `${hooks.url}/sms`, authHeader: 'Authorization: Bearer gateway-secret' }));
+    await Promise.all([sm.waitForNavigation(), sms.locator('button.primary').click()]);
+    expect(await sm.locator('.flash.ok').textContent()).toContain('SMS');
+    expect(await sm.locator('section.channel[data-channel=SMS]').getAttribute('data-source')).toBe('store');
+    expect(await sm.locator('section.channel[data-channel=SMS] h2 .badge').textContent()).toBe('启用');
+    const shownConfig = await sm.locator('section.channel[data-channel=SMS] pre.config').textContent();
+    expect(shownConfig).toContain('Authorization: ***');
+    expect(shownConfig).not.toContain('gateway-secret');
+    await sm.screenshot({ path: artifact('channels.png'), fullPage: true });
+    await sm.context().close();
+
+    // The gateway refuses the number (4xx): bounced at once, and a task for customer relations.
+    await sender.runOnce();
+    await cr.goto(`${stack.base}/outbox?status=BOUNCED&vin=${CALLING_VIN}`);
+    const bounced = cr.locator(`#outbox-messages tr[data-vin=${CALLING_VIN}][data-status=BOUNCED]`).first();
+    const id = await bounced.getAttribute('data-id');
+    expect(await bounced.locator('.reason').textContent()).toMatch(/400/);
+    await cr.screenshot({ path: artifact('outbox-bounced.png'), fullPage: true });
+    const { idempotencyKey } = await stack.db.notification.findUniqueOrThrow({ where: { id: id! } });
+    const task = await stack.db.task.findFirstOrThrow({ where: { idempotencyKey: { startsWith: undeliveredTaskPrefix(idempotencyKey) }, kind: 'UNDELIVERED_MESSAGE', status: 'OPEN', assigneeRole: 'CUSTOMER_RELATIONS' } });
+
+    // The number is right after all and the gateway is back: send it again.
+    gatewayUp = true;
+    await Promise.all([cr.waitForNavigation(), bounced.locator('form.retry button').click()]);
+    expect(await cr.locator('.flash.ok').textContent()).toContain('重新排队');
+    const again = await stack.db.notification.findUniqueOrThrow({ where: { id: id! } });
+    expect(again).toMatchObject({ status: 'QUEUED', attempts: 0, failureReason: `retried by ${staffIdOf('CUSTOMER_RELATIONS')}` });
+    expect(await stack.db.task.findUniqueOrThrow({ where: { id: task.id } })).toMatchObject({ status: 'DONE', completedBy: staffIdOf('CUSTOMER_RELATIONS') });
+    const audit = await stack.db.auditEvent.findFirstOrThrow({ where: { vin: CALLING_VIN, action: 'message.retried' } });
+    expect(audit).toMatchObject({ actor: staffIdOf('CUSTOMER_RELATIONS'), data: expect.objectContaining({ notificationId: id, previousStatus: 'BOUNCED' }) });
+    await sender.runOnce();
+    expect((await stack.db.notification.findUniqueOrThrow({ where: { id: id! } })).status).toBe('SENT');
+    expect(hooks.requests.filter((r) => r.path === '/sms' && r.body.includes('13900000203')).length).toBeGreaterThanOrEqual(2);
+
+    // Another bounced reminder: the customer was reached by phone instead; the note goes on the record.
+    await cr.goto(`${stack.base}/outbox?status=BOUNCED`);
+    const other = cr.locator('#outbox-messages tr[data-status=BOUNCED]').first();
+    const otherId = await other.getAttribute('data-id');
+    await other.locator('form.resolve input[name=note]').fill('已电话提醒客户保养');
+    await Promise.all([cr.waitForNavigation(), other.locator('form.resolve button').click()]);
+    expect(await cr.locator('.flash.ok').textContent()).toContain('任务已关闭');
+    expect((await stack.db.notification.findUniqueOrThrow({ where: { id: otherId! } })).failureReason).toMatch(new RegExp(`resolved by ${staffIdOf('CUSTOMER_RELATIONS')}: 已电话提醒客户保养$`));
+    const resolved = await stack.db.notification.findUniqueOrThrow({ where: { id: otherId! } });
+    expect(await stack.db.task.findFirstOrThrow({ where: { idempotencyKey: { startsWith: undeliveredTaskPrefix(resolved.idempotencyKey) } } })).toMatchObject({ status: 'DONE', completedBy: staffIdOf('CUSTOMER_RELATIONS') });
+    // The same page in English.
+    await Promise.all([cr.waitForNavigation(), cr.click('a.lang')]);
+    expect(await cr.locator('#outbox-counts li[data-status=BOUNCED] a').textContent()).toBe('Bounced');
+    await Promise.all([cr.waitForNavigation(), cr.click('a.lang')]);
+
+    // On the vehicle page: its messages, and the customer opts out of SMS.
+    await cr.goto(`${stack.base}/vehicles/${CALLING_VIN}`);
+    expect(await cr.locator(`#messages tr[data-id="${id}"]`).getAttribute('data-status')).toBe('SENT');
+    await cr.fill('#messages form.opt-out input[name=reason]', '客户要求不再接收短信');
+    await Promise.all([cr.waitForNavigation(), cr.click('#messages form.opt-out button')]);
+    expect(await cr.locator('#messages ul.opt-outs li[data-channel=SMS]').textContent()).toContain('客户要求不再接收短信');
+    expect(await cr.locator('table.timeline tr[data-action="customer.opted-out"]').count()).toBe(1);
+    await cr.selectOption('#messages form.customer-locale select[name=locale]', 'en');
+    await Promise.all([cr.waitForNavigation(), cr.click('#messages form.customer-locale button')]);
+    expect(await cr.locator('.flash.ok').textContent()).toContain('消息语言已更改');
+    expect((await stack.db.vehicle.findUniqueOrThrow({ where: { vin: CALLING_VIN }, include: { customer: true } })).customer.locale).toBe('en');
+    await cr.screenshot({ path: artifact('vehicle-messages.png'), fullPage: true });
+    await cr.context().close();
+  } finally {
+    sender.close();
+  }
+});
+
+test('R15 templates: a customer manager previews a draft, is refused a wording that does not render, saves one that does', async () => {
+  const page = await signInAs(staffIdOf('CUSTOMER_MANAGER'));
+  await Promise.all([page.waitForNavigation(), page.click('header nav a[href="/templates"]')]);
+  expect(await page.locator('#template-catalog tr[data-key=pickup-notice]').textContent()).toContain('R15');
+  await Promise.all([page.waitForNavigation(), page.click('#template-catalog a[href^="/templates/pickup-notice"]')]);
+  const zh = page.locator('section.template-locale[data-locale=zh-CN]');
+  await zh.locator('input[name=subject]').fill('{{storeName}}：您的爱车可以取了');
+  await zh.locator('textarea[name=body]').fill('{{customerName}}您好，{{plate}} 将于 {{dateTime readyAt}} 完工。');
+  await Promise.all([page.waitForNavigation(), zh.locator('button.preview-button').click()]);
+  const preview = page.locator('section.template-locale[data-locale=zh-CN] .preview');
+  expect(await preview.locator('.preview-subject').textContent()).toBe('Store A：您的爱车可以取了');
+  expect(await preview.locator('.preview-body').textContent()).toContain('王先生您好，苏F12345 将于');
+  await page.screenshot({ path: artifact('template-preview.png'), fullPage: true });
+  // Previewing stored nothing.
+  expect(await stack.db.messageTemplate.count({ where: { key: 'pickup-notice' } })).toBe(0);
+
+  // A variable the message does not have: refused with the renderer's reason, the draft kept.
+  await page.locator('section.template-locale[data-locale=zh-CN] textarea[name=body]').fill('{{customerName}}您好，{{pickupCode}}');
+  await Promise.all([page.waitForNavigation(), page.locator('section.template-locale[data-locale=zh-CN] button.save-button').click()]);
+  expect(await page.locator('.flash.error').textContent()).toMatch(/未能提交: template pickup-notice \(zh-CN\) does not render: .*pickupCode/);
+  expect(await page.locator('section.template-locale[data-locale=zh-CN] textarea[name=body]').inputValue()).toContain('{{pickupCode}}');
+  expect(await stack.db.messageTemplate.count({ where: { key: 'pickup-notice' } })).toBe(0);
+
+  await page.locator('section.template-locale[data-locale=zh-CN] textarea[name=body]').fill('{{customerName}}您好，{{plate}} 已可取车。');
+  await Promise.all([page.waitForNavigation(), page.locator('section.template-locale[data-locale=zh-CN] button.save-button').click()]);
+  expect(await page.locator('.flash.ok').textContent()).toContain('pickup-notice');
+  expect(await page.locator('section.template-locale[data-locale=zh-CN] .origin').textContent()).toBe('门店自定义');
+  expect(await page.locator('section.template-locale[data-locale=en] .origin').textContent()).toBe('默认');
+  const saved = await stack.db.messageTemplate.findUniqueOrThrow({ where: { storeId_key_locale: { storeId: STORE_A, key: 'pickup-notice', locale: 'zh-CN' } } });
+  expect(saved).toMatchObject({ subject: '{{storeName}}：您的爱车可以取了', body: '{{customerName}}您好，{{plate}} 已可取车。', updatedBy: staffIdOf('CUSTOMER_MANAGER') });
+  // The API serves the same wording: one implementation behind both.
+  const viaApi = await api.call(staffIdOf('CUSTOMER_MANAGER'), 'POST', '/api/templates/pickup-notice/preview', { locale: 'zh-CN', storeId: STORE_A });
+  expect(viaApi.json).toMatchObject({ origin: 'store', body: '王先生您好，苏F12345 已可取车。' });
+  await page.screenshot({ path: artifact('template-saved.png'), fullPage: true });
+
+  // An advisor may preview but not save: no save button, and the form post is refused.
+  const sa = await signInAs(staffIdOf('SERVICE_ADVISOR'));
+  await sa.goto(`${stack.base}/templates/pickup-notice`);
+  expect(await sa.locator('button.save-button').count()).toBe(0);
+  expect(await sa.locator('button.preview-button').count()).toBe(2);
+  expect(await sa.locator('header nav a[href="/outbox"]').count()).toBe(0);
+  await sa.context().close();
   await page.context().close();
 });

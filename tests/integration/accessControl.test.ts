@@ -43,6 +43,18 @@ function probes(): Probe[] {
   const apiPost = (name: string, action: Action, path: (vin: string) => string, vehicle = true): Probe => ({ name, action, vehicle, send: (vin, w) => fetch(`${base}${path(vin)}`, { method: 'POST', ...json(w.bearer, { probe: 1 }) }) });
   const apiPut = (name: string, action: Action, path: (vin: string) => string, vehicle = true): Probe => ({ name, action, vehicle, send: (vin, w) => fetch(`${base}${path(vin)}`, { method: 'PUT', ...json(w.bearer, { probe: 1 }) }) });
   const pageGet = (name: string, action: Action, path: (vin: string) => string, vehicle: boolean): Probe => ({ name, action, vehicle, send: (vin, w) => fetch(`${base}${path(vin)}`, { headers: { cookie: `sl_session=${w.cookie}` }, redirect: 'manual' }) });
+  const pagePost = (name: string, action: Action, path: (vin: string) => string, fields: Record<string, string>, vehicle: boolean): Probe => ({
+    name,
+    action,
+    vehicle,
+    send: (vin, w) =>
+      fetch(`${base}${path(vin)}`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: `sl_session=${w.cookie}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: w.csrf, ...fields }),
+      }),
+  });
   return [
     { name: 'GET /api/session', action: 'signed-in', vehicle: false, send: (_v, w) => fetch(`${base}/api/session`, json(w.bearer)) },
     apiPost('POST /api/vehicles', 'vehicle.register', () => '/api/vehicles', false),
@@ -74,6 +86,9 @@ function probes(): Probe[] {
     pageGet('GET /vehicles/:vin', 'vehicle.read', (v) => `/vehicles/${v}`, true),
     pageGet('GET /manager', 'manager.view', () => '/manager', false),
     pageGet('GET /outbox', 'outbox.view', () => '/outbox', false),
+    pageGet('GET /templates', 'templates.read', () => '/templates', false),
+    pageGet('GET /templates/:key', 'templates.read', () => '/templates/pickup-notice', false),
+    pageGet('GET /stores/:id/channels', 'channels.read', () => `/stores/${STORE_A}/channels`, false),
     pageGet('GET /audit', 'audit.read', () => '/audit', false),
     pageGet('GET /audit/vehicles/:vin', 'audit.read', (v) => `/audit/vehicles/${v}`, true),
     pageGet('GET /audit/vehicles/:vin/export.csv', 'audit.read', (v) => `/audit/vehicles/${v}/export.csv`, true),
@@ -93,6 +108,12 @@ function probes(): Probe[] {
           body: new URLSearchParams({ _csrf: w.csrf }),
         }),
     },
+    // Forms whose input is refused: accepted roles get the refusal (302 with the message, or the page again with 400).
+    pagePost('POST /outbox/:id/resolve', 'outbox.settle', () => '/outbox/00000000-0000-0000-0000-000000000000/resolve', {}, false),
+    pagePost('POST /templates/:key/:locale', 'templates.manage', () => '/templates/pickup-notice/zh-CN', { subject: '', body: '' }, false),
+    pagePost('POST /templates/:key/preview', 'templates.read', () => '/templates/pickup-notice/preview', { locale: 'xx' }, false),
+    pagePost('POST /stores/:id/channels/:channel', 'channels.manage', () => `/stores/${STORE_A}/channels/SMS`, { config: 'not json' }, false),
+    pagePost('POST /vehicles/:vin/opt-outs', 'customer.contact-preferences', (v) => `/vehicles/${v}/opt-outs`, { channel: 'SMS' }, true),
     {
       // The confirmation form with an impossible outcome: accepted roles get the refusal as a message.
       name: 'POST /vehicles/:vin/act (confirmation)',
@@ -155,6 +176,30 @@ test('customer phone numbers are masked for roles that do not call customers', a
   }
   expect(seesPhoneNumbers('SERVICE_ADVISOR')).toBe(true);
   expect(seesPhoneNumbers('AUDITOR')).toBe(false);
+});
+
+test('notification pages: recipients masked for roles that do not call customers; another store\'s channels do not exist for a one-store manager', async () => {
+  const pageAs = async (role: StaffRole, path: string) => {
+    const web = await openSession(stack.db, staffIdOf(role), 'WEB');
+    const res = await fetch(`${stack.base}${path}`, { headers: { cookie: `sl_session=${web.token}` }, redirect: 'manual' });
+    return { status: res.status, html: await res.text() };
+  };
+  // R2: registering a vehicle due for its first service queues the reminder SMS.
+  const cr = await pageAs('CUSTOMER_RELATIONS', `/outbox?vin=${VIN_A}`);
+  expect(cr.html).toContain('<td class="recipient">13900000301</td>');
+  const auditor = await pageAs('AUDITOR', `/outbox?vin=${VIN_A}`);
+  expect(auditor.html).toContain('<td class="recipient">139****0301</td>');
+  expect(auditor.html).not.toContain('13900000301');
+  // A one-store person never lists another store's messages, whatever the filter asks.
+  expect((await pageAs('CUSTOMER_RELATIONS', `/outbox?vin=${VIN_B}`)).html).not.toContain(`data-vin="${VIN_B}"`);
+  expect((await pageAs('SERVICE_MANAGER', `/stores/${STORE_B}/channels`)).status).toBe(404);
+  expect((await pageAs('GENERAL_MANAGER', `/stores/${STORE_B}/channels`)).status).toBe(200);
+  // The navigation offers only what the role may use.
+  const nav = (html: string) => /<nav>([\s\S]*?)<\/nav>/.exec(html)![1];
+  expect(nav(cr.html)).toContain('href="/outbox"');
+  expect(nav(cr.html)).not.toContain('/channels');
+  expect(nav((await pageAs('TECHNICIAN', '/board')).html)).not.toContain('href="/outbox"');
+  expect(nav((await pageAs('SERVICE_MANAGER', '/board')).html)).toContain(`href="/stores/${STORE_A}/channels"`);
 });
 
 test('signed out: the API answers 401, pages send you to the sign-in page', async () => {

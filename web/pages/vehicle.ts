@@ -13,6 +13,7 @@ import { label, text } from '../i18n';
 import { langOf, renderPage } from '../render';
 import { resolveForm } from '../resolveForm';
 import { timelineOf } from '../timeline';
+import { messagesSection } from './vehicleMessages';
 
 export function temporalWorkflowUrl(ctx: WebContext, workflowId: string): string {
   return `${ctx.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(ctx.namespace ?? 'default')}/workflows/${encodeURIComponent(workflowId)}`;
@@ -85,6 +86,7 @@ export function vehiclePages(ctx: WebContext): Router {
         careContact: CARE_CONTACT,
         temporalUrl: temporalWorkflowUrl(ctx, lifecycleWorkflowId(vin)),
         auditUrl: can(p.role, 'audit.read') ? `/audit/vehicles/${vin}` : undefined,
+        messageSection: await messagesSection(ctx, req, vin),
         flash: takeFlash(req, res),
       }),
     );
