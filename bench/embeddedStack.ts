@@ -11,6 +11,7 @@ import { createDb, Db } from '../activities/database';
 import { createApp } from '../api/app';
 import { seedDemoStoreIfEmpty } from '../runtime/demoStore';
 import { startEmbeddedDatabase } from '../runtime/embeddedDatabase';
+import { startPostgres } from '../tests/support/postgres';
 import { measurePgliteBusyTime } from './diagnostics';
 import { runLifecycleWorker } from '../runtime/lifecycleWorker';
 import { SHARED_BUNDLE_CACHE } from '../runtime/workflowBundle';
@@ -34,7 +35,24 @@ type Stop = () => Promise<void>;
 
 
 /**
- * Starts PGlite, migrations, demo store, dev server, worker and API; `instrumentDb` may wrap the
+ * The database `npm start` would use: the embedded PGlite with its one connection (pool of one, as
+ * start.ts), or with BENCH_POSTGRES=1 a throw-away PostgreSQL cluster from Debian with the pool of ten a
+ * deployment with DATABASE_URL gets.
+ */
+async function startDatabase(dir: string, stops: Stop[]): Promise<{ url: string; poolSize: number }> {
+  if (process.env.BENCH_POSTGRES === '1') {
+    const postgres = await startPostgres();
+    stops.push(postgres.stop);
+    return { url: postgres.url, poolSize: 10 };
+  }
+  const database = await startEmbeddedDatabase(dir, await freePort(), { reportBusyEveryMs: 250 });
+  measurePgliteBusyTime(database.busyMs);
+  stops.push(database.stop);
+  return { url: database.url, poolSize: 1 };
+}
+
+/**
+ * Starts the database, migrations, demo store, dev server, worker and API; `instrumentDb` may wrap the
  * database client the worker and API share (for measurements). On a failure half-way, whatever
  * already started is stopped before the error is rethrown, so a failed run leaves no processes behind.
  */
@@ -47,12 +65,9 @@ export async function startEmbeddedStack(temporalCli: string, instrumentDb: (db:
     const dir = await mkdtemp(path.join(tmpdir(), 'service-lane-bench-'));
     stops.push(() => rm(dir, { recursive: true, force: true }));
 
-    const database = await startEmbeddedDatabase(dir, await freePort(), { reportBusyEveryMs: 250 });
-    measurePgliteBusyTime(database.busyMs);
-    stops.push(database.stop);
-    await applyMigrations(database.url);
-    // Pool of one, as start.ts uses for the embedded database: PGlite serves a single session.
-    const prisma = createDb(database.url, 1);
+    const { url, poolSize } = await startDatabase(dir, stops);
+    await applyMigrations(url);
+    const prisma = createDb(url, poolSize);
     stops.push(() => prisma.$disconnect());
     await seedDemoStoreIfEmpty(prisma);
     const db = instrumentDb(prisma);

@@ -365,7 +365,8 @@ async function main(): Promise<void> {
     const update = await updateLatencyBenchmark(stack, probe, cfg);
     // The worker's cache decides whether an Update finds its lifecycle in memory or replays it.
     const worker = { maxCachedWorkflows: stack.worker.options.maxCachedWorkflows };
-    const summary = { startedAt, machine: machine(temporalCli), code, config: cfg, worker, registration, update };
+    const database = process.env.BENCH_POSTGRES === '1' ? 'PostgreSQL 15 (Debian, throw-away cluster), pool of 10' : 'embedded PGlite, one connection';
+    const summary = { startedAt, machine: machine(temporalCli), code, config: cfg, database, worker, registration, update };
     const file = await writeResults(summary);
     console.log(JSON.stringify(summary, null, 2));
     console.error(
