@@ -6,9 +6,8 @@ import type { Browser, Page } from 'playwright-core';
 import type { Db } from '../../activities/database';
 import { localDate } from '../../domain/calendar';
 import { seedWorkshop } from '../../runtime/workshopSeed';
-import { artifact, launchChromium } from '../support/browser';
+import { artifact, launchChromium, signInAs as signInAsPerson } from '../support/browser';
 import { startProductStack, ProductStack } from '../support/productStack';
-import { TEST_PASSWORD } from '../support/staff';
 import { ApiDriver, seedWebStores, staffIdOf, STORE_A, STORE_B } from '../support/webStore';
 
 const VIN = 'LFV2A21K8P4000601';
@@ -61,15 +60,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function signInAs(staffId: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  await page.goto(`${stack.base}/login`);
-  await page.fill('input[name=staffId]', staffId);
-  await page.fill('input[name=password]', TEST_PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('button.primary')]);
-  return page;
-}
+const signInAs = (staffId: string): Promise<Page> => signInAsPerson(browser, stack.base, staffId);
 
 test('R8 / R6 technical director: sees the booked reservation on the capacity view, then picks its parts on the preparation board', async () => {
   const page = await signInAs(staffIdOf('TECHNICAL_DIRECTOR'));

@@ -4,10 +4,9 @@
 // outbox, a customer manager rewords a template. Screenshots go to test-artifacts/.
 import type { Browser, Page } from 'playwright-core';
 import { createDispatcher, undeliveredTaskPrefix } from '../../notifications/dispatcher';
-import { artifact, launchChromium } from '../support/browser';
+import { artifact, launchChromium, signInAs as signInAsPerson } from '../support/browser';
 import { HookServer, startHookServer } from '../support/messageSinks';
 import { startProductStack, ProductStack } from '../support/productStack';
-import { TEST_PASSWORD } from '../support/staff';
 import { ApiDriver, seedWebStores, staffIdOf, STORE_A, STORE_B } from '../support/webStore';
 
 const CONFIRM_VIN = 'LFV2A21K8P4000201';
@@ -39,15 +38,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function signInAs(staffId: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  await page.goto(`${stack.base}/login`);
-  await page.fill('input[name=staffId]', staffId);
-  await page.fill('input[name=password]', TEST_PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('button.primary')]);
-  return page;
-}
+const signInAs = (staffId: string): Promise<Page> => signInAsPerson(browser, stack.base, staffId);
 
 test('R7 advisor: signs in, finds the confirmation task in the inbox, confirms it, sees the timeline move', async () => {
   const page = await signInAs(staffIdOf('SERVICE_ADVISOR'));
