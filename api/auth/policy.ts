@@ -49,7 +49,8 @@ export const POLICY = {
   'settings.read': EVERYONE,
   'settings.manage': ['SERVICE_MANAGER', 'GENERAL_MANAGER'],
   'vehicle.register': ['SERVICE_ADVISOR', 'CUSTOMER_RELATIONS', 'BOOKING_SPECIALIST', 'SALES_CONSULTANT', 'SERVICE_MANAGER'],
-  'care.call': ['CUSTOMER_RELATIONS', 'SALES_CONSULTANT', 'CUSTOMER_MANAGER'],
+  // R20 / R22 care calls; the general manager's office makes the sampled quarterly callbacks (R20).
+  'care.call': ['CUSTOMER_RELATIONS', 'SALES_CONSULTANT', 'CUSTOMER_MANAGER', 'GENERAL_MANAGER'],
   'ticket.answer': ['SERVICE_ADVISOR', ...MANAGERS],
   // R3–R5 reminder calls and bookings: CR calls, the booking specialist places, the SA may too.
   'step:call-outcome': ['CUSTOMER_RELATIONS', 'BOOKING_SPECIALIST', 'SERVICE_ADVISOR', 'SERVICE_MANAGER'],
