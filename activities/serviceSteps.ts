@@ -78,17 +78,7 @@ export function serviceStepActivities(db: Db) {
     /** R6: work order with its estimate from the model's service plan, parts checked against stock. */
     async prepareWorkOrder(ctx: StepContext, bookingId: string, servicePlanId: string | null): Promise<{ repairOrderId: string }> {
       return auditedStep(db, ctx, { step: 'work-order', action: 'work-order.created', rule: 'R6', actor: 'system', data: { bookingId, servicePlanId } }, async (tx) => {
-        const plan = servicePlanId ? await tx.servicePlan.findUnique({ where: { id: servicePlanId } }) : null;
-        const order = await tx.repairOrder.create({
-          data: {
-            idempotencyKey: stepKey(ctx, 'repair-order'),
-            vin: ctx.vin,
-            bookingId,
-            cycle: ctx.cycle,
-            estimateCny: plan?.estimateCny ?? null,
-            items: { create: [{ description: PERIODIC_MAINTENANCE, laborHours: plan?.laborHours ?? 1, priceCny: plan?.estimateCny ?? 0 }] },
-          },
-        });
+        const order = await createRepairOrder(tx, ctx, bookingId, servicePlanId, PERIODIC_MAINTENANCE);
         await reservePlanParts(tx, bookingId, servicePlanId, new Date(ctx.at));
         return { repairOrderId: order.id };
       });
@@ -186,20 +176,11 @@ export function serviceStepActivities(db: Db) {
       return auditedStep(db, ctx, { step: 'walk-in', action: 'vehicle.walked-in', rule: 'R12', actor: input.actor, data: payloadOf(input) }, async (tx) => {
         await cancelOpenTasks(tx, ctx, 'REMINDER_CALL', input.actor, 'the customer walked in');
         const bookingId = await createBooking(tx, ctx, { storeId, channel: 'WALK_IN', status: 'ARRIVED', bookedFor: ctx.at, requests: input.complaint, createdBy: input.actor });
-        const plan = servicePlanId ? await tx.servicePlan.findUnique({ where: { id: servicePlanId } }) : null;
-        const order = await tx.repairOrder.create({
-          data: {
-            idempotencyKey: stepKey(ctx, 'repair-order'),
-            vin: ctx.vin,
-            bookingId,
-            cycle: ctx.cycle,
-            status: 'IN_PROGRESS',
-            estimateCny: plan?.estimateCny ?? null,
-            checkedInAt: new Date(ctx.at),
-            checkInMileageKm: input.mileageKm,
-            promisedReadyAt: new Date(input.promisedReadyAt),
-            items: { create: [{ description: input.complaint ?? PERIODIC_MAINTENANCE, laborHours: plan?.laborHours ?? 1, priceCny: plan?.estimateCny ?? 0 }] },
-          },
+        const order = await createRepairOrder(tx, ctx, bookingId, servicePlanId, input.complaint ?? PERIODIC_MAINTENANCE, {
+          status: 'IN_PROGRESS',
+          checkedInAt: new Date(ctx.at),
+          checkInMileageKm: input.mileageKm,
+          promisedReadyAt: new Date(input.promisedReadyAt),
         });
         await recordMileage(tx, ctx, input.mileageKm);
         return { bookingId, repairOrderId: order.id };
@@ -341,4 +322,27 @@ export function serviceStepActivities(db: Db) {
       });
     },
   };
+}
+
+/** The cycle's repair order with its one item and estimate from the model's service plan (R6, R12). */
+async function createRepairOrder(
+  tx: Tx,
+  ctx: StepContext,
+  bookingId: string,
+  servicePlanId: string | null,
+  description: string,
+  reception: { status: 'IN_PROGRESS'; checkedInAt: Date; checkInMileageKm: number; promisedReadyAt: Date } | Record<string, never> = {},
+): Promise<{ id: string }> {
+  const plan = servicePlanId ? await tx.servicePlan.findUnique({ where: { id: servicePlanId } }) : null;
+  return tx.repairOrder.create({
+    data: {
+      idempotencyKey: stepKey(ctx, 'repair-order'),
+      vin: ctx.vin,
+      bookingId,
+      cycle: ctx.cycle,
+      estimateCny: plan?.estimateCny ?? null,
+      ...reception,
+      items: { create: [{ description, laborHours: plan?.laborHours ?? 1, priceCny: plan?.estimateCny ?? 0 }] },
+    },
+  });
 }
