@@ -28,20 +28,7 @@ export async function auditedStep<T extends Prisma.InputJsonValue | null>(
   try {
     return await db.$transaction(async (tx) => {
       const result = await work(tx);
-      await tx.auditEvent.create({
-        data: {
-          idempotencyKey,
-          vin: ctx.vin,
-          workflowId: ctx.workflowId,
-          runId: ctx.runId,
-          cycle: ctx.cycle,
-          rule: record.rule,
-          action: record.action,
-          actor: record.actor,
-          occurredAt: new Date(ctx.at),
-          data: { ...(record.data ?? {}), result } as Prisma.InputJsonObject,
-        },
-      });
+      await appendAuditEvent(tx, ctx, record, result);
       return result;
     });
   } catch (err) {
@@ -49,4 +36,22 @@ export async function auditedStep<T extends Prisma.InputJsonValue | null>(
     if (done) return (done.data as { result: T }).result;
     throw err;
   }
+}
+
+/** The audit event of one step, written in the transaction that does the step. */
+export async function appendAuditEvent(tx: Tx, ctx: StepContext, record: StepRecord, result: Prisma.InputJsonValue | null): Promise<void> {
+  await tx.auditEvent.create({
+    data: {
+      idempotencyKey: stepKey(ctx, record.step),
+      vin: ctx.vin,
+      workflowId: ctx.workflowId,
+      runId: ctx.runId,
+      cycle: ctx.cycle,
+      rule: record.rule,
+      action: record.action,
+      actor: record.actor,
+      occurredAt: new Date(ctx.at),
+      data: { ...(record.data ?? {}), result } as Prisma.InputJsonObject,
+    },
+  });
 }

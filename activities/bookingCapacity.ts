@@ -5,8 +5,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { jobMinutes, Priority } from '../domain/capacity';
 import { Tx } from './auditedStep';
 import { adoptHold, claimBayTime, claimSlot, LIFECYCLE_JOB_TYPE, releaseReservation, SlotRefused } from './bayReservations';
-import { loadStoreCapacity } from './capacityModel';
+import { CapacityOf } from './capacityModel';
 import { reserveParts, returnParts } from './parts';
+import type { ServicePlanTerms } from './servicePlans';
 
 export interface BookingSlot {
   storeId: string;
@@ -14,6 +15,7 @@ export interface BookingSlot {
   vin: string;
   bookedFor: Date;
   actor: string;
+  capacityOf: CapacityOf;
 }
 
 /**
@@ -31,7 +33,7 @@ export async function claimBayForBooking(tx: Tx, b: BookingSlot, now: Date): Pro
 }
 
 async function claimUnderRules(tx: Tx, b: BookingSlot, now: Date): Promise<string | null> {
-  const capacity = await loadStoreCapacity(tx, b.storeId);
+  const capacity = await b.capacityOf(tx, b.storeId);
   if (!capacity || !capacity.model.jobTypes.some((j) => j.code === LIFECYCLE_JOB_TYPE)) return null;
   const request = { jobTypeCode: LIFECYCLE_JOB_TYPE, start: b.bookedFor.getTime(), expiresAt: null, vin: b.vin, bookingId: b.bookingId, createdBy: b.actor };
   try {
@@ -67,7 +69,7 @@ export async function placeBookingOnBay(tx: Tx, b: BookingSlot, bayId: string, n
     await tx.bayReservation.update({ where: { id: current.id }, data: { bookingId: null } });
     time = { jobTypeCode: current.jobTypeCode, start: current.startsAt.getTime(), end: current.endsAt.getTime(), priority: current.priority as Priority | null };
   } else {
-    const capacity = await loadStoreCapacity(tx, b.storeId);
+    const capacity = await b.capacityOf(tx, b.storeId);
     const job = capacity?.model.jobTypes.find((j) => j.code === LIFECYCLE_JOB_TYPE);
     if (!capacity || !job) return;
     const start = b.bookedFor.getTime();
@@ -88,8 +90,6 @@ export async function releaseBookingCapacity(tx: Tx, bookingId: string, actor: s
  * R6: the work order's parts are set aside against the booking; whether they arrive in time shows on the
  * preparation board (LATE), and POST /api/bookings/:id/parts proposes other times (R8).
  */
-export async function reservePlanParts(tx: Tx, bookingId: string, servicePlanId: string | null, now: Date): Promise<void> {
-  if (!servicePlanId) return;
-  const parts = await tx.servicePlanPart.findMany({ where: { servicePlanId } });
-  if (parts.length > 0) await reserveParts(tx, bookingId, parts.map(({ partNumber, quantity }) => ({ partNumber, quantity })), 'system', now);
+export async function reservePlanParts(tx: Tx, bookingId: string, plan: ServicePlanTerms | null, now: Date): Promise<void> {
+  if (plan && plan.parts.length > 0) await reserveParts(tx, bookingId, plan.parts, 'system', now);
 }

@@ -3,6 +3,7 @@ import { CapacityModel, Occupation, Priority, Shift } from '../domain/capacity';
 import { resolveStoreSettings, StoreSettings } from '../domain/storeSettings';
 import { Tx } from './auditedStep';
 import { Db } from './database';
+import { readThroughCache } from './readThroughCache';
 
 type Reader = Db | Tx;
 
@@ -57,18 +58,15 @@ export async function loadOccupations(db: Reader, storeId: string, from: Date, t
   return rows.map((r) => ({ bayId: r.bayId, start: r.startsAt.getTime(), end: r.endsAt.getTime(), priority: r.priority as Priority | null }));
 }
 
+/** A store's capacity model, read through `reader` (inside a transaction, its own) when not known yet. */
+export type CapacityOf = (reader: Reader, storeId: string) => Promise<StoreCapacity | null>;
+
 /**
- * A store's model read at most once per `ttlMs`: every slot search and claim needs it, and it changes a
- * few times a year. A claim made on a model a few seconds old is still safe: the slot cells decide.
+ * A store's model read at most once per `ttlMs`: every slot search and claim needs it (six queries), and
+ * it changes a few times a year. A claim made on a model a few seconds old is still safe: the slot cells
+ * decide.
  */
-export function capacityCache(db: Db, ttlMs = 5_000): (storeId: string) => Promise<StoreCapacity | null> {
-  const cache = new Map<string, { value: Promise<StoreCapacity | null>; until: number }>();
-  return (storeId) => {
-    const hit = cache.get(storeId);
-    if (hit && hit.until > Date.now()) return hit.value;
-    const value = loadStoreCapacity(db, storeId);
-    cache.set(storeId, { value, until: Date.now() + ttlMs });
-    value.catch(() => cache.delete(storeId));
-    return value;
-  };
+export function capacityCache(ttlMs = 5_000): CapacityOf {
+  const cached = readThroughCache<StoreCapacity | null>(ttlMs);
+  return (reader, storeId) => cached(storeId, () => loadStoreCapacity(reader, storeId));
 }

@@ -18,11 +18,13 @@ import type {
 } from '../workflows/definitions';
 import type { BookingChannel, BookingStatus } from '../generated/prisma/enums';
 import { auditedStep, Tx } from './auditedStep';
+import { CapacityOf, capacityCache } from './capacityModel';
+import { servicePlanCache, ServicePlanTerms } from './servicePlans';
 import { claimBayForBooking, moveBookingTime, placeBookingOnBay, releaseBookingCapacity, reservePlanParts } from './bookingCapacity';
 import { Db } from './database';
 import { StepContext, stepKey } from './stepContext';
 import { queueForCustomerInTx } from './notifications';
-import { attemptSuffix, cancelOpenTasks, closeTask } from './tasks';
+import { attemptSuffix, cancelOpenTasks, closeTask, openTaskInTx, TaskSpec } from './tasks';
 
 const PERIODIC_MAINTENANCE = 'Periodic maintenance / 定期保养';
 
@@ -31,13 +33,14 @@ async function createBooking(
   tx: Tx,
   ctx: StepContext,
   b: { storeId: string; channel: BookingChannel; status?: BookingStatus; bookedFor: string; requests?: string; createdBy: string },
+  capacityOf: CapacityOf,
 ): Promise<string> {
   const booking = await tx.booking.create({
     data: { idempotencyKey: stepKey(ctx, 'booking'), vin: ctx.vin, cycle: ctx.cycle, ...b, bookedFor: new Date(b.bookedFor) },
   });
   // A walk-in is already in the workshop: it uses the capacity kept free (R8), not a booked slot.
   if (b.channel !== 'WALK_IN') {
-    await claimBayForBooking(tx, { storeId: b.storeId, bookingId: booking.id, vin: ctx.vin, bookedFor: booking.bookedFor, actor: b.createdBy }, new Date(ctx.at));
+    await claimBayForBooking(tx, { storeId: b.storeId, bookingId: booking.id, vin: ctx.vin, bookedFor: booking.bookedFor, actor: b.createdBy, capacityOf }, new Date(ctx.at));
   }
   return booking.id;
 }
@@ -52,6 +55,8 @@ function payloadOf<T extends { actor: string }>(input: T): Record<string, unknow
 }
 
 export function serviceStepActivities(db: Db) {
+  const capacityOf = capacityCache();
+  const planOf = servicePlanCache();
   return {
     /** R3: the reminder call's outcome; a booked time becomes a tentative booking (R5); mileage is kept (R1). */
     async recordCallOutcome(ctx: StepContext, input: CallOutcomeInput, storeId: string, attempt = 1): Promise<{ bookingId: string | null }> {
@@ -61,7 +66,7 @@ export function serviceStepActivities(db: Db) {
         await closeTask(tx, ctx, 'REMINDER_CALL', input.actor, payloadOf(input), attempt);
         if (input.mileageKm !== undefined) await recordMileage(tx, ctx, input.mileageKm);
         if (input.outcome !== 'BOOKED') return { bookingId: null };
-        return { bookingId: await createBooking(tx, ctx, { storeId, channel: 'REMINDER_CALL', bookedFor: input.bookedFor!, requests: input.requests, createdBy: input.actor }) };
+        return { bookingId: await createBooking(tx, ctx, { storeId, channel: 'REMINDER_CALL', bookedFor: input.bookedFor!, requests: input.requests, createdBy: input.actor }, capacityOf) };
       });
     },
 
@@ -71,15 +76,20 @@ export function serviceStepActivities(db: Db) {
         await cancelOpenTasks(tx, ctx, 'REMINDER_CALL', input.actor, `booked via ${input.channel}`);
         if (input.mileageKm !== undefined) await recordMileage(tx, ctx, input.mileageKm);
         const requests = [input.faultDescription, input.requests].filter(Boolean).join('\n');
-        return { bookingId: await createBooking(tx, ctx, { storeId, channel: input.channel, bookedFor: input.bookedFor, requests, createdBy: input.actor }) };
+        return { bookingId: await createBooking(tx, ctx, { storeId, channel: input.channel, bookedFor: input.bookedFor, requests, createdBy: input.actor }, capacityOf) };
       });
     },
 
-    /** R6: work order with its estimate from the model's service plan, parts checked against stock. */
-    async prepareWorkOrder(ctx: StepContext, bookingId: string, servicePlanId: string | null): Promise<{ repairOrderId: string }> {
+    /**
+     * R6: work order with its estimate from the model's service plan, parts checked against stock; with
+     * `preparationTask`, the technical director's task is opened in the same transaction.
+     */
+    async prepareWorkOrder(ctx: StepContext, bookingId: string, servicePlanId: string | null, preparationTask?: TaskSpec): Promise<{ repairOrderId: string }> {
       return auditedStep(db, ctx, { step: 'work-order', action: 'work-order.created', rule: 'R6', actor: 'system', data: { bookingId, servicePlanId } }, async (tx) => {
-        const order = await createRepairOrder(tx, ctx, bookingId, servicePlanId, PERIODIC_MAINTENANCE);
-        await reservePlanParts(tx, bookingId, servicePlanId, new Date(ctx.at));
+        const plan = await planOf(tx, servicePlanId);
+        const order = await createRepairOrder(tx, ctx, bookingId, plan, PERIODIC_MAINTENANCE);
+        await reservePlanParts(tx, bookingId, plan, new Date(ctx.at));
+        if (preparationTask) await openTaskInTx(tx, ctx, preparationTask);
         return { repairOrderId: order.id };
       });
     },
@@ -92,7 +102,7 @@ export function serviceStepActivities(db: Db) {
           const bay = await tx.bay.findUnique({ where: { id: input.bayId } });
           if (!bay) throw ApplicationFailure.nonRetryable(`unknown bay ${input.bayId}`, 'UnknownBay');
           const booking = await tx.booking.update({ where: { id: bookingId }, data: { bayId: input.bayId } });
-          await placeBookingOnBay(tx, { storeId: booking.storeId, bookingId, vin: ctx.vin, bookedFor: booking.bookedFor, actor: input.actor }, input.bayId, new Date(ctx.at));
+          await placeBookingOnBay(tx, { storeId: booking.storeId, bookingId, vin: ctx.vin, bookedFor: booking.bookedFor, actor: input.actor, capacityOf }, input.bayId, new Date(ctx.at));
         }
         await tx.repairOrder.update({ where: { id: repairOrderId }, data: { status: 'PREPARED' } });
         return null;
@@ -113,7 +123,7 @@ export function serviceStepActivities(db: Db) {
       return auditedStep(db, ctx, { step: `reschedule${attemptSuffix(round)}`, action: 'booking.rescheduled', rule: 'R7', actor: input.actor, data: payloadOf(input) }, async (tx) => {
         await closeTask(tx, ctx, 'CONFIRMATION_CALL', input.actor, payloadOf(input), round);
         const booking = await tx.booking.update({ where: { id: bookingId }, data: { bookedFor: new Date(input.newBookedFor!), status: 'TENTATIVE' } });
-        await moveBookingTime(tx, { storeId: booking.storeId, bookingId, vin: ctx.vin, bookedFor: booking.bookedFor, actor: input.actor }, new Date(ctx.at));
+        await moveBookingTime(tx, { storeId: booking.storeId, bookingId, vin: ctx.vin, bookedFor: booking.bookedFor, actor: input.actor, capacityOf }, new Date(ctx.at));
         return null;
       });
     },
@@ -175,8 +185,8 @@ export function serviceStepActivities(db: Db) {
     async receiveWalkIn(ctx: StepContext, input: WalkInInput, storeId: string, servicePlanId: string | null): Promise<{ bookingId: string; repairOrderId: string }> {
       return auditedStep(db, ctx, { step: 'walk-in', action: 'vehicle.walked-in', rule: 'R12', actor: input.actor, data: payloadOf(input) }, async (tx) => {
         await cancelOpenTasks(tx, ctx, 'REMINDER_CALL', input.actor, 'the customer walked in');
-        const bookingId = await createBooking(tx, ctx, { storeId, channel: 'WALK_IN', status: 'ARRIVED', bookedFor: ctx.at, requests: input.complaint, createdBy: input.actor });
-        const order = await createRepairOrder(tx, ctx, bookingId, servicePlanId, input.complaint ?? PERIODIC_MAINTENANCE, {
+        const bookingId = await createBooking(tx, ctx, { storeId, channel: 'WALK_IN', status: 'ARRIVED', bookedFor: ctx.at, requests: input.complaint, createdBy: input.actor }, capacityOf);
+        const order = await createRepairOrder(tx, ctx, bookingId, await planOf(tx, servicePlanId), input.complaint ?? PERIODIC_MAINTENANCE, {
           status: 'IN_PROGRESS',
           checkedInAt: new Date(ctx.at),
           checkInMileageKm: input.mileageKm,
@@ -329,20 +339,15 @@ async function createRepairOrder(
   tx: Tx,
   ctx: StepContext,
   bookingId: string,
-  servicePlanId: string | null,
+  plan: ServicePlanTerms | null,
   description: string,
   reception: { status: 'IN_PROGRESS'; checkedInAt: Date; checkInMileageKm: number; promisedReadyAt: Date } | Record<string, never> = {},
 ): Promise<{ id: string }> {
-  const plan = servicePlanId ? await tx.servicePlan.findUnique({ where: { id: servicePlanId } }) : null;
-  return tx.repairOrder.create({
-    data: {
-      idempotencyKey: stepKey(ctx, 'repair-order'),
-      vin: ctx.vin,
-      bookingId,
-      cycle: ctx.cycle,
-      estimateCny: plan?.estimateCny ?? null,
-      ...reception,
-      items: { create: [{ description, laborHours: plan?.laborHours ?? 1, priceCny: plan?.estimateCny ?? 0 }] },
-    },
+  // Two plain inserts: a nested create would read the order back once more.
+  const order = await tx.repairOrder.create({
+    data: { idempotencyKey: stepKey(ctx, 'repair-order'), vin: ctx.vin, bookingId, cycle: ctx.cycle, estimateCny: plan?.estimateCny ?? null, ...reception },
+    select: { id: true },
   });
+  await tx.repairOrderItem.create({ data: { repairOrderId: order.id, description, laborHours: plan?.laborHours ?? 1, priceCny: plan?.estimateCny ?? 0 }, select: { id: true } });
+  return order;
 }

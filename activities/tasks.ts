@@ -1,5 +1,5 @@
 import type { StaffRole, TaskKind } from '../generated/prisma/enums';
-import { auditedStep, Tx } from './auditedStep';
+import { appendAuditEvent, auditedStep, StepRecord, Tx } from './auditedStep';
 import { Db } from './database';
 import { CALL_ANNOUNCEMENTS, queueForCustomerInTx } from './notifications';
 import { StepContext, stepKey } from './stepContext';
@@ -38,27 +38,38 @@ export async function cancelOpenTasks(tx: Tx, ctx: StepContext, kind: TaskKind, 
   });
 }
 
+function taskOpened(spec: TaskSpec): StepRecord {
+  return { step: `open:${spec.kind}${attemptSuffix(spec.attempt)}`, action: 'task.opened', rule: spec.rule, actor: 'system', data: { ...spec } };
+}
+
+async function createTask(tx: Tx, ctx: StepContext, spec: TaskSpec): Promise<null> {
+  await tx.task.create({
+    data: {
+      idempotencyKey: taskKey(ctx, spec.kind, spec.attempt),
+      vin: ctx.vin,
+      workflowId: ctx.workflowId,
+      cycle: ctx.cycle,
+      kind: spec.kind,
+      rule: spec.rule,
+      dueAt: new Date(spec.dueAt),
+      assigneeRole: spec.assigneeRole,
+    },
+  });
+  const announcement = CALL_ANNOUNCEMENTS[spec.kind];
+  if (announcement) await queueForCustomerInTx(tx, ctx, { ...announcement, rule: spec.rule, step: announcement.template });
+  return null;
+}
+
+/** Opens a task inside another step's transaction, with the same audit event `openTask` writes. */
+export async function openTaskInTx(tx: Tx, ctx: StepContext, spec: TaskSpec): Promise<void> {
+  await appendAuditEvent(tx, ctx, taskOpened(spec), await createTask(tx, ctx, spec));
+}
+
 export function taskActivities(db: Db) {
   return {
     /** Puts a piece of work in a person's inbox; the workflow then waits for the matching Update. */
     async openTask(ctx: StepContext, spec: TaskSpec): Promise<null> {
-      return auditedStep(db, ctx, { step: `open:${spec.kind}${attemptSuffix(spec.attempt)}`, action: 'task.opened', rule: spec.rule, actor: 'system', data: { ...spec } }, async (tx) => {
-        await tx.task.create({
-          data: {
-            idempotencyKey: taskKey(ctx, spec.kind, spec.attempt),
-            vin: ctx.vin,
-            workflowId: ctx.workflowId,
-            cycle: ctx.cycle,
-            kind: spec.kind,
-            rule: spec.rule,
-            dueAt: new Date(spec.dueAt),
-            assigneeRole: spec.assigneeRole,
-          },
-        });
-        const announcement = CALL_ANNOUNCEMENTS[spec.kind];
-        if (announcement) await queueForCustomerInTx(tx, ctx, { ...announcement, rule: spec.rule, step: announcement.template });
-        return null;
-      });
+      return auditedStep(db, ctx, taskOpened(spec), (tx) => createTask(tx, ctx, spec));
     },
   };
 }

@@ -80,7 +80,8 @@ function bookedTimeOf(step: string, body: unknown): { start: number; moving: boo
 
 export function capacityRoutes({ db }: { db: Db }): Router {
   const router = express.Router();
-  const capacityOf = capacityCache(db);
+  const cachedCapacity = capacityCache();
+  const capacityOf = (storeId: string) => cachedCapacity(db, storeId);
   const storeCapacity = (storeId: string) => known(capacityOf(storeId), storeId);
 
   // R7/R8: a lifecycle booking (reminder call, inbound, reschedule) at a time the workshop cannot take is

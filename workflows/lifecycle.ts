@@ -47,12 +47,15 @@ const localActivityOptions: wf.LocalActivityOptions = { startToCloseTimeout: '1 
 const LOCAL_ACTIVITIES_PATCH = 'local-db-activities';
 const COALESCED_SEARCH_ATTRIBUTES_PATCH = 'coalesced-search-attributes';
 /**
- * A run that records this marker was started by code that takes every patched path of this workflow
- * (all patches below and in phases/, and publishing at rest): one marker stands for them all. Each
- * patch costs a marker and a TemporalChangeVersion upsert in every cycle's history otherwise. Runs
- * recorded without it ask for each patch as before. A patch added later must be asked for on its own.
+ * A run that records a baseline marker was started by code that takes every patched path up to that
+ * baseline: one marker stands for them all. Each patch costs a marker and a TemporalChangeVersion upsert
+ * in every cycle's history otherwise. `first` covers the patches below and in phases/ that name no
+ * baseline, and publishing at rest; `second` also covers the patches that name it. Runs recorded without
+ * a baseline ask for each patch as before. A patch added later must name a new baseline, or be asked for
+ * on its own.
  */
-const PATCH_BASELINE = 'baseline-2026-11-22';
+const PATCH_BASELINES = { first: 'baseline-2026-11-22', second: 'baseline-2026-11-22b' } as const;
+export type PatchBaseline = keyof typeof PATCH_BASELINES;
 
 export class Lifecycle {
   readonly state: LifecycleState;
@@ -75,7 +78,8 @@ export class Lifecycle {
   /** Search attributes change once the workflow is at rest, not before and after each activity. */
   private readonly publishAtRest: boolean;
   private publishDue = false;
-  private readonly baseline: boolean;
+  /** The baselines this run began on: both, only the first, or none. */
+  private readonly baselines: ReadonlySet<PatchBaseline>;
   private readonly info = wf.workflowInfo();
 
   constructor(readonly input: VehicleLifecycleInput) {
@@ -90,8 +94,9 @@ export class Lifecycle {
       waitingFor: [],
     };
     this.odometer = { mileageKm: vehicle.mileageKm, mileageRecordedOn: vehicle.mileageRecordedOn };
-    this.baseline = wf.patched(PATCH_BASELINE);
-    this.publishAtRest = this.baseline;
+    // The newest baseline is asked for first, so a new run records only its marker.
+    this.baselines = new Set<PatchBaseline>(wf.patched(PATCH_BASELINES.second) ? ['first', 'second'] : wf.patched(PATCH_BASELINES.first) ? ['first'] : []);
+    this.publishAtRest = this.baselines.has('first');
     this.coalescePublishing = this.patched(COALESCED_SEARCH_ATTRIBUTES_PATCH);
     const stubs = this.patched(LOCAL_ACTIVITIES_PATCH)
       ? wf.proxyLocalActivities<LifecycleActivities>(localActivityOptions)
@@ -113,9 +118,9 @@ export class Lifecycle {
     ]);
   }
 
-  /** Whether this run takes the path of patch `id`: always when it began on the baseline. */
-  patched(id: string): boolean {
-    return this.baseline || wf.patched(id);
+  /** Whether this run takes the path of patch `id`: always when it began on the baseline that covers it. */
+  patched(id: string, coveredBy: PatchBaseline = 'first'): boolean {
+    return this.baselines.has(coveredBy) || wf.patched(id);
   }
 
   /**

@@ -97,7 +97,12 @@ export async function withLifecycle(
 }
 
 export function tasksOpened(calls: RecordedCall[]): Array<{ kind: string; rule: string; attempt?: number; dueAt: string; at?: string }> {
-  return calls.filter((c) => c.name === 'openTask').map((c) => ({ ...(c.args[0] as { kind: string; rule: string; attempt?: number; dueAt: string }), at: c.at }));
+  type Opened = { kind: string; rule: string; attempt?: number; dueAt: string };
+  // The first preparation task is opened with the work order, in its transaction.
+  return calls.flatMap((c) => {
+    const spec = c.name === 'openTask' ? c.args[0] : c.name === 'prepareWorkOrder' ? c.args[2] : undefined;
+    return spec ? [{ ...(spec as Opened), at: c.at }] : [];
+  });
 }
 
 export function messagesQueued(calls: RecordedCall[]): Array<{ template: string; rule: string; at?: string }> {

@@ -1,27 +1,46 @@
 import { confirmationCallWindow } from '../../domain/contactSchedule';
+import type { TaskSpec } from '../../activities/tasks';
 import { completePreparation } from '../definitions';
 import { iso, Lifecycle } from '../lifecycle';
 import type { Booking } from './booking';
 
+/** Runs recorded before it opened the preparation task in a transaction of its own, after the work order. */
+const TASK_WITH_WORK_ORDER_PATCH = 'preparation-task-with-work-order';
+
 /** R6: work order and estimate, then the technical director's "preparation complete". */
 export async function prepareService(lc: Lifecycle, booking: Booking): Promise<{ repairOrderId: string }> {
   lc.enter('AWAITING_PREPARATION');
+  if (lc.patched(TASK_WITH_WORK_ORDER_PATCH, 'second')) {
+    // One transaction for both: the booking step's Update answers once the task is in the inbox.
+    const task = preparationTask(lc, booking, 1);
+    const { repairOrderId } = await lc.acts.prepareWorkOrder(lc.ctx(), booking.bookingId, lc.policy.servicePlanId, task);
+    await awaitPreparationComplete(lc, booking, repairOrderId, task);
+    return { repairOrderId };
+  }
   const { repairOrderId } = await lc.acts.prepareWorkOrder(lc.ctx(), booking.bookingId, lc.policy.servicePlanId);
-  await awaitPreparationComplete(lc, booking, repairOrderId, 1);
+  const task = preparationTask(lc, booking, 1);
+  await lc.acts.openTask(lc.ctx(), task);
+  await awaitPreparationComplete(lc, booking, repairOrderId, task);
   return { repairOrderId };
 }
 
 /** R6 again after a reschedule (R7/R8): the technical director confirms preparation for the new time. */
 export async function recheckPreparation(lc: Lifecycle, booking: Booking, repairOrderId: string, round: number): Promise<void> {
   lc.enter('AWAITING_PREPARATION');
-  await awaitPreparationComplete(lc, booking, repairOrderId, round);
+  const task = preparationTask(lc, booking, round);
+  await lc.acts.openTask(lc.ctx(), task);
+  await awaitPreparationComplete(lc, booking, repairOrderId, task);
 }
 
-async function awaitPreparationComplete(lc: Lifecycle, booking: Booking, repairOrderId: string, round: number): Promise<void> {
-  // Preparation must be complete before the confirmation call checks on it (R7).
+/** Preparation must be complete before the confirmation call checks on it (R7). */
+function preparationTask(lc: Lifecycle, booking: Booking, round: number): TaskSpec {
   const deadline = iso(confirmationCallWindow(booking.bookedFor, lc.settings).at);
-  await lc.acts.openTask(lc.ctx(), { kind: 'PREPARATION', rule: 'R6', dueAt: deadline, assigneeRole: 'TECHNICAL_DIRECTOR', ...(round > 1 ? { attempt: round } : {}) });
-  await lc.steps.perform(completePreparation, { what: 'preparation complete (technical director)', rule: 'R6', by: deadline }, (i) =>
+  return { kind: 'PREPARATION', rule: 'R6', dueAt: deadline, assigneeRole: 'TECHNICAL_DIRECTOR', ...(round > 1 ? { attempt: round } : {}) };
+}
+
+async function awaitPreparationComplete(lc: Lifecycle, booking: Booking, repairOrderId: string, task: TaskSpec): Promise<void> {
+  const round = task.attempt ?? 1;
+  await lc.steps.perform(completePreparation, { what: 'preparation complete (technical director)', rule: 'R6', by: task.dueAt }, (i) =>
     round > 1
       ? lc.acts.completePreparation(lc.ctx(), i, booking.bookingId, repairOrderId, round)
       : lc.acts.completePreparation(lc.ctx(), i, booking.bookingId, repairOrderId),
