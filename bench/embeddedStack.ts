@@ -45,7 +45,7 @@ async function startDatabase(dir: string, stops: Stop[]): Promise<{ url: string;
     stops.push(postgres.stop);
     return { url: postgres.url, poolSize: 10 };
   }
-  const database = await startEmbeddedDatabase(dir, await freePort(), { reportBusyEveryMs: 250 });
+  const database = await startEmbeddedDatabase(dir, { reportBusyEveryMs: 250 });
   measurePgliteBusyTime(database.busyMs);
   stops.push(database.stop);
   return { url: database.url, poolSize: 1 };

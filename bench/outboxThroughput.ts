@@ -9,7 +9,6 @@ import { createActivities } from '../activities';
 import { createDb } from '../activities/database';
 import { createDispatcher } from '../notifications/dispatcher';
 import { startEmbeddedDatabase } from '../runtime/embeddedDatabase';
-import { freePort } from '../runtime/freePort';
 import { applyMigrations } from '../runtime/migrate';
 import { startHookServer, startSmtpSink } from '../tests/support/messageSinks';
 
@@ -23,7 +22,7 @@ function vin(i: number): string {
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'service-lane-outbox-bench-'));
-  const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedDatabase(dir, await freePort());
+  const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedDatabase(dir);
   const url = process.env.DATABASE_URL ?? embedded!.url;
   const pool = embedded ? 1 : 4;
   const [smtp, hooks] = await Promise.all([startSmtpSink(), startHookServer()]);

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { loadConfig } from './config';
 import { startEmbeddedDatabase } from './embeddedDatabase';
-import { freePort } from './freePort';
 import { CHAIN_ROWS_SQL, ChainRow, verifyChainRows } from '../api/audit/verifyChain';
 
 async function main(): Promise<number> {
@@ -13,7 +12,7 @@ async function main(): Promise<number> {
   if (!config.databaseUrl && !existsSync(path.join(config.dataDir, 'pglite'))) {
     throw new Error(`no embedded database under ${config.dataDir}: set DATABASE_URL, or DATA_DIR to where npm start keeps its data`);
   }
-  const embedded = config.databaseUrl ? undefined : await startEmbeddedDatabase(config.dataDir, await freePort());
+  const embedded = config.databaseUrl ? undefined : await startEmbeddedDatabase(config.dataDir);
   const client = new Client({ connectionString: config.databaseUrl ?? embedded!.url });
   await client.connect();
   try {

@@ -6,7 +6,6 @@ export interface RuntimeConfig {
   apiPort: number;
   /** A real PostgreSQL; unset means the embedded database under dataDir. */
   databaseUrl?: string;
-  embeddedDbPort: number;
   /** An existing Temporal cluster; unset means the embedded dev server under dataDir. */
   temporalAddress?: string;
   temporalNamespace: string;
@@ -28,7 +27,6 @@ export function loadConfig(): RuntimeConfig {
     dataDir: path.resolve(process.env.DATA_DIR ?? 'data'),
     apiPort: port('PORT', 3000),
     databaseUrl: process.env.DATABASE_URL || undefined,
-    embeddedDbPort: port('EMBEDDED_DB_PORT', 5433),
     temporalAddress: process.env.TEMPORAL_ADDRESS || undefined,
     temporalNamespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
     temporalPort: port('TEMPORAL_PORT', 7233),

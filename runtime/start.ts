@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     const embedded = databaseUrl === undefined;
     if (embedded) {
       if (role !== 'all') throw new Error('the embedded database serves one process: set DATABASE_URL to run the api and worker apart');
-      const database = await startEmbeddedDatabase(config.dataDir, config.embeddedDbPort);
+      const database = await startEmbeddedDatabase(config.dataDir);
       stops.push(database.stop);
       databaseUrl = database.url;
     }

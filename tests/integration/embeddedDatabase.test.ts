@@ -1,9 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { startEmbeddedDatabase } from '../../runtime/embeddedDatabase';
-import { freePort } from '../../runtime/freePort';
 
 describe('embedded database on its own thread', () => {
   let dir: string;
@@ -13,8 +12,7 @@ describe('embedded database on its own thread', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it('serves the Postgres protocol and keeps what was written across a restart', async () => {
-    const port = await freePort();
-    let database = await startEmbeddedDatabase(dir, port);
+    let database = await startEmbeddedDatabase(dir);
     let client = new Client({ connectionString: database.url });
     await client.connect();
     await client.query('CREATE TABLE visit (plate text PRIMARY KEY, km int NOT NULL)');
@@ -22,7 +20,7 @@ describe('embedded database on its own thread', () => {
     await client.end();
     await database.stop();
 
-    database = await startEmbeddedDatabase(dir, port);
+    database = await startEmbeddedDatabase(dir);
     client = new Client({ connectionString: database.url });
     await client.connect();
     const { rows } = await client.query('SELECT plate, km FROM visit');
@@ -32,7 +30,7 @@ describe('embedded database on its own thread', () => {
   });
 
   it('reports how long its session was busy, for the benchmarks, only when asked', async () => {
-    const database = await startEmbeddedDatabase(path.join(dir, 'busy'), await freePort(), { reportBusyEveryMs: 20 });
+    const database = await startEmbeddedDatabase(path.join(dir, 'busy'), { reportBusyEveryMs: 20 });
     const client = new Client({ connectionString: database.url });
     try {
       await client.connect();
@@ -45,13 +43,30 @@ describe('embedded database on its own thread', () => {
     }
   });
 
-  it('reports a port already taken instead of hanging', async () => {
-    const port = await freePort();
-    const first = await startEmbeddedDatabase(path.join(dir, 'a'), port);
+  it('refuses to open a data directory another process is serving, instead of sharing its files', async () => {
+    const first = await startEmbeddedDatabase(path.join(dir, 'a'));
     try {
-      await expect(startEmbeddedDatabase(path.join(dir, 'b'), port)).rejects.toThrow(/embedded database/);
+      await expect(startEmbeddedDatabase(path.join(dir, 'a'))).rejects.toThrow(/already served by another process/);
     } finally {
       await first.stop();
+    }
+  });
+
+  it('takes over the socket a killed process left behind', async () => {
+    const killed = await startEmbeddedDatabase(path.join(dir, 'c'));
+    const socketDir = decodeURIComponent(new URL(killed.url).searchParams.get('host')!);
+    await killed.stop();
+    // A process killed with SIGKILL cannot remove its socket file; a plain file stands in for it.
+    await mkdir(socketDir, { recursive: true });
+    await writeFile(path.join(socketDir, '.s.PGSQL.5432'), '');
+    const database = await startEmbeddedDatabase(path.join(dir, 'c'));
+    const client = new Client({ connectionString: database.url });
+    try {
+      await client.connect();
+      expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await client.end();
+      await database.stop();
     }
   });
 });
