@@ -17,7 +17,7 @@ import type {
   ProgressCheckInput,
 } from '../workflows/definitions';
 import type { BookingChannel, BookingStatus } from '../generated/prisma/enums';
-import { auditedStep, Tx } from './auditedStep';
+import { appendAuditEvent, auditedStep, StepRecord, Tx } from './auditedStep';
 import { CapacityOf, capacityCache } from './capacityModel';
 import { servicePlanCache, ServicePlanTerms } from './servicePlans';
 import { claimBayForBooking, moveBookingTime, placeBookingOnBay, releaseBookingCapacity, reservePlanParts } from './bookingCapacity';
@@ -49,6 +49,19 @@ async function recordMileage(tx: Tx, ctx: StepContext, mileageKm: number): Promi
   await tx.vehicle.update({ where: { vin: ctx.vin }, data: { mileageKm, mileageRecordedAt: new Date(ctx.at) } });
 }
 
+/**
+ * What a booking step prepares with the booking itself (R6): the work order from the service plan and
+ * the technical director's task, so the person's step answers after one transaction.
+ */
+export interface Preparation {
+  servicePlanId: string | null;
+  task: TaskSpec;
+}
+
+function workOrderCreated(bookingId: string, servicePlanId: string | null): StepRecord {
+  return { step: 'work-order', action: 'work-order.created', rule: 'R6', actor: 'system', data: { bookingId, servicePlanId } };
+}
+
 function payloadOf<T extends { actor: string }>(input: T): Record<string, unknown> {
   const { actor: _actor, ...rest } = input;
   return rest;
@@ -57,26 +70,47 @@ function payloadOf<T extends { actor: string }>(input: T): Record<string, unknow
 export function serviceStepActivities(db: Db) {
   const capacityOf = capacityCache();
   const planOf = servicePlanCache();
+
+  async function createWorkOrder(tx: Tx, ctx: StepContext, bookingId: string, servicePlanId: string | null): Promise<string> {
+    const plan = await planOf(tx, servicePlanId);
+    const order = await createRepairOrder(tx, ctx, bookingId, plan, PERIODIC_MAINTENANCE);
+    await reservePlanParts(tx, bookingId, plan, new Date(ctx.at));
+    return order.id;
+  }
+
+  /** R6 inside the booking's transaction, audited as the work order and the task on their own would be. */
+  async function prepareInTx(tx: Tx, ctx: StepContext, bookingId: string, p: Preparation): Promise<string> {
+    const repairOrderId = await createWorkOrder(tx, ctx, bookingId, p.servicePlanId);
+    await appendAuditEvent(tx, ctx, workOrderCreated(bookingId, p.servicePlanId), { repairOrderId });
+    await openTaskInTx(tx, ctx, p.task);
+    return repairOrderId;
+  }
+
   return {
-    /** R3: the reminder call's outcome; a booked time becomes a tentative booking (R5); mileage is kept (R1). */
-    async recordCallOutcome(ctx: StepContext, input: CallOutcomeInput, storeId: string, attempt = 1): Promise<{ bookingId: string | null }> {
+    /**
+     * R3: the reminder call's outcome; a booked time becomes a tentative booking (R5), with `preparation`
+     * also its work order and preparation task (R6); mileage is kept (R1).
+     */
+    async recordCallOutcome(ctx: StepContext, input: CallOutcomeInput, storeId: string, attempt = 1, preparation?: Preparation): Promise<{ bookingId: string | null; repairOrderId?: string }> {
       const action = input.outcome === 'BOOKED' ? 'booking.tentative' : `call.${input.outcome.toLowerCase()}`;
       const rule = input.outcome === 'BOOKED' ? 'R5' : input.outcome === 'UNDECIDED' ? 'R4' : 'R3';
       return auditedStep(db, ctx, { step: `call-outcome${attemptSuffix(attempt)}`, action, rule, actor: input.actor, data: { ...payloadOf(input), attempt } }, async (tx) => {
         await closeTask(tx, ctx, 'REMINDER_CALL', input.actor, payloadOf(input), attempt);
         if (input.mileageKm !== undefined) await recordMileage(tx, ctx, input.mileageKm);
         if (input.outcome !== 'BOOKED') return { bookingId: null };
-        return { bookingId: await createBooking(tx, ctx, { storeId, channel: 'REMINDER_CALL', bookedFor: input.bookedFor!, requests: input.requests, createdBy: input.actor }, capacityOf) };
+        const bookingId = await createBooking(tx, ctx, { storeId, channel: 'REMINDER_CALL', bookedFor: input.bookedFor!, requests: input.requests, createdBy: input.actor }, capacityOf);
+        return preparation ? { bookingId, repairOrderId: await prepareInTx(tx, ctx, bookingId, preparation) } : { bookingId };
       });
     },
 
     /** R5: the customer booked by phone, web/app or at the counter; pending reminder calls become moot. */
-    async bookInbound(ctx: StepContext, input: InboundBookingInput, storeId: string): Promise<{ bookingId: string }> {
+    async bookInbound(ctx: StepContext, input: InboundBookingInput, storeId: string, preparation?: Preparation): Promise<{ bookingId: string; repairOrderId?: string }> {
       return auditedStep(db, ctx, { step: 'inbound-booking', action: 'booking.tentative', rule: 'R5', actor: input.actor, data: payloadOf(input) }, async (tx) => {
         await cancelOpenTasks(tx, ctx, 'REMINDER_CALL', input.actor, `booked via ${input.channel}`);
         if (input.mileageKm !== undefined) await recordMileage(tx, ctx, input.mileageKm);
         const requests = [input.faultDescription, input.requests].filter(Boolean).join('\n');
-        return { bookingId: await createBooking(tx, ctx, { storeId, channel: input.channel, bookedFor: input.bookedFor, requests, createdBy: input.actor }, capacityOf) };
+        const bookingId = await createBooking(tx, ctx, { storeId, channel: input.channel, bookedFor: input.bookedFor, requests, createdBy: input.actor }, capacityOf);
+        return preparation ? { bookingId, repairOrderId: await prepareInTx(tx, ctx, bookingId, preparation) } : { bookingId };
       });
     },
 
@@ -85,12 +119,10 @@ export function serviceStepActivities(db: Db) {
      * `preparationTask`, the technical director's task is opened in the same transaction.
      */
     async prepareWorkOrder(ctx: StepContext, bookingId: string, servicePlanId: string | null, preparationTask?: TaskSpec): Promise<{ repairOrderId: string }> {
-      return auditedStep(db, ctx, { step: 'work-order', action: 'work-order.created', rule: 'R6', actor: 'system', data: { bookingId, servicePlanId } }, async (tx) => {
-        const plan = await planOf(tx, servicePlanId);
-        const order = await createRepairOrder(tx, ctx, bookingId, plan, PERIODIC_MAINTENANCE);
-        await reservePlanParts(tx, bookingId, plan, new Date(ctx.at));
+      return auditedStep(db, ctx, workOrderCreated(bookingId, servicePlanId), async (tx) => {
+        const repairOrderId = await createWorkOrder(tx, ctx, bookingId, servicePlanId);
         if (preparationTask) await openTaskInTx(tx, ctx, preparationTask);
-        return { repairOrderId: order.id };
+        return { repairOrderId };
       });
     },
 

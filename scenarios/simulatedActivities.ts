@@ -30,8 +30,9 @@ export function recordingActivities(policy: Partial<CyclePolicy> = {}) {
     scheduleCycle: async (...a) => (record('scheduleCycle', a), null),
     openTask: async (...a) => (record('openTask', a), null),
     queueCustomerMessage: async (...a) => (record('queueCustomerMessage', a), null),
-    recordCallOutcome: async (...a) => (record('recordCallOutcome', a), { bookingId: a[1].outcome === 'BOOKED' ? 'booking-1' : null }),
-    bookInbound: async (...a) => (record('bookInbound', a), { bookingId: 'booking-inbound' }),
+    // A booking step given a preparation (R6) also makes the work order.
+    recordCallOutcome: async (...a) => (record('recordCallOutcome', a), a[1].outcome === 'BOOKED' ? { bookingId: 'booking-1', ...(a[4] ? { repairOrderId: 'ro-1' } : {}) } : { bookingId: null }),
+    bookInbound: async (...a) => (record('bookInbound', a), { bookingId: 'booking-inbound', ...(a[3] ? { repairOrderId: 'ro-1' } : {}) }),
     closeCycleWithoutService: async (...a) => (record('closeCycleWithoutService', a), null),
     prepareWorkOrder: async (...a) => (record('prepareWorkOrder', a), { repairOrderId: 'ro-1' }),
     completePreparation: async (...a) => (record('completePreparation', a), null),

@@ -50,12 +50,13 @@ const COALESCED_SEARCH_ATTRIBUTES_PATCH = 'coalesced-search-attributes';
  * A run that records a baseline marker was started by code that takes every patched path up to that
  * baseline: one marker stands for them all. Each patch costs a marker and a TemporalChangeVersion upsert
  * in every cycle's history otherwise. `first` covers the patches below and in phases/ that name no
- * baseline, and publishing at rest; `second` also covers the patches that name it. Runs recorded without
- * a baseline ask for each patch as before. A patch added later must name a new baseline, or be asked for
- * on its own.
+ * baseline, and publishing at rest; each later baseline also covers the patches that name it. Runs
+ * recorded without a baseline ask for each patch as before. A patch added later must name a new
+ * baseline, or be asked for on its own.
  */
-const PATCH_BASELINES = { first: 'baseline-2026-11-22', second: 'baseline-2026-11-22b' } as const;
+const PATCH_BASELINES = { first: 'baseline-2026-11-22', second: 'baseline-2026-11-22b', third: 'baseline-2026-11-22c' } as const;
 export type PatchBaseline = keyof typeof PATCH_BASELINES;
+const BASELINE_ORDER: PatchBaseline[] = ['first', 'second', 'third'];
 
 export class Lifecycle {
   readonly state: LifecycleState;
@@ -78,7 +79,7 @@ export class Lifecycle {
   /** Search attributes change once the workflow is at rest, not before and after each activity. */
   private readonly publishAtRest: boolean;
   private publishDue = false;
-  /** The baselines this run began on: both, only the first, or none. */
+  /** The baselines this run began on: the one it recorded and every older one, or none. */
   private readonly baselines: ReadonlySet<PatchBaseline>;
   private readonly info = wf.workflowInfo();
 
@@ -95,7 +96,8 @@ export class Lifecycle {
     };
     this.odometer = { mileageKm: vehicle.mileageKm, mileageRecordedOn: vehicle.mileageRecordedOn };
     // The newest baseline is asked for first, so a new run records only its marker.
-    this.baselines = new Set<PatchBaseline>(wf.patched(PATCH_BASELINES.second) ? ['first', 'second'] : wf.patched(PATCH_BASELINES.first) ? ['first'] : []);
+    const began = [...BASELINE_ORDER].reverse().find((b) => wf.patched(PATCH_BASELINES[b]));
+    this.baselines = new Set(began ? BASELINE_ORDER.slice(0, BASELINE_ORDER.indexOf(began) + 1) : []);
     this.publishAtRest = this.baselines.has('first');
     this.coalescePublishing = this.patched(COALESCED_SEARCH_ATTRIBUTES_PATCH);
     const stubs = this.patched(LOCAL_ACTIVITIES_PATCH)

@@ -6,11 +6,16 @@ import type { DueDate } from '../../domain/dueDate';
 import { addDays, localTime } from '../../domain/calendar';
 import { bookInbound, recordCallOutcome, walkIn, WalkInInput } from '../definitions';
 import { awaitedLater, iso, Lifecycle } from '../lifecycle';
+import type { Preparation } from '../../activities/serviceSteps';
+import type { TaskSpec } from '../../activities/tasks';
 import { recomputeDueDate } from './dueDate';
+import { preparationTask } from './preparation';
 
 export interface Booking {
   bookingId: string;
   bookedFor: number;
+  /** R6 done with the booking: its work order, and the preparation task opened for the technical director. */
+  prepared?: { repairOrderId: string; task: TaskSpec };
   /** R12: the car walked in: booking, work order and check-in are already done. */
   walkIn?: { repairOrderId: string; input: WalkInInput };
 }
@@ -18,6 +23,18 @@ export interface Booking {
 /** Histories recorded before call outcomes other than BOOKED existed replay without these commands. */
 const CALL_OUTCOMES_PATCH = 'call-outcomes-r3-r4-r5';
 const WALK_IN_PATCH = 'walk-in-r12';
+/** Runs recorded before it prepared the work order in a transaction of its own, after the booking. */
+const WORK_ORDER_WITH_BOOKING_PATCH = 'work-order-with-booking';
+
+/** What a booking at `bookedFor` prepares in its own transaction, in runs that do (R6). */
+function preparationWith(lc: Lifecycle, bookedFor: string): Preparation | undefined {
+  if (!lc.patched(WORK_ORDER_WITH_BOOKING_PATCH, 'third')) return undefined;
+  return { servicePlanId: lc.policy.servicePlanId, task: preparationTask(lc, Date.parse(bookedFor), 1) };
+}
+
+function prepared(preparation: Preparation | undefined, repairOrderId: string | undefined): Booking['prepared'] {
+  return preparation && repairOrderId ? { repairOrderId, task: preparation.task } : undefined;
+}
 
 /** Returns the booking, or undefined when the cycle ends without one (declined, never reached). */
 export async function bookService(lc: Lifecycle, firstDue: DueDate): Promise<Booking | undefined> {
@@ -34,12 +51,14 @@ export async function bookService(lc: Lifecycle, firstDue: DueDate): Promise<Boo
   // R5: an inbound booking is accepted until the cycle closes; it makes pending calls moot.
   const inbound = allOutcomes
     ? awaitedLater(lc.steps
-        .perform(bookInbound, { what: 'inbound booking (phone, web/app, counter)', rule: 'R5', by: iso(closesAt(lc, firstDue)) }, (i) => {
+        .perform(bookInbound, { what: 'inbound booking (phone, web/app, counter)', rule: 'R5', by: iso(closesAt(lc, firstDue)) }, async (i) => {
           claim();
-          return lc.acts.bookInbound(lc.ctx(), i, vehicle.storeId);
+          const preparation = preparationWith(lc, i.bookedFor);
+          const result = preparation ? await lc.acts.bookInbound(lc.ctx(), i, vehicle.storeId, preparation) : await lc.acts.bookInbound(lc.ctx(), i, vehicle.storeId);
+          return { ...result, prepared: prepared(preparation, result.repairOrderId) };
         }, () => booked() || closed)
         .then((r) => {
-          if (r) booking ??= { bookingId: r.result.bookingId, bookedFor: Date.parse(r.input.bookedFor) };
+          if (r) booking ??= { bookingId: r.result.bookingId, bookedFor: Date.parse(r.input.bookedFor), prepared: r.result.prepared };
         }))
     : Promise.resolve();
 
@@ -96,14 +115,19 @@ async function reminderCalls(
     await lc.acts.openTask(lc.ctx(), { kind: 'REMINDER_CALL', rule: attempt === 1 ? 'R3' : undecided ? 'R4' : 'R3', dueAt: iso(window.by), assigneeRole: 'CUSTOMER_RELATIONS', ...(attempt > 1 ? { attempt } : {}) });
     lc.enter('AWAITING_CALL_OUTCOME');
     const what = attempt === 1 ? 'reminder call outcome' : `reminder call outcome (call ${attempt})`;
-    const call = await lc.steps.perform(recordCallOutcome, { what, rule: 'R3', by: iso(window.by) }, (i) => {
+    const call = await lc.steps.perform(recordCallOutcome, { what, rule: 'R3', by: iso(window.by) }, async (i) => {
       if (i.outcome === 'BOOKED') claim();
+      const preparation = i.outcome === 'BOOKED' ? preparationWith(lc, i.bookedFor!) : undefined;
+      if (preparation) {
+        const result = await lc.acts.recordCallOutcome(lc.ctx(), i, vehicle.storeId, attempt, preparation);
+        return { ...result, prepared: prepared(preparation, result.repairOrderId) };
+      }
       return attempt === 1 ? lc.acts.recordCallOutcome(lc.ctx(), i, vehicle.storeId) : lc.acts.recordCallOutcome(lc.ctx(), i, vehicle.storeId, attempt);
     }, booked);
     if (!call) return undefined;
     const { input, result } = call;
     if (input.outcome === 'BOOKED') {
-      book({ bookingId: result.bookingId!, bookedFor: Date.parse(input.bookedFor!) });
+      book({ bookingId: result.bookingId!, bookedFor: Date.parse(input.bookedFor!), prepared: 'prepared' in result ? result.prepared : undefined });
       return undefined;
     }
     if (allOutcomes && input.mileageKm !== undefined) {
