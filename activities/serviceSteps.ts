@@ -17,7 +17,7 @@ import type {
   ProgressCheckInput,
 } from '../workflows/definitions';
 import type { BookingChannel, BookingStatus } from '../generated/prisma/enums';
-import { appendAuditEvent, auditedStep, StepRecord, Tx } from './auditedStep';
+import { AlsoAudited, auditedStep, StepRecord, Tx } from './auditedStep';
 import { CapacityOf, capacityCache } from './capacityModel';
 import { servicePlanCache, ServicePlanTerms } from './servicePlans';
 import { claimBayForBooking, moveBookingTime, placeBookingOnBay, releaseBookingCapacity, reservePlanParts } from './bookingCapacity';
@@ -79,10 +79,10 @@ export function serviceStepActivities(db: Db) {
   }
 
   /** R6 inside the booking's transaction, audited as the work order and the task on their own would be. */
-  async function prepareInTx(tx: Tx, ctx: StepContext, bookingId: string, p: Preparation): Promise<string> {
+  async function prepareInTx(tx: Tx, ctx: StepContext, bookingId: string, p: Preparation, alsoAudited: AlsoAudited): Promise<string> {
     const repairOrderId = await createWorkOrder(tx, ctx, bookingId, p.servicePlanId);
-    await appendAuditEvent(tx, ctx, workOrderCreated(bookingId, p.servicePlanId), { repairOrderId });
-    await openTaskInTx(tx, ctx, p.task);
+    alsoAudited(workOrderCreated(bookingId, p.servicePlanId), { repairOrderId });
+    await openTaskInTx(tx, ctx, p.task, alsoAudited);
     return repairOrderId;
   }
 
@@ -94,23 +94,23 @@ export function serviceStepActivities(db: Db) {
     async recordCallOutcome(ctx: StepContext, input: CallOutcomeInput, storeId: string, attempt = 1, preparation?: Preparation): Promise<{ bookingId: string | null; repairOrderId?: string }> {
       const action = input.outcome === 'BOOKED' ? 'booking.tentative' : `call.${input.outcome.toLowerCase()}`;
       const rule = input.outcome === 'BOOKED' ? 'R5' : input.outcome === 'UNDECIDED' ? 'R4' : 'R3';
-      return auditedStep(db, ctx, { step: `call-outcome${attemptSuffix(attempt)}`, action, rule, actor: input.actor, data: { ...payloadOf(input), attempt } }, async (tx) => {
+      return auditedStep(db, ctx, { step: `call-outcome${attemptSuffix(attempt)}`, action, rule, actor: input.actor, data: { ...payloadOf(input), attempt } }, async (tx, alsoAudited) => {
         await closeTask(tx, ctx, 'REMINDER_CALL', input.actor, payloadOf(input), attempt);
         if (input.mileageKm !== undefined) await recordMileage(tx, ctx, input.mileageKm);
         if (input.outcome !== 'BOOKED') return { bookingId: null };
         const bookingId = await createBooking(tx, ctx, { storeId, channel: 'REMINDER_CALL', bookedFor: input.bookedFor!, requests: input.requests, createdBy: input.actor }, capacityOf);
-        return preparation ? { bookingId, repairOrderId: await prepareInTx(tx, ctx, bookingId, preparation) } : { bookingId };
+        return preparation ? { bookingId, repairOrderId: await prepareInTx(tx, ctx, bookingId, preparation, alsoAudited) } : { bookingId };
       });
     },
 
     /** R5: the customer booked by phone, web/app or at the counter; pending reminder calls become moot. */
     async bookInbound(ctx: StepContext, input: InboundBookingInput, storeId: string, preparation?: Preparation): Promise<{ bookingId: string; repairOrderId?: string }> {
-      return auditedStep(db, ctx, { step: 'inbound-booking', action: 'booking.tentative', rule: 'R5', actor: input.actor, data: payloadOf(input) }, async (tx) => {
+      return auditedStep(db, ctx, { step: 'inbound-booking', action: 'booking.tentative', rule: 'R5', actor: input.actor, data: payloadOf(input) }, async (tx, alsoAudited) => {
         await cancelOpenTasks(tx, ctx, 'REMINDER_CALL', input.actor, `booked via ${input.channel}`);
         if (input.mileageKm !== undefined) await recordMileage(tx, ctx, input.mileageKm);
         const requests = [input.faultDescription, input.requests].filter(Boolean).join('\n');
         const bookingId = await createBooking(tx, ctx, { storeId, channel: input.channel, bookedFor: input.bookedFor, requests, createdBy: input.actor }, capacityOf);
-        return preparation ? { bookingId, repairOrderId: await prepareInTx(tx, ctx, bookingId, preparation) } : { bookingId };
+        return preparation ? { bookingId, repairOrderId: await prepareInTx(tx, ctx, bookingId, preparation, alsoAudited) } : { bookingId };
       });
     },
 
@@ -119,9 +119,9 @@ export function serviceStepActivities(db: Db) {
      * `preparationTask`, the technical director's task is opened in the same transaction.
      */
     async prepareWorkOrder(ctx: StepContext, bookingId: string, servicePlanId: string | null, preparationTask?: TaskSpec): Promise<{ repairOrderId: string }> {
-      return auditedStep(db, ctx, workOrderCreated(bookingId, servicePlanId), async (tx) => {
+      return auditedStep(db, ctx, workOrderCreated(bookingId, servicePlanId), async (tx, alsoAudited) => {
         const repairOrderId = await createWorkOrder(tx, ctx, bookingId, servicePlanId);
-        if (preparationTask) await openTaskInTx(tx, ctx, preparationTask);
+        if (preparationTask) await openTaskInTx(tx, ctx, preparationTask, alsoAudited);
         return { repairOrderId };
       });
     },

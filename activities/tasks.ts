@@ -1,5 +1,5 @@
 import type { StaffRole, TaskKind } from '../generated/prisma/enums';
-import { appendAuditEvent, auditedStep, StepRecord, Tx } from './auditedStep';
+import { AlsoAudited, auditedStep, StepRecord, Tx } from './auditedStep';
 import { Db } from './database';
 import { CALL_ANNOUNCEMENTS, queueForCustomerInTx } from './notifications';
 import { StepContext, stepKey } from './stepContext';
@@ -61,8 +61,8 @@ async function createTask(tx: Tx, ctx: StepContext, spec: TaskSpec): Promise<nul
 }
 
 /** Opens a task inside another step's transaction, with the same audit event `openTask` writes. */
-export async function openTaskInTx(tx: Tx, ctx: StepContext, spec: TaskSpec): Promise<void> {
-  await appendAuditEvent(tx, ctx, taskOpened(spec), await createTask(tx, ctx, spec));
+export async function openTaskInTx(tx: Tx, ctx: StepContext, spec: TaskSpec, alsoAudited: AlsoAudited): Promise<void> {
+  alsoAudited(taskOpened(spec), await createTask(tx, ctx, spec));
 }
 
 export function taskActivities(db: Db) {
