@@ -49,6 +49,10 @@ export async function startTemporalDevServer(o: DevServerOptions): Promise<Tempo
     ...SEARCH_ATTRIBUTE_FLAGS.flatMap((flag) => ['--search-attribute', flag]),
   ];
   const child = spawn(o.executable, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // A process that ends without stopping the server (an uncaught error, process.exit) must not leave it
+  // holding the port and the database file for the next start.
+  const stopWithUs = () => child.kill('SIGTERM');
+  process.once('exit', stopWithUs);
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
@@ -56,7 +60,10 @@ export async function startTemporalDevServer(o: DevServerOptions): Promise<Tempo
   const address = `127.0.0.1:${o.port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`temporal dev server exited (${child.exitCode}): ${stderr}`);
+    if (child.exitCode !== null) {
+      process.off('exit', stopWithUs);
+      throw new Error(`temporal dev server exited (${child.exitCode}): ${stderr}`);
+    }
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1000 });
       await connection.workflowService.getSystemInfo({});
@@ -64,6 +71,7 @@ export async function startTemporalDevServer(o: DevServerOptions): Promise<Tempo
       break;
     } catch (err) {
       if (Date.now() > deadline) {
+        process.off('exit', stopWithUs);
         child.kill('SIGKILL');
         throw new Error(`temporal dev server did not answer on ${address} within 60 s: ${String(err)} ${stderr}`);
       }
@@ -74,6 +82,7 @@ export async function startTemporalDevServer(o: DevServerOptions): Promise<Tempo
     address,
     uiUrl: `http://127.0.0.1:${o.uiPort}`,
     async stop() {
+      process.off('exit', stopWithUs);
       child.kill('SIGTERM');
       const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited(child);
