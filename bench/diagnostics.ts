@@ -80,11 +80,14 @@ function processTicks(pid: string): number | undefined {
   }
 }
 
-/** Non-idle ticks of the whole machine, all CPUs. */
-function machineBusyTicks(): number | undefined {
+/**
+ * Non-idle ticks of the whole machine, all CPUs, and of those the ticks the hypervisor gave to other
+ * virtual machines while ours wanted to run (steal): noise no process here can cause.
+ */
+function machineTicks(): { busy: number; steal: number } | undefined {
   try {
     const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    return user + nice + system + irq + softirq + steal;
+    return { busy: user + nice + system + irq + softirq + steal, steal };
   } catch {
     return undefined;
   }
@@ -113,6 +116,7 @@ interface Snapshot {
   selfTicks?: number;
   devTicks?: number;
   machineTicks?: number;
+  stealTicks?: number;
   elu: EventLoopUtilization;
   pgliteMs: number;
   transactions: number;
@@ -121,8 +125,8 @@ interface Snapshot {
 
 export interface PhaseLoad {
   seconds: number;
-  /** Percent of one core; 200 is both cores of a 2-core machine. */
-  cpuPct?: { node: number; devServer: number; otherProcesses: number };
+  /** Percent of one core; 200 is both cores of a 2-core machine. `stolenByHost` is the part of `otherProcesses` the hypervisor took. */
+  cpuPct?: { node: number; devServer: number; otherProcesses: number; stolenByHost: number };
   /** CPU milliseconds per operation of the phase (a registration, an Update); mainThread is this process's event loop alone. */
   cpuMsPerOp?: { node: number; devServer: number; mainThread: number };
   mainThreadBusyPct: number;
@@ -151,11 +155,13 @@ export class Probe {
   constructor(private readonly devServerPid = findDevServerPid()) {}
 
   snapshot(): Snapshot {
+    const machine = machineTicks();
     return {
       atMs: performance.now(),
       selfTicks: processTicks('self'),
       devTicks: this.devServerPid ? processTicks(this.devServerPid) : undefined,
-      machineTicks: machineBusyTicks(),
+      machineTicks: machine?.busy,
+      stealTicks: machine?.steal,
       elu: performance.eventLoopUtilization(),
       pgliteMs: pgliteBusyMs(),
       transactions: transactions.waitsMs.length,
@@ -182,7 +188,7 @@ export class Probe {
     const cpu = cpuDelta(a, b);
     if (cpu) {
       const pct = (ticks: number) => Math.round((ticks / TICKS / seconds) * 100);
-      load.cpuPct = { node: pct(cpu.self), devServer: pct(cpu.dev), otherProcesses: Math.max(0, pct(cpu.machine - cpu.self - cpu.dev)) };
+      load.cpuPct = { node: pct(cpu.self), devServer: pct(cpu.dev), otherProcesses: Math.max(0, pct(cpu.machine - cpu.self - cpu.dev)), stolenByHost: pct(cpu.steal) };
       if (ops) {
         load.cpuMsPerOp = {
           node: round1(((cpu.self / TICKS) * 1000) / ops),
@@ -211,11 +217,12 @@ export class Probe {
   }
 }
 
-function cpuDelta(a: Snapshot, b: Snapshot): { self: number; dev: number; machine: number } | undefined {
+function cpuDelta(a: Snapshot, b: Snapshot): { self: number; dev: number; machine: number; steal: number } | undefined {
   if (a.selfTicks === undefined || b.selfTicks === undefined || a.machineTicks === undefined || b.machineTicks === undefined) return undefined;
   return {
     self: b.selfTicks - a.selfTicks,
     dev: a.devTicks !== undefined && b.devTicks !== undefined ? b.devTicks - a.devTicks : 0,
     machine: b.machineTicks - a.machineTicks,
+    steal: (b.stealTicks ?? 0) - (a.stealTicks ?? 0),
   };
 }

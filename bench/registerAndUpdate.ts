@@ -169,7 +169,7 @@ async function registrationBenchmark(stack: EmbeddedStack, probe: Probe, cfg: Be
       const cpu = result.loadWhileStarting.cpuPct;
       console.error(
         `[bench] round ${round} ${p}: ${result.perSecond} registrations/s = ${result.workflowsStartedPerSecond} workflows/s (p50 ${result.latencyMs.p50} ms; drained in ${result.drainSeconds} s; ` +
-          `main thread ${result.loadWhileStarting.mainThreadBusyPct}% busy${cpu ? `, other processes ${cpu.otherProcesses}% CPU` : ''})`,
+          `main thread ${result.loadWhileStarting.mainThreadBusyPct}% busy${cpu ? `, other processes ${cpu.otherProcesses}% CPU, ${cpu.stolenByHost}% stolen by the host` : ''})`,
       );
       phases.push(result);
     }
@@ -372,7 +372,9 @@ async function main(): Promise<void> {
     console.error(
       `[bench] registration api/raw ${registration.ratioOfMeans} (target ≥ ${TARGET_RATIO}: ${registration.met ? 'met' : 'MISSED'}); ` +
         `Update p50/p99/max ${update.latencyMs.p50}/${update.latencyMs.p99}/${update.latencyMs.max} ms at ${update.achievedPerSecond}/s ` +
-        `(target p99 ≤ ${TARGET_P99_MS} ms at ${cfg.rate}/s: ${update.met ? 'met' : 'MISSED'}); written to ${path.relative(process.cwd(), file)}`,
+        `(target p99 ≤ ${TARGET_P99_MS} ms at ${cfg.rate}/s: ${update.met ? 'met' : 'MISSED'}); ` +
+        `other processes ${update.load.cpuPct?.otherProcesses ?? '?'}% CPU during the Update load, ${update.load.cpuPct?.stolenByHost ?? '?'}% stolen by the host; ` +
+        `written to ${path.relative(process.cwd(), file)}`,
     );
   } finally {
     await stack.stop();
