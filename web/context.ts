@@ -1,10 +1,11 @@
 import type { Client } from '@temporalio/client';
 import type { NextFunction, Request, Response } from 'express';
 import type { Db } from '../activities/database';
-import { checkAccess } from '../api/auth/middleware';
+import { checkAccess, principalOf } from '../api/auth/middleware';
 import type { Action } from '../api/auth/policy';
 import type { VehicleScopeCheck } from '../api/auth/scope';
 import { HttpError } from '../api/httpError';
+import { vinSchema } from '../api/schemas';
 import type { SignInLimits } from '../api/auth/signIn';
 
 export interface WebDeps {
@@ -39,4 +40,12 @@ export function page(action: Action) {
 
 export function notFound(what: string): HttpError {
   return new HttpError(404, what);
+}
+
+/** The page's vehicle (`:vin`), when it exists and the signed-in person may see it; 404 otherwise. */
+export async function visibleVin(ctx: WebContext, req: Request): Promise<string> {
+  const parsed = vinSchema.safeParse(req.params.vin);
+  if (!parsed.success) throw notFound('no such vehicle');
+  await ctx.checkVehicle(principalOf(req), parsed.data);
+  return parsed.data;
 }

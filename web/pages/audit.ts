@@ -4,9 +4,8 @@ import express, { Request, Router } from 'express';
 import { principalOf } from '../../api/auth/middleware';
 import { maskPhonesDeep, seesPhoneNumbers } from '../../api/auth/policy';
 import { CHAIN_ROWS_SQL, ChainRow, verifyChainRows } from '../../api/audit/verifyChain';
-import { vinSchema } from '../../api/schemas';
 import { isWorkflowNotFound } from '../../api/workflowErrors';
-import { notFound, page, WebContext } from '../context';
+import { notFound, page, visibleVin, WebContext } from '../context';
 import { text } from '../i18n';
 import { langOf, renderPage } from '../render';
 import { rawHistoryEvents } from '../temporalHistory';
@@ -29,12 +28,7 @@ function csvCell(value: unknown): string {
 export function auditPages(ctx: WebContext): Router {
   const router = express.Router();
 
-  const vinOf = async (req: Request) => {
-    const parsed = vinSchema.safeParse(req.params.vin);
-    if (!parsed.success) throw notFound('no such vehicle');
-    await ctx.checkVehicle(principalOf(req), parsed.data);
-    return parsed.data;
-  };
+  const vinOf = (req: Request) => visibleVin(ctx, req);
 
   const auditEvents = async (req: Request, vin: string) => {
     const events = await ctx.db.auditEvent.findMany({ where: { vin }, orderBy: [{ chainSeq: 'asc' }, { id: 'asc' }] });

@@ -3,11 +3,10 @@
 import express, { Router } from 'express';
 import { principalOf } from '../../api/auth/middleware';
 import { can, maskPhone, seesPhoneNumbers } from '../../api/auth/policy';
-import { vinSchema } from '../../api/schemas';
 import { isWorkflowNotFound } from '../../api/workflowErrors';
 import { getState, LifecycleState, lifecycleWorkflowId } from '../../workflows/definitions';
 import { actionForTask, CARE_CONTACT, policyActionOf, STAGE_ACTIONS } from '../actions';
-import { notFound, page, WebContext } from '../context';
+import { notFound, page, visibleVin, WebContext } from '../context';
 import { takeFlash } from '../flash';
 import { label, text } from '../i18n';
 import { langOf, renderPage } from '../render';
@@ -48,10 +47,7 @@ export function vehiclePages(ctx: WebContext): Router {
   router.get('/vehicles/:vin', page('vehicle.read'), async (req, res) => {
     const p = principalOf(req);
     const lang = langOf(req);
-    const parsed = vinSchema.safeParse(req.params.vin);
-    if (!parsed.success) throw notFound('no such vehicle');
-    const vin = parsed.data;
-    await ctx.checkVehicle(p, vin);
+    const vin = await visibleVin(ctx, req);
     const [vehicle, state, events, staff] = await Promise.all([
       ctx.db.vehicle.findUnique({
         where: { vin },

@@ -8,9 +8,8 @@ import { localeSchema, optBackIn, OPT_OUT_CHANNELS, optOutSchema, recordOptOut, 
 import { parseInput } from '../../api/notifications/input';
 import { SETTLEABLE, vehicleMessages } from '../../api/notifications/outbox';
 import { HttpError } from '../../api/httpError';
-import { vinSchema } from '../../api/schemas';
 import { LOCALES } from '../../notifications/templates';
-import { notFound, page, WebContext } from '../context';
+import { page, visibleVin, WebContext } from '../context';
 import { setFlash } from '../flash';
 import { text } from '../i18n';
 import { flashOf } from '../refusal';
@@ -44,12 +43,7 @@ export async function messagesSection(ctx: WebContext, req: Request, vin: string
 
 export function contactPreferencePages(ctx: WebContext): Router {
   const router = express.Router();
-  const vinOf = async (req: Request) => {
-    const parsed = vinSchema.safeParse(req.params.vin);
-    if (!parsed.success) throw notFound('no such vehicle');
-    await ctx.checkVehicle(principalOf(req), parsed.data);
-    return parsed.data;
-  };
+  const vinOf = (req: Request) => visibleVin(ctx, req);
   const back = (vin: string) => `/vehicles/${vin}#messages`;
 
   router.post('/vehicles/:vin/opt-outs', page('customer.contact-preferences'), async (req, res) => {
