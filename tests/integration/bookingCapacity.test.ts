@@ -2,20 +2,16 @@
 // PostgreSQL: a booking takes bay time (R8), a rescheduled one moves it, a cancelled one gives back bay
 // time and parts (R9); parts are reserved, proposed another time when late (R6, R8), picked into a
 // labelled basket, and listed on the preparation board (R6).
-import { Client, Connection } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { Server } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { createDb, Db } from '../../activities/database';
 import { serviceStepActivities } from '../../activities/serviceSteps';
 import { taskActivities } from '../../activities/tasks';
 import { StepContext } from '../../activities/stepContext';
-import { createApp } from '../../api/app';
 import { addDays, localDate, localTime } from '../../domain/calendar';
 import { applyMigrations } from '../../runtime/migrate';
 import { seedWorkshop } from '../../runtime/workshopSeed';
 import { startPostgres, TestPostgres } from '../support/postgres';
-import { addStaff, signIn } from '../support/staff';
+import { DatabaseOnlyApi, startDatabaseOnlyApi } from '../support/databaseOnlyApi';
 
 const STORE = 'store-plan';
 const OFFSET = 480;
@@ -27,10 +23,7 @@ const VINS = ['LFV2A21K8P4000201', 'LFV2A21K8P4000202', 'LFV2A21K8P4000203'];
 let postgres: TestPostgres;
 let db: Db;
 let steps: ReturnType<typeof serviceStepActivities>;
-let server: Server;
-let base: string;
-/** Bearer tokens of the signed-in staff, by staff id. */
-const tokens = new Map<string, string>();
+let api: DatabaseOnlyApi;
 
 const ctx = (vin: string): StepContext => ({ workflowId: `lifecycle-${vin}`, runId: 'run-1', vin, cycle: 1, at: new Date().toISOString() });
 const inbound = (bookedFor: string) => ({ actor: 'sa-plan', channel: 'PHONE' as const, bookedFor, faultDescription: 'periodic maintenance', contactPhone: '13900000002' });
@@ -60,23 +53,17 @@ beforeAll(async () => {
   await db.part.create({ data: { partNumber: 'SPARK-PLUG', name: '火花塞', priceCny: 60, leadDays: 10 } });
   await db.servicePlan.create({ data: { id: 'plan-plugs', model: 'Sagitar', intervalMonths: 6, intervalKm: 7500, parts: { create: [{ partNumber: 'SPARK-PLUG', quantity: 4 }] } } });
   steps = serviceStepActivities(db);
-  const client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
-  server = createApp({ client, db }).listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const people = [{ id: 'pa-plan', storeId: STORE, role: 'TECHNICAL_DIRECTOR' as const }];
-  await addStaff(db, people);
-  for (const p of people) tokens.set(p.id, await signIn(base, p.id));
+  api = await startDatabaseOnlyApi(db, [{ id: 'pa-plan', storeId: STORE, role: 'TECHNICAL_DIRECTOR' }]);
 }, 120_000);
 
 afterAll(async () => {
-  server?.close();
+  await api?.stop();
   await db?.$disconnect();
   await postgres?.stop();
 });
 
 async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get('pa-plan')}` }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${api.base}${path}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${api.tokens.get('pa-plan')}` }, body: body === undefined ? undefined : JSON.stringify(body) });
   return { status: res.status, json: await res.json() };
 }
 

@@ -1,15 +1,11 @@
 // Slots, holds and the capacity view over HTTP on a real PostgreSQL: the database's slot cells keep a
 // bay from being booked twice however many desks claim it at once (R8).
-import { Client, Connection } from '@temporalio/client';
-import { Server } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { createDb, Db } from '../../activities/database';
-import { createApp } from '../../api/app';
 import { addDays, localDate, localTime } from '../../domain/calendar';
 import { applyMigrations } from '../../runtime/migrate';
 import { seedWorkshop } from '../../runtime/workshopSeed';
 import { startPostgres, TestPostgres } from '../support/postgres';
-import { addStaff, signIn } from '../support/staff';
+import { DatabaseOnlyApi, startDatabaseOnlyApi } from '../support/databaseOnlyApi';
 
 const STORE = 'store-cap';
 const OFFSET = 480;
@@ -21,11 +17,10 @@ const BAY = `${STORE}-general-1`;
 
 let postgres: TestPostgres;
 let db: Db;
-let connection: Connection;
-let server: Server;
+let api: DatabaseOnlyApi;
 let base: string;
 /** Bearer tokens of the signed-in staff, by staff id. */
-const tokens = new Map<string, string>();
+let tokens: Map<string, string>;
 
 beforeAll(async () => {
   postgres = await startPostgres();
@@ -33,20 +28,14 @@ beforeAll(async () => {
   db = createDb(postgres.url);
   await db.store.create({ data: { id: STORE, name: 'Capacity store' } });
   await seedWorkshop(db, { storeId: STORE, bays: { QUICK_SERVICE: 1, GENERAL_REPAIR: 2, BODY_PAINT: 1 }, technicians: { QUICK_SERVICE: 1, GENERAL_REPAIR: 2, BODY_PAINT: 1 }, holidays: [HOLIDAY] });
-  // These routes never reach Temporal; a lazy connection is never opened.
-  connection = Connection.lazy({ address: '127.0.0.1:1' });
-  server = createApp({ client: new Client({ connection }), db }).listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // Fifty booking desks, each a person signed in, for the race on one slot.
   const desks = Array.from({ length: 50 }, (_, i) => ({ id: `desk-${i}`, storeId: STORE, role: 'BOOKING_SPECIALIST' as const }));
-  const people = [{ id: 'sa-cap', storeId: STORE, role: 'SERVICE_ADVISOR' as const }, { id: 'sa-confirm', storeId: STORE, role: 'SERVICE_ADVISOR' as const }, ...desks];
-  await addStaff(db, people);
-  for (const p of people) tokens.set(p.id, await signIn(base, p.id));
+  api = await startDatabaseOnlyApi(db, [{ id: 'sa-cap', storeId: STORE, role: 'SERVICE_ADVISOR' }, { id: 'sa-confirm', storeId: STORE, role: 'SERVICE_ADVISOR' }, ...desks]);
+  ({ base, tokens } = api);
 }, 120_000);
 
 afterAll(async () => {
-  server?.close();
+  await api?.stop();
   await db?.$disconnect();
   await postgres?.stop();
 });
