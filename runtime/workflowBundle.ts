@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { WORKFLOW_BUNDLE_OPTIONS } from './workflowBundleOptions';
 
 const ROOT = path.resolve(__dirname, '..');
 /** Everything webpack pulls into the workflow bundle, plus the SDK that bundles it. */
@@ -41,6 +42,7 @@ export const SHARED_BUNDLE_CACHE = path.join(tmpdir(), 'service-lane-workflow-bu
 async function sourceHash(): Promise<string> {
   const hash = createHash('sha256');
   hash.update(await readFile(SDK_MANIFEST));
+  hash.update(JSON.stringify(WORKFLOW_BUNDLE_OPTIONS.preloadModules?.map((m) => path.relative(ROOT, m))));
   for (const dir of SOURCES) {
     for (const file of await listFiles(path.join(ROOT, dir))) {
       hash.update(path.relative(ROOT, file));
@@ -68,15 +70,15 @@ function exists(file: string): Promise<boolean> {
 const BUNDLER = `
 const { bundleWorkflowCode } = require('@temporalio/worker');
 const { writeFileSync } = require('node:fs');
-const [workflowsPath, out] = process.argv.slice(1);
-bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } })
+const [options, out] = process.argv.slice(1);
+bundleWorkflowCode({ ...JSON.parse(options), logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } })
   .then((bundle) => writeFileSync(out, bundle.code))
   .catch((err) => { console.error(err); process.exit(1); });
 `;
 
 function bundleInChildProcess(out: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', BUNDLER, require.resolve('../workflows'), out], { cwd: ROOT, stdio: ['ignore', 'inherit', 'pipe'] });
+    const child = spawn(process.execPath, ['-e', BUNDLER, JSON.stringify(WORKFLOW_BUNDLE_OPTIONS), out], { cwd: ROOT, stdio: ['ignore', 'inherit', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.once('error', reject);
