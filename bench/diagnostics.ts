@@ -1,7 +1,7 @@
 // Where the time goes while a phase runs, so a missed target comes with its reason: CPU of this
 // process (API, worker, PGlite), of the Temporal dev server and of anything else on the machine;
 // how busy this process's main thread is; how much of the time the single PGlite session is
-// executing; and how long activities wait to get the one database connection.
+// executing; how long activities wait to get the one database connection, and how long they keep it.
 // Linux /proc only; elsewhere the CPU split is left out and the rest still works.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -24,14 +24,16 @@ export function measurePgliteBusyTime(source: () => number): void {
 
 interface TransactionStats {
   waitsMs: number[];
+  /** From the body's start to its end: the time the one connection is held (round trips and the main thread's turns between them). */
+  holdsMs: number[];
   failedToStart: number;
 }
 
-const transactions: TransactionStats = { waitsMs: [], failedToStart: 0 };
+const transactions: TransactionStats = { waitsMs: [], holdsMs: [], failedToStart: 0 };
 
 type TransactionFn = (arg: unknown, options?: unknown) => Promise<unknown>;
 
-/** The same client, with `$transaction(fn)` timed from the call until `fn` runs. */
+/** The same client, with `$transaction(fn)` timed from the call until `fn` runs, and `fn` itself. */
 export function timeTransactions(db: Db): Db {
   return new Proxy(db, {
     get(target, prop) {
@@ -42,10 +44,15 @@ export function timeTransactions(db: Db): Db {
         if (typeof arg !== 'function') return original(arg, options);
         const t0 = performance.now();
         let started = false;
-        const body = (tx: unknown) => {
+        const body = async (tx: unknown) => {
           started = true;
-          transactions.waitsMs.push(performance.now() - t0);
-          return (arg as (tx: unknown) => Promise<unknown>)(tx);
+          const t1 = performance.now();
+          transactions.waitsMs.push(t1 - t0);
+          try {
+            return await (arg as (tx: unknown) => Promise<unknown>)(tx);
+          } finally {
+            transactions.holdsMs.push(performance.now() - t1);
+          }
         };
         return original(body, options).catch((err: unknown) => {
           if (!started) transactions.failedToStart++;
@@ -120,6 +127,7 @@ interface Snapshot {
   elu: EventLoopUtilization;
   pgliteMs: number;
   transactions: number;
+  holds: number;
   failedToStart: number;
 }
 
@@ -131,7 +139,7 @@ export interface PhaseLoad {
   cpuMsPerOp?: { node: number; devServer: number; mainThread: number };
   mainThreadBusyPct: number;
   pgliteBusyPct: number;
-  dbTransactions: { count: number; waitMsP50?: number; waitMsP99?: number; waitMsMax?: number; failedToStart: number };
+  dbTransactions: { count: number; waitMsP50?: number; waitMsP99?: number; waitMsMax?: number; holdMsP50?: number; holdMsP99?: number; failedToStart: number };
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
@@ -165,6 +173,7 @@ export class Probe {
       elu: performance.eventLoopUtilization(),
       pgliteMs: pgliteBusyMs(),
       transactions: transactions.waitsMs.length,
+      holds: transactions.holdsMs.length,
       failedToStart: transactions.failedToStart,
     };
   }
@@ -173,6 +182,7 @@ export class Probe {
   between(a: Snapshot, b: Snapshot, ops?: number): PhaseLoad {
     const seconds = (b.atMs - a.atMs) / 1000;
     const waits = transactions.waitsMs.slice(a.transactions, b.transactions).sort((x, y) => x - y);
+    const holds = transactions.holdsMs.slice(a.holds, b.holds).sort((x, y) => x - y);
     const load: PhaseLoad = {
       seconds: round1(seconds),
       mainThreadBusyPct: Math.round(performance.eventLoopUtilization(b.elu, a.elu).utilization * 100),
@@ -182,6 +192,8 @@ export class Probe {
         waitMsP50: round1(percentile(waits, 50) ?? 0),
         waitMsP99: round1(percentile(waits, 99) ?? 0),
         waitMsMax: round1(waits[waits.length - 1] ?? 0),
+        holdMsP50: round1(percentile(holds, 50) ?? 0),
+        holdMsP99: round1(percentile(holds, 99) ?? 0),
         failedToStart: b.failedToStart - a.failedToStart,
       },
     };
