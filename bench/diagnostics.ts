@@ -12,9 +12,11 @@ import type { Db } from '../activities/database';
 // Time inside PGlite, as its thread reports it (runtime/embeddedDatabase, reportBusyEveryMs).
 
 let pgliteBusyMs: () => number = () => 0;
+let pgliteThread: () => string | undefined = () => undefined;
 
-export function measurePgliteBusyTime(source: () => number): void {
+export function measurePgliteBusyTime(source: () => number, osThreadId: () => string | undefined): void {
   pgliteBusyMs = source;
+  pgliteThread = osThreadId;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -100,6 +102,25 @@ function machineTicks(): { busy: number; steal: number } | undefined {
   }
 }
 
+/**
+ * CPU ticks of each thread of this process, by Linux thread id, with its name. Node's worker threads
+ * (the SDK's workflow thread among them) are all named "node"; the main thread is the one whose id is
+ * the process id, and the PGlite thread reports its own id.
+ */
+function threadTicks(): Map<string, { name: string; ticks: number }> {
+  const threads = new Map<string, { name: string; ticks: number }>();
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      threads.set(tid, { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), ticks: Number(fields[11]) + Number(fields[12]) });
+    }
+  } catch {
+    // not Linux
+  }
+  return threads;
+}
+
 /** The `temporal` process this process spawned: the dev server. */
 export function findDevServerPid(): string | undefined {
   try {
@@ -129,6 +150,7 @@ interface Snapshot {
   transactions: number;
   holds: number;
   failedToStart: number;
+  threads: Map<string, { name: string; ticks: number }>;
 }
 
 export interface PhaseLoad {
@@ -137,6 +159,11 @@ export interface PhaseLoad {
   cpuPct?: { node: number; devServer: number; otherProcesses: number; stolenByHost: number };
   /** CPU milliseconds per operation of the phase (a registration, an Update); mainThread is this process's event loop alone. */
   cpuMsPerOp?: { node: number; devServer: number; mainThread: number };
+  /**
+   * This process's busiest threads in the phase, CPU milliseconds per operation: "main", "pglite", and
+   * the others by id and name; the busiest unnamed "node" thread is in practice the SDK's workflow thread.
+   */
+  threadsCpuMsPerOp?: { thread: string; ms: number }[];
   mainThreadBusyPct: number;
   pgliteBusyPct: number;
   dbTransactions: { count: number; waitMsP50?: number; waitMsP99?: number; waitMsMax?: number; holdMsP50?: number; holdMsP99?: number; failedToStart: number };
@@ -159,6 +186,15 @@ export function capacityBounds(load: PhaseLoad, cores: number): { byAllCores: nu
   return { byAllCores: round1((cores * 1000) / (cost.node + cost.devServer)), byMainThread: round1(1000 / cost.mainThread) };
 }
 
+function busiestThreads(a: Snapshot['threads'], b: Snapshot['threads'], ops: number): { thread: string; ms: number }[] {
+  const label = (tid: string, name: string) => (tid === String(process.pid) ? 'main' : tid === pgliteThread() ? 'pglite' : `${tid} ${name}`);
+  return [...b]
+    .map(([tid, t]) => ({ thread: label(tid, t.name), ms: round1((((t.ticks - (a.get(tid)?.ticks ?? 0)) / TICKS) * 1000) / ops) }))
+    .filter((t) => t.ms > 0)
+    .sort((x, y) => y.ms - x.ms)
+    .slice(0, 8);
+}
+
 export class Probe {
   constructor(private readonly devServerPid = findDevServerPid()) {}
 
@@ -175,6 +211,7 @@ export class Probe {
       transactions: transactions.waitsMs.length,
       holds: transactions.holdsMs.length,
       failedToStart: transactions.failedToStart,
+      threads: threadTicks(),
     };
   }
 
@@ -207,6 +244,7 @@ export class Probe {
           devServer: round1(((cpu.dev / TICKS) * 1000) / ops),
           mainThread: round1(((load.mainThreadBusyPct / 100) * seconds * 1000) / ops),
         };
+        load.threadsCpuMsPerOp = busiestThreads(a.threads, b.threads, ops);
       }
     }
     return load;

@@ -46,7 +46,7 @@ async function startDatabase(dir: string, stops: Stop[]): Promise<{ url: string;
     return { url: postgres.url, poolSize: 10 };
   }
   const database = await startEmbeddedDatabase(dir, { reportBusyEveryMs: 250 });
-  measurePgliteBusyTime(database.busyMs);
+  measurePgliteBusyTime(database.busyMs, database.osThreadId);
   stops.push(database.stop);
   return { url: database.url, poolSize: 1 };
 }

@@ -374,6 +374,7 @@ async function main(): Promise<void> {
         `Update p50/p99/max ${update.latencyMs.p50}/${update.latencyMs.p99}/${update.latencyMs.max} ms at ${update.achievedPerSecond}/s ` +
         `(target p99 ≤ ${TARGET_P99_MS} ms at ${cfg.rate}/s: ${update.met ? 'met' : 'MISSED'}); ` +
         `other processes ${update.load.cpuPct?.otherProcesses ?? '?'}% CPU during the Update load, ${update.load.cpuPct?.stolenByHost ?? '?'}% stolen by the host; ` +
+        `CPU ms per Update by thread: ${(update.load.threadsCpuMsPerOp ?? []).slice(0, 4).map((t) => `${t.thread} ${t.ms}`).join(', ')}; ` +
         `written to ${path.relative(process.cwd(), file)}`,
     );
   } finally {

@@ -8,6 +8,8 @@ export interface EmbeddedDatabase {
   url: string;
   /** Milliseconds the database session has spent on queries, as last reported (with `reportBusyEveryMs`). */
   busyMs(): number;
+  /** Linux's id of the database thread, once it reported its busy time (with `reportBusyEveryMs`). */
+  osThreadId(): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -26,13 +28,17 @@ export async function startEmbeddedDatabase(dataDir: string, options: { reportBu
     workerData: { dataDir: dir, socketPath: path.join(socketDir, `.s.PGSQL.${SOCKET_PORT}`), reportBusyEveryMs: options.reportBusyEveryMs },
   });
   let busyMs = 0;
-  thread.on('message', (message: { type?: string; busyMs?: number }) => {
-    if (message.type === 'busy') busyMs = message.busyMs ?? busyMs;
+  let tid: string | undefined;
+  thread.on('message', (message: { type?: string; busyMs?: number; tid?: string }) => {
+    if (message.type !== 'busy') return;
+    busyMs = message.busyMs ?? busyMs;
+    tid = message.tid ?? tid;
   });
   await reply(thread, 'ready');
   return {
     url: `postgresql://postgres@localhost:${SOCKET_PORT}/postgres?host=${encodeURIComponent(socketDir)}&sslmode=disable`,
     busyMs: () => busyMs,
+    osThreadId: () => tid,
     async stop() {
       const stopped = reply(thread, 'stopped');
       thread.postMessage('stop');

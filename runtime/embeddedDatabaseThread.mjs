@@ -1,7 +1,7 @@
 // Runs PGlite and its Postgres-protocol socket server on a thread of its own, so the database's
 // WebAssembly work never competes with the API and the worker's activities for the main thread.
 // Plain JavaScript: a worker thread does not inherit the TypeScript loader under every runner (jest).
-import { existsSync, unlinkSync } from 'node:fs';
+import { existsSync, readlinkSync, unlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
@@ -52,5 +52,15 @@ function reportBusyTime(db, everyMs) {
       busyMs += performance.now() - t0;
     }
   };
-  setInterval(() => parentPort.postMessage({ type: 'busy', busyMs }), everyMs).unref();
+  const tid = osThreadId();
+  setInterval(() => parentPort.postMessage({ type: 'busy', busyMs, tid }), everyMs).unref();
+}
+
+/** Linux's id of this thread, so a measurement can tell its CPU time apart (/proc/<pid>/task/<tid>). */
+function osThreadId() {
+  try {
+    return readlinkSync('/proc/thread-self').split('/').pop();
+  } catch {
+    return undefined;
+  }
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -29,7 +30,7 @@ describe('embedded database on its own thread', () => {
     expect(rows).toEqual([{ plate: '苏F12345', km: 3100 }]);
   });
 
-  it('reports how long its session was busy, for the benchmarks, only when asked', async () => {
+  it('reports how long its session was busy, and its thread, for the benchmarks, only when asked', async () => {
     const database = await startEmbeddedDatabase(path.join(dir, 'busy'), { reportBusyEveryMs: 20 });
     const client = new Client({ connectionString: database.url });
     try {
@@ -37,6 +38,9 @@ describe('embedded database on its own thread', () => {
       await client.query('SELECT count(*) FROM generate_series(1, 200000)');
       for (let i = 0; i < 100 && database.busyMs() === 0; i++) await new Promise((r) => setTimeout(r, 20));
       expect(database.busyMs()).toBeGreaterThan(0);
+      // The benchmark reads this thread's CPU time under /proc/self/task/<id>.
+      expect(existsSync(`/proc/self/task/${database.osThreadId()}`)).toBe(true);
+      expect(database.osThreadId()).not.toBe(String(process.pid));
     } finally {
       await client.end();
       await database.stop();
