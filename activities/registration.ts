@@ -1,7 +1,9 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { cycleDueDate, DueDate } from '../domain/dueDate';
 import { resolveStoreSettings, StoreSettings } from '../domain/storeSettings';
+import type { Prisma } from '../generated/prisma/client';
 import type { VehicleLifecycleInput } from '../workflows/definitions';
-import { auditedStep } from './auditedStep';
+import { auditedStep, StepRecord, Tx } from './auditedStep';
 import { Db } from './database';
 import { StepContext } from './stepContext';
 
@@ -12,75 +14,132 @@ export interface CyclePolicy {
   servicePlanId: string | null;
 }
 
+/** The due date of a cycle as R1 decided it, with what it was decided from. */
+export interface ScheduledDue extends DueDate {
+  avgDailyKm: number;
+  policy: CyclePolicy;
+  /** > 1: decided again after new mileage came in or store settings changed. */
+  revision?: number;
+}
+
+/** A cycle opened: the policy it runs under and its due date (R1). */
+export interface OpenedCycle {
+  policy: CyclePolicy;
+  due: DueDate & { avgDailyKm: number };
+}
+
+function registered(input: VehicleLifecycleInput): StepRecord {
+  const { vehicle: v } = input;
+  return { step: 'register', action: 'vehicle.registered', actor: input.registeredBy, data: { plate: v.plate, model: v.model, storeId: v.storeId } };
+}
+
+/** Creates or refreshes the customer and vehicle records the workflow stands for. */
+async function registerInTx(tx: Tx, ctx: StepContext, input: VehicleLifecycleInput): Promise<null> {
+  const { vehicle: v, customer: c } = input;
+  const store = await tx.store.findUnique({ where: { id: v.storeId } });
+  if (!store) throw unknownStore(v.storeId);
+  const customer = await tx.customer.upsert({
+    where: { storeId_phone: { storeId: v.storeId, phone: c.phone } },
+    create: { storeId: v.storeId, name: c.name, phone: c.phone, email: c.email },
+    update: { name: c.name, email: c.email },
+  });
+  const plan = await tx.servicePlan.findUnique({ where: { model: v.model } });
+  const fields = {
+    plate: v.plate,
+    model: v.model,
+    storeId: v.storeId,
+    customerId: customer.id,
+    servicePlanId: plan?.id ?? null,
+    salesConsultantId: v.salesConsultantId,
+    advisorId: v.advisorId,
+    deliveryDate: new Date(v.deliveryDate),
+    mileageKm: v.mileageKm,
+    mileageRecordedAt: new Date(v.mileageRecordedOn),
+    avgDailyKm: 0,
+    lastServiceDate: input.history.lastServiceDate ? new Date(input.history.lastServiceDate) : null,
+    lastServiceKm: input.history.lastServiceKm ?? null,
+    cycle: input.history.cycle,
+    workflowId: ctx.workflowId,
+  };
+  await tx.vehicle.upsert({ where: { vin: v.vin }, create: { vin: v.vin, ...fields }, update: fields });
+  return null;
+}
+
+function unknownStore(storeId: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(`unknown store ${storeId}`, 'UnknownStore');
+}
+
+/** Store settings and the model's service interval, read at the start of each cycle (R1). */
+async function cyclePolicy(db: Db, storeId: string, model: string): Promise<CyclePolicy> {
+  const [store, plan] = await Promise.all([db.store.findUnique({ where: { id: storeId } }), db.servicePlan.findUnique({ where: { model } })]);
+  if (!store) throw unknownStore(storeId);
+  const settings = resolveStoreSettings(store.settings);
+  return {
+    settings,
+    intervalMonths: plan?.intervalMonths ?? settings.defaultIntervalMonths,
+    intervalKm: plan?.intervalKm ?? settings.defaultIntervalKm,
+    servicePlanId: plan?.id ?? null,
+  };
+}
+
+function scheduled(due: ScheduledDue): StepRecord {
+  const step = due.revision && due.revision > 1 ? `schedule:r${due.revision}` : 'schedule';
+  return { step, action: 'cycle.scheduled', rule: due.reason === 'first-service' ? 'R1b' : 'R1', actor: 'system', data: due as unknown as Record<string, unknown> };
+}
+
+/** R1: the computed due date on the vehicle, so lists and reports need no workflow query. */
+async function recordDueDate(tx: Tx, ctx: StepContext, due: ScheduledDue): Promise<null> {
+  await tx.vehicle.update({ where: { vin: ctx.vin }, data: { nextDueDate: new Date(due.dueDate), cycle: ctx.cycle, avgDailyKm: due.avgDailyKm } });
+  return null;
+}
+
 export function registrationActivities(db: Db) {
   return {
-    /** Creates or refreshes the customer and vehicle records the workflow stands for. */
     async registerVehicle(ctx: StepContext, input: VehicleLifecycleInput): Promise<null> {
-      const { vehicle: v, customer: c } = input;
-      return auditedStep(db, ctx, { step: 'register', action: 'vehicle.registered', actor: input.registeredBy, data: { plate: v.plate, model: v.model, storeId: v.storeId } }, async (tx) => {
-        const store = await tx.store.findUnique({ where: { id: v.storeId } });
-        if (!store) throw ApplicationFailure.nonRetryable(`unknown store ${v.storeId}`, 'UnknownStore');
-        const customer = await tx.customer.upsert({
-          where: { storeId_phone: { storeId: v.storeId, phone: c.phone } },
-          create: { storeId: v.storeId, name: c.name, phone: c.phone, email: c.email },
-          update: { name: c.name, email: c.email },
-        });
-        const plan = await tx.servicePlan.findUnique({ where: { model: v.model } });
-        const fields = {
-          plate: v.plate,
-          model: v.model,
-          storeId: v.storeId,
-          customerId: customer.id,
-          servicePlanId: plan?.id ?? null,
-          salesConsultantId: v.salesConsultantId,
-          advisorId: v.advisorId,
-          deliveryDate: new Date(v.deliveryDate),
-          mileageKm: v.mileageKm,
-          mileageRecordedAt: new Date(v.mileageRecordedOn),
-          avgDailyKm: 0,
-          lastServiceDate: input.history.lastServiceDate ? new Date(input.history.lastServiceDate) : null,
-          lastServiceKm: input.history.lastServiceKm ?? null,
-          cycle: input.history.cycle,
-          workflowId: ctx.workflowId,
-        };
-        await tx.vehicle.upsert({ where: { vin: v.vin }, create: { vin: v.vin, ...fields }, update: fields });
-        return null;
-      });
+      return auditedStep(db, ctx, registered(input), (tx) => registerInTx(tx, ctx, input));
     },
 
     /** The store's settings, read when a decision needs them (e.g. a ticket's answer hours). */
     async loadStoreSettings(storeId: string): Promise<StoreSettings> {
       const store = await db.store.findUnique({ where: { id: storeId } });
-      if (!store) throw ApplicationFailure.nonRetryable(`unknown store ${storeId}`, 'UnknownStore');
+      if (!store) throw unknownStore(storeId);
       return resolveStoreSettings(store.settings);
     },
 
-    /** Store settings and the model's service interval, read at the start of each cycle (R1). */
     async loadCyclePolicy(storeId: string, model: string): Promise<CyclePolicy> {
-      const [store, plan] = await Promise.all([
-        db.store.findUnique({ where: { id: storeId } }),
-        db.servicePlan.findUnique({ where: { model } }),
-      ]);
-      if (!store) throw ApplicationFailure.nonRetryable(`unknown store ${storeId}`, 'UnknownStore');
-      const settings = resolveStoreSettings(store.settings);
-      return {
-        settings,
-        intervalMonths: plan?.intervalMonths ?? settings.defaultIntervalMonths,
-        intervalKm: plan?.intervalKm ?? settings.defaultIntervalKm,
-        servicePlanId: plan?.id ?? null,
-      };
+      return cyclePolicy(db, storeId, model);
+    },
+
+    /** R1, decided by the workflow; a revision > 1 is a recomputation after new mileage came in. */
+    async scheduleCycle(ctx: StepContext, due: ScheduledDue): Promise<null> {
+      return auditedStep(db, ctx, scheduled(due), (tx) => recordDueDate(tx, ctx, due));
     },
 
     /**
-     * R1: records the computed due date on the vehicle, so lists and reports need no workflow query.
-     * A revision > 1 is a recomputation after new mileage came in.
+     * A cycle's start in one step: registers the vehicle when asked (its first cycle), reads the policy,
+     * decides the due date (R1 / R1b) and records it. The audit trail is that of the three separate
+     * steps. A retry answers with what the first attempt recorded.
      */
-    async scheduleCycle(ctx: StepContext, due: { dueDate: string; reason: string; avgDailyKm: number; policy: CyclePolicy; revision?: number }): Promise<null> {
-      const step = due.revision && due.revision > 1 ? `schedule:r${due.revision}` : 'schedule';
-      return auditedStep(db, ctx, { step, action: 'cycle.scheduled', rule: due.reason === 'first-service' ? 'R1b' : 'R1', actor: 'system', data: due as unknown as Record<string, unknown> }, async (tx) => {
-        await tx.vehicle.update({ where: { vin: ctx.vin }, data: { nextDueDate: new Date(due.dueDate), cycle: ctx.cycle, avgDailyKm: due.avgDailyKm } });
-        return null;
+    async openCycle(ctx: StepContext, input: VehicleLifecycleInput, register: boolean): Promise<OpenedCycle> {
+      const { vehicle: v, history } = input;
+      const policy = await cyclePolicy(db, v.storeId, v.model);
+      const { avgDailyKm, ...dueDate } = cycleDueDate({
+        ...history,
+        deliveryDate: v.deliveryDate,
+        mileageKm: v.mileageKm,
+        mileageRecordedOn: v.mileageRecordedOn,
+        intervalMonths: policy.intervalMonths,
+        intervalKm: policy.intervalKm,
+        newCarDailyKm: policy.settings.newCarDailyKm,
+        firstServiceWithinMonths: policy.settings.firstServiceWithinMonths,
       });
+      const due: ScheduledDue = { ...dueDate, avgDailyKm, policy };
+      const opened: OpenedCycle = { policy, due: { ...dueDate, avgDailyKm } };
+      return auditedStep(db, ctx, scheduled(due), async (tx, alsoAudited) => {
+        if (register) alsoAudited(registered(input), await registerInTx(tx, ctx, input));
+        await recordDueDate(tx, ctx, due);
+        return opened as unknown as Prisma.InputJsonObject;
+      }) as unknown as Promise<OpenedCycle>;
     },
 
     /** A cycle that ends without a service (declined, never reached) is recorded, never just dropped. */

@@ -55,3 +55,39 @@ export function averageDailyKm(
   if (days < 14 || mileageKm <= 0) return newCarDailyKm;
   return mileageKm / days;
 }
+
+/** What R1 needs to date a cycle: the car, where the previous cycle left it, the model's interval and the store's numbers. */
+export interface CycleFacts {
+  deliveryDate: CalendarDate;
+  lastServiceDate?: CalendarDate;
+  lastServiceKm?: number;
+  /** Set when the previous cycle closed without a service: its due date. */
+  skippedDueDate?: CalendarDate;
+  mileageKm: number;
+  mileageRecordedOn: CalendarDate;
+  intervalMonths: number;
+  intervalKm: number;
+  newCarDailyKm: number;
+  firstServiceWithinMonths: number;
+}
+
+/**
+ * R1 / R1b for a cycle, with the daily mileage it assumed. After a cycle without service the next one
+ * counts from the skipped due date, so a customer who declined is reminded one interval later, not at once.
+ */
+export function cycleDueDate(f: CycleFacts): DueDate & { avgDailyKm: number } {
+  const avgDailyKm = averageDailyKm(f.deliveryDate, f.mileageKm, f.mileageRecordedOn, f.newCarDailyKm);
+  const countFrom = f.skippedDueDate ? { lastServiceDate: f.skippedDueDate, lastServiceKm: Math.max(f.lastServiceKm ?? 0, f.mileageKm) } : f;
+  const due = nextDueDate({
+    deliveryDate: f.deliveryDate,
+    lastServiceDate: countFrom.lastServiceDate,
+    lastServiceKm: countFrom.lastServiceKm,
+    mileageKm: f.mileageKm,
+    mileageRecordedOn: f.mileageRecordedOn,
+    avgDailyKm,
+    intervalMonths: f.intervalMonths,
+    intervalKm: f.intervalKm,
+    firstServiceWithinMonths: f.firstServiceWithinMonths,
+  });
+  return { ...due, avgDailyKm };
+}

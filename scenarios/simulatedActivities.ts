@@ -1,6 +1,7 @@
 import type { LifecycleActivities } from '../activities';
 import type { CyclePolicy } from '../activities/registration';
 import type { StepContext } from '../activities/stepContext';
+import { cycleDueDate } from '../domain/dueDate';
 import { DEFAULT_STORE_SETTINGS } from '../domain/storeSettings';
 
 export interface RecordedCall {
@@ -21,13 +22,29 @@ export function recordingActivities(policy: Partial<CyclePolicy> = {}) {
     const ctx = args[0] as StepContext | undefined;
     calls.push({ name, at: ctx?.at, cycle: ctx?.cycle, args: args.slice(1) });
   };
+  const cyclePolicy = (): CyclePolicy => ({ settings: DEFAULT_STORE_SETTINGS, intervalMonths: 6, intervalKm: 10000, servicePlanId: 'plan-1', ...policy });
   const activities: LifecycleActivities = {
     registerVehicle: async (...a) => (record('registerVehicle', a), null),
-    loadCyclePolicy: async (...a) => {
-      calls.push({ name: 'loadCyclePolicy', args: a });
-      return { settings: DEFAULT_STORE_SETTINGS, intervalMonths: 6, intervalKm: 10000, servicePlanId: 'plan-1', ...policy };
-    },
+    loadCyclePolicy: async (...a) => (calls.push({ name: 'loadCyclePolicy', args: a }), cyclePolicy()),
     scheduleCycle: async (...a) => (record('scheduleCycle', a), null),
+    // Recorded as the three steps it stands for, so timelines read the same whichever way a run opened its cycle.
+    openCycle: async (ctx, input, register) => {
+      if (register) record('registerVehicle', [ctx, input]);
+      calls.push({ name: 'loadCyclePolicy', args: [input.vehicle.storeId, input.vehicle.model] });
+      const p = cyclePolicy();
+      const due = cycleDueDate({
+        ...input.history,
+        deliveryDate: input.vehicle.deliveryDate,
+        mileageKm: input.vehicle.mileageKm,
+        mileageRecordedOn: input.vehicle.mileageRecordedOn,
+        intervalMonths: p.intervalMonths,
+        intervalKm: p.intervalKm,
+        newCarDailyKm: p.settings.newCarDailyKm,
+        firstServiceWithinMonths: p.settings.firstServiceWithinMonths,
+      });
+      record('scheduleCycle', [ctx, { ...due, policy: p }]);
+      return { policy: p, due };
+    },
     openTask: async (...a) => (record('openTask', a), null),
     queueCustomerMessage: async (...a) => (record('queueCustomerMessage', a), null),
     // A booking step given a preparation (R6) also makes the work order.

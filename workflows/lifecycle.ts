@@ -54,9 +54,9 @@ const COALESCED_SEARCH_ATTRIBUTES_PATCH = 'coalesced-search-attributes';
  * recorded without a baseline ask for each patch as before. A patch added later must name a new
  * baseline, or be asked for on its own.
  */
-const PATCH_BASELINES = { first: 'baseline-2026-11-22', second: 'baseline-2026-11-22b', third: 'baseline-2026-11-22c' } as const;
+const PATCH_BASELINES = { first: 'baseline-2026-11-22', second: 'baseline-2026-11-22b', third: 'baseline-2026-11-22c', fourth: 'baseline-2026-11-22d' } as const;
 export type PatchBaseline = keyof typeof PATCH_BASELINES;
-const BASELINE_ORDER: PatchBaseline[] = ['first', 'second', 'third'];
+const BASELINE_ORDER: PatchBaseline[] = ['first', 'second', 'third', 'fourth'];
 
 export class Lifecycle {
   readonly state: LifecycleState;
@@ -153,9 +153,13 @@ export class Lifecycle {
     if (this.policy) Object.assign(this.policy.settings, settings);
   }
 
-  /** The policy loaded from the database, with settings that changed while it was loading laid over it. */
-  usePolicy(loaded: CyclePolicy): void {
+  /**
+   * The policy loaded from the database, with settings that changed while it was loading laid over it;
+   * true when there were such settings.
+   */
+  usePolicy(loaded: CyclePolicy): boolean {
     this.policy = this.changedSettings ? { ...loaded, settings: { ...this.changedSettings } } : loaded;
+    return this.changedSettings !== undefined;
   }
 
   snapshot(): LifecycleState {

@@ -1,4 +1,4 @@
-import { averageDailyKm, DueDateFacts, nextDueDate } from '../../domain/dueDate';
+import { averageDailyKm, cycleDueDate, CycleFacts, DueDateFacts, nextDueDate } from '../../domain/dueDate';
 
 /** A car delivered 2025-10-01, last serviced 2026-01-10 at 10,000 km, on a 6-month / 5,000 km plan. */
 const serviced: DueDateFacts = {
@@ -117,5 +117,37 @@ describe('averageDailyKm', () => {
 
   it('R1: a car with no mileage yet uses the store default', () => {
     expect(averageDailyKm('2026-01-01', 0, '2026-06-01', 35)).toBe(35);
+  });
+});
+
+describe('cycleDueDate', () => {
+  /** Delivered 2025-10-01, serviced 2026-01-10 at 10,000 km, now at 12,000 km on 2026-03-01; 6 months / 5,000 km. */
+  const cycle: CycleFacts = {
+    deliveryDate: '2025-10-01',
+    lastServiceDate: '2026-01-10',
+    lastServiceKm: 10_000,
+    mileageKm: 12_000,
+    mileageRecordedOn: '2026-03-01',
+    intervalMonths: 6,
+    intervalKm: 5_000,
+    newCarDailyKm: 40,
+    firstServiceWithinMonths: 3,
+  };
+
+  it('R1: dates the cycle from the last service at the car’s own average daily mileage', () => {
+    // 12,000 km in 151 days ≈ 79.5 km/day; 3,000 km left → 38 days after 2026-03-01
+    expect(cycleDueDate(cycle)).toEqual({ dueDate: '2026-04-08', reason: 'mileage', avgDailyKm: 12_000 / 151 });
+  });
+
+  it('R1b: a car never serviced is due within the first-service months of delivery', () => {
+    const brandNewCar = { ...cycle, lastServiceDate: undefined, lastServiceKm: undefined, deliveryDate: '2026-02-20', mileageKm: 300 };
+    expect(cycleDueDate(brandNewCar)).toMatchObject({ dueDate: '2026-05-20', reason: 'first-service', avgDailyKm: 40 });
+  });
+
+  it('R1: after a cycle closed without service, the next counts one interval from the skipped due date', () => {
+    const declined = { ...cycle, skippedDueDate: '2026-07-10' };
+    // 6 months from 2026-07-10 → 2027-01-10; the 5,000 km count from today's 12,000 km (not the 10,000 of the
+    // last service) at ≈79.5 km/day → 63 days after 2026-03-01: later than the 2026-04-08 without the skip
+    expect(cycleDueDate(declined)).toMatchObject({ dueDate: '2026-05-03', reason: 'mileage' });
   });
 });

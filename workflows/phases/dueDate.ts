@@ -1,9 +1,21 @@
-import { averageDailyKm, DueDate, nextDueDate } from '../../domain/dueDate';
+import { cycleDueDate, DueDate } from '../../domain/dueDate';
 import { Lifecycle } from '../lifecycle';
+
+/** Runs recorded before registering, loading the policy and recording the due date were one step. */
+const OPEN_CYCLE_PATCH = 'open-cycle-in-one-step';
 
 /** R1 / R1b: when this cycle's maintenance is due, from the store's policy and the vehicle's history. */
 export async function scheduleCycle(lc: Lifecycle): Promise<DueDate> {
   const { vehicle, history } = lc.input;
+  if (lc.patched(OPEN_CYCLE_PATCH, 'fourth')) {
+    // One local activity instead of three: every one is an activation again whenever the lifecycle is replayed.
+    const { policy, due } = await lc.acts.openCycle(lc.ctx(), lc.input, history.cycle === 1);
+    lc.state.dueDate = due.dueDate;
+    lc.state.dueReason = due.reason;
+    // Store settings that changed while the cycle opened decide, as they would have a moment later.
+    if (lc.usePolicy(policy)) return decideDueDate(lc, vehicle.mileageKm, vehicle.mileageRecordedOn, 2);
+    return { dueDate: due.dueDate, reason: due.reason };
+  }
   if (history.cycle === 1) await lc.acts.registerVehicle(lc.ctx(), lc.input);
   lc.usePolicy(await lc.acts.loadCyclePolicy(vehicle.storeId, vehicle.model));
   return decideDueDate(lc, vehicle.mileageKm, vehicle.mileageRecordedOn, 1);
@@ -18,19 +30,14 @@ export async function recomputeDueDate(lc: Lifecycle, mileageKm: number, recorde
 async function decideDueDate(lc: Lifecycle, mileageKm: number, recordedOn: string, revision: number): Promise<DueDate> {
   const { vehicle, history } = lc.input;
   const s = lc.settings;
-  const avgDailyKm = averageDailyKm(vehicle.deliveryDate, mileageKm, recordedOn, s.newCarDailyKm);
-  // After a cycle without service the next one counts from the skipped due date (a declined customer
-  // is reminded one interval later, not at once).
-  const countFrom = history.skippedDueDate ? { lastServiceDate: history.skippedDueDate, lastServiceKm: Math.max(history.lastServiceKm ?? 0, mileageKm) } : history;
-  const due = nextDueDate({
+  const { avgDailyKm, ...due } = cycleDueDate({
+    ...history,
     deliveryDate: vehicle.deliveryDate,
-    lastServiceDate: countFrom.lastServiceDate,
-    lastServiceKm: countFrom.lastServiceKm,
     mileageKm,
     mileageRecordedOn: recordedOn,
-    avgDailyKm,
     intervalMonths: lc.policy.intervalMonths,
     intervalKm: lc.policy.intervalKm,
+    newCarDailyKm: s.newCarDailyKm,
     firstServiceWithinMonths: s.firstServiceWithinMonths,
   });
   const changed = due.dueDate !== lc.state.dueDate;
