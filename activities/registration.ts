@@ -33,23 +33,25 @@ function registered(input: VehicleLifecycleInput): StepRecord {
   return { step: 'register', action: 'vehicle.registered', actor: input.registeredBy, data: { plate: v.plate, model: v.model, storeId: v.storeId } };
 }
 
-/** Creates or refreshes the customer and vehicle records the workflow stands for. */
-async function registerInTx(tx: Tx, ctx: StepContext, input: VehicleLifecycleInput): Promise<null> {
+/**
+ * Creates or refreshes the customer and vehicle records the workflow stands for. `policy`, when the caller
+ * has just read it, already vouches for the store and names the model's plan.
+ */
+async function registerInTx(tx: Tx, ctx: StepContext, input: VehicleLifecycleInput, policy?: CyclePolicy): Promise<null> {
   const { vehicle: v, customer: c } = input;
-  const store = await tx.store.findUnique({ where: { id: v.storeId } });
-  if (!store) throw unknownStore(v.storeId);
+  if (!policy && !(await tx.store.findUnique({ where: { id: v.storeId }, select: { id: true } }))) throw unknownStore(v.storeId);
   const customer = await tx.customer.upsert({
     where: { storeId_phone: { storeId: v.storeId, phone: c.phone } },
     create: { storeId: v.storeId, name: c.name, phone: c.phone, email: c.email },
     update: { name: c.name, email: c.email },
   });
-  const plan = await tx.servicePlan.findUnique({ where: { model: v.model } });
+  const servicePlanId = policy ? policy.servicePlanId : ((await tx.servicePlan.findUnique({ where: { model: v.model }, select: { id: true } }))?.id ?? null);
   const fields = {
     plate: v.plate,
     model: v.model,
     storeId: v.storeId,
     customerId: customer.id,
-    servicePlanId: plan?.id ?? null,
+    servicePlanId,
     salesConsultantId: v.salesConsultantId,
     advisorId: v.advisorId,
     deliveryDate: new Date(v.deliveryDate),
@@ -136,7 +138,7 @@ export function registrationActivities(db: Db) {
       const due: ScheduledDue = { ...dueDate, avgDailyKm, policy };
       const opened: OpenedCycle = { policy, due: { ...dueDate, avgDailyKm } };
       return auditedStep(db, ctx, scheduled(due), async (tx, alsoAudited) => {
-        if (register) alsoAudited(registered(input), await registerInTx(tx, ctx, input));
+        if (register) alsoAudited(registered(input), await registerInTx(tx, ctx, input, policy));
         await recordDueDate(tx, ctx, due);
         return opened as unknown as Prisma.InputJsonObject;
       }) as unknown as Promise<OpenedCycle>;
