@@ -5,7 +5,7 @@ import type { Prisma } from '../generated/prisma/client';
 import type { VehicleLifecycleInput } from '../workflows/definitions';
 import { auditedStep, StepRecord, Tx } from './auditedStep';
 import { Db } from './database';
-import { StepContext } from './stepContext';
+import { StepContext, stepKey } from './stepContext';
 
 export interface CyclePolicy {
   settings: StoreSettings;
@@ -95,6 +95,16 @@ async function recordDueDate(tx: Tx, ctx: StepContext, due: ScheduledDue): Promi
   return null;
 }
 
+async function stepRecorded(db: Db, ctx: StepContext, step: string): Promise<{ data: Prisma.JsonValue } | null> {
+  return db.auditEvent.findUnique({ where: { idempotencyKey: stepKey(ctx, step) }, select: { data: true } });
+}
+
+function openedBySeparateSteps(schedule: { data: Prisma.JsonValue } | null): OpenedCycle {
+  if (!schedule) throw new Error('the cycle was scheduled, but its audit event is missing');
+  const { policy, dueDate, reason, avgDailyKm } = schedule.data as unknown as ScheduledDue;
+  return { policy, due: { dueDate, reason, avgDailyKm } };
+}
+
 export function registrationActivities(db: Db) {
   return {
     async registerVehicle(ctx: StepContext, input: VehicleLifecycleInput): Promise<null> {
@@ -121,6 +131,10 @@ export function registrationActivities(db: Db) {
      * A cycle's start in one step: registers the vehicle when asked (its first cycle), reads the policy,
      * decides the due date (R1 / R1b) and records it. The audit trail is that of the three separate
      * steps. A retry answers with what the first attempt recorded.
+     *
+     * A worker of the code before this step may have begun the same cycle with the separate steps and
+     * stopped before the workflow recorded them (a deployment): what it committed counts as done, so a
+     * registration already recorded is not made again, and a due date already recorded is the answer.
      */
     async openCycle(ctx: StepContext, input: VehicleLifecycleInput, register: boolean): Promise<OpenedCycle> {
       const { vehicle: v, history } = input;
@@ -136,12 +150,21 @@ export function registrationActivities(db: Db) {
         firstServiceWithinMonths: policy.settings.firstServiceWithinMonths,
       });
       const due: ScheduledDue = { ...dueDate, avgDailyKm, policy };
-      const opened: OpenedCycle = { policy, due: { ...dueDate, avgDailyKm } };
-      return auditedStep(db, ctx, scheduled(due), async (tx, alsoAudited) => {
-        if (register) alsoAudited(registered(input), await registerInTx(tx, ctx, input, policy));
-        await recordDueDate(tx, ctx, due);
-        return opened as unknown as Prisma.InputJsonObject;
-      }) as unknown as Promise<OpenedCycle>;
+      const open = (andRegister: boolean) =>
+        auditedStep(db, ctx, scheduled(due), async (tx, alsoAudited) => {
+          if (andRegister) alsoAudited(registered(input), await registerInTx(tx, ctx, input, policy));
+          await recordDueDate(tx, ctx, due);
+          return { policy, due: { ...dueDate, avgDailyKm } } as unknown as Prisma.InputJsonObject;
+        });
+      let recorded: Prisma.InputJsonObject | null;
+      try {
+        recorded = await open(register);
+      } catch (err) {
+        if (!register || !(await stepRecorded(db, ctx, 'register'))) throw err;
+        recorded = await open(false);
+      }
+      // The separate scheduling step recorded no result, only what it decided.
+      return (recorded as unknown as OpenedCycle | null) ?? openedBySeparateSteps(await stepRecorded(db, ctx, 'schedule'));
     },
 
     /** A cycle that ends without a service (declined, never reached) is recorded, never just dropped. */

@@ -90,3 +90,26 @@ it('an unknown store is refused for good, before anything is written', async () 
   await expect(refusal).rejects.toMatchObject({ type: 'UnknownStore', nonRetryable: true });
   expect(await db.vehicle.count({ where: { vin } })).toBe(0);
 });
+
+// A worker of the code before openCycle may have begun the cycle with the three separate steps and been
+// stopped (a deployment) before the workflow recorded them; the workflow then opens the cycle anew.
+it('after a registration the separate step already recorded, the opening records only the due date', async () => {
+  const vin = 'LSVOPEN0000000005';
+  await activities.registerVehicle(ctx(vin), input(vin));
+  const opened = await activities.openCycle(ctx(vin), input(vin), true);
+  expect(opened.due).toMatchObject({ dueDate: '2026-09-01', reason: 'first-service' });
+  const audit = await db.auditEvent.findMany({ where: { vin }, orderBy: { id: 'asc' } });
+  expect(audit.map((e) => e.action)).toEqual(['vehicle.registered', 'cycle.scheduled']);
+  expect((await db.vehicle.findUniqueOrThrow({ where: { vin } })).nextDueDate?.toISOString().slice(0, 10)).toBe('2026-09-01');
+});
+
+it('after all three separate steps, the opening answers with the due date they recorded and writes nothing', async () => {
+  const vin = 'LSVOPEN0000000006';
+  await activities.registerVehicle(ctx(vin), input(vin));
+  const policy = await activities.loadCyclePolicy(STORE, 'Lavida');
+  // What that code decided, deliberately unlike what openCycle would decide today.
+  await activities.scheduleCycle(ctx(vin), { dueDate: '2026-08-30', reason: 'first-service', avgDailyKm: 30, policy });
+  const opened = await activities.openCycle(ctx(vin), input(vin), true);
+  expect(opened).toEqual({ policy, due: { dueDate: '2026-08-30', reason: 'first-service', avgDailyKm: 30 } });
+  expect(await db.auditEvent.count({ where: { vin } })).toBe(2);
+});
