@@ -1,9 +1,12 @@
-// A cycle's opening step on a real PostgreSQL: registering the vehicle (first cycle), reading the policy
-// and recording the R1 due date in one transaction, audited as the three separate steps were, and
-// written once however often the local activity is retried.
+// Steps that do in one transaction what older code did in several, on a real PostgreSQL: a cycle's opening
+// (registering the vehicle in its first cycle, reading the policy, recording the R1 due date) and a work
+// order with its preparation task (R6). Each is audited as the separate steps were, written once however
+// often its local activity is retried, and completes what a worker of the older code left half-done when
+// it was stopped between its steps (a deployment).
 import { ApplicationFailure } from '@temporalio/common';
 import { createDb, Db } from '../../activities/database';
 import { registrationActivities } from '../../activities/registration';
+import { serviceStepActivities } from '../../activities/serviceSteps';
 import { StepContext } from '../../activities/stepContext';
 import { applyMigrations } from '../../runtime/migrate';
 import type { VehicleLifecycleInput } from '../../workflows/definitions';
@@ -112,4 +115,17 @@ it('after all three separate steps, the opening answers with the due date they r
   const opened = await activities.openCycle(ctx(vin), input(vin), true);
   expect(opened).toEqual({ policy, due: { dueDate: '2026-08-30', reason: 'first-service', avgDailyKm: 30 } });
   expect(await db.auditEvent.count({ where: { vin } })).toBe(2);
+});
+
+it('R6: a work order the older code made without its preparation task gets the task, once', async () => {
+  const vin = 'LSVOPEN0000000001';
+  const booking = await db.booking.create({ data: { idempotencyKey: `${vin}:booking`, vin, storeId: STORE, cycle: 1, channel: 'PHONE', bookedFor: new Date('2026-08-20T02:00:00Z'), createdBy: 'sa-open' } });
+  const steps = serviceStepActivities(db);
+  const task = { kind: 'PREPARATION' as const, rule: 'R6', dueAt: '2026-08-18T01:00:00.000Z', assigneeRole: 'TECHNICAL_DIRECTOR' as const };
+  const { repairOrderId } = await steps.prepareWorkOrder(ctx(vin), booking.id, 'plan-open-lavida');
+  expect(await db.task.count({ where: { vin, kind: 'PREPARATION' } })).toBe(0);
+
+  for (let attempt = 0; attempt < 2; attempt++) expect(await steps.prepareWorkOrder(ctx(vin), booking.id, 'plan-open-lavida', task)).toEqual({ repairOrderId });
+  expect(await db.task.findMany({ where: { vin, kind: 'PREPARATION' }, select: { status: true, assigneeRole: true } })).toEqual([{ status: 'OPEN', assigneeRole: 'TECHNICAL_DIRECTOR' }]);
+  expect(await db.repairOrder.count({ where: { vin } })).toBe(1);
 });
