@@ -1,6 +1,6 @@
 import type { BundleOptions } from '@temporalio/worker';
 
-export const WORKFLOWS_PATH = require.resolve('../workflows');
+const WORKFLOWS_PATH = require.resolve('../workflows');
 
 /**
  * The options every workflow bundle is made with: the product's, the tests' and the replay tests' bundles
@@ -10,7 +10,7 @@ export const WORKFLOWS_PATH = require.resolve('../workflows');
  * instead of once per workflow. A cached lifecycle then costs about a third less memory, and a lifecycle
  * brought back into the cache (an Update after its eviction) skips evaluating ~40 modules before its
  * replay. Safe because those modules keep no per-workflow state at module level (checked by
- * tests/unit/workflowModuleState.test.ts); the SDK freezes their exports.
+ * tests/static/workflowModuleState.test.ts); the SDK freezes their exports.
  */
 export const WORKFLOW_BUNDLE_OPTIONS: Pick<BundleOptions, 'workflowsPath' | 'preloadModules'> = {
   workflowsPath: WORKFLOWS_PATH,
