@@ -2,18 +2,14 @@
 // ≤ 512 MB RSS). Real dev server and real workflow code with the product's worker options; the
 // database activities are simulated so the number is the worker's own. Run: npm run bench:fleet
 // (BENCH_FLEET=10000 by default; BENCH_FLEET_CONCURRENCY=20).
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
+import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { addMonths, localDate } from '../domain/calendar';
-import { lifecycleWorkerOptions, MAX_CACHED_LIFECYCLES } from '../runtime/lifecycleWorker';
-import { prebuiltWorkflowBundle, SHARED_BUNDLE_CACHE } from '../runtime/workflowBundle';
-import { startTemporalDevServer } from '../runtime/temporalDevServer';
-import { recordingActivities } from '../scenarios/simulatedActivities';
+import { MAX_CACHED_LIFECYCLES } from '../runtime/lifecycleWorker';
 import { LIFECYCLE_TASK_QUEUE, lifecycleWorkflowId, SA_STAGE, VehicleLifecycleInput } from '../workflows/definitions';
-import { freePort } from '../runtime/freePort';
+import { startSimulatedWorkerStack } from './simulatedWorkerStack';
 
 Runtime.install({
   logger: new DefaultLogger('ERROR', (entry) => process.stderr.write(`${entry.level} ${entry.message}\n`)),
@@ -45,21 +41,8 @@ function input(i: number, today: string): VehicleLifecycleInput {
 const rssMb = () => Math.round(process.memoryUsage().rss / 1048576);
 
 async function main(): Promise<void> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'service-lane-fleet-'));
-  const server = await startTemporalDevServer({
-    executable: process.env.TEMPORAL_CLI!,
-    dbFile: path.join(dir, 'temporal.db'),
-    port: await freePort(),
-    uiPort: await freePort(),
-    namespace: 'default',
-    headless: true,
-  });
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection });
-  const workerConnection = await NativeConnection.connect({ address: server.address });
-  const { activities } = recordingActivities();
-  const worker = await Worker.create(lifecycleWorkerOptions(workerConnection, 'default', activities, await prebuiltWorkflowBundle(SHARED_BUNDLE_CACHE)));
-  const running = worker.run();
+  const stack = await startSimulatedWorkerStack('fleet');
+  const { client } = stack;
   const today = localDate(Date.now(), 480);
   const rssAtStart = rssMb();
   let peak = rssAtStart;
@@ -102,12 +85,7 @@ async function main(): Promise<void> {
     await writeFile(path.join(__dirname, 'results', `fleet-${result.at.replace(/[:.]/g, '-')}.json`), JSON.stringify(result, null, 2) + '\n');
   } finally {
     clearInterval(sampler);
-    worker.shutdown();
-    await running;
-    await workerConnection.close();
-    await connection.close();
-    await server.stop();
-    await rm(dir, { recursive: true, force: true });
+    await stack.stop();
   }
 }
 

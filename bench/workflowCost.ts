@@ -5,21 +5,15 @@
 // Variants, each in a child process: the Update with its lifecycle cached or replayed, and the same
 // with the SDK's stack-trace hook left out (what the hook costs; the product always has it).
 // Run: npm run bench:workflow-cost (BENCH_N=100 vehicles per variant).
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { addMonths, localDate } from '../domain/calendar';
-import { freePort } from '../runtime/freePort';
-import { lifecycleWorkerOptions } from '../runtime/lifecycleWorker';
-import { startTemporalDevServer } from '../runtime/temporalDevServer';
-import { prebuiltWorkflowBundle, SHARED_BUNDLE_CACHE } from '../runtime/workflowBundle';
-import { recordingActivities } from '../scenarios/simulatedActivities';
 import { LIFECYCLE_TASK_QUEUE, lifecycleWorkflowId, recordCallOutcome, SA_STAGE, VehicleLifecycleInput } from '../workflows/definitions';
+import { startSimulatedWorkerStack } from './simulatedWorkerStack';
 
 interface Variant {
   name: string;
@@ -94,14 +88,8 @@ function dueNow(i: number, today: string): VehicleLifecycleInput {
 async function runVariant(v: Variant) {
   countSandbox(v.stackTraces);
   Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }), forward: {} } } });
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'service-lane-cost-'));
-  const server = await startTemporalDevServer({ executable: process.env.TEMPORAL_CLI!, dbFile: path.join(dir, 'temporal.db'), port: await freePort(), uiPort: 0, namespace: 'default', headless: true });
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection });
-  const workerConnection = await NativeConnection.connect({ address: server.address });
-  const options = lifecycleWorkerOptions(workerConnection, 'default', recordingActivities().activities, await prebuiltWorkflowBundle(SHARED_BUNDLE_CACHE));
-  const worker = await Worker.create({ ...options, maxCachedWorkflows: v.cache, debugMode: true });
-  const running = worker.run();
+  const stack = await startSimulatedWorkerStack('cost', { maxCachedWorkflows: v.cache, debugMode: true });
+  const { client } = stack;
   try {
     const today = localDate(Date.now(), 480);
     let s = snapshot();
@@ -115,12 +103,7 @@ async function runVariant(v: Variant) {
     }
     return { variant: v.name, startToCallOutcome: start, callOutcomeUpdate: perOperation(s, N) };
   } finally {
-    worker.shutdown();
-    await running;
-    await workerConnection.close();
-    await connection.close();
-    await server.stop();
-    await rm(dir, { recursive: true, force: true });
+    await stack.stop();
   }
 }
 
