@@ -28,7 +28,6 @@ export async function auditedStep<T extends Prisma.InputJsonValue | null>(
   record: StepRecord,
   work: (tx: Tx, alsoAudited: AlsoAudited) => Promise<T>,
 ): Promise<T> {
-  const idempotencyKey = stepKey(ctx, record.step);
   try {
     return await db.$transaction(async (tx) => {
       const others: Prisma.AuditEventCreateManyInput[] = [];
@@ -37,10 +36,15 @@ export async function auditedStep<T extends Prisma.InputJsonValue | null>(
       return result;
     });
   } catch (err) {
-    const done = await db.auditEvent.findUnique({ where: { idempotencyKey } });
+    const done = await recordedStep(db, ctx, record.step);
     if (done) return (done.data as { result: T }).result;
     throw err;
   }
+}
+
+/** The audit event a step wrote when it committed, or null while it has not. */
+export function recordedStep(db: Db, ctx: StepContext, step: string): Promise<{ data: Prisma.JsonValue } | null> {
+  return db.auditEvent.findUnique({ where: { idempotencyKey: stepKey(ctx, step) }, select: { data: true } });
 }
 
 function auditEventRow(ctx: StepContext, record: StepRecord, result: Prisma.InputJsonValue | null): Prisma.AuditEventCreateManyInput {

@@ -3,9 +3,9 @@ import { cycleDueDate, DueDate } from '../domain/dueDate';
 import { resolveStoreSettings, StoreSettings } from '../domain/storeSettings';
 import type { Prisma } from '../generated/prisma/client';
 import type { VehicleLifecycleInput } from '../workflows/definitions';
-import { auditedStep, StepRecord, Tx } from './auditedStep';
+import { auditedStep, recordedStep, StepRecord, Tx } from './auditedStep';
 import { Db } from './database';
-import { StepContext, stepKey } from './stepContext';
+import { StepContext } from './stepContext';
 
 export interface CyclePolicy {
   settings: StoreSettings;
@@ -95,13 +95,7 @@ async function recordDueDate(tx: Tx, ctx: StepContext, due: ScheduledDue): Promi
   return null;
 }
 
-async function stepRecorded(db: Db, ctx: StepContext, step: string): Promise<{ data: Prisma.JsonValue } | null> {
-  return db.auditEvent.findUnique({ where: { idempotencyKey: stepKey(ctx, step) }, select: { data: true } });
-}
-
-function openedBySeparateSteps(schedule: { data: Prisma.JsonValue } | null): OpenedCycle {
-  if (!schedule) throw new Error('the cycle was scheduled, but its audit event is missing');
-  const { policy, dueDate, reason, avgDailyKm } = schedule.data as unknown as ScheduledDue;
+function openedBy({ policy, dueDate, reason, avgDailyKm }: ScheduledDue): OpenedCycle {
   return { policy, due: { dueDate, reason, avgDailyKm } };
 }
 
@@ -154,17 +148,18 @@ export function registrationActivities(db: Db) {
         auditedStep(db, ctx, scheduled(due), async (tx, alsoAudited) => {
           if (andRegister) alsoAudited(registered(input), await registerInTx(tx, ctx, input, policy));
           await recordDueDate(tx, ctx, due);
-          return { policy, due: { ...dueDate, avgDailyKm } } as unknown as Prisma.InputJsonObject;
+          return openedBy(due) as unknown as Prisma.InputJsonObject;
         });
       let recorded: Prisma.InputJsonObject | null;
       try {
         recorded = await open(register);
       } catch (err) {
-        if (!register || !(await stepRecorded(db, ctx, 'register'))) throw err;
+        if (!register || !(await recordedStep(db, ctx, 'register'))) throw err;
         recorded = await open(false);
       }
-      // The separate scheduling step recorded no result, only what it decided.
-      return (recorded as unknown as OpenedCycle | null) ?? openedBySeparateSteps(await stepRecorded(db, ctx, 'schedule'));
+      if (recorded) return recorded as unknown as OpenedCycle;
+      // The separate scheduling step recorded no result, only what it decided: its audit event's data.
+      return openedBy((await recordedStep(db, ctx, 'schedule'))!.data as unknown as ScheduledDue);
     },
 
     /** A cycle that ends without a service (declined, never reached) is recorded, never just dropped. */
