@@ -35,12 +35,23 @@ export interface AutocannonResult {
   stagesAfter: Record<string, number>;
 }
 
+/** One request of the load: which vehicle, when it was sent (epoch ms, the server's clock too) and how long it took. */
+export interface RequestSample {
+  vin: string;
+  sentAt: number;
+  ms: number;
+}
+
 export interface PacedResult {
   requests: number;
   perSecond: number;
   non200: number;
   errors: number;
   latencyMs: { p50: number; p90: number; p99: number; max: number };
+  /** When the first request was due (epoch ms). */
+  startedAt: number;
+  /** The slowest 1 % (at least four), slowest first, for the parent to look up in their histories. */
+  slowest: RequestSample[];
 }
 
 /** Runs one job in a fresh child process (the parent's tsx loader comes along in execArgv). */
@@ -99,25 +110,29 @@ async function unloadedBaseline(apiUrl: string, vins: string[], bookedFor: strin
  * responses do (open loop), which is what a steady rate means.
  */
 async function pacedLatency(apiUrl: string, vins: string[], rate: number, bookedFor: string): Promise<PacedResult> {
-  const latencies: number[] = [];
+  const samples: RequestSample[] = [];
   let notOk = 0;
   let errors = 0;
+  const startedAt = Date.now();
   const t0 = performance.now();
   const inFlight = vins.map(async (vin, i) => {
     await sleep(t0 + (i * 1000) / rate - performance.now());
+    const sentAt = Date.now();
     const sent = performance.now();
     try {
       const res = await callOutcome(apiUrl, vin, bookedFor);
       await res.text();
-      latencies.push(performance.now() - sent);
+      samples.push({ vin, sentAt, ms: performance.now() - sent });
       if (res.status !== 200) notOk++;
     } catch {
       errors++;
     }
   });
   await Promise.all(inFlight);
+  const latencies = samples.map((s) => s.ms);
   const l = (p: number) => round1(percentile(latencies, p));
-  return { requests: vins.length, perSecond: rate, non200: notOk, errors, latencyMs: { p50: l(50), p90: l(90), p99: l(99), max: round1(Math.max(...latencies)) } };
+  const slowest = samples.sort((a, b) => b.ms - a.ms).slice(0, Math.max(4, Math.ceil(samples.length / 100)));
+  return { requests: vins.length, perSecond: rate, non200: notOk, errors, latencyMs: { p50: l(50), p90: l(90), p99: l(99), max: round1(Math.max(...latencies)) }, startedAt, slowest };
 }
 
 /** Checks each response: a 200 must also mean the step took, i.e. the lifecycle left AWAITING_CALL_OUTCOME. */

@@ -13,7 +13,7 @@ import { EmbeddedStack, startEmbeddedStack } from './embeddedStack';
 import { newVehicle, RegisterBody, startRaw, WORKFLOWS_PER_REGISTRATION } from './fleet';
 import { inLoadClient } from './loadClient';
 import { percentile, PoolRun, round1, runPool } from './pool';
-import { updateAnatomy } from './updateAnatomy';
+import { explainSlowest, SlowUpdate, updateAnatomy } from './updateAnatomy';
 
 const TARGET_RATIO = 0.87;
 const TARGET_P99_MS = 250;
@@ -254,6 +254,16 @@ async function prepareCallOutcomeFleet(stack: EmbeddedStack, cfg: BenchConfig, c
 
 const BASELINE_REQUESTS = 20;
 
+/** One line on where the paced run's slowest requests spent their time, by the mean of each part. */
+function logSlowest(slow: SlowUpdate[]): void {
+  const mean = (f: (s: SlowUpdate) => number) => round1(slow.reduce((a, s) => a + f(s), 0) / Math.max(1, slow.length));
+  const when = slow.map((s) => s.sentAfterS).join(', ');
+  console.error(
+    `[bench] paced: the ${slow.length} slowest took ${mean((s) => s.ms)} ms on average: ${mean((s) => s.toWorkflowTask)} before their workflow task, ` +
+      `${mean((s) => s.dispatch)} dispatch, ${mean((s) => s.worker)} in the worker, ${mean((s) => s.afterCompletion)} after completion; sent at ${when} s`,
+  );
+}
+
 async function updateLatencyBenchmark(stack: EmbeddedStack, probe: Probe, cfg: BenchConfig) {
   const amount = cfg.rate * cfg.durationS;
   const { vins: prepared, preparation } = await prepareCallOutcomeFleet(stack, cfg, BASELINE_REQUESTS + amount * (cfg.paced ? 2 : 1));
@@ -271,8 +281,10 @@ async function updateLatencyBenchmark(stack: EmbeddedStack, probe: Probe, cfg: B
   if (cfg.paced) {
     const pacedQuietBefore = await quietGate(probe, cfg, 'the paced cross-check');
     const p0 = probe.snapshot();
-    const run = await inLoadClient({ kind: 'paced', apiUrl: stack.apiUrl, vins: prepared.slice(BASELINE_REQUESTS + amount), rate: cfg.rate, bookedFor });
-    paced = { ...run, quietBefore: pacedQuietBefore, load: probe.between(p0, probe.snapshot(), run.requests) };
+    const { slowest, startedAt, ...run } = await inLoadClient({ kind: 'paced', apiUrl: stack.apiUrl, vins: prepared.slice(BASELINE_REQUESTS + amount), rate: cfg.rate, bookedFor });
+    const load = probe.between(p0, probe.snapshot(), run.requests);
+    paced = { ...run, quietBefore: pacedQuietBefore, load, slowestExplained: await explainSlowest(stack.client, slowest, startedAt) };
+    logSlowest(paced.slowestExplained);
   }
 
   const l = result.latency;

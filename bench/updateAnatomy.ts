@@ -7,6 +7,8 @@ import type { Client } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { lifecycleWorkflowId } from '../workflows/definitions';
+import type { RequestSample } from './loadClient';
+import { round1 } from './pool';
 
 const E = temporal.api.enums.v1.EventType;
 
@@ -30,6 +32,9 @@ export interface UpdateAnatomy {
 }
 
 interface Span {
+  /** Epoch ms: the workflow task that carried the Update was scheduled; the Update completed. */
+  scheduledAt: number;
+  completedAt: number;
   dispatchWft: number;
   dispatchAct: number;
   runWft: number;
@@ -72,7 +77,7 @@ function spanOfUpdate(history: temporal.api.history.v1.IHistory): Span | undefin
   let first = accepted;
   while (first > 0 && events[first].eventType !== E.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED) first--;
   const at = (i: number) => tsToMs(events[i].eventTime);
-  const span: Span = { dispatchWft: 0, dispatchAct: 0, runWft: 0, runAct: 0, span: at(completed) - at(first), wfts: 0, acts: 0, markers: 0 };
+  const span: Span = { scheduledAt: at(first), completedAt: at(completed), dispatchWft: 0, dispatchAct: 0, runWft: 0, runAct: 0, span: at(completed) - at(first), wfts: 0, acts: 0, markers: 0 };
   let scheduled = 0;
   let started = 0;
   for (let i = first; i <= completed; i++) {
@@ -103,4 +108,41 @@ function spanOfUpdate(history: temporal.api.history.v1.IHistory): Span | undefin
     }
   }
   return span;
+}
+
+/** Where one slow request's time went, from its client's send to its response (milliseconds). */
+export interface SlowUpdate {
+  vin: string;
+  ms: number;
+  /** Seconds after the first request of the load was due. */
+  sentAfterS: number;
+  /** Send → the workflow task carrying the Update scheduled: HTTP, the API, the Update's way into the server. */
+  toWorkflowTask: number;
+  dispatch: number;
+  /** Workflow task started → completed: the workflow thread and the local activity's transaction. */
+  worker: number;
+  /** Update completed → response received: the server answering the API, the API answering its client. */
+  afterCompletion: number;
+}
+
+/**
+ * Splits each of the slowest requests of a load at the server's timestamps, to tell a request that
+ * queued before the server (HTTP, API) from one that queued in the worker. One clock: same machine.
+ */
+export async function explainSlowest(client: Client, samples: RequestSample[], loadStartedAt: number): Promise<SlowUpdate[]> {
+  const explained: SlowUpdate[] = [];
+  for (const s of samples) {
+    const span = spanOfUpdate(await client.workflow.getHandle(lifecycleWorkflowId(s.vin)).fetchHistory());
+    if (!span) continue;
+    explained.push({
+      vin: s.vin,
+      ms: round1(s.ms),
+      sentAfterS: round1((s.sentAt - loadStartedAt) / 1000),
+      toWorkflowTask: round1(span.scheduledAt - s.sentAt),
+      dispatch: round1(span.dispatchWft),
+      worker: round1(span.runWft),
+      afterCompletion: round1(s.sentAt + s.ms - span.completedAt),
+    });
+  }
+  return explained;
 }
