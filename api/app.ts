@@ -11,7 +11,7 @@ import { careWorkflowId, getCare } from '../workflows/careDefinitions';
 import { authenticate, authorize, principalOf } from './auth/middleware';
 import { inStore, Principal } from './auth/principal';
 import { maskPhonesDeep, seesPhoneNumbers, stepAction } from './auth/policy';
-import { vehicleScope } from './auth/scope';
+import { vehicleScope, vehicleStores } from './auth/scope';
 import { sessionRouter } from './auth/sessionRoutes';
 import { defaultSignInLimits, SignInLimits } from './auth/signIn';
 import { capacityRoutes } from './capacityRoutes';
@@ -69,7 +69,8 @@ async function startIfAbsent(start: () => Promise<unknown>): Promise<void> {
 export function createApp({ client, db, signInLimits, routers = [] }: ApiDeps): express.Express {
   const app = express();
   const storeExists = storeDirectory(db);
-  const checkVehicle = vehicleScope(db, client);
+  const storeOf = vehicleStores(db, client);
+  const checkVehicle = vehicleScope(storeOf);
   const visibleVin = async (req: Request) => {
     const vin = parse(vinSchema, req.params.vin);
     await checkVehicle(principalOf(req), vin);
@@ -81,7 +82,7 @@ export function createApp({ client, db, signInLimits, routers = [] }: ApiDeps): 
   app.use(authenticate(db));
   app.use(sessionRouter(db, signInLimits ?? defaultSignInLimits()));
   // Before the step routes: the booking steps' requested times are checked against the workshop plan there.
-  app.use(capacityRoutes({ db }));
+  app.use(capacityRoutes({ db, storeOf }));
   app.use(partsRoutes({ db }));
 
   app.get('/healthz', (_req, res) => {

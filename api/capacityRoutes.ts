@@ -9,6 +9,7 @@ import type { Db } from '../activities/database';
 import { authorize, principalOf } from './auth/middleware';
 import { HttpError } from './httpError';
 import { inStore } from './auth/principal';
+import type { VehicleStoreOf } from './auth/scope';
 import { can, stepAction } from './auth/policy';
 import { addDays, daysBetween, isCalendarDate, localTime } from '../domain/calendar';
 import { PRIORITIES } from '../domain/capacity';
@@ -78,7 +79,7 @@ function bookedTimeOf(step: string, body: unknown): { start: number; moving: boo
   return { start: Date.parse(time as string), moving: step === 'confirmation' };
 }
 
-export function capacityRoutes({ db }: { db: Db }): Router {
+export function capacityRoutes({ db, storeOf }: { db: Db; storeOf: VehicleStoreOf }): Router {
   const router = express.Router();
   const cachedCapacity = capacityCache();
   const capacityOf = (storeId: string) => cachedCapacity(db, storeId);
@@ -101,20 +102,20 @@ export function capacityRoutes({ db }: { db: Db }): Router {
           return false;
         }
       })();
-      const vehicle = mayTake ? await db.vehicle.findUnique({ where: { vin }, select: { storeId: true } }) : null;
-      const capacity = vehicle && inStore(person!, vehicle.storeId) ? await capacityOf(vehicle.storeId) : null;
-      if (!booked || !vehicle || !capacity?.model.jobTypes.some((j) => j.code === LIFECYCLE_JOB_TYPE)) return next!();
+      const storeId = mayTake ? await storeOf(vin) : undefined;
+      const capacity = storeId && inStore(person!, storeId) ? await capacityOf(storeId) : null;
+      if (!booked || !storeId || !capacity?.model.jobTypes.some((j) => j.code === LIFECYCLE_JOB_TYPE)) return next!();
       const now = new Date();
-      const ownHold = await db.bayReservation.findFirst({ where: { storeId: vehicle.storeId, vin, startsAt: new Date(booked.start), bookingId: null, ...inForce(now) } });
+      const ownHold = await db.bayReservation.findFirst({ where: { storeId: storeId, vin, startsAt: new Date(booked.start), bookingId: null, ...inForce(now) } });
       if (ownHold) return next!();
       const own = booked.moving
         ? (await db.bayReservation.findMany({ where: { vin, status: 'BOOKED', booking: { status: { in: ['TENTATIVE', 'CONFIRMED'] } } }, select: { id: true } })).map((r) => r.id)
         : [];
-      const occupations = await loadOccupations(db, vehicle.storeId, new Date(booked.start - 86_400_000), new Date(booked.start + 86_400_000), now, own);
+      const occupations = await loadOccupations(db, storeId, new Date(booked.start - 86_400_000), new Date(booked.start + 86_400_000), now, own);
       const assessment = assessSlot(capacity.model, occupations, { jobTypeCode: LIFECYCLE_JOB_TYPE, start: booked.start, notBefore: now.getTime() }, capacity.settings);
       if (assessment.ok) return next!();
       const refused = new SlotRefused(assessment.reason, new Date(booked.start).toISOString());
-      const unavailable = await withNextFree(db, vehicle.storeId, capacity, { jobTypeCode: LIFECYCLE_JOB_TYPE, start: booked.start, expiresAt: null, createdBy: 'check' }, refused, now);
+      const unavailable = await withNextFree(db, storeId, capacity, { jobTypeCode: LIFECYCLE_JOB_TYPE, start: booked.start, expiresAt: null, createdBy: 'check' }, refused, now);
       throw new RequestError(RULE_REFUSALS.has(assessment.reason) ? 422 : 409, unavailable.message, { reason: assessment.reason, nextFree: unavailable.nextFree });
     }),
   );

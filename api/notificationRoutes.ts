@@ -6,7 +6,7 @@ import type { Db } from '../activities/database';
 import { acknowledgePage } from '../workflows/pagingDefinitions';
 import { authorize, principalOf } from './auth/middleware';
 import { HttpError } from './httpError';
-import { vehicleScope } from './auth/scope';
+import { vehicleScope, vehicleStores } from './auth/scope';
 import { vinSchema } from './schemas';
 import { isWorkflowNotFound } from './workflowErrors';
 import { channelSchema, configureChannel, storeChannels } from './notifications/channelAdmin';
@@ -25,7 +25,7 @@ export interface NotificationRouteDeps {
 
 export function notificationRoutes({ client, db }: NotificationRouteDeps): express.Router {
   const router = express.Router();
-  const checkVehicle = vehicleScope(db, client);
+  const checkVehicle = vehicleScope(vehicleStores(db, client));
   const visibleVin = async (req: Request) => {
     const vin = parse(vinSchema, req.params.vin);
     await checkVehicle(principalOf(req), vin);

@@ -1,7 +1,7 @@
 // The web UI: server-rendered pages behind the same sign-in and policy as the API.
 import express, { NextFunction, Request, Response, Router } from 'express';
 import path from 'node:path';
-import { vehicleScope } from '../api/auth/scope';
+import { vehicleScope, vehicleStores } from '../api/auth/scope';
 import { defaultSignInLimits } from '../api/auth/signIn';
 import { HttpError } from '../api/httpError';
 import { WebContext, WebDeps } from './context';
@@ -20,7 +20,7 @@ import { contactPreferencePages } from './pages/vehicleMessages';
 import { langOf, renderPage } from './render';
 
 export function createWebRouter(deps: WebDeps): Router {
-  const ctx: WebContext = { ...deps, checkVehicle: vehicleScope(deps.db, deps.client), limits: deps.signInLimits ?? defaultSignInLimits() };
+  const ctx: WebContext = { ...deps, checkVehicle: vehicleScope(vehicleStores(deps.db, deps.client)), limits: deps.signInLimits ?? defaultSignInLimits() };
   const router = express.Router();
   router.use('/static', express.static(path.join(__dirname, 'public'), { maxAge: '1h' }));
   router.use((_req, res, next) => {

@@ -7,29 +7,38 @@ import { inStore, Principal } from './principal';
 
 export type VehicleScopeCheck = (p: Principal, vin: string) => Promise<void>;
 
+/** The store a vehicle belongs to, or undefined for a VIN nobody registered. */
+export type VehicleStoreOf = (vin: string) => Promise<string | undefined>;
+
+/**
+ * A vehicle's store is fixed at registration: known ones are remembered for an hour, so a step costs no
+ * extra database read (the embedded database has one connection for everyone); an unknown VIN is asked
+ * again every time.
+ */
+export function vehicleStores(db: Db, client: Client, knownMs = 3_600_000): VehicleStoreOf {
+  const stores = new Map<string, { storeId: string; until: number }>();
+  return async (vin) => {
+    const hit = stores.get(vin);
+    if (hit && hit.until > Date.now()) return hit.storeId;
+    const row = await db.vehicle.findUnique({ where: { vin }, select: { storeId: true } });
+    // Between registration and its first activity the vehicle exists only in its workflow.
+    const storeId = row?.storeId ?? (await workflowStore(client, vin));
+    if (storeId) {
+      if (stores.size >= 10_000) stores.clear();
+      stores.set(vin, { storeId, until: Date.now() + knownMs });
+    }
+    return storeId;
+  };
+}
+
 /**
  * Throws 404 for a vehicle outside the person's stores, the same answer as for a VIN that does not exist,
  * so another store's vehicles are not even confirmed to exist.
  */
-export function vehicleScope(db: Db, client: Client, knownMs = 3_600_000): VehicleScopeCheck {
-  // A vehicle's store is fixed at registration: known ones are remembered for an hour, so a step
-  // costs no extra database read (the embedded database has one connection for everyone); an
-  // unknown VIN is asked again every time.
-  const stores = new Map<string, { storeId: string; until: number }>();
+export function vehicleScope(storeOf: VehicleStoreOf): VehicleScopeCheck {
   return async (p, vin) => {
     if (p.allStores) return;
-    const hit = stores.get(vin);
-    let storeId = hit && hit.until > Date.now() ? hit.storeId : undefined;
-    if (!storeId) {
-      const row = await db.vehicle.findUnique({ where: { vin }, select: { storeId: true } });
-      // Between registration and its first activity the vehicle exists only in its workflow.
-      storeId = row?.storeId ?? (await workflowStore(client, vin));
-      if (storeId) {
-        if (stores.size >= 10_000) stores.clear();
-        stores.set(vin, { storeId, until: Date.now() + knownMs });
-      }
-    }
-    if (!inStore(p, storeId)) throw new HttpError(404, `no vehicle with VIN ${vin}`);
+    if (!inStore(p, await storeOf(vin))) throw new HttpError(404, `no vehicle with VIN ${vin}`);
   };
 }
 
