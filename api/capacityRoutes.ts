@@ -106,7 +106,7 @@ export function capacityRoutes({ db, storeOf }: { db: Db; storeOf: VehicleStoreO
       const capacity = storeId && inStore(person!, storeId) ? await capacityOf(storeId) : null;
       if (!booked || !storeId || !capacity?.model.jobTypes.some((j) => j.code === LIFECYCLE_JOB_TYPE)) return next!();
       const now = new Date();
-      const ownHold = await db.bayReservation.findFirst({ where: { storeId: storeId, vin, startsAt: new Date(booked.start), bookingId: null, ...inForce(now) } });
+      const ownHold = await db.bayReservation.findFirst({ where: { storeId, vin, startsAt: new Date(booked.start), bookingId: null, ...inForce(now) } });
       if (ownHold) return next!();
       const own = booked.moving
         ? (await db.bayReservation.findMany({ where: { vin, status: 'BOOKED', booking: { status: { in: ['TENTATIVE', 'CONFIRMED'] } } }, select: { id: true } })).map((r) => r.id)
