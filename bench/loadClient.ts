@@ -11,9 +11,15 @@ const CALL_ACTOR = 'cr-zhao';
 
 export type LoadJob =
   | { kind: 'register'; apiUrl: string; bodies: RegisterBody[]; concurrency: number }
-  | { kind: 'baseline'; apiUrl: string; vins: string[]; bookedFor: string; pauseMs: number }
-  | { kind: 'autocannon'; apiUrl: string; vins: string[]; bookedFor: string; rate: number; connections: number }
-  | { kind: 'paced'; apiUrl: string; vins: string[]; bookedFor: string; rate: number };
+  | { kind: 'baseline'; apiUrl: string; calls: CallOutcome[]; pauseMs: number }
+  | { kind: 'autocannon'; apiUrl: string; calls: CallOutcome[]; rate: number; connections: number }
+  | { kind: 'paced'; apiUrl: string; calls: CallOutcome[]; rate: number };
+
+/** One request of the Update load: the vehicle, and the time its customer books. */
+export interface CallOutcome {
+  vin: string;
+  bookedFor: string;
+}
 
 export interface BaselineResult {
   requests: number;
@@ -79,7 +85,7 @@ export function inLoadClient(job: LoadJob): Promise<unknown> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function callOutcome(apiUrl: string, vin: string, bookedFor: string): Promise<Response> {
+async function callOutcome(apiUrl: string, { vin, bookedFor }: CallOutcome): Promise<Response> {
   return fetch(`${apiUrl}/api/vehicles/${vin}/call-outcome`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: await benchAuthorization(apiUrl, CALL_ACTOR) },
@@ -91,17 +97,17 @@ async function callOutcome(apiUrl: string, vin: string, bookedFor: string): Prom
  * The same step one request at a time with pauses between, on an otherwise idle stack: the time
  * the work itself takes, against which the loaded latency shows how much is queueing.
  */
-async function unloadedBaseline(apiUrl: string, vins: string[], bookedFor: string, pauseMs: number): Promise<BaselineResult> {
+async function unloadedBaseline(apiUrl: string, calls: CallOutcome[], pauseMs: number): Promise<BaselineResult> {
   const latencies: number[] = [];
-  for (const vin of vins) {
+  for (const call of calls) {
     const t0 = performance.now();
-    const res = await callOutcome(apiUrl, vin, bookedFor);
-    await res.text();
-    if (res.status !== 200) throw new Error(`baseline call-outcome for ${vin}: ${res.status}`);
+    const res = await callOutcome(apiUrl, call);
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`baseline call-outcome for ${call.vin}: ${res.status} ${text.slice(0, 300)}`);
     latencies.push(performance.now() - t0);
     await sleep(pauseMs);
   }
-  return { requests: vins.length, pauseMs, latencyMs: { p50: round1(percentile(latencies, 50)), max: round1(Math.max(...latencies)) } };
+  return { requests: calls.length, pauseMs, latencyMs: { p50: round1(percentile(latencies, 50)), max: round1(Math.max(...latencies)) } };
 }
 
 /**
@@ -109,20 +115,20 @@ async function unloadedBaseline(apiUrl: string, vins: string[], bookedFor: strin
  * burst at the start of the second; here request i leaves at exactly i/rate seconds whatever the
  * responses do (open loop), which is what a steady rate means.
  */
-async function pacedLatency(apiUrl: string, vins: string[], rate: number, bookedFor: string): Promise<PacedResult> {
+async function pacedLatency(apiUrl: string, calls: CallOutcome[], rate: number): Promise<PacedResult> {
   const samples: RequestSample[] = [];
   let notOk = 0;
   let errors = 0;
   const startedAt = Date.now();
   const t0 = performance.now();
-  const inFlight = vins.map(async (vin, i) => {
+  const inFlight = calls.map(async (call, i) => {
     await sleep(t0 + (i * 1000) / rate - performance.now());
     const sentAt = Date.now();
     const sent = performance.now();
     try {
-      const res = await callOutcome(apiUrl, vin, bookedFor);
+      const res = await callOutcome(apiUrl, call);
       await res.text();
-      samples.push({ vin, sentAt, ms: performance.now() - sent });
+      samples.push({ vin: call.vin, sentAt, ms: performance.now() - sent });
       if (res.status !== 200) notOk++;
     } catch {
       errors++;
@@ -132,7 +138,7 @@ async function pacedLatency(apiUrl: string, vins: string[], rate: number, booked
   const latencies = samples.map((s) => s.ms);
   const l = (p: number) => round1(percentile(latencies, p));
   const slowest = samples.sort((a, b) => b.ms - a.ms).slice(0, Math.max(4, Math.ceil(samples.length / 100)));
-  return { requests: vins.length, perSecond: rate, non200: notOk, errors, latencyMs: { p50: l(50), p90: l(90), p99: l(99), max: round1(Math.max(...latencies)) }, startedAt, slowest };
+  return { requests: calls.length, perSecond: rate, non200: notOk, errors, latencyMs: { p50: l(50), p90: l(90), p99: l(99), max: round1(Math.max(...latencies)) }, startedAt, slowest };
 }
 
 /** Checks each response: a 200 must also mean the step took, i.e. the lifecycle left AWAITING_CALL_OUTCOME. */
@@ -152,9 +158,9 @@ function responseChecker() {
 /** autocannon at the set rate, one prepared vehicle per request, every response checked. */
 async function autocannonLoad(job: Extract<LoadJob, { kind: 'autocannon' }>): Promise<AutocannonResult> {
   let used = 0;
-  const nextVin = () => {
-    if (used >= job.vins.length) throw new Error('autocannon asked for more requests than vehicles were prepared');
-    return job.vins[used++];
+  const nextCall = () => {
+    if (used >= job.calls.length) throw new Error('autocannon asked for more requests than vehicles were prepared');
+    return job.calls[used++];
   };
   const checker = responseChecker();
   const result = await autocannon({
@@ -163,7 +169,7 @@ async function autocannonLoad(job: Extract<LoadJob, { kind: 'autocannon' }>): Pr
     overallRate: job.rate,
     // `amount` rather than `duration`: exactly one request per prepared vehicle; at the set rate
     // that takes the intended duration.
-    amount: job.vins.length,
+    amount: job.calls.length,
     // autocannon's coordinated-omission correction treats the per-second rate as an interval in
     // milliseconds and back-fills a synthetic sample for every millisecond of each response, which
     // drags the percentiles far down. Off: the numbers are the measured response times.
@@ -171,8 +177,15 @@ async function autocannonLoad(job: Extract<LoadJob, { kind: 'autocannon' }>): Pr
     timeout: 30,
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: await benchAuthorization(job.apiUrl, CALL_ACTOR) },
-    body: JSON.stringify({ outcome: 'BOOKED', bookedFor: job.bookedFor }),
-    requests: [{ setupRequest: (req) => ({ ...req, path: `/api/vehicles/${nextVin()}/call-outcome` }), onResponse: checker.onResponse }],
+    requests: [
+      {
+        setupRequest: (req) => {
+          const { vin, bookedFor } = nextCall();
+          return { ...req, path: `/api/vehicles/${vin}/call-outcome`, body: JSON.stringify({ outcome: 'BOOKED', bookedFor }) };
+        },
+        onResponse: checker.onResponse,
+      },
+    ],
   });
   const l = result.latency;
   return {
@@ -206,11 +219,11 @@ function run(job: LoadJob): Promise<unknown> {
     case 'register':
       return registrations(job);
     case 'baseline':
-      return unloadedBaseline(job.apiUrl, job.vins, job.bookedFor, job.pauseMs);
+      return unloadedBaseline(job.apiUrl, job.calls, job.pauseMs);
     case 'autocannon':
       return autocannonLoad(job);
     case 'paced':
-      return pacedLatency(job.apiUrl, job.vins, job.rate, job.bookedFor);
+      return pacedLatency(job.apiUrl, job.calls, job.rate);
   }
 }
 

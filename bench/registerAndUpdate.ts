@@ -11,7 +11,8 @@ import path from 'node:path';
 import { capacityBounds, PhaseLoad, Probe, timeTransactions } from './diagnostics';
 import { EmbeddedStack, startEmbeddedStack } from './embeddedStack';
 import { newVehicle, RegisterBody, startRaw, WORKFLOWS_PER_REGISTRATION } from './fleet';
-import { inLoadClient } from './loadClient';
+import { giveDemoStoreAWorkshop, workshopBookingTimes } from './benchWorkshop';
+import { CallOutcome, inLoadClient } from './loadClient';
 import { percentile, PoolRun, round1, runPool } from './pool';
 import { explainSlowest, SlowUpdate, updateAnatomy } from './updateAnatomy';
 
@@ -30,6 +31,7 @@ interface BenchConfig {
   connections: number;
   quietWaitS: number;
   paced: boolean;
+  workshop: boolean;
 }
 
 function envInt(name: string, fallback: number, min = 1): number {
@@ -54,6 +56,7 @@ function benchConfig(): BenchConfig {
     connections: envInt('BENCH_CONNECTIONS', Math.ceil((rate * TARGET_P99_MS) / 1000)),
     quietWaitS: envInt('BENCH_QUIET_WAIT', 120, 0),
     paced: process.env.BENCH_PACED === '1',
+    workshop: process.env.BENCH_WORKSHOP === '1',
   };
 }
 
@@ -267,12 +270,14 @@ function logSlowest(slow: SlowUpdate[]): void {
 async function updateLatencyBenchmark(stack: EmbeddedStack, probe: Probe, cfg: BenchConfig) {
   const amount = cfg.rate * cfg.durationS;
   const { vins: prepared, preparation } = await prepareCallOutcomeFleet(stack, cfg, BASELINE_REQUESTS + amount * (cfg.paced ? 2 : 1));
-  const bookedFor = new Date(Date.now() + 7 * 86_400_000).toISOString();
-  const baseline = await inLoadClient({ kind: 'baseline', apiUrl: stack.apiUrl, vins: prepared.slice(0, BASELINE_REQUESTS), bookedFor, pauseMs: 300 });
+  // Without a workshop plan every customer may book the same time; with one, each books a slot of its own.
+  const times = cfg.workshop ? workshopBookingTimes(prepared.length) : prepared.map(() => new Date(Date.now() + 7 * 86_400_000).toISOString());
+  const calls: CallOutcome[] = prepared.map((vin, i) => ({ vin, bookedFor: times[i] }));
+  const baseline = await inLoadClient({ kind: 'baseline', apiUrl: stack.apiUrl, calls: calls.slice(0, BASELINE_REQUESTS), pauseMs: 300 });
 
   const quietBefore = await quietGate(probe, cfg, 'the Update latency');
   const s0 = probe.snapshot();
-  const result = await inLoadClient({ kind: 'autocannon', apiUrl: stack.apiUrl, vins: prepared.slice(BASELINE_REQUESTS, BASELINE_REQUESTS + amount), bookedFor, rate: cfg.rate, connections: cfg.connections });
+  const result = await inLoadClient({ kind: 'autocannon', apiUrl: stack.apiUrl, calls: calls.slice(BASELINE_REQUESTS, BASELINE_REQUESTS + amount), rate: cfg.rate, connections: cfg.connections });
   const used = prepared.slice(BASELINE_REQUESTS, BASELINE_REQUESTS + result.used);
   const load = probe.between(s0, probe.snapshot(), result.requests);
   const anatomy = await updateAnatomy(stack.client, used);
@@ -281,7 +286,7 @@ async function updateLatencyBenchmark(stack: EmbeddedStack, probe: Probe, cfg: B
   if (cfg.paced) {
     const pacedQuietBefore = await quietGate(probe, cfg, 'the paced cross-check');
     const p0 = probe.snapshot();
-    const { slowest, startedAt, ...run } = await inLoadClient({ kind: 'paced', apiUrl: stack.apiUrl, vins: prepared.slice(BASELINE_REQUESTS + amount), rate: cfg.rate, bookedFor });
+    const { slowest, startedAt, ...run } = await inLoadClient({ kind: 'paced', apiUrl: stack.apiUrl, calls: calls.slice(BASELINE_REQUESTS + amount), rate: cfg.rate });
     const load = probe.between(p0, probe.snapshot(), run.requests);
     paced = { ...run, quietBefore: pacedQuietBefore, load, slowestExplained: await explainSlowest(stack.client, slowest, startedAt) };
     logSlowest(paced.slowestExplained);
@@ -316,6 +321,8 @@ async function updateLatencyBenchmark(stack: EmbeddedStack, probe: Probe, cfg: B
     capacityBoundsPerSecond: capacityBounds(load, os.availableParallelism()),
     anatomy: { ...anatomy, apiAndHttpMeanMs: round1(l.mean - anatomy.meanMs.serverSpan) },
     pacedCrossCheck: paced,
+    // With a workshop plan every booking should hold bay time; one without lost its time to another claim.
+    bookingsWithBay: cfg.workshop ? await stack.db.booking.count({ where: { bayId: { not: null } } }) : undefined,
   };
 }
 
@@ -371,6 +378,7 @@ async function main(): Promise<void> {
   // Ctrl-C still stops the dev server and PGlite rather than orphaning them.
   process.once('SIGINT', () => void stack.stop().then(() => process.exit(130)));
   try {
+    if (cfg.workshop) await giveDemoStoreAWorkshop(stack.db);
     const probe = new Probe();
     console.error(`[bench] stack up in ${round1((performance.now() - t0) / 1000)} s; API ${stack.apiUrl}`);
     const registration = await registrationBenchmark(stack, probe, cfg);
