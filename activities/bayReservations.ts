@@ -170,20 +170,23 @@ export async function claimSlot(tx: Tx, storeId: string, capacity: StoreCapacity
   const base = { jobTypeCode: request.jobTypeCode, start: request.start, priority: request.priority, partsReadyAt: request.partsReadyAt, notBefore: now.getTime() };
   const first = assessSlot(model, occupations, { ...base, bayId: request.bayId }, settings);
   if (!first.ok) throw new SlotRefused(first.reason, at);
-  // Another caller may take the chosen bay between the read and the claim; the other free bays of the kind are tried next.
-  const candidates = request.bayId
-    ? [first.slot]
-    : [first.slot, ...model.bays.filter((b) => b.id !== first.slot.bayId).flatMap((b) => {
-        const a = assessSlot(model, occupations, { ...base, bayId: b.id }, settings);
-        return a.ok ? [a.slot] : [];
-      })];
-  for (const slot of candidates) {
-    const claimed = await claimBayTime(
+  const claim = (slot: Slot) =>
+    claimBayTime(
       tx,
       { storeId, bayId: slot.bayId, jobTypeCode: request.jobTypeCode, start: Date.parse(slot.start), end: Date.parse(slot.end), expiresAt: request.expiresAt, priority: request.priority, vin: request.vin, bookingId: request.bookingId, createdBy: request.createdBy },
       now,
     );
-    if (claimed) return { id: claimed.id, slot };
+  const claimed = await claim(first.slot);
+  if (claimed) return { id: claimed.id, slot: first.slot };
+  // Another caller took the chosen bay between the read and the claim; the other free bays of the kind are
+  // tried next. Assessed only now: each assessment searches the whole day, and the first bay is almost always free.
+  if (!request.bayId) {
+    for (const bay of model.bays.filter((b) => b.id !== first.slot.bayId)) {
+      const next = assessSlot(model, occupations, { ...base, bayId: bay.id }, settings);
+      if (!next.ok) continue;
+      const taken = await claim(next.slot);
+      if (taken) return { id: taken.id, slot: next.slot };
+    }
   }
   throw new SlotRefused('TAKEN', at);
 }

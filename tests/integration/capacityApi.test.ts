@@ -70,6 +70,21 @@ test('R8: 50 concurrent requests for one bay at one time: exactly one wins, the 
   expect(await db.baySlotCell.count({ where: { bayId: BAY } })).toBe(12);
 });
 
+test('R8: a bay taken between the read and the claim is passed over for the next free bay of the kind', async () => {
+  // Another desk's claim that committed after this request read the plan: its cells exist, its reservation
+  // is not among those the read saw (here: not in force), so the least loaded bay looks free and is not.
+  const day = addDays(DAY, 2);
+  const ghost = await db.bayReservation.create({
+    data: { storeId: STORE, bayId: BAY, jobTypeCode: 'PERIODIC_MAINTENANCE', startsAt: new Date(at('14:00', day)), endsAt: new Date(at('15:00', day)), status: 'RELEASED', createdBy: 'other desk' },
+  });
+  const cells = Array.from({ length: 12 }, (_, i) => ({ bayId: BAY, cellStart: new Date(Date.parse(at('14:00', day)) + i * 5 * 60_000), reservationId: ghost.id }));
+  await db.baySlotCell.createMany({ data: cells });
+  const claimed = await call('POST', `/api/stores/${STORE}/holds`, { jobType: 'PERIODIC_MAINTENANCE', start: at('14:00', day), book: true });
+  expect(claimed.status).toBe(201);
+  expect(claimed.json).toMatchObject({ status: 'BOOKED', bayId: `${STORE}-general-2`, start: at('14:00', day) });
+  expect(await db.baySlotCell.count({ where: { reservationId: ghost.id } })).toBe(12);
+});
+
 test('the database itself refuses a second claim over a taken cell, whatever the application checks', async () => {
   const other = await db.bayReservation.create({
     data: { storeId: STORE, bayId: BAY, jobTypeCode: 'PERIODIC_MAINTENANCE', startsAt: new Date(at('10:30')), endsAt: new Date(at('11:30')), status: 'BOOKED', createdBy: 'sneaky' },
