@@ -2,7 +2,7 @@
 // every reservation owns one BaySlotCell row per 5-minute cell of its bay, keyed (bay, cell), so two
 // overlapping claims collide on the primary key whichever server or process makes them.
 import { Occupation, Priority } from '../domain/capacity';
-import { addDays, localDate } from '../domain/calendar';
+import { addDays, localDate, localDayBounds } from '../domain/calendar';
 import { assessSlot, NotOfferedReason, searchSlots, Slot } from '../domain/slotSearch';
 import { Tx } from './auditedStep';
 import { inForce, loadOccupations, StoreCapacity } from './capacityModel';
@@ -38,6 +38,15 @@ export class SlotUnavailable extends Error {
   ) {
     super(`slot ${at} is not available (${reason}); next free: ${nextFree.map((s) => `${s.start} on ${s.bayId}`).join(', ') || 'none in the next two weeks'}`);
   }
+}
+
+/**
+ * The bay time the slot rules weigh for a requested start (bay time, arrivals, the day's bookable share):
+ * whatever overlaps its local day, so one request reads just that day.
+ */
+export function occupationsOfBookedDay(db: Db | Tx, storeId: string, start: number, utcOffsetMinutes: number, now: Date, except: string[] = []): Promise<Occupation[]> {
+  const day = localDayBounds(start, utcOffsetMinutes);
+  return loadOccupations(db, storeId, new Date(day.from), new Date(day.to), now, except);
 }
 
 export function cellsOf(start: number, end: number): Date[] {
@@ -164,9 +173,7 @@ export interface SlotClaimRequest {
 export async function claimSlot(tx: Tx, storeId: string, capacity: StoreCapacity, request: SlotClaimRequest, now: Date): Promise<{ id: string; slot: Slot }> {
   const { model, settings } = capacity;
   const at = new Date(request.start).toISOString();
-  const dayStart = new Date(request.start - DAY_MS);
-  const dayEnd = new Date(request.start + DAY_MS);
-  const occupations: Occupation[] = await loadOccupations(tx, storeId, dayStart, dayEnd, now);
+  const occupations = await occupationsOfBookedDay(tx, storeId, request.start, model.utcOffsetMinutes, now);
   const base = { jobTypeCode: request.jobTypeCode, start: request.start, priority: request.priority, partsReadyAt: request.partsReadyAt, notBefore: now.getTime() };
   const first = assessSlot(model, occupations, { ...base, bayId: request.bayId }, settings);
   if (!first.ok) throw new SlotRefused(first.reason, at);

@@ -3,7 +3,7 @@
 // lifecycle books (and then adopts the vehicle's hold).
 import express, { NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
-import { claimSlot, LIFECYCLE_JOB_TYPE, nextFreeSlots, releaseReservation, SlotRefused, withNextFree } from '../activities/bayReservations';
+import { claimSlot, LIFECYCLE_JOB_TYPE, occupationsOfBookedDay, nextFreeSlots, releaseReservation, SlotRefused, withNextFree } from '../activities/bayReservations';
 import { capacityCache, inForce, loadOccupations, StoreCapacity } from '../activities/capacityModel';
 import type { Db } from '../activities/database';
 import { authorize, principalOf } from './auth/middleware';
@@ -111,7 +111,7 @@ export function capacityRoutes({ db, storeOf }: { db: Db; storeOf: VehicleStoreO
       const own = booked.moving
         ? (await db.bayReservation.findMany({ where: { vin, status: 'BOOKED', booking: { status: { in: ['TENTATIVE', 'CONFIRMED'] } } }, select: { id: true } })).map((r) => r.id)
         : [];
-      const occupations = await loadOccupations(db, storeId, new Date(booked.start - 86_400_000), new Date(booked.start + 86_400_000), now, own);
+      const occupations = await occupationsOfBookedDay(db, storeId, booked.start, capacity.model.utcOffsetMinutes, now, own);
       const assessment = assessSlot(capacity.model, occupations, { jobTypeCode: LIFECYCLE_JOB_TYPE, start: booked.start, notBefore: now.getTime() }, capacity.settings);
       if (assessment.ok) return next!();
       const refused = new SlotRefused(assessment.reason, new Date(booked.start).toISOString());

@@ -53,6 +53,12 @@ export function localDate(instantMs: number, utcOffsetMinutes: number): Calendar
   return fromUtcMs(instantMs + utcOffsetMinutes * 60_000);
 }
 
+/** The instants that begin and end (exclusive) the store's local day of an instant. */
+export function localDayBounds(instantMs: number, utcOffsetMinutes: number): { from: number; to: number } {
+  const day = localDate(instantMs, utcOffsetMinutes);
+  return { from: localTime(day, '00:00', utcOffsetMinutes), to: localTime(addDays(day, 1), '00:00', utcOffsetMinutes) };
+}
+
 /** The instant of a local wall-clock time ('HH:MM') on a store's calendar date. */
 export function localTime(date: CalendarDate, hhmm: string, utcOffsetMinutes: number): number {
   const m = /^(\d{2}):(\d{2})$/.exec(hhmm);

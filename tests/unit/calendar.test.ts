@@ -1,10 +1,20 @@
-import { addDays, addMonths, daysBetween, earliest, HOUR_MS, isCalendarDate, localDate, localTime } from '../../domain/calendar';
+import { addDays, addMonths, daysBetween, earliest, HOUR_MS, isCalendarDate, localDate, localDayBounds, localTime } from '../../domain/calendar';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
 describe('calendar', () => {
   it('an hour is 3,600,000 ms', () => {
     expect(HOUR_MS).toBe(3_600_000);
+  });
+
+  it("localDayBounds gives the store's local midnight to midnight around an instant (UTC+8)", () => {
+    // 2026-06-15 00:30 and 23:45 in Shanghai are 2026-06-14T16:30Z and 2026-06-15T15:45Z.
+    const early = localDayBounds(Date.parse('2026-06-14T16:30:00Z'), 480);
+    const late = localDayBounds(Date.parse('2026-06-15T15:45:00Z'), 480);
+    expect(early).toEqual(late);
+    expect(iso(early.from)).toBe('2026-06-14T16:00:00.000Z');
+    expect(iso(early.to)).toBe('2026-06-15T16:00:00.000Z');
+    expect(iso(localDayBounds(Date.parse('2026-06-15T16:00:00Z'), 480).from)).toBe('2026-06-15T16:00:00.000Z');
   });
 
   it('isCalendarDate accepts real YYYY-MM-DD dates only', () => {
