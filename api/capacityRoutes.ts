@@ -3,7 +3,7 @@
 // lifecycle books (and then adopts the vehicle's hold).
 import express, { NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
-import { claimSlot, LIFECYCLE_JOB_TYPE, occupationsOfBookedDay, nextFreeSlots, releaseReservation, SlotRefused, withNextFree } from '../activities/bayReservations';
+import { claimSlot, LIFECYCLE_JOB_TYPE, nextFreeSlots, occupationsOfBookedDay, releaseReservation, SlotRefused, withNextFree } from '../activities/bayReservations';
 import { capacityCache, inForce, loadOccupations, StoreCapacity } from '../activities/capacityModel';
 import type { Db } from '../activities/database';
 import { authorize, principalOf } from './auth/middleware';
