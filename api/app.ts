@@ -193,7 +193,7 @@ export function createApp({ client, db, signInLimits, routers = [] }: ApiDeps): 
     res.json({ workflows: await listLifecycles(client, { ...filter, deadlineBefore: filter.overdue === 'true' ? new Date().toISOString() : undefined }) });
   });
 
-  app.use(notificationRoutes({ client, db }));
+  app.use(notificationRoutes({ client, db, storeOf }));
   app.use(storeSettingsRoutes({ client, db }));
   for (const router of routers) app.use(router);
 

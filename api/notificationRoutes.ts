@@ -6,7 +6,7 @@ import type { Db } from '../activities/database';
 import { acknowledgePage } from '../workflows/pagingDefinitions';
 import { authorize, principalOf } from './auth/middleware';
 import { HttpError } from './httpError';
-import { vehicleScope, vehicleStores } from './auth/scope';
+import { vehicleScope, VehicleStoreOf, vehicleStores } from './auth/scope';
 import { vinSchema } from './schemas';
 import { isWorkflowNotFound } from './workflowErrors';
 import { channelSchema, configureChannel, storeChannels } from './notifications/channelAdmin';
@@ -21,11 +21,13 @@ export { channelSchema, localePreferenceSchema, optOutSchema, outboxQuerySchema,
 export interface NotificationRouteDeps {
   client: Client;
   db: Db;
+  /** The API's own lookup of vehicles' stores, so both remember a vehicle once. */
+  storeOf?: VehicleStoreOf;
 }
 
-export function notificationRoutes({ client, db }: NotificationRouteDeps): express.Router {
+export function notificationRoutes({ client, db, storeOf = vehicleStores(db, client) }: NotificationRouteDeps): express.Router {
   const router = express.Router();
-  const checkVehicle = vehicleScope(vehicleStores(db, client));
+  const checkVehicle = vehicleScope(storeOf);
   const visibleVin = async (req: Request) => {
     const vin = parse(vinSchema, req.params.vin);
     await checkVehicle(principalOf(req), vin);

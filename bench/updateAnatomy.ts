@@ -39,7 +39,6 @@ interface Span {
   dispatchAct: number;
   runWft: number;
   runAct: number;
-  span: number;
   wfts: number;
   acts: number;
   markers: number;
@@ -63,7 +62,7 @@ export async function updateAnatomy(client: Client, vins: string[]): Promise<Upd
       dispatchActivities: mean((s) => s.dispatchAct),
       runWorkflowTasks: mean((s) => s.runWft),
       runActivities: mean((s) => s.runAct),
-      serverSpan: mean((s) => s.span),
+      serverSpan: mean((s) => s.completedAt - s.scheduledAt),
     },
   };
 }
@@ -77,7 +76,7 @@ function spanOfUpdate(history: temporal.api.history.v1.IHistory): Span | undefin
   let first = accepted;
   while (first > 0 && events[first].eventType !== E.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED) first--;
   const at = (i: number) => tsToMs(events[i].eventTime);
-  const span: Span = { scheduledAt: at(first), completedAt: at(completed), dispatchWft: 0, dispatchAct: 0, runWft: 0, runAct: 0, span: at(completed) - at(first), wfts: 0, acts: 0, markers: 0 };
+  const span: Span = { scheduledAt: at(first), completedAt: at(completed), dispatchWft: 0, dispatchAct: 0, runWft: 0, runAct: 0, wfts: 0, acts: 0, markers: 0 };
   let scheduled = 0;
   let started = 0;
   for (let i = first; i <= completed; i++) {
