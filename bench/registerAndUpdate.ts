@@ -271,7 +271,8 @@ async function updateLatencyBenchmark(stack: EmbeddedStack, probe: Probe, cfg: B
   const amount = cfg.rate * cfg.durationS;
   const { vins: prepared, preparation } = await prepareCallOutcomeFleet(stack, cfg, BASELINE_REQUESTS + amount * (cfg.paced ? 2 : 1));
   // Without a workshop plan every customer may book the same time; with one, each books a slot of its own.
-  const times = cfg.workshop ? workshopBookingTimes(prepared.length) : prepared.map(() => new Date(Date.now() + 7 * 86_400_000).toISOString());
+  const inAWeek = new Date(Date.now() + 7 * 86_400_000).toISOString();
+  const times = cfg.workshop ? workshopBookingTimes(prepared.length) : prepared.map(() => inAWeek);
   const calls: CallOutcome[] = prepared.map((vin, i) => ({ vin, bookedFor: times[i] }));
   const baseline = await inLoadClient({ kind: 'baseline', apiUrl: stack.apiUrl, calls: calls.slice(0, BASELINE_REQUESTS), pauseMs: 300 });
 
