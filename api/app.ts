@@ -2,6 +2,7 @@ import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client
 import express, { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
 import type { Db } from '../activities/database';
+import { Clock, systemClock } from '../runtime/clock';
 import {
   getFailureTicket,
   getState,
@@ -36,6 +37,8 @@ export interface ApiDeps {
   signInLimits?: SignInLimits;
   /** More routers behind the same sign-in (the web UI, other features), mounted before the 404. */
   routers?: express.Router[];
+  /** The product's clock; the system clock unless a test fixes the time. */
+  clock?: Clock;
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
@@ -66,7 +69,7 @@ async function startIfAbsent(start: () => Promise<unknown>): Promise<void> {
   }
 }
 
-export function createApp({ client, db, signInLimits, routers = [] }: ApiDeps): express.Express {
+export function createApp({ client, db, signInLimits, routers = [], clock = systemClock }: ApiDeps): express.Express {
   const app = express();
   const storeExists = storeDirectory(db);
   const storeOf = vehicleStores(db, client);
@@ -79,11 +82,11 @@ export function createApp({ client, db, signInLimits, routers = [] }: ApiDeps): 
   app.disable('x-powered-by');
   app.use(express.json({ limit: '100kb' }));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
-  app.use(authenticate(db));
-  app.use(sessionRouter(db, signInLimits ?? defaultSignInLimits()));
+  app.use(authenticate(db, clock));
+  app.use(sessionRouter(db, signInLimits ?? defaultSignInLimits(), clock));
   // Before the step routes: the booking steps' requested times are checked against the workshop plan there.
-  app.use(capacityRoutes({ db, storeOf }));
-  app.use(partsRoutes({ db }));
+  app.use(capacityRoutes({ db, storeOf, clock }));
+  app.use(partsRoutes({ db, clock }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
@@ -100,7 +103,7 @@ export function createApp({ client, db, signInLimits, routers = [] }: ApiDeps): 
     if (!inStore(principalOf(req), body.storeId)) throw new HttpError(403, `you may register vehicles of your own store only`);
     const workflowId = lifecycleWorkflowId(body.vin);
     try {
-      await client.workflow.start('vehicleLifecycle', lifecycleStart(body, actor));
+      await client.workflow.start('vehicleLifecycle', lifecycleStart(body, actor, clock.now()));
       await startIfAbsent(() => client.workflow.start('customerCare', careStart(body)));
       res.status(201).json({ vin: body.vin, workflowId, careWorkflowId: careWorkflowId(body.vin), created: true });
     } catch (err) {
@@ -190,11 +193,11 @@ export function createApp({ client, db, signInLimits, routers = [] }: ApiDeps): 
     const p = principalOf(req);
     // A person of one store lists that store only, whatever the query asks.
     if (!p.allStores) filter.store = p.storeId;
-    res.json({ workflows: await listLifecycles(client, { ...filter, deadlineBefore: filter.overdue === 'true' ? new Date().toISOString() : undefined }) });
+    res.json({ workflows: await listLifecycles(client, { ...filter, deadlineBefore: filter.overdue === 'true' ? clock.now().toISOString() : undefined }) });
   });
 
-  app.use(notificationRoutes({ client, db, storeOf }));
-  app.use(storeSettingsRoutes({ client, db }));
+  app.use(notificationRoutes({ client, db, storeOf, clock }));
+  app.use(storeSettingsRoutes({ client, db, clock }));
   for (const router of routers) app.use(router);
 
   app.use((_req, _res, next) => next(new HttpError(404, 'no such endpoint')));

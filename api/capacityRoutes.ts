@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { claimSlot, LIFECYCLE_JOB_TYPE, nextFreeSlots, occupationsOfBookedDay, releaseReservation, SlotRefused, withNextFree } from '../activities/bayReservations';
 import { capacityCache, inForce, loadOccupations, StoreCapacity } from '../activities/capacityModel';
 import type { Db } from '../activities/database';
+import type { Clock } from '../runtime/clock';
 import { authorize, principalOf } from './auth/middleware';
 import { HttpError } from './httpError';
 import { inStore } from './auth/principal';
@@ -79,7 +80,7 @@ function bookedTimeOf(step: string, body: unknown): { start: number; moving: boo
   return { start: Date.parse(time as string), moving: step === 'confirmation' };
 }
 
-export function capacityRoutes({ db, storeOf }: { db: Db; storeOf: VehicleStoreOf }): Router {
+export function capacityRoutes({ db, storeOf, clock }: { db: Db; storeOf: VehicleStoreOf; clock: Clock }): Router {
   const router = express.Router();
   const cachedCapacity = capacityCache();
   const capacityOf = (storeId: string) => cachedCapacity(db, storeId);
@@ -105,7 +106,7 @@ export function capacityRoutes({ db, storeOf }: { db: Db; storeOf: VehicleStoreO
       const storeId = mayTake ? await storeOf(vin) : undefined;
       const capacity = storeId && inStore(person!, storeId) ? await capacityOf(storeId) : null;
       if (!booked || !storeId || !capacity?.model.jobTypes.some((j) => j.code === LIFECYCLE_JOB_TYPE)) return next!();
-      const now = new Date();
+      const now = clock.now();
       const ownHold = await db.bayReservation.findFirst({ where: { storeId, vin, startsAt: new Date(booked.start), bookingId: null, ...inForce(now) } });
       if (ownHold) return next!();
       const own = booked.moving
@@ -140,7 +141,7 @@ export function capacityRoutes({ db, storeOf }: { db: Db; storeOf: VehicleStoreO
       parse(dateRange, query);
       const storeId = req.params.storeId as string;
       const capacity = await storeCapacity(storeId);
-      const now = new Date();
+      const now = clock.now();
       const occupations = await occupationsOfDays(db, storeId, query.from, query.to, capacity, now);
       const result = searchSlots(
         capacity.model,
@@ -172,7 +173,7 @@ export function capacityRoutes({ db, storeOf }: { db: Db; storeOf: VehicleStoreO
       const capacity = await storeCapacity(storeId);
       if (!capacity.model.jobTypes.some((j) => j.code === body.jobType)) throw new RequestError(422, `unknown job type ${body.jobType}`);
       if (body.bayId && !capacity.model.bays.some((b) => b.id === body.bayId)) throw new RequestError(422, `unknown bay ${body.bayId}`);
-      const now = new Date();
+      const now = clock.now();
       const expiresAt = body.book ? null : new Date(now.getTime() + capacity.settings.slotHoldMinutes * 60_000);
       const request = { jobTypeCode: body.jobType, start: Date.parse(body.start), bayId: body.bayId, priority: body.priority, vin: body.vin, expiresAt, createdBy: actor };
       try {
@@ -196,7 +197,7 @@ export function capacityRoutes({ db, storeOf }: { db: Db; storeOf: VehicleStoreO
       const actor = actorOf(req);
       const storeId = req.params.storeId as string;
       const capacity = await storeCapacity(storeId);
-      const now = new Date();
+      const now = clock.now();
       const result = await db.$transaction(async (tx) => {
         const hold = await tx.bayReservation.findFirst({ where: { id: req.params.holdId as string, storeId } });
         if (!hold) throw new RequestError(404, `no hold ${req.params.holdId} in store ${storeId}`);
@@ -227,7 +228,7 @@ export function capacityRoutes({ db, storeOf }: { db: Db; storeOf: VehicleStoreO
         const found = await tx.bayReservation.findFirst({ where: { id: req.params.holdId as string, storeId } });
         if (!found) throw new RequestError(404, `no hold ${req.params.holdId} in store ${storeId}`);
         if (found.bookingId) throw new RequestError(409, `hold ${found.id} belongs to booking ${found.bookingId}; cancel the booking instead (R9)`);
-        await releaseReservation(tx, found.id, actor, reason, new Date());
+        await releaseReservation(tx, found.id, actor, reason, clock.now());
         return tx.bayReservation.findUniqueOrThrow({ where: { id: found.id } });
       });
       res.json(reservationView(hold));
@@ -242,7 +243,7 @@ export function capacityRoutes({ db, storeOf }: { db: Db; storeOf: VehicleStoreO
       const range = parse(dateRange, req.query);
       const storeId = req.params.storeId as string;
       const capacity = await storeCapacity(storeId);
-      const days = await capacityDays(db, storeId, capacity, range, new Date());
+      const days = await capacityDays(db, storeId, capacity, range, clock.now());
       res.json({ storeId, from: range.from, to: range.to, gridMinutes: capacity.settings.slotGridMinutes, days });
     }),
   );

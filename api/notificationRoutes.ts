@@ -3,6 +3,7 @@
 import { Client } from '@temporalio/client';
 import express, { NextFunction, Request, Response } from 'express';
 import type { Db } from '../activities/database';
+import { Clock, systemClock } from '../runtime/clock';
 import { acknowledgePage } from '../workflows/pagingDefinitions';
 import { authorize, principalOf } from './auth/middleware';
 import { HttpError } from './httpError';
@@ -23,9 +24,10 @@ export interface NotificationRouteDeps {
   db: Db;
   /** The API's own lookup of vehicles' stores, so both remember a vehicle once. */
   storeOf?: VehicleStoreOf;
+  clock?: Clock;
 }
 
-export function notificationRoutes({ client, db, storeOf = vehicleStores(db, client) }: NotificationRouteDeps): express.Router {
+export function notificationRoutes({ client, db, storeOf = vehicleStores(db, client), clock = systemClock }: NotificationRouteDeps): express.Router {
   const router = express.Router();
   const checkVehicle = vehicleScope(storeOf);
   const visibleVin = async (req: Request) => {
@@ -45,10 +47,10 @@ export function notificationRoutes({ client, db, storeOf = vehicleStores(db, cli
   });
 
   router.post('/api/outbox/:id/retry', authorize('outbox.settle'), async (req, res) => {
-    res.json(await settleUndelivered(db, principalOf(req), String(req.params.id), 'retry', req.body));
+    res.json(await settleUndelivered(db, principalOf(req), String(req.params.id), 'retry', req.body, clock.now()));
   });
   router.post('/api/outbox/:id/resolve', authorize('outbox.settle'), async (req, res) => {
-    res.json(await settleUndelivered(db, principalOf(req), String(req.params.id), 'resolve', req.body));
+    res.json(await settleUndelivered(db, principalOf(req), String(req.params.id), 'resolve', req.body, clock.now()));
   });
 
   router.get('/api/vehicles/:vin/messages', authorize('outbox.view'), async (req, res) => {
@@ -60,19 +62,19 @@ export function notificationRoutes({ client, db, storeOf = vehicleStores(db, cli
   router.post('/api/vehicles/:vin/opt-outs', authorize('customer.contact-preferences'), async (req, res) => {
     const vin = await visibleVin(req);
     const body = parse(optOutSchema, req.body ?? {});
-    res.status(201).json(await recordOptOut(db, principalOf(req).id, vin, body));
+    res.status(201).json(await recordOptOut(db, principalOf(req).id, vin, body, clock.now()));
   });
 
   router.delete('/api/vehicles/:vin/opt-outs/:channel', authorize('customer.contact-preferences'), async (req, res) => {
     const vin = await visibleVin(req);
-    await optBackIn(db, principalOf(req).id, vin, parse(optOutSchema.shape.channel, req.params.channel));
+    await optBackIn(db, principalOf(req).id, vin, parse(optOutSchema.shape.channel, req.params.channel), clock.now());
     res.status(204).end();
   });
 
   router.put('/api/vehicles/:vin/customer-locale', authorize('customer.contact-preferences'), async (req, res) => {
     const vin = await visibleVin(req);
     const { locale } = parse(localePreferenceSchema, req.body ?? {});
-    res.json(await setCustomerLocale(db, principalOf(req).id, vin, locale));
+    res.json(await setCustomerLocale(db, principalOf(req).id, vin, locale, clock.now()));
   });
 
   router.get('/api/templates', authorize('templates.read'), async (req, res) => {
@@ -87,7 +89,7 @@ export function notificationRoutes({ client, db, storeOf = vehicleStores(db, cli
   router.put('/api/templates/:key/:locale', authorize('templates.manage'), async (req, res) => {
     const key = requireTemplateKey(String(req.params.key));
     const locale = parse(localeSchema, req.params.locale);
-    res.json(await saveStoreTemplate(db, principalOf(req), key, locale as never, req.body));
+    res.json(await saveStoreTemplate(db, principalOf(req), key, locale as never, req.body, clock.now()));
   });
 
   router.delete('/api/templates/:key/:locale', authorize('templates.manage'), async (req, res) => {
@@ -108,7 +110,7 @@ export function notificationRoutes({ client, db, storeOf = vehicleStores(db, cli
 
   router.put('/api/stores/:storeId/channels/:channel', authorize('channels.manage'), async (req, res) => {
     const storeId = parse(storeIdSchema, req.params.storeId);
-    res.json(await configureChannel(db, principalOf(req), storeId, String(req.params.channel), req.body));
+    res.json(await configureChannel(db, principalOf(req), storeId, String(req.params.channel), req.body, clock.now()));
   });
 
   /**
@@ -123,7 +125,7 @@ export function notificationRoutes({ client, db, storeOf = vehicleStores(db, cli
     const payload = page.payload as { level?: number; round?: number };
     const first = !page.acknowledgedAt;
     const by = req.principal?.id ?? page.recipient;
-    const at = new Date();
+    const at = clock.now();
     if (first) {
       await db.$transaction([
         db.notification.update({ where: { id: page.id }, data: { acknowledgedAt: at, acknowledgedBy: by } }),

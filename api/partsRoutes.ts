@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { LIFECYCLE_JOB_TYPE, nextFreeSlots } from '../activities/bayReservations';
 import { loadStoreCapacity } from '../activities/capacityModel';
 import type { Db } from '../activities/database';
+import type { Clock } from '../runtime/clock';
 import { authorize, principalOf } from './auth/middleware';
 import { storeScoped } from './capacityRoutes';
 import { receivePurchaseOrder, reserveParts } from '../activities/parts';
@@ -32,7 +33,7 @@ async function ownBooking(db: Db, req: Request): Promise<string> {
   return bookingId;
 }
 
-export function partsRoutes({ db }: { db: Db }): Router {
+export function partsRoutes({ db, clock }: { db: Db; clock: Clock }): Router {
   const router = express.Router();
 
   router.post(
@@ -42,7 +43,7 @@ export function partsRoutes({ db }: { db: Db }): Router {
       const actor = actorOf(req);
       const { parts } = parse(reserveBody, req.body ?? {});
       const bookingId = await ownBooking(db, req);
-      const now = new Date();
+      const now = clock.now();
       const result = await db.$transaction(async (tx) => {
         const reserved = await reserveParts(tx, bookingId, parts, actor, now);
         if (!reserved.late) return { ...reserved, proposals: [] };
@@ -68,7 +69,7 @@ export function partsRoutes({ db }: { db: Db }): Router {
     handle(async (req, res) => {
       const { technicianId } = parse(pickBody, req.body ?? {});
       const bookingId = await ownBooking(db, req);
-      const result = await pickBookingParts(db, bookingId, technicianId, new Date());
+      const result = await pickBookingParts(db, bookingId, technicianId, clock.now());
       res.json({ bookingId, ...result });
     }),
   );
@@ -94,7 +95,7 @@ export function partsRoutes({ db }: { db: Db }): Router {
     storeScoped,
     handle(async (req, res) => {
       const actor = actorOf(req);
-      const order = await db.$transaction((tx) => receivePurchaseOrder(tx, req.params.storeId as string, req.params.orderId as string, actor, new Date()), TX);
+      const order = await db.$transaction((tx) => receivePurchaseOrder(tx, req.params.storeId as string, req.params.orderId as string, actor, clock.now()), TX);
       res.json(order);
     }),
   );
@@ -127,7 +128,7 @@ export function partsRoutes({ db }: { db: Db }): Router {
     handle(async (req, res) => {
       const range = parse(boardQuery, req.query);
       const storeId = req.params.storeId as string;
-      const rows = await preparationBoard(db, storeId, range, Date.now());
+      const rows = await preparationBoard(db, storeId, range, clock.now().getTime());
       if (!rows) throw new RequestError(404, `unknown store ${storeId}`);
       res.json({ storeId, from: range.from, to: range.to, rows });
     }),

@@ -10,7 +10,7 @@ import type { registerVehicleSchema } from './schemas';
 
 export type Registration = z.infer<typeof registerVehicleSchema>;
 
-export function lifecycleStart(body: Registration, actor: string): WorkflowStartOptions & { workflowId: string } {
+export function lifecycleStart(body: Registration, actor: string, at: Date): WorkflowStartOptions & { workflowId: string } {
   const input: VehicleLifecycleInput = {
     vehicle: {
       vin: body.vin,
@@ -19,7 +19,7 @@ export function lifecycleStart(body: Registration, actor: string): WorkflowStart
       storeId: body.storeId,
       deliveryDate: body.deliveryDate,
       mileageKm: body.mileageKm,
-      mileageRecordedOn: body.mileageRecordedOn ?? localDate(Date.now(), DEFAULT_STORE_SETTINGS.utcOffsetMinutes),
+      mileageRecordedOn: body.mileageRecordedOn ?? localDate(at.getTime(), DEFAULT_STORE_SETTINGS.utcOffsetMinutes),
       advisorId: body.advisorId,
       salesConsultantId: body.salesConsultantId,
     },
@@ -58,7 +58,7 @@ export function careStart(body: Registration): WorkflowStartOptions & { workflow
 }
 
 /** Care contacts (R20–R22) start after the lifecycle, whose first step writes the vehicle they refer to. */
-export async function startRegistration(client: Client, body: Registration, actor: string): Promise<void> {
-  await client.workflow.start('vehicleLifecycle', lifecycleStart(body, actor));
+export async function startRegistration(client: Client, body: Registration, actor: string, at: Date): Promise<void> {
+  await client.workflow.start('vehicleLifecycle', lifecycleStart(body, actor, at));
   await client.workflow.start('customerCare', careStart(body));
 }

@@ -1,4 +1,5 @@
 import type { Db } from '../activities/database';
+import { elapsedMs } from '../runtime/clock';
 
 /**
  * Which store ids exist, for validating registrations without a database round trip each time: in the
@@ -10,9 +11,9 @@ export function storeDirectory(db: Db, knownMs = 60_000, unknownMs = 5_000): (st
   const cache = new Map<string, { exists: boolean; until: number }>();
   return async (storeId) => {
     const hit = cache.get(storeId);
-    if (hit && hit.until > Date.now()) return hit.exists;
+    if (hit && hit.until > elapsedMs()) return hit.exists;
     const exists = (await db.store.findUnique({ where: { id: storeId }, select: { id: true } })) !== null;
-    cache.set(storeId, { exists, until: Date.now() + (exists ? knownMs : unknownMs) });
+    cache.set(storeId, { exists, until: elapsedMs() + (exists ? knownMs : unknownMs) });
     return exists;
   };
 }

@@ -5,6 +5,7 @@ import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import express, { Request } from 'express';
 import { z } from 'zod';
 import type { Db } from '../activities/database';
+import type { Clock } from '../runtime/clock';
 import { Prisma } from '../generated/prisma/client';
 import { DEFAULT_STORE_SETTINGS, resolveStoreSettings, StoreSettings } from '../domain/storeSettings';
 import { careWorkflowId } from '../workflows/careDefinitions';
@@ -29,7 +30,7 @@ export function rejectedSettings(requested: Record<string, unknown>): string[] {
     .map(([key, value]) => ((KEYS as string[]).includes(key) ? `${key}: ${JSON.stringify(value)} is not a usable value` : `${key}: no such setting`));
 }
 
-export function storeSettingsRoutes({ client, db }: { client: Client; db: Db }): express.Router {
+export function storeSettingsRoutes({ client, db, clock }: { client: Client; db: Db; clock: Clock }): express.Router {
   const router = express.Router();
 
   async function storeOf(req: Request) {
@@ -58,7 +59,7 @@ export function storeSettingsRoutes({ client, db }: { client: Client; db: Db }):
     const ownValues = { ...(store.settings as Record<string, unknown>), ...(body as Record<string, unknown>) };
     await db.store.update({ where: { id: store.id }, data: { settings: ownValues as Prisma.InputJsonObject } });
     const change: StoreSettingsChange = {
-      version: new Date().toISOString(),
+      version: clock.now().toISOString(),
       changedBy: principalOf(req).id,
       changed: body as Partial<StoreSettings>,
       settings: resolveStoreSettings(ownValues),

@@ -70,7 +70,7 @@ export const WORKFLOWS_PER_REGISTRATION = 2;
  * exactly the same work. Keep in step with that handler.
  */
 export async function startLikeApi(client: Client, body: RegisterBody, actor: string): Promise<void> {
-  await startRegistration(client, registerVehicleSchema.parse(body), actor);
+  await startRegistration(client, registerVehicleSchema.parse(body), actor, new Date());
 }
 
 /** Registers through the HTTP API, as a front desk would. */

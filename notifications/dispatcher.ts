@@ -7,6 +7,7 @@
 import type { Db } from '../activities/database';
 import type { NotificationChannel, NotificationStatus, StaffRole } from '../generated/prisma/enums';
 import { contactHours, heldUntil } from '../domain/quietHours';
+import { Clock, systemClock } from '../runtime/clock';
 import { channelConfig, ConfigOf, TransportKind } from './channelConfig';
 import { ackUrl } from './pageAck';
 import { isLocale, Locale, renderTemplate, resolveTemplate, TemplateError } from './templates';
@@ -27,7 +28,8 @@ export interface DispatcherOptions {
   backoffMs?: (attempt: number) => number;
   /** How long a message without a configured channel waits before the sender looks again. */
   unconfiguredRecheckMs?: number;
-  now?: () => Date;
+  /** The product's clock: when a message is due, sent, retried. */
+  clock?: Clock;
   transportFor?: <K extends TransportKind>(kind: K, config: ConfigOf<K>) => Transport;
   log?: (line: string) => void;
 }
@@ -98,7 +100,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const maxAttempts = options.maxAttempts ?? 5;
   const backoffMs = options.backoffMs ?? defaultBackoffMs;
   const recheckMs = options.unconfiguredRecheckMs ?? 10 * 60_000;
-  const now = options.now ?? (() => new Date());
+  const clock = options.clock ?? systemClock;
+  const now = () => clock.now();
   const baseUrl = options.publicBaseUrl ?? process.env.PUBLIC_BASE_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
   const makeTransport = options.transportFor ?? defaultTransportFor;
   const log = options.log ?? ((line: string) => console.log(line));

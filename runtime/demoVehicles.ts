@@ -5,6 +5,7 @@ import { startRegistration, Registration } from '../api/registration';
 import { registerVehicleSchema } from '../api/schemas';
 import { STEP_ROUTES } from '../api/steps';
 import { getState, LifecycleState, lifecycleWorkflowId, Stage } from '../workflows/definitions';
+import { Clock, elapsedMs } from './clock';
 import { DEMO_STORE_B_ID, DEMO_STORE_ID } from './demoStore';
 
 const DAY = 86_400_000;
@@ -15,7 +16,7 @@ interface DemoStep {
   at?: Stage;
   step: string;
   actor: string;
-  input: () => object;
+  input: (now: number) => object;
 }
 
 interface DemoVehicle {
@@ -24,19 +25,19 @@ interface DemoVehicle {
 }
 
 const vin = (n: number) => `LSVDEMA${String(n).padStart(10, '0')}`;
-const date = (msAgo: number) => new Date(Date.now() - msAgo).toISOString().slice(0, 10);
+const date = (now: number, msAgo: number) => new Date(now - msAgo).toISOString().slice(0, 10);
 /** Tomorrow 10:00 store time (UTC+8): a booking whose confirmation call (R7, 2 days before) is owed now. */
-const tomorrowAtTen = () => new Date(`${new Date(Date.now() + 8 * HOUR + DAY).toISOString().slice(0, 10)}T10:00:00+08:00`).toISOString();
-const inHours = (h: number) => () => new Date(Date.now() + h * HOUR).toISOString();
+const tomorrowAtTen = (now: number) => new Date(`${new Date(now + 8 * HOUR + DAY).toISOString().slice(0, 10)}T10:00:00+08:00`).toISOString();
+const inHours = (h: number) => (now: number) => new Date(now + h * HOUR).toISOString();
 
-function vehicle(n: number, plate: string, model: string, deliveredDaysAgo: number, customer: string, storeId = DEMO_STORE_ID, steps: DemoStep[] = []): DemoVehicle {
+function vehicle(now: number, n: number, plate: string, model: string, deliveredDaysAgo: number, customer: string, storeId = DEMO_STORE_ID, steps: DemoStep[] = []): DemoVehicle {
   return {
     registration: {
       vin: vin(n),
       plate,
       model,
       storeId,
-      deliveryDate: date(deliveredDaysAgo * DAY),
+      deliveryDate: date(now, deliveredDaysAgo * DAY),
       mileageKm: deliveredDaysAgo * 40,
       advisorId: storeId === DEMO_STORE_ID ? 'sa-li' : 'sa-ma',
       salesConsultantId: storeId === DEMO_STORE_ID ? 'sc-zhou' : undefined,
@@ -47,24 +48,25 @@ function vehicle(n: number, plate: string, model: string, deliveredDaysAgo: numb
   };
 }
 
-const inbound = (actor: string, bookedFor: () => string): DemoStep => ({ step: 'bookings', actor, input: () => ({ channel: 'PHONE', bookedFor: bookedFor(), faultDescription: '常规保养 periodic service', contactPhone: '13900009999' }) });
+const inbound = (actor: string, bookedFor: (now: number) => string): DemoStep => ({ step: 'bookings', actor, input: (now) => ({ channel: 'PHONE', bookedFor: bookedFor(now), faultDescription: '常规保养 periodic service', contactPhone: '13900009999' }) });
 const prepared: DemoStep = { at: 'AWAITING_PREPARATION', step: 'preparation-complete', actor: 'td-chen', input: () => ({ bayId: 'bay-1' }) };
 
-export const DEMO_VEHICLES: DemoVehicle[] = [
+/** The demo vehicles as of `now`: their dates are relative to it. */
+export const demoVehicles = (now: number): DemoVehicle[] => [
   // Waiting months for its first reminder (R1b).
-  vehicle(1, '苏A10001', 'Lavida', 10, '张先生'),
+  vehicle(now, 1, '苏A10001', 'Lavida', 10, '张先生'),
   // First service due now: the reminder (R2) and CR's call (R3) are owed.
-  vehicle(2, '苏A10002', 'Tiguan L', 95, '王女士'),
+  vehicle(now, 2, '苏A10002', 'Tiguan L', 95, '王女士'),
   // Booked by phone: the technical director's preparation (R6) is owed.
-  vehicle(3, '苏A10003', 'Lavida', 95, '李先生', DEMO_STORE_ID, [inbound('bk-sun', tomorrowAtTen)]),
+  vehicle(now, 3, '苏A10003', 'Lavida', 95, '李先生', DEMO_STORE_ID, [inbound('bk-sun', tomorrowAtTen)]),
   // Booked and prepared: the SA's confirmation call (R7) is owed.
-  vehicle(4, '苏A10004', 'Tiguan L', 95, '赵女士', DEMO_STORE_ID, [inbound('cr-zhao', tomorrowAtTen), prepared]),
+  vehicle(now, 4, '苏A10004', 'Tiguan L', 95, '赵女士', DEMO_STORE_ID, [inbound('cr-zhao', tomorrowAtTen), prepared]),
   // Booked for today and confirmed: on today's board (R11), waiting for check-in.
-  vehicle(5, '苏A10005', 'Lavida', 95, '陈先生', DEMO_STORE_ID, [inbound('cr-zhao', inHours(2)), prepared, { at: 'AWAITING_CONFIRMATION', step: 'confirmation', actor: 'sa-li', input: () => ({ outcome: 'CONFIRMED' }) }]),
+  vehicle(now, 5, '苏A10005', 'Lavida', 95, '陈先生', DEMO_STORE_ID, [inbound('cr-zhao', inHours(2)), prepared, { at: 'AWAITING_CONFIRMATION', step: 'confirmation', actor: 'sa-li', input: () => ({ outcome: 'CONFIRMED' }) }]),
   // A walk-in (R12): in the workshop, the SA's delivery and the 80% check (R14) ahead.
-  vehicle(6, '苏A10006', 'Tiguan L', 95, '周女士', DEMO_STORE_ID, [{ step: 'walk-in', actor: 'sa-li', input: () => ({ mileageKm: 3900, promisedReadyAt: inHours(4)(), complaint: '异响 noise from the front' }) }]),
+  vehicle(now, 6, '苏A10006', 'Tiguan L', 95, '周女士', DEMO_STORE_ID, [{ step: 'walk-in', actor: 'sa-li', input: (at) => ({ mileageKm: 3900, promisedReadyAt: inHours(4)(at), complaint: '异响 noise from the front' }) }]),
   // Another store's vehicle: invisible to demo-store staff, visible to the auditor and general manager.
-  vehicle(7, '苏B20001', 'Lavida', 95, '吴先生', DEMO_STORE_B_ID),
+  vehicle(now, 7, '苏B20001', 'Lavida', 95, '吴先生', DEMO_STORE_B_ID),
 ];
 
 async function stateOf(client: Client, v: string): Promise<LifecycleState | undefined> {
@@ -75,27 +77,27 @@ async function stateOf(client: Client, v: string): Promise<LifecycleState | unde
 }
 
 async function waitFor(client: Client, v: string, ready: (s: LifecycleState) => boolean, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
+  const until = elapsedMs() + timeoutMs;
   for (;;) {
     const s = await stateOf(client, v);
     if (s && ready(s)) return;
-    if (Date.now() > until) throw new Error(`${v} stayed at ${s?.stage}`);
+    if (elapsedMs() > until) throw new Error(`${v} stayed at ${s?.stage}`);
     await new Promise((r) => setTimeout(r, 300));
   }
 }
 
 /** Registers the demo vehicles and moves each to its stage; a step that fails is reported, never fatal. */
-export async function seedDemoVehicles(client: Client, log: (line: string) => void = console.warn): Promise<void> {
+export async function seedDemoVehicles(client: Client, clock: Clock, log: (line: string) => void = console.warn): Promise<void> {
   await Promise.all(
-    DEMO_VEHICLES.map(async ({ registration, steps }) => {
+    demoVehicles(clock.now().getTime()).map(async ({ registration, steps }) => {
       const v = registration.vin;
       try {
-        await startRegistration(client, registerVehicleSchema.parse(registration), registration.advisorId ?? 'sa-li');
+        await startRegistration(client, registerVehicleSchema.parse(registration), registration.advisorId ?? 'sa-li', clock.now());
         await waitFor(client, v, (s) => s.stage !== 'REGISTERING');
         for (const s of steps) {
           if (s.at) await waitFor(client, v, (state) => state.stage === s.at);
           const route = STEP_ROUTES.find((r) => r.path === s.step)!;
-          await client.workflow.getHandle(lifecycleWorkflowId(v)).executeUpdate(route.update, { args: [{ ...s.input(), actor: s.actor }] });
+          await client.workflow.getHandle(lifecycleWorkflowId(v)).executeUpdate(route.update, { args: [{ ...s.input(clock.now().getTime()), actor: s.actor }] });
         }
       } catch (err) {
         log(`demo vehicle ${v}: ${err instanceof Error ? err.message : String(err)}`);

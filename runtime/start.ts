@@ -7,6 +7,7 @@ import { createDb } from '../activities/database';
 import { createApp } from '../api/app';
 import { createDispatcher, outboxTimingFromEnv } from '../notifications/dispatcher';
 import { createWebRouter } from '../web/router';
+import { systemClock } from './clock';
 import { loadConfig } from './config';
 import { seedDemoStoreIfEmpty } from './demoStore';
 import { seedDemoVehicles } from './demoVehicles';
@@ -19,6 +20,8 @@ type Stop = () => Promise<void>;
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // Every part of the product reads this one clock: the system's, in production.
+  const clock = systemClock;
   const role = process.env.SERVICE_LANE_ROLE ?? 'all';
   if (!['all', 'api', 'worker'].includes(role)) throw new Error(`SERVICE_LANE_ROLE must be all, api or worker, got ${role}`);
   const stops: Stop[] = [];
@@ -83,7 +86,7 @@ async function main(): Promise<void> {
       stops.push(worker.stop);
       // The outbox sender runs beside the worker; with no channel configured messages wait in the outbox.
       const { leaseMs, pollMs } = outboxTimingFromEnv();
-      const dispatcher = createDispatcher({ db, leaseMs });
+      const dispatcher = createDispatcher({ db, leaseMs, clock });
       const sending = dispatcher.start(pollMs);
       stops.push(async () => {
         await sending.stop();
@@ -95,14 +98,14 @@ async function main(): Promise<void> {
       const connection = await Connection.connect({ address: temporalAddress });
       stops.push(() => connection.close());
       const client = new Client({ connection, namespace: config.temporalNamespace });
-      const app = createApp({ client, db, routers: [createWebRouter({ client, db, temporalUiUrl: temporalUiUrl ?? 'http://127.0.0.1:8233', namespace: config.temporalNamespace })] });
+      const app = createApp({ client, db, clock, routers: [createWebRouter({ client, db, clock, temporalUiUrl: temporalUiUrl ?? 'http://127.0.0.1:8233', namespace: config.temporalNamespace })] });
       const server = app.listen(config.apiPort, '0.0.0.0');
       await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
       stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
       console.log(`Service Lane web   http://localhost:${config.apiPort}/  (demo sign-in: sa-li / demo1234, see README)`);
       console.log(`Service Lane API   http://localhost:${config.apiPort}/api  (OpenAPI: /api/openapi.json)`);
       // Once, with the demo store: vehicles at different stages (they need the worker, so this runs after it).
-      if (demoStoreCreated && role === 'all') void seedDemoVehicles(client).then(() => console.log('demo: vehicles registered at their stages'));
+      if (demoStoreCreated && role === 'all') void seedDemoVehicles(client, clock).then(() => console.log('demo: vehicles registered at their stages'));
     }
     console.log(`Temporal           ${temporalAddress}${temporalUiUrl ? `  (web UI: ${temporalUiUrl})` : ''}`);
     console.log(`Data               ${embedded ? config.dataDir : 'DATABASE_URL'}   Ctrl-C stops everything`);

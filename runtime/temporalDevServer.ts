@@ -2,6 +2,7 @@ import { Connection } from '@temporalio/client';
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { elapsedMs } from './clock';
 import { SEARCH_ATTRIBUTE_FLAGS } from '../workflows/definitions';
 
 export interface TemporalDevServer {
@@ -58,7 +59,7 @@ export async function startTemporalDevServer(o: DevServerOptions): Promise<Tempo
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   const address = `127.0.0.1:${o.port}`;
-  const deadline = Date.now() + 60_000;
+  const deadline = elapsedMs() + 60_000;
   for (;;) {
     if (child.exitCode !== null) {
       process.off('exit', stopWithUs);
@@ -70,7 +71,7 @@ export async function startTemporalDevServer(o: DevServerOptions): Promise<Tempo
       await connection.close();
       break;
     } catch (err) {
-      if (Date.now() > deadline) {
+      if (elapsedMs() > deadline) {
         process.off('exit', stopWithUs);
         child.kill('SIGKILL');
         throw new Error(`temporal dev server did not answer on ${address} within 60 s: ${String(err)} ${stderr}`);

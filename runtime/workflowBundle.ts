@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { systemClock } from './clock';
 import { WORKFLOW_BUNDLE_OPTIONS } from './workflowBundleOptions';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -27,9 +28,12 @@ export async function prebuiltWorkflowBundle(cacheDir: string): Promise<{ codePa
   return { codePath };
 }
 
-/** A day's grace: another process (a test, a second checkout) may be about to load an older bundle. */
+/**
+ * A day's grace: another process (a test, a second checkout) may be about to load an older bundle. File
+ * times are the system's, so this reads the system clock, not the product's.
+ */
 async function removeStaleBundles(cacheDir: string): Promise<void> {
-  const dayAgo = Date.now() - 86_400_000;
+  const dayAgo = systemClock.now().getTime() - 86_400_000;
   for (const name of await readdir(cacheDir)) {
     const file = path.join(cacheDir, name);
     if (name.startsWith('workflows-') && (await stat(file)).mtimeMs < dayAgo) await rm(file, { force: true });

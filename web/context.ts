@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { NextFunction, Request, Response } from 'express';
 import type { Db } from '../activities/database';
+import type { Clock } from '../runtime/clock';
 import { checkAccess, principalOf } from '../api/auth/middleware';
 import type { Action } from '../api/auth/policy';
 import type { VehicleScopeCheck } from '../api/auth/scope';
@@ -15,11 +16,14 @@ export interface WebDeps {
   temporalUiUrl: string;
   namespace?: string;
   signInLimits?: SignInLimits;
+  /** The product's clock; the system clock unless a test fixes the time. */
+  clock?: Clock;
 }
 
 export interface WebContext extends WebDeps {
   checkVehicle: VehicleScopeCheck;
   limits: SignInLimits;
+  clock: Clock;
 }
 
 /** A page for people who may take `action`: signed-out visitors go to the sign-in page first. */

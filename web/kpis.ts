@@ -16,7 +16,7 @@ const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
 const DAY = 86_400_000;
 
 /** `storeId` undefined: every store (for people who span stores). */
-export async function storeKpis(db: Db, storeId: string | undefined, now = new Date(), days = 90): Promise<Kpis> {
+export async function storeKpis(db: Db, storeId: string | undefined, now: Date, days = 90): Promise<Kpis> {
   const from = new Date(now.getTime() - days * DAY);
   const inStore = storeId ? { vehicle: { storeId } } : {};
   const [orders, bookings, firstServiceCycles, surveys, tickets] = await Promise.all([

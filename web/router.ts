@@ -3,6 +3,7 @@ import express, { NextFunction, Request, Response, Router } from 'express';
 import path from 'node:path';
 import { vehicleScope, vehicleStores } from '../api/auth/scope';
 import { defaultSignInLimits } from '../api/auth/signIn';
+import { systemClock } from '../runtime/clock';
 import { HttpError } from '../api/httpError';
 import { WebContext, WebDeps } from './context';
 import { text } from './i18n';
@@ -20,7 +21,7 @@ import { contactPreferencePages } from './pages/vehicleMessages';
 import { langOf, renderPage } from './render';
 
 export function createWebRouter(deps: WebDeps): Router {
-  const ctx: WebContext = { ...deps, checkVehicle: vehicleScope(vehicleStores(deps.db, deps.client)), limits: deps.signInLimits ?? defaultSignInLimits() };
+  const ctx: WebContext = { ...deps, checkVehicle: vehicleScope(vehicleStores(deps.db, deps.client)), limits: deps.signInLimits ?? defaultSignInLimits(), clock: deps.clock ?? systemClock };
   const router = express.Router();
   router.use('/static', express.static(path.join(__dirname, 'public'), { maxAge: '1h' }));
   router.use((_req, res, next) => {

@@ -1,8 +1,9 @@
 // The one authentication and authorization layer every router uses:
-//   router.use(authenticate(db));  router.get('/x', authorize('vehicle.read'), handler)
+//   router.use(authenticate(db, clock));  router.get('/x', authorize('vehicle.read'), handler)
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { timingSafeEqual } from 'node:crypto';
 import type { Db } from '../../activities/database';
+import type { Clock } from '../../runtime/clock';
 import { HttpError } from '../httpError';
 import { Action, can } from './policy';
 import { Principal } from './principal';
@@ -33,12 +34,12 @@ function bearerToken(req: Request): string | undefined {
 }
 
 /** Finds the signed-in person from a bearer token (API clients) or the session cookie (browsers). */
-export function authenticate(db: Db): RequestHandler {
+export function authenticate(db: Db, clock: Clock): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
     if (req.principal) return next();
     const token = bearerToken(req) ?? readCookies(req)[SESSION_COOKIE];
     if (!token) return next();
-    principalFor(db, token).then((p) => {
+    principalFor(db, token, clock.now()).then((p) => {
       // A cookie can only carry a web session and a header only an API token: neither stands in for the other.
       if (p && (p.session.kind === 'API') === (bearerToken(req) !== undefined)) req.principal = p;
       next();

@@ -1,3 +1,5 @@
+import { elapsedMs } from '../../runtime/clock';
+
 /**
  * Failed sign-ins per key (staff id, client address) in a sliding window. Kept in memory: each API
  * process limits on its own, which bounds guessing to (processes × limit) per window.
@@ -11,12 +13,12 @@ export class LoginRateLimiter {
   ) {}
 
   /** Milliseconds until the key may try again; 0 when it may try now. */
-  retryAfterMs(key: string, now = Date.now()): number {
+  retryAfterMs(key: string, now = elapsedMs()): number {
     const recent = this.recent(key, now);
     return recent.length < this.maxFailures ? 0 : recent[0] + this.windowMs - now;
   }
 
-  fail(key: string, now = Date.now()): void {
+  fail(key: string, now = elapsedMs()): void {
     this.failures.set(key, [...this.recent(key, now), now]);
   }
 

@@ -1,6 +1,7 @@
 // Store scope: a person sees and moves only the vehicles of their own store (unless they span stores).
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../activities/database';
+import { elapsedMs } from '../../runtime/clock';
 import { lifecycleWorkflowId, SA_STORE } from '../../workflows/definitions';
 import { HttpError } from '../httpError';
 import { inStore, Principal } from './principal';
@@ -19,13 +20,13 @@ export function vehicleStores(db: Db, client: Client, knownMs = 3_600_000): Vehi
   const stores = new Map<string, { storeId: string; until: number }>();
   return async (vin) => {
     const hit = stores.get(vin);
-    if (hit && hit.until > Date.now()) return hit.storeId;
+    if (hit && hit.until > elapsedMs()) return hit.storeId;
     const row = await db.vehicle.findUnique({ where: { vin }, select: { storeId: true } });
     // Between registration and its first activity the vehicle exists only in its workflow.
     const storeId = row?.storeId ?? (await workflowStore(client, vin));
     if (storeId) {
       if (stores.size >= 10_000) stores.clear();
-      stores.set(vin, { storeId, until: Date.now() + knownMs });
+      stores.set(vin, { storeId, until: elapsedMs() + knownMs });
     }
     return storeId;
   };

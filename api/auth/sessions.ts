@@ -1,6 +1,7 @@
 // Server-side sessions: the client holds a random token, the database holds its hash and expiry.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../../activities/database';
+import { elapsedMs } from '../../runtime/clock';
 import type { Principal } from './principal';
 
 export const SESSION_TTL_MS = { WEB: 8 * 3_600_000, API: 12 * 3_600_000 } as const;
@@ -9,13 +10,13 @@ function digest(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-export async function openSession(db: Db, staffId: string, kind: 'WEB' | 'API', now = Date.now()): Promise<{ token: string; csrfToken: string; expiresAt: Date }> {
+export async function openSession(db: Db, staffId: string, kind: 'WEB' | 'API', at: Date): Promise<{ token: string; csrfToken: string; expiresAt: Date }> {
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
-  const expiresAt = new Date(now + SESSION_TTL_MS[kind]);
+  const expiresAt = new Date(at.getTime() + SESSION_TTL_MS[kind]);
   await db.session.create({ data: { id: digest(token), staffId, kind, csrfToken, expiresAt } });
   // Expired sessions are cleared as people sign in, so the table stays the size of the staff.
-  await db.session.deleteMany({ where: { expiresAt: { lt: new Date(now) } } });
+  await db.session.deleteMany({ where: { expiresAt: { lt: at } } });
   return { token, csrfToken, expiresAt };
 }
 
@@ -29,20 +30,21 @@ const CACHE_MAX = 10_000;
 const recent = new Map<string, { principal: Principal | undefined; until: number }>();
 
 /** The person a token stands for, or undefined when it is unknown, expired or the person was deactivated. */
-export async function principalFor(db: Db, token: string): Promise<Principal | undefined> {
+export async function principalFor(db: Db, token: string, at: Date): Promise<Principal | undefined> {
   const id = digest(token);
-  const now = Date.now();
   const hit = recent.get(id);
-  if (hit && hit.until > now && (!hit.principal || hit.principal.session.expiresAt.getTime() > now)) return hit.principal;
+  if (hit && hit.until > elapsedMs()) return hit.principal && live(hit.principal, at);
   const principal = await loadPrincipal(db, id);
   if (recent.size >= CACHE_MAX) recent.clear();
-  recent.set(id, { principal, until: now + CACHE_MS });
-  return principal;
+  recent.set(id, { principal, until: elapsedMs() + CACHE_MS });
+  return principal && live(principal, at);
 }
+
+const live = (p: Principal, at: Date) => (p.session.expiresAt.getTime() > at.getTime() ? p : undefined);
 
 async function loadPrincipal(db: Db, id: string): Promise<Principal | undefined> {
   const session = await db.session.findUnique({ where: { id }, include: { staff: true } });
-  if (!session || session.expiresAt.getTime() <= Date.now() || !session.staff.active) return undefined;
+  if (!session || !session.staff.active) return undefined;
   const s = session.staff;
   return {
     id: s.id,

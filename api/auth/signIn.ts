@@ -17,7 +17,7 @@ export type SignInResult =
   | { ok: false; status: 401 | 429; reason: string; retryAfterSeconds?: number };
 
 /** Checks a staff id and password, limited per person and per client address, and opens a session. */
-export async function signIn(db: Db, limits: SignInLimits, staffId: string, password: string, address: string, kind: 'WEB' | 'API'): Promise<SignInResult> {
+export async function signIn(db: Db, limits: SignInLimits, staffId: string, password: string, address: string, kind: 'WEB' | 'API', at: Date): Promise<SignInResult> {
   const keys: [LoginRateLimiter, string][] = [
     [limits.perStaff, staffId.toLowerCase()],
     [limits.perAddress, address],
@@ -31,6 +31,6 @@ export async function signIn(db: Db, limits: SignInLimits, staffId: string, pass
     return { ok: false, status: 401, reason: 'wrong staff id or password' };
   }
   keys.forEach(([l, k]) => l.succeed(k));
-  const session = await openSession(db, staff.id, kind);
+  const session = await openSession(db, staff.id, kind, at);
   return { ok: true, ...session, staff: { id: staff.id, name: staff.name, role: staff.role, storeId: staff.storeId, allStores: staff.allStores } };
 }

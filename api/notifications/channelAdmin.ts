@@ -27,7 +27,7 @@ export async function storeChannels(db: Db, p: Principal, storeId: string) {
   };
 }
 
-export async function configureChannel(db: Db, p: Principal, storeId: string, kind: string, input: unknown) {
+export async function configureChannel(db: Db, p: Principal, storeId: string, kind: string, input: unknown, at: Date) {
   ownStore(p, storeId);
   if (!isTransportKind(kind)) throw new HttpError(404, `no channel ${kind}; one of ${TRANSPORT_KINDS.join(', ')}`);
   const body = parseInput(channelSchema, input ?? {});
@@ -35,13 +35,13 @@ export async function configureChannel(db: Db, p: Principal, storeId: string, ki
   await requireStore(db, storeId);
   const saved = await db.storeChannel.upsert({
     where: { storeId_channel: { storeId, channel: kind as NotificationChannel } },
-    create: { storeId, channel: kind as NotificationChannel, enabled: body.enabled, config, updatedBy: p.id, updatedAt: new Date() },
-    update: { enabled: body.enabled, config, updatedBy: p.id, updatedAt: new Date() },
+    create: { storeId, channel: kind as NotificationChannel, enabled: body.enabled, config, updatedBy: p.id, updatedAt: at },
+    update: { enabled: body.enabled, config, updatedBy: p.id, updatedAt: at },
   });
   // Messages that waited for this channel go now rather than at their next look.
   const { count: woken } = await db.notification.updateMany({
     where: { storeId, status: 'QUEUED', failureReason: { startsWith: `no ${kind} channel configured` } },
-    data: { nextAttemptAt: new Date() },
+    data: { nextAttemptAt: at },
   });
   return { ...saved, config: redactConfig(saved.config), woken };
 }

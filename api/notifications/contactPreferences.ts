@@ -16,9 +16,8 @@ async function vehicleOf(db: Db, vin: string) {
   return vehicle;
 }
 
-export async function recordOptOut(db: Db, actor: string, vin: string, body: z.infer<typeof optOutSchema>) {
+export async function recordOptOut(db: Db, actor: string, vin: string, body: z.infer<typeof optOutSchema>, at: Date) {
   const vehicle = await vehicleOf(db, vin);
-  const at = new Date();
   const [optOut] = await db.$transaction([
     db.contactOptOut.upsert({
       where: { customerId_channel: { customerId: vehicle.customerId, channel: body.channel } },
@@ -42,9 +41,8 @@ export async function recordOptOut(db: Db, actor: string, vin: string, body: z.i
   return optOut;
 }
 
-export async function optBackIn(db: Db, actor: string, vin: string, channel: (typeof OPT_OUT_CHANNELS)[number]): Promise<void> {
+export async function optBackIn(db: Db, actor: string, vin: string, channel: (typeof OPT_OUT_CHANNELS)[number], at: Date): Promise<void> {
   const vehicle = await vehicleOf(db, vin);
-  const at = new Date();
   const { count } = await db.contactOptOut.deleteMany({ where: { customerId: vehicle.customerId, channel } });
   if (!count) throw new HttpError(404, `the customer has not opted out of ${channel}`);
   await db.auditEvent.create({
@@ -53,9 +51,8 @@ export async function optBackIn(db: Db, actor: string, vin: string, channel: (ty
 }
 
 /** The language of the customer's messages (zh-CN or en); messages not yet sent follow it. */
-export async function setCustomerLocale(db: Db, actor: string, vin: string, locale: string) {
+export async function setCustomerLocale(db: Db, actor: string, vin: string, locale: string, at: Date) {
   const vehicle = await vehicleOf(db, vin);
-  const at = new Date();
   await db.$transaction([
     db.customer.update({ where: { id: vehicle.customerId }, data: { locale } }),
     db.notification.updateMany({ where: { vin, status: 'QUEUED', channel: { in: ['SMS', 'EMAIL'] } }, data: { locale } }),

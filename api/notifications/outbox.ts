@@ -64,14 +64,13 @@ export async function outboxMessage(db: Db, p: Principal, id: string) {
  * The person who has an undelivered message's task either sends it again (after correcting the number,
  * say) or records how the customer was reached instead; either way the task is done and audited.
  */
-export async function settleUndelivered(db: Db, p: Principal, id: string, action: 'retry' | 'resolve', input: unknown) {
+export async function settleUndelivered(db: Db, p: Principal, id: string, action: 'retry' | 'resolve', input: unknown, at: Date) {
   const actor = p.id;
   const { note } = parseInput(resolveSchema, input ?? {});
   if (action === 'resolve' && !note) throw new HttpError(400, 'note: say how the recipient was reached');
   const message = await visibleMessage(db, p, id);
   if (!SETTLEABLE.includes(message.status)) throw new HttpError(409, `message is ${message.status}; only FAILED or BOUNCED messages are settled by hand`);
   const vehicle = await db.vehicle.findUniqueOrThrow({ where: { vin: message.vin } });
-  const at = new Date();
   await db.$transaction(async (tx) => {
     const { count } = await tx.notification.updateMany({
       where: { id: message.id, status: message.status },

@@ -64,7 +64,7 @@ export async function templateDetail(db: Db, key: string, storeId: string | unde
 }
 
 /** A store's wording must render with the catalogue's sample data before it is stored. */
-export async function saveStoreTemplate(db: Db, p: Principal, key: string, locale: Locale, input: unknown) {
+export async function saveStoreTemplate(db: Db, p: Principal, key: string, locale: Locale, input: unknown, at: Date) {
   requireTemplateKey(key);
   const body = parseInput(templateTextSchema, input ?? {});
   await requireStore(db, body.storeId);
@@ -76,8 +76,8 @@ export async function saveStoreTemplate(db: Db, p: Principal, key: string, local
   }
   return db.messageTemplate.upsert({
     where: { storeId_key_locale: { storeId: body.storeId, key, locale } },
-    create: { storeId: body.storeId, key, locale, subject: body.subject, body: body.body, updatedBy: p.id, updatedAt: new Date() },
-    update: { subject: body.subject, body: body.body, updatedBy: p.id, updatedAt: new Date() },
+    create: { storeId: body.storeId, key, locale, subject: body.subject, body: body.body, updatedBy: p.id, updatedAt: at },
+    update: { subject: body.subject, body: body.body, updatedBy: p.id, updatedAt: at },
   });
 }
 

@@ -146,7 +146,7 @@ test('role × endpoint: own store allowed per the policy, other stores invisible
   for (const role of ROLES) {
     const staffId = staffIdOf(role);
     const bearer = await api.token(staffId);
-    const web = await openSession(stack.db, staffId, 'WEB');
+    const web = await openSession(stack.db, staffId, 'WEB', new Date());
     const who = { bearer, cookie: web.token, csrf: web.csrfToken };
     const spansStores = role === 'AUDITOR' || role === 'GENERAL_MANAGER';
     for (const probe of probes()) {
@@ -180,7 +180,7 @@ test('customer phone numbers are masked for roles that do not call customers', a
 
 test('notification pages: recipients masked for roles that do not call customers; another store\'s channels do not exist for a one-store manager', async () => {
   const pageAs = async (role: StaffRole, path: string) => {
-    const web = await openSession(stack.db, staffIdOf(role), 'WEB');
+    const web = await openSession(stack.db, staffIdOf(role), 'WEB', new Date());
     const res = await fetch(`${stack.base}${path}`, { headers: { cookie: `sl_session=${web.token}` }, redirect: 'manual' });
     return { status: res.status, html: await res.text() };
   };
@@ -211,7 +211,7 @@ test('signed out: the API answers 401, pages send you to the sign-in page', asyn
 });
 
 test('a browser session needs its CSRF token to change anything, and cannot be used as a bearer token', async () => {
-  const web = await openSession(stack.db, staffIdOf('SERVICE_ADVISOR'), 'WEB');
+  const web = await openSession(stack.db, staffIdOf('SERVICE_ADVISOR'), 'WEB', new Date());
   const noToken = await fetch(`${stack.base}/api/vehicles/${VIN_A}/confirmation`, { method: 'POST', headers: { cookie: `sl_session=${web.token}`, 'content-type': 'application/json' }, body: '{}' });
   expect(noToken.status).toBe(403);
   expect(((await noToken.json()) as { error: string }).error).toMatch(/CSRF/);
@@ -221,12 +221,12 @@ test('a browser session needs its CSRF token to change anything, and cannot be u
 
 test('sessions expire and sign-out ends them', async () => {
   const staffId = staffIdOf('CUSTOMER_RELATIONS');
-  const expired = await openSession(stack.db, staffId, 'API', Date.now() - 13 * 3_600_000);
+  const expired = await openSession(stack.db, staffId, 'API', new Date(Date.now() - 13 * 3_600_000));
   expect((await fetch(`${stack.base}/api/session`, json(expired.token))).status).toBe(401);
   const token = await api.token(staffId);
   const me = await fetch(`${stack.base}/api/session`, json(token));
   expect(await me.json()).toMatchObject({ staff: { id: staffId, role: 'CUSTOMER_RELATIONS', storeId: STORE_A } });
-  const fresh = await openSession(stack.db, staffId, 'API');
+  const fresh = await openSession(stack.db, staffId, 'API', new Date());
   expect((await fetch(`${stack.base}/api/session`, { method: 'DELETE', ...json(fresh.token) })).status).toBe(204);
   expect((await fetch(`${stack.base}/api/session`, json(fresh.token))).status).toBe(401);
   // Only the hash of a token is stored.
@@ -285,7 +285,7 @@ test('a store A advisor cannot register a vehicle into store B', async () => {
 
 test('R3 R5 inbox form: the reminder call task sends the Update; a refusal comes back as the message, a good answer moves the workflow', async () => {
   const staffId = staffIdOf('CUSTOMER_RELATIONS');
-  const web = await openSession(stack.db, staffId, 'WEB');
+  const web = await openSession(stack.db, staffId, 'WEB', new Date());
   const task = await stack.db.task.findFirstOrThrow({ where: { vin: VIN_A, kind: 'REMINDER_CALL', status: 'OPEN' } });
   const inbox = await (await fetch(`${stack.base}/inbox`, { headers: { cookie: `sl_session=${web.token}` } })).text();
   expect(inbox).toContain(`action="/tasks/${task.id}/act"`);

@@ -2,7 +2,8 @@
 // demo credentials, and demo vehicles at their stages on the real Temporal dev server.
 import { ROLES } from '../../api/auth/policy';
 import { DEMO_PASSWORD, DEMO_STAFF, seedDemoStoreIfEmpty } from '../../runtime/demoStore';
-import { DEMO_VEHICLES, seedDemoVehicles } from '../../runtime/demoVehicles';
+import { systemClock } from '../../runtime/clock';
+import { demoVehicles, seedDemoVehicles } from '../../runtime/demoVehicles';
 import { getState, lifecycleWorkflowId } from '../../workflows/definitions';
 import { startProductStack, ProductStack } from '../support/productStack';
 import { signIn } from '../support/staff';
@@ -31,9 +32,9 @@ test('every role has a demo account that signs in with the README password', asy
 
 test('demo vehicles reach their stages', async () => {
   const problems: string[] = [];
-  await seedDemoVehicles(stack.client, (line) => problems.push(line));
+  await seedDemoVehicles(stack.client, systemClock, (line) => problems.push(line));
   expect(problems).toEqual([]);
-  const stages = await Promise.all(DEMO_VEHICLES.map((v) => stack.client.workflow.getHandle(lifecycleWorkflowId(v.registration.vin)).query(getState).then((s) => s.stage)));
+  const stages = await Promise.all(demoVehicles(Date.now()).map((v) => stack.client.workflow.getHandle(lifecycleWorkflowId(v.registration.vin)).query(getState).then((s) => s.stage)));
   expect(stages[0]).toBe('WAITING_FOR_REMINDER');
   // The reminder call waits for the store's contact hours (R3).
   expect(['AWAITING_CALL_OUTCOME', 'WAITING_FOR_REMINDER_CALL']).toContain(stages[1]);

@@ -15,6 +15,7 @@ import { defaultSignInLimits } from '../../api/auth/signIn';
 import { notificationRoutes } from '../../api/notificationRoutes';
 import { createDispatcher, Dispatcher } from '../../notifications/dispatcher';
 import { messageIdFor } from '../../notifications/transports/transport';
+import { settableClock } from '../../runtime/clock';
 import { applyMigrations } from '../../runtime/migrate';
 import { HookServer, SmtpSink, startHookServer, startSmtpSink } from '../support/messageSinks';
 import { startPostgres, TestPostgres } from '../support/postgres';
@@ -31,7 +32,7 @@ let hooks: HookServer;
 let api: Server;
 let base: string;
 let connection: Connection;
-let clock: Date;
+const clock = settableClock(DAYTIME);
 let dispatcher: Dispatcher;
 let acts: ReturnType<typeof createActivities>;
 
@@ -60,9 +61,9 @@ beforeAll(async () => {
   ]);
   api = express()
     .use(express.json())
-    .use(authenticate(db))
-    .use(sessionRouter(db, defaultSignInLimits()))
-    .use(notificationRoutes({ db, client: new Client({ connection }) }))
+    .use(authenticate(db, clock))
+    .use(sessionRouter(db, defaultSignInLimits(), clock))
+    .use(notificationRoutes({ db, client: new Client({ connection }), clock }))
     .listen(0, '127.0.0.1');
   await new Promise((r) => api.once('listening', r));
   base = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
@@ -76,8 +77,8 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  clock = DAYTIME;
-  dispatcher = createDispatcher({ db, now: () => clock, maxAttempts: 3, publicBaseUrl: 'https://lane.example', log: () => undefined });
+  clock.set(DAYTIME);
+  dispatcher = createDispatcher({ db, clock, maxAttempts: 3, publicBaseUrl: 'https://lane.example', log: () => undefined });
 });
 
 afterEach(() => dispatcher.close());
@@ -93,7 +94,7 @@ async function vehicle(opts: { storeId?: string; locale?: string; email?: string
   await db.vehicle.create({
     data: { vin, plate: '苏F12345', model: 'Lavida', storeId, customerId: customer.id, deliveryDate: new Date('2025-06-01'), mileageKm: 12000, mileageRecordedAt: DAYTIME, avgDailyKm: 40, workflowId: `vehicle-${vin}` },
   });
-  return { vin, phone, email, ctx: () => ({ workflowId: `vehicle-${vin}`, runId: 'run-1', vin, cycle: 3, at: clock.toISOString() }) };
+  return { vin, phone, email, ctx: () => ({ workflowId: `vehicle-${vin}`, runId: 'run-1', vin, cycle: 3, at: clock.now().toISOString() }) };
 }
 
 const customerOf = (v: { phone: string; email: string }) => ({ name: '王先生', phone: v.phone, email: v.email });
@@ -175,7 +176,7 @@ describe('customer messages', () => {
 
   it('quiet hours: at 22:00 store time a customer message waits for 09:00; it goes out then', async () => {
     const v = await vehicle();
-    clock = NIGHT;
+    clock.set(NIGHT);
     await acts.queueCustomerMessage(v.ctx(), { template: 'appointment-reminder', rule: 'R11', customer: customerOf(v), payload: { plate: '苏F12345', bookedFor: '2026-11-24T02:00:00.000Z' } });
     await dispatcher.runOnce();
     let rows = await db.notification.findMany({ where: { vin: v.vin } });
@@ -184,10 +185,10 @@ describe('customer messages', () => {
       ['QUEUED', 0, 'held for quiet hours until 2026-11-24T01:00:00.000Z'],
     ]);
     expect(smsTo(v.phone)).toHaveLength(0);
-    clock = new Date('2026-11-24T00:59:00.000Z');
+    clock.set(new Date('2026-11-24T00:59:00.000Z'));
     await dispatcher.runOnce();
     expect(smsTo(v.phone)).toHaveLength(0);
-    clock = new Date('2026-11-24T01:00:00.000Z');
+    clock.set(new Date('2026-11-24T01:00:00.000Z'));
     await dispatcher.runOnce();
     rows = await db.notification.findMany({ where: { vin: v.vin } });
     expect(rows.map((r) => r.status)).toEqual(['SENT', 'SENT']);
@@ -257,14 +258,14 @@ describe('failures', () => {
       let sms = await db.notification.findFirstOrThrow({ where: { vin: v.vin, channel: 'SMS' } });
       expect([sms.status, sms.attempts, sms.nextAttemptAt.toISOString()]).toEqual(['QUEUED', 1, '2026-11-23T02:01:00.000Z']);
       expect(sms.failureReason).toContain('HTTP 503');
-      clock = new Date('2026-11-23T02:00:59.000Z');
+      clock.set(new Date('2026-11-23T02:00:59.000Z'));
       await dispatcher.runOnce();
       expect(calls).toBe(1);
-      clock = new Date('2026-11-23T02:01:00.000Z');
+      clock.set(new Date('2026-11-23T02:01:00.000Z'));
       await dispatcher.runOnce();
       sms = await db.notification.findFirstOrThrow({ where: { vin: v.vin, channel: 'SMS' } });
       expect([sms.status, sms.attempts, sms.nextAttemptAt.toISOString()]).toEqual(['QUEUED', 2, '2026-11-23T02:03:00.000Z']);
-      clock = new Date('2026-11-23T02:03:00.000Z');
+      clock.set(new Date('2026-11-23T02:03:00.000Z'));
       await dispatcher.runOnce();
       sms = await db.notification.findFirstOrThrow({ where: { vin: v.vin, channel: 'SMS' } });
       expect(sms.status).toBe('FAILED');
@@ -272,7 +273,7 @@ describe('failures', () => {
       expect(calls).toBe(3);
       const tasks = await db.task.findMany({ where: { vin: v.vin } });
       expect(tasks.map((t) => [t.kind, t.rule, t.assigneeRole, t.status])).toEqual([['UNDELIVERED_MESSAGE', 'R11', 'CUSTOMER_RELATIONS', 'OPEN']]);
-      clock = new Date('2026-11-23T05:00:00.000Z');
+      clock.set(new Date('2026-11-23T05:00:00.000Z'));
       await dispatcher.runOnce();
       expect(calls).toBe(3);
 
@@ -281,8 +282,8 @@ describe('failures', () => {
       expect((await call('POST', `/api/outbox/${sms.id}/retry`, {}, 'cr-zhao')).json.status).toBe('QUEUED');
       expect((await db.task.findFirstOrThrow({ where: { vin: v.vin, kind: 'UNDELIVERED_MESSAGE' } })).status).toBe('DONE');
       expect((await call('POST', `/api/outbox/${sms.id}/retry`)).status).toBe(409);
-      clock = new Date('2026-11-23T05:00:00.000Z');
-      dispatcher = createDispatcher({ db, now: () => clock, log: () => undefined });
+      clock.set(new Date('2026-11-23T05:00:00.000Z'));
+      dispatcher = createDispatcher({ db, clock, log: () => undefined });
       await dispatcher.runOnce();
       sms = await db.notification.findFirstOrThrow({ where: { vin: v.vin, channel: 'SMS' } });
       expect([sms.status, sms.providerId]).toEqual(['SENT', 'sms-retried']);
@@ -326,7 +327,7 @@ describe('failures', () => {
     expect(json.counts.QUEUED).toBe(2);
 
     // Configuring the channel lets the waiting message go at the sender's next pass.
-    clock = new Date(DAYTIME.getTime() + 60_000);
+    clock.set(new Date(DAYTIME.getTime() + 60_000));
     expect((await call('PUT', '/api/stores/store-offline/channels/SMS', { config: { url: `${hooks.url}/sms` } }, 'sm-wang')).status).toBe(403);
     const configured = await call('PUT', '/api/stores/store-offline/channels/SMS', { config: { url: `${hooks.url}/sms` } }, 'gm-liu');
     expect(configured.json).toMatchObject({ channel: 'SMS', enabled: true, woken: 1, updatedBy: 'gm-liu' });
@@ -339,7 +340,7 @@ describe('failures', () => {
 describe('R18 / R24 pages', () => {
   it('a page goes out at night by e-mail with its ack link, and to the WeCom and DingTalk robots in their JSON formats', async () => {
     const v = await vehicle();
-    clock = NIGHT;
+    clock.set(NIGHT);
     const ctx: StepContext = { workflowId: `failure-${v.vin}-c3`, runId: 'run-t', vin: v.vin, cycle: 3, at: NIGHT.toISOString() };
     await acts.openFailureTicket(ctx, { vin: v.vin, storeId: STORE, cycle: 3, grade: 'C', reason: 'CSI quality score 6', rule: 'R18', openedBy: 'cr-zhao' } as never, 'SERVICE_SUPERVISOR', '2026-11-24T14:00:00.000Z');
     await acts.pageEscalationLevel(ctx, { storeId: STORE, level: 0, round: 0, roles: ['SERVICE_SUPERVISOR'], answerBy: '2026-11-24T14:00:00.000Z', grade: 'C', reason: 'CSI quality score 6' });

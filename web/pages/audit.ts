@@ -94,7 +94,7 @@ export function auditPages(ctx: WebContext): Router {
     const events = await auditEvents(req, vin);
     const temporal = (await histories(req, events)).map((h) => ({ workflowId: h.workflowId, runId: h.runId, events: h.events.map((e) => JSON.parse(e.detail)) }));
     res.setHeader('Content-Disposition', `attachment; filename="audit-${vin}.json"`);
-    res.json({ vin, exportedAt: new Date().toISOString(), exportedBy: principalOf(req).id, auditEvents: events, temporalHistories: temporal });
+    res.json({ vin, exportedAt: ctx.clock.now().toISOString(), exportedBy: principalOf(req).id, auditEvents: events, temporalHistories: temporal });
   });
 
   router.get('/audit/vehicles/:vin/export.csv', page('audit.read'), async (req, res) => {

@@ -23,7 +23,7 @@ export function boardPages(ctx: WebContext): Router {
   router.get('/board', page('board.view'), async (req, res) => {
     const p = principalOf(req);
     const storeId = p.allStores && typeof req.query.store === 'string' && req.query.store ? req.query.store : p.storeId;
-    const { day, start, end } = storeDay(new Date());
+    const { day, start, end } = storeDay(ctx.clock.now());
     const bookings = await ctx.db.booking.findMany({
       where: { storeId, bookedFor: { gte: start, lt: end }, status: { not: 'CANCELLED' } },
       include: { vehicle: { include: { customer: true } } },

@@ -98,7 +98,7 @@ export function capacityPages(ctx: WebContext): Router {
     const capacity = await loadStoreCapacity(ctx.db, storeId);
     if (!capacity) throw notFound(`unknown store ${storeId}`);
     const offset = capacity.model.utcOffsetMinutes;
-    const now = new Date();
+    const now = ctx.clock.now();
     const day = dateParam(req.query.day, localDate(now.getTime(), offset), 'day');
     const week = req.query.view === 'week';
     // Weeks start on Monday, as the workshop plans them.
@@ -130,11 +130,12 @@ export function capacityPages(ctx: WebContext): Router {
     const { storeId, stores, allStores } = await pageStore(ctx, req);
     const store = await ctx.db.store.findUnique({ where: { id: storeId } });
     if (!store) throw notFound(`unknown store ${storeId}`);
-    const today = localDate(Date.now(), resolveStoreSettings(store.settings).utcOffsetMinutes);
+    const now = ctx.clock.now().getTime();
+    const today = localDate(now, resolveStoreSettings(store.settings).utcOffsetMinutes);
     const from = dateParam(req.query.from, today, 'from');
     const range = rangeOrRefuse(boardQuery, { from, to: dateParam(req.query.to, addDays(from, 6), 'to') });
     const [rows, technicians] = await Promise.all([
-      preparationBoard(ctx.db, storeId, range, Date.now()),
+      preparationBoard(ctx.db, storeId, range, now),
       ctx.db.staff.findMany({ where: { storeId, role: 'TECHNICIAN' }, select: { id: true, name: true }, orderBy: { id: 'asc' } }),
     ]);
     const mayPick = can(p.role, 'parts.pick');
@@ -176,7 +177,7 @@ export function capacityPages(ctx: WebContext): Router {
       throw err;
     }
     try {
-      const picked = await pickBookingParts(ctx.db, bookingId, body.data.technicianId, new Date());
+      const picked = await pickBookingParts(ctx.db, bookingId, body.data.technicianId, ctx.clock.now());
       setFlash(res, { kind: 'ok', message: `${text(lang, 'partsPicked')}: ${picked.basketLabel} (${picked.parts.map((x) => `${x.partNumber} × ${x.quantity}`).join(', ')})` });
     } catch (err) {
       if (!(err instanceof PartsRefusal)) throw err;

@@ -63,7 +63,7 @@ export function channelPages(ctx: WebContext): Router {
       } catch {
         throw new HttpError(400, 'config: not valid JSON');
       }
-      return configureChannel(ctx.db, principalOf(req), storeId, channel, { enabled: req.body?.enabled === '1', config });
+      return configureChannel(ctx.db, principalOf(req), storeId, channel, { enabled: req.body?.enabled === '1', config }, ctx.clock.now());
     });
     setFlash(res, flash);
     res.redirect(`/stores/${encodeURIComponent(storeId)}/channels`);

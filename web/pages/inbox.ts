@@ -19,7 +19,7 @@ export function inboxPages(ctx: WebContext): Router {
 
   router.get('/inbox', page('inbox.view'), async (req, res) => {
     const p = principalOf(req);
-    const now = Date.now();
+    const now = ctx.clock.now().getTime();
     const endOfToday = storeDay(new Date(now)).end.getTime();
     const tasks = await ctx.db.task.findMany({
       where: { status: 'OPEN', assigneeRole: p.role, ...(p.allStores ? {} : { vehicle: { storeId: p.storeId } }) },

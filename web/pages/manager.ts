@@ -16,7 +16,7 @@ export function managerPages(ctx: WebContext): Router {
   router.get('/manager', page('manager.view'), async (req, res) => {
     const p = principalOf(req);
     const lang = langOf(req);
-    const now = new Date();
+    const now = ctx.clock.now();
     const store = p.allStores ? keyword(req.query.store) : p.storeId;
     const advisor = keyword(req.query.advisor);
     const stage = keyword(req.query.stage)?.toUpperCase();

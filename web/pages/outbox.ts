@@ -50,7 +50,7 @@ export function outboxPages(ctx: WebContext): Router {
     router.post(`/outbox/:id/${action}`, page('outbox.settle'), async (req, res) => {
       const lang = langOf(req);
       const note = typeof req.body?.note === 'string' && req.body.note.trim() ? { note: req.body.note } : {};
-      const flash = await flashOf(lang, text(lang, action === 'retry' ? 'messageRequeued' : 'messageResolved'), () => settleUndelivered(ctx.db, principalOf(req), String(req.params.id), action, note));
+      const flash = await flashOf(lang, text(lang, action === 'retry' ? 'messageRequeued' : 'messageResolved'), () => settleUndelivered(ctx.db, principalOf(req), String(req.params.id), action, note, ctx.clock.now()));
       setFlash(res, flash);
       res.redirect(localPath(req.body?.returnTo, '/outbox'));
     });

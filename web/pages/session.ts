@@ -48,7 +48,7 @@ export function sessionPages(ctx: WebContext): Router {
     if (!sameToken(req.body?._csrf, readCookies(req)[LOGIN_CSRF_COOKIE])) throw new HttpError(403, 'missing or wrong CSRF token; reload the page and try again');
     const staffId = typeof req.body.staffId === 'string' ? req.body.staffId.trim().slice(0, 64) : '';
     const password = typeof req.body.password === 'string' ? req.body.password.slice(0, 200) : '';
-    const result = await signIn(ctx.db, ctx.limits, staffId, password, req.ip ?? 'unknown', 'WEB');
+    const result = await signIn(ctx.db, ctx.limits, staffId, password, req.ip ?? 'unknown', 'WEB', ctx.clock.now());
     if (!result.ok) {
       if (result.retryAfterSeconds) res.setHeader('Retry-After', String(result.retryAfterSeconds));
       return showLogin(req, res, result.status, text(lang, result.status === 429 ? 'tooManyAttempts' : 'wrongCredentials'), staffId);

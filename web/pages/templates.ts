@@ -117,7 +117,7 @@ export function templatePages(ctx: WebContext): Router {
     const draft = draftOf(req, localeOf(req.params.locale));
     const storeId = storeOf(req);
     try {
-      await saveStoreTemplate(ctx.db, principalOf(req), key, draft.locale, { storeId, subject: draft.subject.trim(), body: draft.body.trim() });
+      await saveStoreTemplate(ctx.db, principalOf(req), key, draft.locale, { storeId, subject: draft.subject.trim(), body: draft.body.trim() }, ctx.clock.now());
     } catch (err) {
       if (!(err instanceof HttpError && REFUSALS.includes(err.status))) throw err;
       return showTemplate(req, res, key, { draft, flash: { kind: 'error', message: `${text(lang, 'stepRefused')}: ${err.message}` }, status: err.status });

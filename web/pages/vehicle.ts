@@ -60,7 +60,7 @@ export function vehiclePages(ctx: WebContext): Router {
     if (!vehicle && !state) throw notFound(`no vehicle with VIN ${vin}`);
     const names = new Map(staff.map((s) => [s.id, s.name]));
     const timeline = timelineOf(events, names).reverse();
-    const now = Date.now();
+    const now = ctx.clock.now().getTime();
     const storeId = vehicle?.storeId ?? p.storeId;
     const actions = [];
     for (const t of vehicle?.tasks ?? []) {

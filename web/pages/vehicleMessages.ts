@@ -49,21 +49,21 @@ export function contactPreferencePages(ctx: WebContext): Router {
   router.post('/vehicles/:vin/opt-outs', page('customer.contact-preferences'), async (req, res) => {
     const vin = await vinOf(req);
     const lang = langOf(req);
-    setFlash(res, await flashOf(lang, text(lang, 'optedOut'), () => recordOptOut(ctx.db, principalOf(req).id, vin, parseInput(optOutSchema, { channel: req.body?.channel, reason: req.body?.reason }))));
+    setFlash(res, await flashOf(lang, text(lang, 'optedOut'), () => recordOptOut(ctx.db, principalOf(req).id, vin, parseInput(optOutSchema, { channel: req.body?.channel, reason: req.body?.reason }), ctx.clock.now())));
     res.redirect(back(vin));
   });
 
   router.post('/vehicles/:vin/opt-outs/:channel/delete', page('customer.contact-preferences'), async (req, res) => {
     const vin = await vinOf(req);
     const lang = langOf(req);
-    setFlash(res, await flashOf(lang, text(lang, 'optedIn'), () => optBackIn(ctx.db, principalOf(req).id, vin, parseInput(optOutSchema.shape.channel, req.params.channel))));
+    setFlash(res, await flashOf(lang, text(lang, 'optedIn'), () => optBackIn(ctx.db, principalOf(req).id, vin, parseInput(optOutSchema.shape.channel, req.params.channel), ctx.clock.now())));
     res.redirect(back(vin));
   });
 
   router.post('/vehicles/:vin/customer-locale', page('customer.contact-preferences'), async (req, res) => {
     const vin = await vinOf(req);
     const lang = langOf(req);
-    setFlash(res, await flashOf(lang, text(lang, 'localeChanged'), () => setCustomerLocale(ctx.db, principalOf(req).id, vin, parseInput(localeSchema, req.body?.locale))));
+    setFlash(res, await flashOf(lang, text(lang, 'localeChanged'), () => setCustomerLocale(ctx.db, principalOf(req).id, vin, parseInput(localeSchema, req.body?.locale), ctx.clock.now())));
     res.redirect(back(vin));
   });
   return router;
