@@ -1,7 +1,13 @@
-import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import express, { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
 import type { Db } from '../activities/database';
+import { careCallCommand } from '../commands/careCall';
+import { Command, CommandDeps, createCommandDeps, runCommand, Subject } from '../commands/command';
+import { LIFECYCLE_STEPS, lifecycleStepCommand } from '../commands/lifecycleSteps';
+import { registerVehicleCommand } from '../commands/registration';
+import { listWorkflowsSchema, ticketIdSchema, vinSchema } from '../commands/schemas';
+import { ticketAnswerCommand, ticketSubject } from '../commands/ticketAnswer';
 import { Clock, systemClock } from '../runtime/clock';
 import {
   getFailureTicket,
@@ -10,9 +16,9 @@ import {
 } from '../workflows/definitions';
 import { careWorkflowId, getCare } from '../workflows/careDefinitions';
 import { authenticate, authorize, principalOf } from './auth/middleware';
-import { inStore, Principal } from './auth/principal';
-import { maskPhonesDeep, seesPhoneNumbers, stepAction } from './auth/policy';
-import { vehicleScope, vehicleStores } from './auth/scope';
+import { Principal } from './auth/principal';
+import { maskPhonesDeep, seesPhoneNumbers } from './auth/policy';
+import { vehicleScope } from './auth/scope';
 import { sessionRouter } from './auth/sessionRoutes';
 import { defaultSignInLimits, SignInLimits } from './auth/signIn';
 import { capacityRoutes } from './capacityRoutes';
@@ -21,11 +27,6 @@ import { notificationRoutes } from './notificationRoutes';
 import { storeSettingsRoutes } from './storeSettingsRoutes';
 import { buildOpenApi } from './openapi';
 import { partsRoutes } from './partsRoutes';
-import { careStart, lifecycleStart } from './registration';
-import { careCallSchema, listWorkflowsSchema, registerVehicleSchema, ticketAnswerSchema, ticketIdSchema, vinSchema } from './schemas';
-import { runCareCall, runLifecycleStep, runTicketAnswer } from './stepRunner';
-import { STEP_ROUTES } from './steps';
-import { storeDirectory } from './storeDirectory';
 import { listLifecycles } from './visibility';
 import { isTemporarilyUnavailable } from './unavailable';
 import { isWorkflowNotFound } from './workflowErrors';
@@ -39,6 +40,8 @@ export interface ApiDeps {
   routers?: express.Router[];
   /** The product's clock; the system clock unless a test fixes the time. */
   clock?: Clock;
+  /** What the commands share (caches of stores and workshop plans); the web UI gets the same. */
+  commands?: CommandDeps;
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
@@ -50,30 +53,16 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   return result.data;
 }
 
-/** Who performs the step: always the signed-in person. */
-function actorOf(req: Request): string {
-  return principalOf(req).id;
-}
-
 /** Customer phone numbers only for the roles that call customers. */
 function forViewer<T>(p: Principal, value: T): T {
   return seesPhoneNumbers(p.role) ? value : maskPhonesDeep(value);
 }
 
-/** Starting is idempotent per workflow id: one that already runs is the one we want. */
-async function startIfAbsent(start: () => Promise<unknown>): Promise<void> {
-  try {
-    await start();
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-  }
-}
-
-export function createApp({ client, db, signInLimits, routers = [], clock = systemClock }: ApiDeps): express.Express {
+export function createApp({ client, db, signInLimits, routers = [], clock = systemClock, commands = createCommandDeps({ client, db, clock }) }: ApiDeps): express.Express {
   const app = express();
-  const storeExists = storeDirectory(db);
-  const storeOf = vehicleStores(db, client);
+  const { storeOf } = commands;
   const checkVehicle = vehicleScope(storeOf);
+  const run = <S extends z.ZodType, R, T extends Subject>(req: Request, command: Command<S, R, T>, subject: T) => runCommand(commands, principalOf(req), command, subject, req.body);
   const visibleVin = async (req: Request) => {
     const vin = parse(vinSchema, req.params.vin);
     await checkVehicle(principalOf(req), vin);
@@ -84,8 +73,7 @@ export function createApp({ client, db, signInLimits, routers = [], clock = syst
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(authenticate(db, clock));
   app.use(sessionRouter(db, signInLimits ?? defaultSignInLimits(), clock));
-  // Before the step routes: the booking steps' requested times are checked against the workshop plan there.
-  app.use(capacityRoutes({ db, storeOf, clock }));
+  app.use(capacityRoutes({ db, clock, capacityOf: commands.capacityOf }));
   app.use(partsRoutes({ db, clock }));
 
   app.get('/healthz', (_req, res) => {
@@ -97,21 +85,8 @@ export function createApp({ client, db, signInLimits, routers = [], clock = syst
   });
 
   app.post('/api/vehicles', authorize('vehicle.register'), async (req, res) => {
-    const actor = actorOf(req);
-    const body = parse(registerVehicleSchema, req.body);
-    if (!(await storeExists(body.storeId))) throw new HttpError(422, `unknown store ${body.storeId}`);
-    if (!inStore(principalOf(req), body.storeId)) throw new HttpError(403, `you may register vehicles of your own store only`);
-    const workflowId = lifecycleWorkflowId(body.vin);
-    try {
-      await client.workflow.start('vehicleLifecycle', lifecycleStart(body, actor, clock.now()));
-      await startIfAbsent(() => client.workflow.start('customerCare', careStart(body)));
-      res.status(201).json({ vin: body.vin, workflowId, careWorkflowId: careWorkflowId(body.vin), created: true });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      // Registering twice is harmless: the running lifecycle stays the one truth for this VIN.
-      await startIfAbsent(() => client.workflow.start('customerCare', careStart(body)));
-      res.status(200).json({ vin: body.vin, workflowId, careWorkflowId: careWorkflowId(body.vin), created: false });
-    }
+    const result = await run(req, registerVehicleCommand, {});
+    res.status(result.created ? 201 : 200).json(result);
   });
 
   app.get('/api/vehicles/:vin', authorize('vehicle.read'), async (req, res) => {
@@ -137,12 +112,10 @@ export function createApp({ client, db, signInLimits, routers = [], clock = syst
     res.json(forViewer(principalOf(req), { vin, events: events.map((e) => ({ ...e, id: e.id.toString() })) }));
   });
 
-  for (const step of STEP_ROUTES) {
-    app.post(`/api/vehicles/:vin/${step.path}`, authorize(stepAction(step.path)), async (req, res) => {
-      const vin = await visibleVin(req);
-      const actor = actorOf(req);
-      const body = parse(step.schema, req.body ?? {}) as object;
-      res.json(await runLifecycleStep(client, vin, step, body, actor));
+  for (const step of LIFECYCLE_STEPS) {
+    const command = lifecycleStepCommand(step.path);
+    app.post(`/api/vehicles/:vin/${step.path}`, authorize(command.action), async (req, res) => {
+      res.json(await run(req, command, { vin: parse(vinSchema, req.params.vin) }));
     });
   }
 
@@ -157,10 +130,7 @@ export function createApp({ client, db, signInLimits, routers = [], clock = syst
   });
 
   app.post('/api/vehicles/:vin/care-call', authorize('care.call'), async (req, res) => {
-    const vin = await visibleVin(req);
-    const actor = actorOf(req);
-    const body = parse(careCallSchema, req.body ?? {});
-    res.json(await runCareCall(client, vin, body, actor));
+    res.json(await run(req, careCallCommand, { vin: parse(vinSchema, req.params.vin) }));
   });
 
   const visibleTicket = async (req: Request) => {
@@ -183,9 +153,7 @@ export function createApp({ client, db, signInLimits, routers = [], clock = syst
 
   app.post('/api/tickets/:ticketId/answer', authorize('ticket.answer'), async (req, res) => {
     const ticketId = await visibleTicket(req);
-    const actor = actorOf(req);
-    const body = parse(ticketAnswerSchema, req.body ?? {});
-    res.json(await runTicketAnswer(client, ticketId, body, actor));
+    res.json(await run(req, ticketAnswerCommand, ticketSubject(ticketId)));
   });
 
   app.get('/api/workflows', authorize('workflows.list'), async (req, res) => {
@@ -204,7 +172,7 @@ export function createApp({ client, db, signInLimits, routers = [], clock = syst
   // Express recognises an error handler by its four parameters.
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof HttpError) {
-      res.status(err.status).json({ error: err.message, details: err.details });
+      res.status(err.status).json({ error: err.message, details: err.details, ...err.extra });
       return;
     }
     const bodyError = err as { type?: string; status?: number };

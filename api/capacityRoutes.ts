@@ -3,18 +3,17 @@
 // lifecycle books (and then adopts the vehicle's hold).
 import express, { NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
-import { claimSlot, LIFECYCLE_JOB_TYPE, nextFreeSlots, occupationsOfBookedDay, releaseReservation, SlotRefused, withNextFree } from '../activities/bayReservations';
-import { capacityCache, inForce, loadOccupations, StoreCapacity } from '../activities/capacityModel';
+import { claimSlot, nextFreeSlots, releaseReservation, SlotRefused, withNextFree } from '../activities/bayReservations';
+import { RULE_REFUSALS } from '../commands/bookedTime';
+import { CapacityOf, loadOccupations, StoreCapacity } from '../activities/capacityModel';
 import type { Db } from '../activities/database';
 import type { Clock } from '../runtime/clock';
 import { authorize, principalOf } from './auth/middleware';
 import { HttpError } from './httpError';
 import { inStore } from './auth/principal';
-import type { VehicleStoreOf } from './auth/scope';
-import { can, stepAction } from './auth/policy';
 import { addDays, daysBetween, isCalendarDate, localTime } from '../domain/calendar';
 import { PRIORITIES } from '../domain/capacity';
-import { assessSlot, MAX_SEARCH_DAYS, searchSlots } from '../domain/slotSearch';
+import { MAX_SEARCH_DAYS, searchSlots } from '../domain/slotSearch';
 import { capacityDays, reservationView } from './workshopPlan';
 import { actorOf, handle, parse, RequestError } from './planRequests';
 
@@ -68,58 +67,9 @@ async function known(capacity: Promise<StoreCapacity | null>, storeId: string): 
   return found;
 }
 
-// The rules of the slot (grid, rush hours, holidays) are the caller's to respect (422); a slot taken or a
-// day full is a conflict with other bookings (409). Both come with the next free slots.
-const RULE_REFUSALS = new Set(['OFF_GRID', 'WRONG_BAY_KIND', 'PAST', 'HOLIDAY', 'CLOSED', 'MORNING_RUSH', 'EVENING', 'JOB_LONGER_THAN_DAY', 'PARTS_LATE']);
-
-/** The time a lifecycle step books or moves to, when it is one; the step's own validation judges the rest. */
-function bookedTimeOf(step: string, body: unknown): { start: number; moving: boolean } | null {
-  const b = (body ?? {}) as Record<string, unknown>;
-  const time = step === 'confirmation' ? (b.outcome === 'RESCHEDULE' ? b.newBookedFor : undefined) : step === 'call-outcome' ? (b.outcome === 'BOOKED' ? b.bookedFor : undefined) : b.bookedFor;
-  if (!instant.safeParse(time).success) return null;
-  return { start: Date.parse(time as string), moving: step === 'confirmation' };
-}
-
-export function capacityRoutes({ db, storeOf, clock }: { db: Db; storeOf: VehicleStoreOf; clock: Clock }): Router {
+export function capacityRoutes({ db, clock, capacityOf }: { db: Db; clock: Clock; capacityOf: CapacityOf }): Router {
   const router = express.Router();
-  const cachedCapacity = capacityCache();
-  const capacityOf = (storeId: string) => cachedCapacity(db, storeId);
-  const storeCapacity = (storeId: string) => known(capacityOf(storeId), storeId);
-
-  // R7/R8: a lifecycle booking (reminder call, inbound, reschedule) at a time the workshop cannot take is
-  // answered here, with the next free slots, before the workflow is asked; its own hold lets it through.
-  router.post(
-    '/api/vehicles/:vin/:step',
-    handle(async (req, _res, next) => {
-      const step = req.params.step as string;
-      const booked = ['call-outcome', 'bookings', 'confirmation'].includes(step) ? bookedTimeOf(step, req.body) : null;
-      const vin = String(req.params.vin).trim().toUpperCase();
-      const person = req.principal;
-      // Who may not take the step, or not for this vehicle, hears so from the step's own route.
-      const mayTake = person !== undefined && booked !== null && (() => {
-        try {
-          return can(person.role, stepAction(step));
-        } catch {
-          return false;
-        }
-      })();
-      const storeId = mayTake ? await storeOf(vin) : undefined;
-      const capacity = storeId && inStore(person!, storeId) ? await capacityOf(storeId) : null;
-      if (!booked || !storeId || !capacity?.model.jobTypes.some((j) => j.code === LIFECYCLE_JOB_TYPE)) return next!();
-      const now = clock.now();
-      const ownHold = await db.bayReservation.findFirst({ where: { storeId, vin, startsAt: new Date(booked.start), bookingId: null, ...inForce(now) } });
-      if (ownHold) return next!();
-      const own = booked.moving
-        ? (await db.bayReservation.findMany({ where: { vin, status: 'BOOKED', booking: { status: { in: ['TENTATIVE', 'CONFIRMED'] } } }, select: { id: true } })).map((r) => r.id)
-        : [];
-      const occupations = await occupationsOfBookedDay(db, storeId, booked.start, capacity.model.utcOffsetMinutes, now, own);
-      const assessment = assessSlot(capacity.model, occupations, { jobTypeCode: LIFECYCLE_JOB_TYPE, start: booked.start, notBefore: now.getTime() }, capacity.settings);
-      if (assessment.ok) return next!();
-      const refused = new SlotRefused(assessment.reason, new Date(booked.start).toISOString());
-      const unavailable = await withNextFree(db, storeId, capacity, { jobTypeCode: LIFECYCLE_JOB_TYPE, start: booked.start, expiresAt: null, createdBy: 'check' }, refused, now);
-      throw new RequestError(RULE_REFUSALS.has(assessment.reason) ? 422 : 409, unavailable.message, { reason: assessment.reason, nextFree: unavailable.nextFree });
-    }),
-  );
+  const storeCapacity = (storeId: string) => known(capacityOf(db, storeId), storeId);
 
   router.get(
     '/api/stores/:storeId/capacity-model',

@@ -4,6 +4,8 @@ export class HttpError extends Error {
     readonly status: number,
     message: string,
     readonly details?: unknown,
+    /** More fields of the answer beside `error`, e.g. a refused booking's `reason` and `nextFree` times. */
+    readonly extra?: Record<string, unknown>,
   ) {
     super(message);
   }

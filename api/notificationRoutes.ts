@@ -8,7 +8,7 @@ import { acknowledgePage } from '../workflows/pagingDefinitions';
 import { authorize, principalOf } from './auth/middleware';
 import { HttpError } from './httpError';
 import { vehicleScope, VehicleStoreOf, vehicleStores } from './auth/scope';
-import { vinSchema } from './schemas';
+import { vinSchema } from '../commands/schemas';
 import { isWorkflowNotFound } from './workflowErrors';
 import { channelSchema, configureChannel, storeChannels } from './notifications/channelAdmin';
 import { localePreferenceSchema, localeSchema, optBackIn, optOutSchema, recordOptOut, setCustomerLocale } from './notifications/contactPreferences';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { notificationPaths } from './notificationOpenApi';
 import { capacityPaths } from './capacityOpenApi';
-import { registerVehicleSchema } from './schemas';
-import { STEP_ROUTES } from './steps';
+import { registerVehicleSchema } from '../commands/schemas';
+import { LIFECYCLE_STEPS } from '../commands/lifecycleSteps';
 
 const errorResponse = { description: 'The reason, as JSON { error, details? }', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
 const vinParam = { name: 'vin', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-HJ-NPR-Z0-9]{17}$' } };
@@ -44,7 +44,7 @@ export function buildOpenApi(): object {
     },
   };
   Object.assign(paths, capacityPaths());
-  for (const step of STEP_ROUTES) {
+  for (const step of LIFECYCLE_STEPS) {
     paths[`/api/vehicles/{vin}/${step.path}`] = {
       post: {
         summary: `${step.summary} (${step.rule})`,

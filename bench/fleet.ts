@@ -1,8 +1,8 @@
 // Synthetic vehicles for the benchmark, and the two ways of starting their lifecycles.
 import { benchAuthorization } from './signIn';
 import type { Client } from '@temporalio/client';
-import { startRegistration } from '../api/registration';
-import { registerVehicleSchema } from '../api/schemas';
+import { startRegistration } from '../commands/registration';
+import { registerVehicleSchema } from '../commands/schemas';
 import { addDays, addMonths, localDate } from '../domain/calendar';
 import { DEFAULT_STORE_SETTINGS } from '../domain/storeSettings';
 import { DEMO_STORE_ID } from '../runtime/demoStore';

@@ -120,7 +120,8 @@ export const DEFAULT_STORE_SETTINGS: StoreSettings = {
 function acceptable(key: string, value: unknown, fallback: unknown): boolean {
   if (typeof value !== typeof fallback) return false;
   if (key === 'holidayGreetings') return typeof value === 'string' && parseHolidays(value) !== undefined;
-  if (typeof value === 'string') return /^([01]\d|2[0-3]):[0-5]\d$/.test(value);
+  // An end of day may be 24:00: a store that answers and books around the clock.
+  if (typeof value === 'string') return /^([01]\d|2[0-3]):[0-5]\d$/.test(value) || (key.endsWith('EndTime') && value === '24:00');
   if (typeof value !== 'number' || !Number.isFinite(value)) return false;
   if (key === 'utcOffsetMinutes') return Math.abs(value) <= 14 * 60;
   if (key === 'progressCheckFraction') return value > 0 && value < 1;

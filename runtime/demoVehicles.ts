@@ -1,9 +1,9 @@
 // Demo vehicles at different stages of their cycle, so a first look at the web UI has something in
 // every list: registered through the same path as the API, then moved on by the demo staff's Updates.
 import type { Client } from '@temporalio/client';
-import { startRegistration, Registration } from '../api/registration';
-import { registerVehicleSchema } from '../api/schemas';
-import { STEP_ROUTES } from '../api/steps';
+import { startRegistration, Registration } from '../commands/registration';
+import { registerVehicleSchema } from '../commands/schemas';
+import { LIFECYCLE_STEPS } from '../commands/lifecycleSteps';
 import { getState, LifecycleState, lifecycleWorkflowId, Stage } from '../workflows/definitions';
 import { Clock, elapsedMs } from './clock';
 import { DEMO_STORE_B_ID, DEMO_STORE_ID } from './demoStore';
@@ -29,6 +29,17 @@ const date = (now: number, msAgo: number) => new Date(now - msAgo).toISOString()
 /** Tomorrow 10:00 store time (UTC+8): a booking whose confirmation call (R7, 2 days before) is owed now. */
 const tomorrowAtTen = (now: number) => new Date(`${new Date(now + 8 * HOUR + DAY).toISOString().slice(0, 10)}T10:00:00+08:00`).toISOString();
 const inHours = (h: number) => (now: number) => new Date(now + h * HOUR).toISOString();
+/**
+ * The soonest booking the demo store takes (its contact hours, 09:00–18:00 store time) at least two hours
+ * ahead: today's board in the daytime, the next morning's at night.
+ */
+const soonestInHours = (now: number) => {
+  const local = new Date(now + 8 * HOUR + 2 * HOUR);
+  const hour = local.getUTCHours();
+  if (hour >= 9 && hour < 17) return new Date(Math.ceil((now + 2 * HOUR) / (15 * 60_000)) * 15 * 60_000).toISOString();
+  const day = new Date(local.getTime() + (hour >= 17 ? DAY : 0)).toISOString().slice(0, 10);
+  return new Date(`${day}T09:30:00+08:00`).toISOString();
+};
 
 function vehicle(now: number, n: number, plate: string, model: string, deliveredDaysAgo: number, customer: string, storeId = DEMO_STORE_ID, steps: DemoStep[] = []): DemoVehicle {
   return {
@@ -61,8 +72,8 @@ export const demoVehicles = (now: number): DemoVehicle[] => [
   vehicle(now, 3, '苏A10003', 'Lavida', 95, '李先生', DEMO_STORE_ID, [inbound('bk-sun', tomorrowAtTen)]),
   // Booked and prepared: the SA's confirmation call (R7) is owed.
   vehicle(now, 4, '苏A10004', 'Tiguan L', 95, '赵女士', DEMO_STORE_ID, [inbound('cr-zhao', tomorrowAtTen), prepared]),
-  // Booked for today and confirmed: on today's board (R11), waiting for check-in.
-  vehicle(now, 5, '苏A10005', 'Lavida', 95, '陈先生', DEMO_STORE_ID, [inbound('cr-zhao', inHours(2)), prepared, { at: 'AWAITING_CONFIRMATION', step: 'confirmation', actor: 'sa-li', input: () => ({ outcome: 'CONFIRMED' }) }]),
+  // Booked for the soonest time and confirmed: on today's board (R11) in the daytime, waiting for check-in.
+  vehicle(now, 5, '苏A10005', 'Lavida', 95, '陈先生', DEMO_STORE_ID, [inbound('cr-zhao', soonestInHours), prepared, { at: 'AWAITING_CONFIRMATION', step: 'confirmation', actor: 'sa-li', input: () => ({ outcome: 'CONFIRMED' }) }]),
   // A walk-in (R12): in the workshop, the SA's delivery and the 80% check (R14) ahead.
   vehicle(now, 6, '苏A10006', 'Tiguan L', 95, '周女士', DEMO_STORE_ID, [{ step: 'walk-in', actor: 'sa-li', input: (at) => ({ mileageKm: 3900, promisedReadyAt: inHours(4)(at), complaint: '异响 noise from the front' }) }]),
   // Another store's vehicle: invisible to demo-store staff, visible to the auditor and general manager.
@@ -96,7 +107,7 @@ export async function seedDemoVehicles(client: Client, clock: Clock, log: (line:
         await waitFor(client, v, (s) => s.stage !== 'REGISTERING');
         for (const s of steps) {
           if (s.at) await waitFor(client, v, (state) => state.stage === s.at);
-          const route = STEP_ROUTES.find((r) => r.path === s.step)!;
+          const route = LIFECYCLE_STEPS.find((r) => r.path === s.step)!;
           await client.workflow.getHandle(lifecycleWorkflowId(v)).executeUpdate(route.update, { args: [{ ...s.input(clock.now().getTime()), actor: s.actor }] });
         }
       } catch (err) {

@@ -5,6 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import path from 'node:path';
 import { createDb } from '../activities/database';
 import { createApp } from '../api/app';
+import { createCommandDeps } from '../commands/command';
 import { createDispatcher, outboxTimingFromEnv } from '../notifications/dispatcher';
 import { createWebRouter } from '../web/router';
 import { systemClock } from './clock';
@@ -98,7 +99,8 @@ async function main(): Promise<void> {
       const connection = await Connection.connect({ address: temporalAddress });
       stops.push(() => connection.close());
       const client = new Client({ connection, namespace: config.temporalNamespace });
-      const app = createApp({ client, db, clock, routers: [createWebRouter({ client, db, clock, temporalUiUrl: temporalUiUrl ?? 'http://127.0.0.1:8233', namespace: config.temporalNamespace })] });
+      const commands = createCommandDeps({ client, db, clock });
+      const app = createApp({ client, db, clock, commands, routers: [createWebRouter({ client, db, clock, commands, temporalUiUrl: temporalUiUrl ?? 'http://127.0.0.1:8233', namespace: config.temporalNamespace })] });
       const server = app.listen(config.apiPort, '0.0.0.0');
       await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
       stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));

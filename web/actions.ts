@@ -2,10 +2,10 @@
 // how the form's strings become the API's request body (the step's own schema then validates it).
 import type { TaskKind } from '../generated/prisma/enums';
 import { Action, stepAction } from '../api/auth/policy';
-import { STEP_ROUTES, StepRoute } from '../api/steps';
+import { LIFECYCLE_STEPS, LifecycleStep } from '../commands/lifecycleSteps';
 import { DEFAULT_STORE_SETTINGS } from '../domain/storeSettings';
 
-export type ActionTarget = { type: 'step'; step: StepRoute } | { type: 'care' } | { type: 'ticket' };
+export type ActionTarget = { type: 'step'; step: LifecycleStep } | { type: 'care' } | { type: 'ticket' };
 
 export interface FieldSpec {
   name: string;
@@ -27,7 +27,7 @@ export interface ActionSpec {
 }
 
 function step(path: string): ActionTarget {
-  const found = STEP_ROUTES.find((s) => s.path === path);
+  const found = LIFECYCLE_STEPS.find((s) => s.path === path);
   if (!found) throw new Error(`no step ${path}`);
   return { type: 'step', step: found };
 }

@@ -1,12 +1,13 @@
 import type { Client } from '@temporalio/client';
 import type { NextFunction, Request, Response } from 'express';
 import type { Db } from '../activities/database';
+import type { CommandDeps } from '../commands/command';
 import type { Clock } from '../runtime/clock';
 import { checkAccess, principalOf } from '../api/auth/middleware';
 import type { Action } from '../api/auth/policy';
 import type { VehicleScopeCheck } from '../api/auth/scope';
 import { HttpError } from '../api/httpError';
-import { vinSchema } from '../api/schemas';
+import { vinSchema } from '../commands/schemas';
 import type { SignInLimits } from '../api/auth/signIn';
 
 export interface WebDeps {
@@ -18,12 +19,15 @@ export interface WebDeps {
   signInLimits?: SignInLimits;
   /** The product's clock; the system clock unless a test fixes the time. */
   clock?: Clock;
+  /** What the commands share with the API's (caches of stores and workshop plans). */
+  commands?: CommandDeps;
 }
 
 export interface WebContext extends WebDeps {
   checkVehicle: VehicleScopeCheck;
   limits: SignInLimits;
   clock: Clock;
+  commands: CommandDeps;
 }
 
 /** A page for people who may take `action`: signed-out visitors go to the sign-in page first. */

@@ -1,28 +1,32 @@
-// Runs an inbox or page action: the form becomes the API body, the step's schema validates it, the
-// Update goes to the workflow; a refusal (400/409/422) becomes the message the person sees.
+// Runs an inbox or page action: the form becomes the command's input, and the same command the API runs
+// checks and applies it; a refusal (400/409/422) becomes the message the person sees, with the next
+// free times when the workshop cannot take a booking.
 import type { Request } from 'express';
-import { z } from 'zod';
 import { principalOf } from '../api/auth/middleware';
-import { careCallSchema, ticketAnswerSchema } from '../api/schemas';
-import { runCareCall, runLifecycleStep, runTicketAnswer } from '../api/stepRunner';
 import { HttpError } from '../api/httpError';
+import { careCallCommand } from '../commands/careCall';
+import { runCommand } from '../commands/command';
+import { lifecycleStepCommand } from '../commands/lifecycleSteps';
+import { ticketAnswerCommand, ticketSubject } from '../commands/ticketAnswer';
 import { ActionSpec, bodyFromForm } from './actions';
 import { WebContext } from './context';
 import { Flash } from './flash';
-import { label, text } from './i18n';
+import { formatTime } from './format';
+import { label, Lang, text } from './i18n';
 import { langOf } from './render';
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new HttpError(400, result.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '));
-  return result.data;
-}
 
 export interface ActionSubject {
   vin: string;
   /** The ticket's workflow id for a ticket answer; the care contact for a care call. */
   ticketId?: string;
   careContact?: string;
+}
+
+/** A refusal in the person's words; a booking the workshop cannot take lists the next free times. */
+export function refusalMessage(lang: Lang, err: HttpError): string {
+  const nextFree = (err.extra?.nextFree ?? []) as { start: string }[];
+  const times = nextFree.length ? ` — ${text(lang, 'nextFree')}: ${nextFree.map((s) => formatTime(s.start)).join(', ')}` : '';
+  return `${text(lang, 'stepRefused')}: ${err.message}${times}`;
 }
 
 export async function executeAction(ctx: WebContext, req: Request, spec: ActionSpec, subject: ActionSubject): Promise<Flash> {
@@ -40,20 +44,17 @@ export async function executeAction(ctx: WebContext, req: Request, spec: ActionS
         extra.advisorName = name(form.advisorId);
         extra.technicianName = name(form.technicianId);
       }
-      const body = parse(spec.target.step.schema, bodyFromForm(spec, form, extra)) as object;
-      const state = await runLifecycleStep(ctx.client, subject.vin, spec.target.step, body, p.id);
+      const state = await runCommand(ctx.commands, p, lifecycleStepCommand(spec.target.step.path), { vin: subject.vin }, bodyFromForm(spec, form, extra));
       return { kind: 'ok', message: `${text(lang, 'stepDone')}: ${subject.vin} → ${label(lang, 'stage', state.stage)}` };
     }
     if (spec.target.type === 'care') {
-      const body = parse(careCallSchema, bodyFromForm(spec, form, { contact: subject.careContact }));
-      await runCareCall(ctx.client, subject.vin, body, p.id);
+      await runCommand(ctx.commands, p, careCallCommand, { vin: subject.vin }, bodyFromForm(spec, form, { contact: subject.careContact }));
       return { kind: 'ok', message: `${text(lang, 'stepDone')}: ${subject.vin}` };
     }
-    const body = parse(ticketAnswerSchema, bodyFromForm(spec, form));
-    await runTicketAnswer(ctx.client, subject.ticketId!, body, p.id);
+    await runCommand(ctx.commands, p, ticketAnswerCommand, ticketSubject(subject.ticketId!), bodyFromForm(spec, form));
     return { kind: 'ok', message: `${text(lang, 'stepDone')}: ${subject.ticketId}` };
   } catch (err) {
-    if (err instanceof HttpError && [400, 409, 422].includes(err.status)) return { kind: 'error', message: `${text(lang, 'stepRefused')}: ${err.message}` };
+    if (err instanceof HttpError && [400, 409, 422].includes(err.status)) return { kind: 'error', message: refusalMessage(lang, err) };
     throw err;
   }
 }

@@ -130,6 +130,7 @@ const TEXT: Dict = {
   sessionExpired: ['请重新登录', 'Please sign in again'],
   stepDone: ['已提交，工作流已更新', 'Sent; the workflow moved on'],
   stepRefused: ['未能提交', 'Not accepted'],
+  nextFree: ['最近的空闲时间', 'Next free times'],
   noVehicles: ['没有找到车辆', 'No vehicle found'],
   of: ['共', 'of'],
   BOOKED: ['已预约', 'Booked'],

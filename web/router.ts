@@ -1,8 +1,9 @@
 // The web UI: server-rendered pages behind the same sign-in and policy as the API.
 import express, { NextFunction, Request, Response, Router } from 'express';
 import path from 'node:path';
-import { vehicleScope, vehicleStores } from '../api/auth/scope';
+import { vehicleScope } from '../api/auth/scope';
 import { defaultSignInLimits } from '../api/auth/signIn';
+import { createCommandDeps } from '../commands/command';
 import { systemClock } from '../runtime/clock';
 import { HttpError } from '../api/httpError';
 import { WebContext, WebDeps } from './context';
@@ -21,7 +22,9 @@ import { contactPreferencePages } from './pages/vehicleMessages';
 import { langOf, renderPage } from './render';
 
 export function createWebRouter(deps: WebDeps): Router {
-  const ctx: WebContext = { ...deps, checkVehicle: vehicleScope(vehicleStores(deps.db, deps.client)), limits: deps.signInLimits ?? defaultSignInLimits(), clock: deps.clock ?? systemClock };
+  const clock = deps.clock ?? systemClock;
+  const commands = deps.commands ?? createCommandDeps({ client: deps.client, db: deps.db, clock });
+  const ctx: WebContext = { ...deps, checkVehicle: vehicleScope(commands.storeOf), limits: deps.signInLimits ?? defaultSignInLimits(), clock, commands };
   const router = express.Router();
   router.use('/static', express.static(path.join(__dirname, 'public'), { maxAge: '1h' }));
   router.use((_req, res, next) => {

@@ -6,7 +6,7 @@ import { maskPhone, maskPhonesDeep, seesPhoneNumbers } from '../auth/policy';
 import { inStore, Principal } from '../auth/principal';
 import { HttpError } from '../httpError';
 import { parseInput } from './input';
-import { vinSchema } from '../schemas';
+import { vinSchema } from '../../commands/schemas';
 
 export const OUTBOX_STATUSES = ['QUEUED', 'SENDING', 'SENT', 'FAILED', 'BOUNCED', 'SUPPRESSED'] as const;
 export const OUTBOX_CHANNELS = ['SMS', 'EMAIL', 'PAGE', 'WECOM', 'DINGTALK'] as const;

@@ -2,7 +2,7 @@
 // a vehicle of the person's own store and one of another store, with what the policy table promises.
 import { openSession } from '../../api/auth/sessions';
 import { can, POLICY, ROLES, seesPhoneNumbers, type Action } from '../../api/auth/policy';
-import { STEP_ROUTES } from '../../api/steps';
+import { LIFECYCLE_STEPS } from '../../commands/lifecycleSteps';
 import type { StaffRole } from '../../generated/prisma/enums';
 import { startProductStack, ProductStack } from '../support/productStack';
 import { TEST_PASSWORD } from '../support/staff';
@@ -65,7 +65,7 @@ function probes(): Probe[] {
     apiGet('GET /api/workflows', 'workflows.list', () => '/api/workflows', false),
     apiGet('GET /api/tickets/:id', 'ticket.read', (v) => `/api/tickets/failure-${v}-c1`),
     apiPost('POST /api/tickets/:id/answer', 'ticket.answer', (v) => `/api/tickets/failure-${v}-c1/answer`),
-    ...STEP_ROUTES.map((s) => apiPost(`POST /api/vehicles/:vin/${s.path}`, `step:${s.path}` as Action, (v) => `/api/vehicles/${v}/${s.path}`)),
+    ...LIFECYCLE_STEPS.map((s) => apiPost(`POST /api/vehicles/:vin/${s.path}`, `step:${s.path}` as Action, (v) => `/api/vehicles/${v}/${s.path}`)),
     apiGet('GET /api/outbox', 'outbox.view', () => '/api/outbox', false),
     apiPost('POST /api/outbox/:id/retry', 'outbox.settle', () => '/api/outbox/00000000-0000-0000-0000-000000000000/retry', false),
     apiGet('GET /api/vehicles/:vin/messages', 'outbox.view', (v) => `/api/vehicles/${v}/messages`),
@@ -131,7 +131,7 @@ function probes(): Probe[] {
 }
 
 test('every API action and page is in the policy table, and an auditor may change nothing', () => {
-  for (const s of STEP_ROUTES) expect(POLICY).toHaveProperty(`step:${s.path}`);
+  for (const s of LIFECYCLE_STEPS) expect(POLICY).toHaveProperty(`step:${s.path}`);
   const changing = (Object.keys(POLICY) as Action[]).filter(
     (a) => a.startsWith('step:') || ['vehicle.register', 'care.call', 'ticket.answer', 'outbox.settle', 'customer.contact-preferences', 'templates.manage', 'channels.manage', 'settings.manage', 'capacity.book', 'parts.manage', 'parts.pick'].includes(a),
   );

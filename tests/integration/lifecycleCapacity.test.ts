@@ -4,7 +4,9 @@
 // manager's close gives the bay time back (R9).
 import { Db } from '../../activities/database';
 import { addDays, localDate, localTime } from '../../domain/calendar';
+import { openSession } from '../../api/auth/sessions';
 import { seedWorkshop } from '../../runtime/workshopSeed';
+import { formatTime } from '../../web/format';
 import { addStaff, signIn } from '../support/staff';
 import { ProductStack, startProductStack } from '../support/productStack';
 
@@ -79,6 +81,26 @@ test('R5 R7 R8 R9: lifecycle bookings claim bay time, a taken time is refused wi
   expect(refused.status).toBe(409);
   expect(refused.json).toMatchObject({ reason: 'BAY_BUSY', nextFree: expect.arrayContaining([expect.objectContaining({ start: at('11:00'), bayId: `${STORE}-general-1` })]) });
   expect(refused.json.error).toMatch(/^slot .* is not available \(BAY_BUSY\); next free: /);
+
+  // The web door runs the same command: the same booking from the inbox is refused with the same reason
+  // and the same next free times, and books nothing either.
+  const web = await openSession(db, 'cr-cap', 'WEB', new Date());
+  const task = await db.task.findFirstOrThrow({ where: { vin: VIN_B, kind: 'REMINDER_CALL', status: 'OPEN' } });
+  const page = await fetch(`${base}/tasks/${task.id}/act`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: `sl_session=${web.token}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: web.csrfToken, outcome: 'BOOKED', bookedFor: `${DAY}T10:30`, returnTo: '/inbox' }),
+  });
+  expect(page.status).toBe(302);
+  const flash = JSON.parse(decodeURIComponent(/sl_flash=([^;]+)/.exec(page.headers.get('set-cookie') ?? '')![1]));
+  expect(flash.kind).toBe('error');
+  expect(flash.message).toContain(refused.json.error);
+  expect(flash.message).toContain(formatTime(refused.json.nextFree[0].start));
+
+  // R5: a time outside the store's opening hours is refused at both doors, before the workflow is asked.
+  const night = await call('POST', `/api/vehicles/${VIN_B}/call-outcome`, { outcome: 'BOOKED', bookedFor: at('03:00') });
+  expect(night).toMatchObject({ status: 422, json: { reason: 'OUTSIDE_HOURS', error: `${DAY} 03:00 is outside the store's hours (08:30–17:30)` } });
   const rush = await call('POST', `/api/vehicles/${VIN_B}/bookings`, { channel: 'PHONE', bookedFor: at('08:30'), faultDescription: '保养和空调检查', contactPhone: '13900000302' });
   expect(rush).toMatchObject({ status: 422, json: { reason: 'MORNING_RUSH' } });
   const { json: b } = await call('GET', `/api/vehicles/${VIN_B}`);

@@ -25,7 +25,7 @@ beforeAll(async () => {
     // Contact hours around the clock and a same-day follow-up let a real-time test reach every step;
     // the real durations are covered on the time-skipping server.
     await db.store.create({
-      data: { id: STORE, name: 'IT store', settings: { contactStartTime: '00:00', contactEndTime: '23:59', followUpDays: 0, firstServiceFollowUpDays: 0 } },
+      data: { id: STORE, name: 'IT store', settings: { contactStartTime: '00:00', contactEndTime: '24:00', followUpDays: 0, firstServiceFollowUpDays: 0 } },
     });
     await db.servicePlan.create({ data: { id: 'plan-it', model: 'Sagitar', intervalMonths: 6, intervalKm: 7500, laborHours: 1.2, estimateCny: 720 } });
     await db.bay.create({ data: { id: 'bay-it-1', storeId: STORE, name: 'Bay 1', kind: 'GENERAL_REPAIR' } });

@@ -13,7 +13,7 @@ const HOUR = 3_600_000;
 export const staffIdOf = (role: string, store = 'a') => `${store}-${role.toLowerCase()}`;
 
 export async function seedWebStores(db: Db): Promise<void> {
-  const settings = { contactStartTime: '00:00', contactEndTime: '23:59', messageStartTime: '00:00', messageEndTime: '23:59', followUpDays: 0, firstServiceFollowUpDays: 0 };
+  const settings = { contactStartTime: '00:00', contactEndTime: '24:00', messageStartTime: '00:00', messageEndTime: '23:59', followUpDays: 0, firstServiceFollowUpDays: 0 };
   await db.store.create({ data: { id: STORE_A, name: 'Store A', settings } });
   await db.store.create({ data: { id: STORE_B, name: 'Store B', settings } });
   await db.servicePlan.create({ data: { id: 'plan-web', model: 'Sagitar', intervalMonths: 6, intervalKm: 7500, laborHours: 1.2, estimateCny: 720 } });

@@ -12,7 +12,7 @@ import { text } from '../i18n';
 import { langOf, renderPage } from '../render';
 import { resolveForm } from '../resolveForm';
 import { storeDay } from './board';
-import { vinSchema } from '../../api/schemas';
+import { vinSchema } from '../../commands/schemas';
 
 export function inboxPages(ctx: WebContext): Router {
   const router = express.Router();

@@ -1,13 +1,14 @@
-// Request shapes the API accepts. The workflow validators re-check what depends on the vehicle's state.
+// The input of every command, one schema each, all with the same hygiene (./input.ts). The workflow
+// validators re-check what depends on the vehicle's state.
 import { z } from 'zod';
-import { isCalendarDate } from '../domain/calendar';
 import { isMonthDay } from '../domain/careSchedule';
+import { calendarDate, instant, text } from './input';
 
-const calendarDate = z.string().refine(isCalendarDate, 'must be a calendar date YYYY-MM-DD');
-const instant = z.iso.datetime({ offset: true });
 const km = z.number().int().min(0).max(2_000_000);
 const cny = z.number().min(0).max(10_000_000);
-const staffId = z.string().trim().min(1).max(64);
+const staffId = text({ max: 64 });
+const note = text({ max: 500, multiline: true });
+const phone = (field: string) => z.string().trim().regex(/^\+?[0-9 -]{6,20}$/, `${field} must be digits, spaces or dashes`);
 
 /** VIN: 17 characters, letters I, O and Q never used (ISO 3779). */
 export const vinSchema = z
@@ -18,17 +19,17 @@ export const vinSchema = z
 
 export const registerVehicleSchema = z.strictObject({
   vin: vinSchema,
-  plate: z.string().trim().min(2).max(16),
-  model: z.string().trim().min(1).max(64),
-  storeId: z.string().trim().min(1).max(64),
+  plate: text({ min: 2, max: 16 }),
+  model: text({ max: 64 }),
+  storeId: text({ max: 64 }),
   deliveryDate: calendarDate,
   mileageKm: km,
   mileageRecordedOn: calendarDate.optional(),
   advisorId: staffId.optional(),
   salesConsultantId: staffId.optional(),
   customer: z.strictObject({
-    name: z.string().trim().min(1).max(64),
-    phone: z.string().trim().regex(/^\+?[0-9 -]{6,20}$/, 'phone must be digits, spaces or dashes'),
+    name: text({ max: 64 }),
+    phone: phone('phone'),
     email: z.email().optional(),
     birthday: z.string().refine(isMonthDay, 'birthday must be MM-DD').optional(),
   }),
@@ -45,58 +46,58 @@ export const stepSchemas = {
     outcome: z.enum(['BOOKED', 'UNDECIDED', 'DECLINED', 'UNREACHABLE']),
     bookedFor: instant.optional(),
     mileageKm: km.optional(),
-    requests: z.string().max(500).optional(),
-    note: z.string().max(500).optional(),
+    requests: note.optional(),
+    note: note.optional(),
   }),
   inboundBooking: z.strictObject({
     channel: z.enum(['PHONE', 'WEB', 'APP', 'COUNTER']),
     bookedFor: instant,
-    faultDescription: z.string().trim().min(4).max(1000),
-    contactPhone: z.string().trim().regex(/^\+?[0-9 -]{6,20}$/, 'contactPhone must be digits, spaces or dashes'),
+    faultDescription: text({ min: 2, max: 1000, multiline: true }),
+    contactPhone: phone('contactPhone'),
     mileageKm: km.optional(),
-    requests: z.string().max(500).optional(),
+    requests: note.optional(),
   }),
-  preparationComplete: z.strictObject({ bayId: z.string().max(64).optional(), technicianId: staffId.optional() }),
+  preparationComplete: z.strictObject({ bayId: text({ max: 64 }).optional(), technicianId: staffId.optional() }),
   confirmation: z.strictObject({
     outcome: z.enum(['CONFIRMED', 'RESCHEDULE', 'CANCEL']).optional(),
     newBookedFor: instant.optional(),
-    reason: z.string().max(500).optional(),
-    note: z.string().max(500).optional(),
+    reason: note.optional(),
+    note: note.optional(),
   }),
-  staffAssignment: z.strictObject({ advisorId: staffId, advisorName: z.string().trim().min(1).max(64), technicianId: staffId, technicianName: z.string().trim().min(1).max(64) }),
-  checkIn: z.strictObject({ mileageKm: km, promisedReadyAt: instant, fuelLevel: z.string().max(16).optional(), itemsLeftInCar: z.string().max(500).optional() }),
+  staffAssignment: z.strictObject({ advisorId: staffId, advisorName: text({ max: 64 }), technicianId: staffId, technicianName: text({ max: 64 }) }),
+  checkIn: z.strictObject({ mileageKm: km, promisedReadyAt: instant, fuelLevel: text({ max: 16 }).optional(), itemsLeftInCar: note.optional() }),
   walkIn: z.strictObject({
     mileageKm: km,
     promisedReadyAt: instant,
-    complaint: z.string().trim().min(2).max(1000).optional(),
-    fuelLevel: z.string().max(16).optional(),
-    itemsLeftInCar: z.string().max(500).optional(),
+    complaint: text({ max: 1000, multiline: true }).optional(),
+    fuelLevel: text({ max: 16 }).optional(),
+    itemsLeftInCar: note.optional(),
   }),
-  correction: z.strictObject({ action: z.enum(['CLOSE', 'BACK_TO_CONFIRMATION']), reason: z.string().trim().min(2).max(500) }),
-  progressCheck: z.strictObject({ onTime: z.boolean(), newPromisedReadyAt: instant.optional(), note: z.string().max(500).optional() }),
+  correction: z.strictObject({ action: z.enum(['CLOSE', 'BACK_TO_CONFIRMATION']), reason: text({ min: 2, max: 500, multiline: true }) }),
+  progressCheck: z.strictObject({ onTime: z.boolean(), newPromisedReadyAt: instant.optional(), note: note.optional() }),
   additionalWork: z.strictObject({
     items: z
-      .array(z.strictObject({ description: z.string().trim().min(1).max(200), priceCny: cny, laborHours: z.number().min(0).max(200).optional(), safety: z.boolean().optional() }))
+      .array(z.strictObject({ description: text({ max: 200 }), priceCny: cny, laborHours: z.number().min(0).max(200).optional(), safety: z.boolean().optional() }))
       .min(1)
       .max(50),
     extraHours: z.number().min(0).max(720),
   }),
-  additionalWorkDecision: z.strictObject({ approved: z.boolean(), note: z.string().max(500).optional() }),
+  additionalWorkDecision: z.strictObject({ approved: z.boolean(), note: note.optional() }),
   delivery: z.strictObject({ amountDueCny: cny, amountPaidCny: cny }),
   followUp: z.strictObject({
     attitudeScore: z.number().int().min(0).max(10),
     qualityScore: z.number().int().min(0).max(10),
-    comment: z.string().max(1000).optional(),
+    comment: text({ max: 1000, multiline: true }).optional(),
     failureGrade: z.enum(['A', 'B', 'C', 'D']).optional(),
     qualityLossCny: cny.optional(),
   }),
-  salesCall: z.strictObject({ realReason: z.string().trim().min(2).max(1000) }),
+  salesCall: z.strictObject({ realReason: text({ min: 2, max: 1000, multiline: true }) }),
 };
 
 export const listWorkflowsSchema = z.strictObject({
   stage: z.string().regex(/^[A-Z_]+$/).optional(),
-  store: z.string().max(64).optional(),
-  advisor: z.string().max(64).optional(),
+  store: text({ max: 64 }).optional(),
+  advisor: text({ max: 64 }).optional(),
   /** true: only lifecycles whose next deadline has passed. */
   overdue: z.enum(['true', 'false']).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -104,6 +105,6 @@ export const listWorkflowsSchema = z.strictObject({
 
 /** Service-failure tickets are addressed by their workflow id, e.g. failure-LSVAU2180N2183294-c3. */
 export const ticketIdSchema = z.string().regex(/^failure-[A-HJ-NPR-Z0-9]{17}-c[0-9]{1,4}$/, 'not a service-failure ticket id');
-export const ticketAnswerSchema = z.strictObject({ answer: z.string().trim().min(4).max(2000) });
+export const ticketAnswerSchema = z.strictObject({ answer: text({ min: 2, max: 2000, multiline: true }) });
 
-export const careCallSchema = z.strictObject({ contact: z.enum(['NEW_CAR_7DC', 'USAGE_FOLLOW_UP', 'FIRST_SERVICE_CONFIRMATION', 'MONTHLY_CALLBACK', 'MANAGEMENT_CALLBACK', 'YEARLY_CALLBACK']), outcome: z.string().trim().min(2).max(1000) });
+export const careCallSchema = z.strictObject({ contact: z.enum(['NEW_CAR_7DC', 'USAGE_FOLLOW_UP', 'FIRST_SERVICE_CONFIRMATION', 'MONTHLY_CALLBACK', 'MANAGEMENT_CALLBACK', 'YEARLY_CALLBACK']), outcome: text({ min: 2, max: 1000, multiline: true }) });

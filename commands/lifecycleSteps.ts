@@ -1,0 +1,84 @@
+// Each step a person performs on a vehicle's lifecycle is one command: its policy row (`step:<path>`),
+// its schema, the booked-time checks of the steps that book (R5, R8), then the lifecycle's Update.
+import type { UpdateDefinition } from '@temporalio/common';
+import type { z } from 'zod';
+import { stepAction } from '../api/auth/policy';
+import {
+  assignStaff,
+  bookInbound,
+  checkIn,
+  completePreparation,
+  confirmBooking,
+  correctLifecycle,
+  decideAdditionalWork,
+  deliver,
+  LifecycleState,
+  lifecycleWorkflowId,
+  recordCallOutcome,
+  recordFollowUp,
+  recordProgressCheck,
+  recordSalesCall,
+  reportAdditionalWork,
+  walkIn,
+} from '../workflows/definitions';
+import { BookedTime, checkBookedTime } from './bookedTime';
+import { Command, defineCommand } from './command';
+import { stepSchemas } from './schemas';
+import { sendUpdate } from './sendUpdate';
+
+export interface LifecycleStep {
+  /** The API path after /api/vehicles/:vin/, and the policy row step:<path>. */
+  path: string;
+  summary: string;
+  rule: string;
+  schema: z.ZodType;
+  // The input type is checked by the schema at run time; the Update's own type is the workflow's business.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  update: UpdateDefinition<LifecycleState, [any]>;
+  /** The time the step books, for the steps that book. */
+  bookedTime?: (input: Record<string, unknown>) => BookedTime | undefined;
+}
+
+const at = (value: unknown, moving = false): BookedTime | undefined => (typeof value === 'string' ? { start: Date.parse(value), moving } : undefined);
+
+export const LIFECYCLE_STEPS: LifecycleStep[] = [
+  { path: 'call-outcome', summary: 'Record the reminder call outcome: booked, undecided, declined, unreachable', rule: 'R3/R4/R5', schema: stepSchemas.callOutcome, update: recordCallOutcome, bookedTime: (i) => (i.outcome === 'BOOKED' ? at(i.bookedFor) : undefined) },
+  { path: 'bookings', summary: 'Inbound booking by phone, web/app or at the counter', rule: 'R5', schema: stepSchemas.inboundBooking, update: bookInbound, bookedTime: (i) => at(i.bookedFor) },
+  { path: 'walk-in', summary: 'A car that arrives without a booking: received and checked in at once', rule: 'R12', schema: stepSchemas.walkIn, update: walkIn },
+  { path: 'preparation-complete', summary: 'Technical director: preparation complete', rule: 'R6', schema: stepSchemas.preparationComplete, update: completePreparation },
+  { path: 'confirmation', summary: 'Confirmation call 2 days before: confirmed, reschedule (newBookedFor) or cancel (reason)', rule: 'R7/R8/R9', schema: stepSchemas.confirmation, update: confirmBooking, bookedTime: (i) => (i.outcome === 'RESCHEDULE' ? at(i.newBookedFor, true) : undefined) },
+  { path: 'staff-assignment', summary: 'Service manager names SA and technician the day before', rule: 'R10', schema: stepSchemas.staffAssignment, update: assignStaff },
+  { path: 'check-in', summary: 'Vehicle checked in at reception', rule: 'R12', schema: stepSchemas.checkIn, update: checkIn },
+  { path: 'progress-check', summary: "Workshop's answer to the 80% status check", rule: 'R14', schema: stepSchemas.progressCheck, update: recordProgressCheck },
+  { path: 'additional-work', summary: 'Workshop reports additional items found during the job', rule: 'R13', schema: stepSchemas.additionalWork, update: reportAdditionalWork },
+  { path: 'additional-work/decision', summary: "Customer's decision on the additional items, from the SA's call", rule: 'R13', schema: stepSchemas.additionalWorkDecision, update: decideAdditionalWork },
+  { path: 'delivery', summary: 'Vehicle delivered and settled', rule: 'R16', schema: stepSchemas.delivery, update: deliver },
+  { path: 'follow-up', summary: 'Follow-up call with CSI scores; a score below 8 opens a service-failure ticket, a quality loss over 20,000 CNY goes to leadership', rule: 'R17/R18/R24', schema: stepSchemas.followUp, update: recordFollowUp },
+  { path: 'sales-call', summary: "Sales consultant's call to a first-service customer not fully satisfied", rule: 'R19', schema: stepSchemas.salesCall, update: recordSalesCall },
+  { path: 'correction', summary: "Manager's correction with a reason: CLOSE the lifecycle (car sold, scrapped, moved away), or BACK_TO_CONFIRMATION for a confirmed booking before check-in", rule: '-', schema: stepSchemas.correction, update: correctLifecycle },
+];
+
+function stepCommand(step: LifecycleStep): Command<z.ZodType, LifecycleState> {
+  return defineCommand({
+    name: `step:${step.path}`,
+    action: stepAction(step.path),
+    schema: step.schema,
+    async run(ctx, subject, input) {
+      const booked = step.bookedTime?.(input as Record<string, unknown>);
+      if (booked) await checkBookedTime(ctx, subject.vin, booked);
+      return sendUpdate(
+        () => ctx.client.workflow.getHandle(lifecycleWorkflowId(subject.vin)).executeUpdate(step.update, { args: [{ ...(input as object), actor: ctx.principal.id }] }),
+        `no running lifecycle for VIN ${subject.vin}`,
+      );
+    },
+  });
+}
+
+const COMMANDS = new Map(LIFECYCLE_STEPS.map((s) => [s.path, stepCommand(s)]));
+
+/** The command of a lifecycle step; a path without a step is a programming error. */
+export function lifecycleStepCommand(path: string): Command<z.ZodType, LifecycleState> {
+  const command = COMMANDS.get(path);
+  if (!command) throw new Error(`no lifecycle step ${path}`);
+  return command;
+}
