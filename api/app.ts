@@ -27,6 +27,7 @@ import { notificationRoutes } from './notificationRoutes';
 import { storeSettingsRoutes } from './storeSettingsRoutes';
 import { buildOpenApi } from './openapi';
 import { partsRoutes } from './partsRoutes';
+import { cleanInput, contentTypes, requestRefusal } from './requestHygiene';
 import { listLifecycles } from './visibility';
 import { isTemporarilyUnavailable } from './unavailable';
 import { isWorkflowNotFound } from './workflowErrors';
@@ -69,8 +70,10 @@ export function createApp({ client, db, signInLimits, routers = [], clock = syst
     return vin;
   };
   app.disable('x-powered-by');
+  app.use(contentTypes());
   app.use(express.json({ limit: '100kb' }));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  app.use(cleanInput());
   app.use(authenticate(db, clock));
   app.use(sessionRouter(db, signInLimits ?? defaultSignInLimits(), clock));
   app.use(capacityRoutes({ db, clock, capacityOf: commands.capacityOf }));
@@ -170,14 +173,10 @@ export function createApp({ client, db, signInLimits, routers = [], clock = syst
 
   app.use((_req, _res, next) => next(new HttpError(404, 'no such endpoint')));
   // Express recognises an error handler by its four parameters.
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  app.use((thrown: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const err = requestRefusal(thrown) ?? thrown;
     if (err instanceof HttpError) {
       res.status(err.status).json({ error: err.message, details: err.details, ...err.extra });
-      return;
-    }
-    const bodyError = err as { type?: string; status?: number };
-    if (bodyError.type === 'entity.parse.failed' || bodyError.type === 'entity.too.large') {
-      res.status(bodyError.status ?? 400).json({ error: bodyError.type === 'entity.too.large' ? 'request body too large' : 'request body is not valid JSON' });
       return;
     }
     if (isTemporarilyUnavailable(err)) {

@@ -6,6 +6,7 @@ import { defaultSignInLimits } from '../api/auth/signIn';
 import { createCommandDeps } from '../commands/command';
 import { systemClock } from '../runtime/clock';
 import { HttpError } from '../api/httpError';
+import { requestRefusal } from '../api/requestHygiene';
 import { WebContext, WebDeps } from './context';
 import { text } from './i18n';
 import { auditPages } from './pages/audit';
@@ -36,8 +37,9 @@ export function createWebRouter(deps: WebDeps): Router {
   });
   for (const pages of [sessionPages, inboxPages, boardPages, vehiclePages, managerPages, auditPages, outboxPages, templatePages, channelPages, contactPreferencePages, capacityPages]) router.use(pages(ctx));
   // Express recognises an error handler by its four parameters.
-  router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
-    if (req.path.startsWith('/api/')) return next(err);
+  router.use((thrown: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (req.path.startsWith('/api/')) return next(thrown);
+    const err = requestRefusal(thrown) ?? thrown;
     if (err instanceof HttpError && err.status === 401) return res.redirect(`/login?next=${encodeURIComponent(req.originalUrl)}`);
     const lang = langOf(req);
     // An unexpected failure is logged and shown without its details, like the API's 500.

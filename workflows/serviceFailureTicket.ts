@@ -51,7 +51,7 @@ export async function serviceFailureTicket(input: FailureTicketInput): Promise<v
       validator: (answer) => {
         if (state.answered || answering) throw new Error('the ticket is already answered');
         if (!answer || typeof answer.actor !== 'string' || answer.actor.trim() === '') throw new Error('actor is required');
-        if (typeof answer.answer !== 'string' || answer.answer.trim().length < 4) throw new Error('answer must say what was done for the customer');
+        if (typeof answer.answer !== 'string' || [...answer.answer.trim()].length < 2) throw new Error('answer must say what was done for the customer');
       },
     },
   );

@@ -29,7 +29,8 @@ export function validateCallOutcome(i: CallOutcomeInput): void {
 export function validateInboundBooking(i: InboundBookingInput): void {
   if (!INBOUND_CHANNELS.includes(i.channel)) throw new Error(`channel must be one of ${INBOUND_CHANNELS.join(', ')}`);
   futureInstant(i.bookedFor, 'bookedFor');
-  if (typeof i.faultDescription !== 'string' || i.faultDescription.trim().length < 4) throw new Error('faultDescription must describe the need (R5)');
+  // Counted in characters: 异响 (a noise) is a complete description.
+  if (typeof i.faultDescription !== 'string' || [...i.faultDescription.trim()].length < 2) throw new Error('faultDescription must describe the need (R5)');
   if (typeof i.contactPhone !== 'string' || !/^\+?[0-9 -]{6,20}$/.test(i.contactPhone)) throw new Error('contactPhone must be a phone number (R5)');
   if (i.mileageKm !== undefined) wholeNumber(i.mileageKm, 'mileageKm', 0);
 }
@@ -59,7 +60,7 @@ export function validateFollowUp(i: FollowUpInput): void {
 }
 
 export function validateSalesCall(i: SalesCallInput): void {
-  if (typeof i.realReason !== 'string' || i.realReason.trim().length < 2) throw new Error('realReason must record what the customer said (R19)');
+  if (typeof i.realReason !== 'string' || [...i.realReason.trim()].length < 2) throw new Error('realReason must record what the customer said (R19)');
 }
 
 export function validateConfirmation(i: ConfirmationInput): void {
@@ -100,7 +101,7 @@ export function validateCorrection(c: CorrectionInput, alreadyCorrecting: boolea
   if (alreadyCorrecting) throw new StageConflict('a correction of this lifecycle is already being applied');
   if (!c || typeof c.actor !== 'string' || c.actor.trim() === '') throw new Error('actor is required');
   if (c.action !== 'CLOSE' && c.action !== 'BACK_TO_CONFIRMATION') throw new Error('action must be CLOSE or BACK_TO_CONFIRMATION');
-  if (typeof c.reason !== 'string' || c.reason.trim().length < 2) throw new Error('a correction needs its reason');
+  if (typeof c.reason !== 'string' || [...c.reason.trim()].length < 2) throw new Error('a correction needs its reason');
   if (c.action === 'BACK_TO_CONFIRMATION' && !REOPENABLE_STAGES.includes(stage)) {
     throw new StageConflict(`BACK_TO_CONFIRMATION is possible only for a confirmed booking before check-in (${REOPENABLE_STAGES.join(', ')}); the vehicle is at ${stage}`);
   }
