@@ -12,6 +12,7 @@ import {
   correctLifecycle,
   decideAdditionalWork,
   deliver,
+  getState,
   LifecycleState,
   lifecycleWorkflowId,
   recordCallOutcome,
@@ -66,10 +67,10 @@ function stepCommand(step: LifecycleStep): Command<z.ZodType, LifecycleState> {
     async run(ctx, subject, input) {
       const booked = step.bookedTime?.(input as Record<string, unknown>);
       if (booked) await checkBookedTime(ctx, subject.vin, booked);
-      return sendUpdate(
-        () => ctx.client.workflow.getHandle(lifecycleWorkflowId(subject.vin)).executeUpdate(step.update, { args: [{ ...(input as object), actor: ctx.principal.id }] }),
-        `no running lifecycle for VIN ${subject.vin}`,
-      );
+      const lifecycle = ctx.client.workflow.getHandle(lifecycleWorkflowId(subject.vin));
+      return sendUpdate(() => lifecycle.executeUpdate(step.update, { args: [{ ...(input as object), actor: ctx.principal.id }] }), `no running lifecycle for VIN ${subject.vin}`, {
+        whereItStands: () => lifecycle.query(getState),
+      });
     },
   });
 }
