@@ -10,6 +10,8 @@ export interface ContactHours {
 export const DEFAULT_CONTACT_HOURS: ContactHours = { start: '09:00', end: '20:00' };
 
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
+// The end of the day may be 24:00: a store whose customers accept messages at any hour.
+const END = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
 
 function minutes(hhmm: string): number {
   return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
@@ -19,7 +21,7 @@ function minutes(hhmm: string): number {
 export function contactHours(settings: unknown): ContactHours {
   const s = settings && typeof settings === 'object' ? (settings as Record<string, unknown>) : {};
   const start = typeof s.messageStartTime === 'string' && HH_MM.test(s.messageStartTime) ? s.messageStartTime : DEFAULT_CONTACT_HOURS.start;
-  const end = typeof s.messageEndTime === 'string' && HH_MM.test(s.messageEndTime) ? s.messageEndTime : DEFAULT_CONTACT_HOURS.end;
+  const end = typeof s.messageEndTime === 'string' && END.test(s.messageEndTime) ? s.messageEndTime : DEFAULT_CONTACT_HOURS.end;
   return minutes(start) < minutes(end) ? { start, end } : DEFAULT_CONTACT_HOURS;
 }
 

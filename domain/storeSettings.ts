@@ -6,6 +6,10 @@ export interface StoreSettings {
   contactStartTime: string;
   /** Local time by which a call task of the day must be done. */
   contactEndTime: string;
+  /** Customer messages (SMS, e-mail) go out from this local time (quiet hours before it) … */
+  messageStartTime: string;
+  /** … until this one; pages to staff are never held. */
+  messageEndTime: string;
   reminderLeadDays: number; // R2
   callLeadDays: number; // R3
   /** Parts must be ordered this many days before due; an undecided customer is called again before that (R4). */
@@ -73,6 +77,8 @@ export const DEFAULT_STORE_SETTINGS: StoreSettings = {
   utcOffsetMinutes: 480,
   contactStartTime: '09:00',
   contactEndTime: '18:00',
+  messageStartTime: '09:00',
+  messageEndTime: '20:00',
   reminderLeadDays: 13,
   callLeadDays: 11,
   partsOrderLeadDays: 7,
@@ -117,20 +123,34 @@ export const DEFAULT_STORE_SETTINGS: StoreSettings = {
   slotHoldMinutes: 15,
 };
 
+/** The whole numbers a setting counts (days, hours, minutes, months, km, attempts, CNY) and their bounds. */
+const WHOLE_NUMBER_RANGES: [RegExp, number, number][] = [
+  [/Days$/, 0, 3650],
+  [/Hours$/, 0, 8760],
+  [/Minutes$/, 0, 10080],
+  [/Months$/, 1, 120],
+  [/Km$/, 1, 1_000_000],
+  [/Cny$/, 0, 100_000_000],
+  [/Attempts$|Every$|PerSlot$/, 0, 1000],
+  [/ScoreBelow$/, 0, 11],
+];
+
 function acceptable(key: string, value: unknown, fallback: unknown): boolean {
   if (typeof value !== typeof fallback) return false;
   if (key === 'holidayGreetings') return typeof value === 'string' && parseHolidays(value) !== undefined;
   // An end of day may be 24:00: a store that answers and books around the clock.
   if (typeof value === 'string') return /^([01]\d|2[0-3]):[0-5]\d$/.test(value) || (key.endsWith('EndTime') && value === '24:00');
   if (typeof value !== 'number' || !Number.isFinite(value)) return false;
-  if (key === 'utcOffsetMinutes') return Math.abs(value) <= 14 * 60;
+  if (key === 'utcOffsetMinutes') return Number.isInteger(value) && Math.abs(value) <= 14 * 60;
   if (key === 'progressCheckFraction') return value > 0 && value < 1;
-  if (key === 'birthdayGreetingLeadDays') return value >= 2 && value <= 7;
-  if (key === 'careCallDays') return value >= 1;
   if (key === 'bookableCapacityFraction') return value > 0 && value <= 1;
+  if (key === 'birthdayGreetingLeadDays') return Number.isInteger(value) && value >= 2 && value <= 7;
+  if (key === 'careCallDays') return Number.isInteger(value) && value >= 1 && value <= 365;
   if (key === 'slotGridMinutes') return Number.isInteger(value) && value >= 5 && value <= 240 && value % 5 === 0;
-  if (key === 'maxArrivalsPerSlot' || key === 'slotHoldMinutes') return Number.isInteger(value) && value >= 1;
-  return value >= 0;
+  if (key === 'maxArrivalsPerSlot' || key === 'slotHoldMinutes') return Number.isInteger(value) && value >= 1 && value <= 1440;
+  const range = WHOLE_NUMBER_RANGES.find(([pattern]) => pattern.test(key));
+  if (range) return Number.isInteger(value) && value >= range[1] && value <= range[2];
+  return value >= 0 && value <= 1_000_000;
 }
 
 /**

@@ -238,6 +238,9 @@ test("a service manager changes the store's settings: refused values are named, 
   const refused = await call('PUT', `/api/stores/${STORE}/settings`, { unreachableRetryHours: -1, contactStartTime: '9:00' }, 'sm-it');
   expect(refused).toEqual({ status: 422, json: { error: 'not changed: unreachableRetryHours: -1 is not a usable value; contactStartTime: "9:00" is not a usable value' } });
   expect(await call('PUT', `/api/stores/${STORE}/settings`, { unreachableRetryHours: 12, reminderLeadDay: 14 }, 'sm-it')).toEqual({ status: 400, json: { error: 'not changed: reminderLeadDay: no such setting' } });
+  // Whole days within a range.
+  expect((await call('PUT', `/api/stores/${STORE}/settings`, { reminderLeadDays: 1.5 }, 'sm-it')).status).toBe(422);
+  expect((await call('PUT', `/api/stores/${STORE}/settings`, { reminderLeadDays: 1e308 }, 'sm-it')).status).toBe(422);
   expect((await call('GET', `/api/stores/${STORE}/settings`)).json.settings.unreachableRetryHours).toBe(24);
 
   const changed = await call('PUT', `/api/stores/${STORE}/settings`, { unreachableRetryHours: 12 }, 'sm-it');
@@ -253,4 +256,6 @@ test("a service manager changes the store's settings: refused values are named, 
     if (!applied) await new Promise((r) => setTimeout(r, 200));
   }
   expect(applied).toMatchObject({ actor: 'sm-it', data: { version: changed.json.version, changed: { unreachableRetryHours: 12 } } });
+  // The documented quiet hours are settings like the rest.
+  expect((await call('PUT', `/api/stores/${STORE}/settings`, { messageStartTime: '08:00', messageEndTime: '21:00' }, 'sm-it')).json.settings).toMatchObject({ messageStartTime: '08:00', messageEndTime: '21:00' });
 });

@@ -30,3 +30,11 @@ describe('quiet hours', () => {
     expect(contactHours(null)).toEqual(DEFAULT_CONTACT_HOURS);
   });
 });
+
+describe('a store whose message hours end at 24:00', () => {
+  it('holds nothing from its start to midnight', () => {
+    const hours = contactHours({ messageStartTime: '00:00', messageEndTime: '24:00' });
+    expect(hours).toEqual({ start: '00:00', end: '24:00' });
+    expect(heldUntil(new Date('2026-12-31T15:59:00Z'), 'Asia/Shanghai', hours)).toBeUndefined();
+  });
+});

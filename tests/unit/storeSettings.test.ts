@@ -76,8 +76,26 @@ describe('resolveStoreSettings rejects unusable values', () => {
     ['progressCheckFraction', 80],
     ['reminderLeadDays', -13],
     ['utcOffsetMinutes', 100000],
+    // Whole days, minutes, hours within a range the store can use (issue 14).
+    ['reminderLeadDays', 1.5],
+    ['reminderLeadDays', 1e308],
+    ['pageAckMinutes', 0.5],
+    ['defaultIntervalKm', 0],
+    ['contactStartTime', '24:00'],
+    ['messageStartTime', '7:00'],
   ])('%s = %p falls back to the default', (key, value) => {
     const resolved = resolveStoreSettings({ [key]: value }) as unknown as Record<string, unknown>;
     expect(resolved[key]).toBe((DEFAULT_STORE_SETTINGS as unknown as Record<string, unknown>)[key]);
+  });
+});
+
+describe('the day may end at 24:00 and the message hours are settings', () => {
+  it('a store open around the clock', () => {
+    expect(resolveStoreSettings({ contactStartTime: '00:00', contactEndTime: '24:00', messageEndTime: '24:00' })).toMatchObject({ contactStartTime: '00:00', contactEndTime: '24:00', messageEndTime: '24:00' });
+  });
+
+  it('message hours default to 09:00–20:00 and take a store value', () => {
+    expect(DEFAULT_STORE_SETTINGS).toMatchObject({ messageStartTime: '09:00', messageEndTime: '20:00' });
+    expect(resolveStoreSettings({ messageStartTime: '08:30' }).messageStartTime).toBe('08:30');
   });
 });
