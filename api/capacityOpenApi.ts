@@ -5,7 +5,6 @@ import { pickBody, purchaseOrderBody, reserveBody } from './partsRoutes';
 
 const errorResponse = { description: 'The reason, as JSON { error }', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
 const slotRefusal = { description: 'The slot cannot be had: { error, reason, nextFree: [{ start, end, bayId, usesReserve }] }' };
-const actorHeader = { name: 'X-Actor', in: 'header', required: true, description: 'Staff id of the person performing the step', schema: { type: 'string' } };
 const path = (...names: string[]) => names.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
 const range = ['from', 'to'].map((name) => ({ name, in: 'query', required: true, schema: { type: 'string', format: 'date' } }));
 const body = (schema: z.ZodType) => ({ required: true, content: { 'application/json': { schema: z.toJSONSchema(schema, { io: 'input' }) } } });
@@ -26,25 +25,25 @@ export function capacityPaths(): Record<string, object> {
       get: { summary: 'Best free slots for a job, and why every other grid time was not offered (R8)', parameters: [...path('storeId'), ...slotParams], responses: { 200: { description: 'offered, notOffered' }, 400: errorResponse, 404: errorResponse, 422: errorResponse } },
     },
     '/api/stores/{storeId}/holds': {
-      post: { summary: 'Hold (expires) or book a slot (R8)', parameters: [...path('storeId'), actorHeader], requestBody: body(holdBody), responses: { 201: { description: 'Claimed' }, 400: errorResponse, 404: errorResponse, 409: slotRefusal, 422: slotRefusal } },
+      post: { summary: 'Hold (expires) or book a slot (R8)', parameters: [...path('storeId')], requestBody: body(holdBody), responses: { 201: { description: 'Claimed' }, 400: errorResponse, 404: errorResponse, 409: slotRefusal, 422: slotRefusal } },
     },
     '/api/stores/{storeId}/holds/{holdId}/confirm': {
-      post: { summary: 'A hold becomes a booking', parameters: [...path('storeId', 'holdId'), actorHeader], responses: { 200: { description: 'Booked' }, 404: errorResponse, 409: slotRefusal } },
+      post: { summary: 'A hold becomes a booking', parameters: [...path('storeId', 'holdId')], responses: { 200: { description: 'Booked' }, 404: errorResponse, 409: slotRefusal } },
     },
     '/api/stores/{storeId}/holds/{holdId}/release': {
-      post: { summary: 'Give a hold back', parameters: [...path('storeId', 'holdId'), actorHeader], requestBody: body(releaseBody), responses: { 200: { description: 'Released' }, 400: errorResponse, 404: errorResponse, 409: errorResponse } },
+      post: { summary: 'Give a hold back', parameters: [...path('storeId', 'holdId')], requestBody: body(releaseBody), responses: { 200: { description: 'Released' }, 400: errorResponse, 404: errorResponse, 409: errorResponse } },
     },
     '/api/bookings/{bookingId}/parts': {
-      post: { summary: 'Reserve parts; late parts come with other times proposed (R6, R8)', parameters: [...path('bookingId'), actorHeader], requestBody: body(reserveBody), responses: { 200: { description: 'readiness, late, proposals' }, 400: errorResponse, 404: errorResponse, 409: errorResponse, 422: errorResponse } },
+      post: { summary: 'Reserve parts; late parts come with other times proposed (R6, R8)', parameters: [...path('bookingId')], requestBody: body(reserveBody), responses: { 200: { description: 'readiness, late, proposals' }, 400: errorResponse, 404: errorResponse, 409: errorResponse, 422: errorResponse } },
     },
     '/api/bookings/{bookingId}/parts/pick': {
-      post: { summary: 'Pick the reserved parts into a labelled basket (R6)', parameters: [...path('bookingId'), actorHeader], requestBody: body(pickBody), responses: { 200: { description: 'basketLabel, parts' }, 400: errorResponse, 404: errorResponse, 409: errorResponse, 422: errorResponse } },
+      post: { summary: 'Pick the reserved parts into a labelled basket (R6)', parameters: [...path('bookingId')], requestBody: body(pickBody), responses: { 200: { description: 'basketLabel, parts' }, 400: errorResponse, 404: errorResponse, 409: errorResponse, 422: errorResponse } },
     },
     '/api/stores/{storeId}/purchase-orders': {
-      post: { summary: 'Order parts with an expected arrival (R6)', parameters: [...path('storeId'), actorHeader], requestBody: body(purchaseOrderBody), responses: { 201: { description: 'Ordered' }, 400: errorResponse, 404: errorResponse, 422: errorResponse } },
+      post: { summary: 'Order parts with an expected arrival (R6)', parameters: [...path('storeId')], requestBody: body(purchaseOrderBody), responses: { 201: { description: 'Ordered' }, 400: errorResponse, 404: errorResponse, 422: errorResponse } },
     },
     '/api/stores/{storeId}/purchase-orders/{orderId}/receive': {
-      post: { summary: 'Ordered parts arrive on the shelf', parameters: [...path('storeId', 'orderId'), actorHeader], responses: { 200: { description: 'Received' }, 404: errorResponse, 409: errorResponse } },
+      post: { summary: 'Ordered parts arrive on the shelf', parameters: [...path('storeId', 'orderId')], responses: { 200: { description: 'Received' }, 404: errorResponse, 409: errorResponse } },
     },
     '/api/stores/{storeId}/parts/{partNumber}': {
       get: { summary: 'Stock, reservations and open purchase orders of a part', parameters: path('storeId', 'partNumber'), responses: { 200: { description: 'The part' }, 404: errorResponse } },

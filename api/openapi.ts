@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { notificationPaths } from './notificationOpenApi';
 import { capacityPaths } from './capacityOpenApi';
-import { registerVehicleSchema } from '../commands/schemas';
+import { careCallSchema, registerVehicleSchema, ticketAnswerSchema } from '../commands/schemas';
 import { LIFECYCLE_STEPS } from '../commands/lifecycleSteps';
 
 const errorResponse = { description: 'The reason, as JSON { error, details? }', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
@@ -60,6 +60,28 @@ export function buildOpenApi(): object {
       },
     };
   }
+  const ticketParam = { name: 'ticketId', in: 'path', required: true, schema: { type: 'string', pattern: '^failure-[A-HJ-NPR-Z0-9]{17}-c[0-9]{1,4}$' } };
+  Object.assign(paths, {
+    '/api/openapi.json': { get: { summary: 'This document', security: [], responses: { 200: { description: 'OpenAPI 3.1' } } } },
+    '/api/vehicles/{vin}/care': { get: { summary: 'Care contacts: what is owed next and by when (R20–R22)', parameters: [vinParam], responses: { 200: { description: 'Care state' }, 404: errorResponse } } },
+    '/api/vehicles/{vin}/care-call': {
+      post: {
+        summary: 'Outcome of a care call (R20, R22)',
+        parameters: [vinParam],
+        requestBody: { required: true, ...json(z.toJSONSchema(careCallSchema, { io: 'input' })) },
+        responses: { 200: { description: 'Applied; the care state' }, 400: errorResponse, 404: errorResponse, 409: errorResponse, 422: errorResponse },
+      },
+    },
+    '/api/tickets/{ticketId}': { get: { summary: 'A service-failure ticket: grade, level, owners, answer deadline, escalations (R18)', parameters: [ticketParam], responses: { 200: { description: 'The ticket' }, 400: errorResponse, 404: errorResponse } } },
+    '/api/tickets/{ticketId}/answer': {
+      post: {
+        summary: "The owner's answer; stops the escalation (R18)",
+        parameters: [ticketParam],
+        requestBody: { required: true, ...json(z.toJSONSchema(ticketAnswerSchema, { io: 'input' })) },
+        responses: { 200: { description: 'Answered' }, 400: errorResponse, 404: errorResponse, 409: { ...errorResponse, description: 'Already answered' } },
+      },
+    },
+  });
   Object.assign(paths, notificationPaths());
   paths['/api/stores/{storeId}/settings'] = {
     get: { summary: "The store's settings (every number the rules name), its own values and the defaults", parameters: [{ name: 'storeId', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: { description: 'Settings' }, 404: { description: 'No such store (or not yours)' } } },
