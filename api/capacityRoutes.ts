@@ -5,6 +5,7 @@ import express, { NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { claimSlot, nextFreeSlots, releaseReservation, SlotRefused, withNextFree } from '../activities/bayReservations';
 import { RULE_REFUSALS } from '../commands/bookedTime';
+import { calendarDate, instant, text } from '../commands/input';
 import { CapacityOf, loadOccupations, StoreCapacity } from '../activities/capacityModel';
 import type { Db } from '../activities/database';
 import type { Clock } from '../runtime/clock';
@@ -17,15 +18,15 @@ import { MAX_SEARCH_DAYS, searchSlots } from '../domain/slotSearch';
 import { capacityDays, reservationView } from './workshopPlan';
 import { actorOf, handle, parse, RequestError } from './planRequests';
 
-const calendarDate = z.string().refine(isCalendarDate, 'must be a calendar date YYYY-MM-DD');
-const instant = z.iso.datetime({ offset: true });
-const code = z.string().trim().min(1).max(64);
+const code = text({ max: 64 });
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day HH:MM');
 
+// The range's own checks run only on two real dates (zod runs an object's refinements after a field failed).
+const bothDates = (r: { from: unknown; to: unknown }) => typeof r.from === 'string' && typeof r.to === 'string' && isCalendarDate(r.from) && isCalendarDate(r.to);
 export const dateRange = z
   .object({ from: calendarDate, to: calendarDate })
-  .refine((r) => daysBetween(r.from, r.to) >= 0, 'to must not be before from')
-  .refine((r) => daysBetween(r.from, r.to) < MAX_SEARCH_DAYS, `at most ${MAX_SEARCH_DAYS} days at a time`);
+  .refine((r) => !bothDates(r) || daysBetween(r.from, r.to) >= 0, 'to must not be before from')
+  .refine((r) => !bothDates(r) || daysBetween(r.from, r.to) < MAX_SEARCH_DAYS, `at most ${MAX_SEARCH_DAYS} days at a time`);
 
 export const slotQuery = z.strictObject({
   jobType: code,

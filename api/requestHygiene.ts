@@ -3,6 +3,7 @@
 // one), JSON nested deeper than any command's schema is refused, and no string anywhere may carry a NUL
 // (PostgreSQL cannot store it: a step that tried would retry forever).
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { Prisma } from '../generated/prisma/client';
 import { HttpError } from './httpError';
 
 const MAX_DEPTH = 16;
@@ -45,8 +46,12 @@ export function findBadInput(value: unknown): { path: string; why: string } | un
   return undefined;
 }
 
+// %00–%1F and %7F in the address decode to control characters in a path parameter.
+const CONTROL_IN_PATH = /%(?:[01][0-9a-f]|7f)/i;
+
 export function cleanInput(): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
+    if (CONTROL_IN_PATH.test(req.path)) return next(new HttpError(400, 'the address must not contain control characters'));
     for (const [part, value] of [
       ['body', req.body],
       ['query', req.query],
@@ -65,6 +70,8 @@ export function cleanInput(): RequestHandler {
 export function requestRefusal(err: unknown): HttpError | undefined {
   if (err instanceof URIError) return new HttpError(400, 'the address has characters that do not decode (malformed %-escape)');
   const e = err as { type?: string; status?: number; expose?: boolean; message?: string };
+  // A value PostgreSQL refuses to store or compare (SQLSTATE class 22, data exception) is the request's fault.
+  if (err instanceof Prisma.PrismaClientKnownRequestError && /Code: `22[0-9A-Z]{3}`/.test(err.message)) return new HttpError(400, 'the request has a value that cannot be stored');
   if (e.type === 'entity.too.large') return new HttpError(413, 'request body too large');
   if (e.type === 'entity.parse.failed') return new HttpError(400, 'request body is not valid JSON');
   if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') return new HttpError(415, 'send the body in UTF-8');
