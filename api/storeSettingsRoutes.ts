@@ -5,6 +5,7 @@ import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import express, { Request } from 'express';
 import { z } from 'zod';
 import type { Db } from '../activities/database';
+import { recordStoreEvent } from '../commands/storeAudit';
 import type { Clock } from '../runtime/clock';
 import { Prisma } from '../generated/prisma/client';
 import { DEFAULT_STORE_SETTINGS, resolveStoreSettings, StoreSettings } from '../domain/storeSettings';
@@ -57,13 +58,17 @@ export function storeSettingsRoutes({ client, db, clock }: { client: Client; db:
     // An unknown key is a malformed request (400); a known one with an unusable value, unprocessable (422).
     if (rejected.length) throw new HttpError(rejected.some((r) => r.endsWith('no such setting')) ? 400 : 422, `not changed: ${rejected.join('; ')}`);
     const ownValues = { ...(store.settings as Record<string, unknown>), ...(body as Record<string, unknown>) };
-    await db.store.update({ where: { id: store.id }, data: { settings: ownValues as Prisma.InputJsonObject } });
+    const at = clock.now();
     const change: StoreSettingsChange = {
-      version: clock.now().toISOString(),
+      version: at.toISOString(),
       changedBy: principalOf(req).id,
       changed: body as Partial<StoreSettings>,
       settings: resolveStoreSettings(ownValues),
     };
+    await db.$transaction(async (tx) => {
+      await tx.store.update({ where: { id: store.id }, data: { settings: ownValues as Prisma.InputJsonObject } });
+      await recordStoreEvent(tx, { storeId: store.id, action: 'store-settings.changed', actor: change.changedBy, at, data: { version: change.version, changed: change.changed, before: store.settings } });
+    });
     const vehiclesNotified = await tellRunningWorkflows(client, store.id, change);
     res.json({ storeId: store.id, settings: change.settings, version: change.version, changed: change.changed, vehiclesNotified });
   });

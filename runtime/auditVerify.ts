@@ -1,11 +1,11 @@
-// `npm run audit:verify`: checks every vehicle's audit hash chain. Uses DATABASE_URL, else opens the
+// `npm run audit:verify`: checks every vehicle's and every store's audit hash chain. Uses DATABASE_URL, else opens the
 // embedded database under DATA_DIR (stop `npm start` first: the embedded database serves one process).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { loadConfig } from './config';
 import { startEmbeddedDatabase } from './embeddedDatabase';
-import { CHAIN_ROWS_SQL, ChainRow, verifyChainRows } from '../api/audit/verifyChain';
+import { CHAIN_ROWS_SQL, ChainRow, STORE_CHAIN_ROWS_SQL, StoreChainRow, verifyChainRows, verifyStoreChainRows } from '../api/audit/verifyChain';
 
 async function main(): Promise<number> {
   const config = loadConfig();
@@ -16,12 +16,13 @@ async function main(): Promise<number> {
   const client = new Client({ connectionString: config.databaseUrl ?? embedded!.url });
   await client.connect();
   try {
-    const { rows } = await client.query<ChainRow>(CHAIN_ROWS_SQL);
-    const report = verifyChainRows(rows);
-    console.log(`audit log: ${report.events} events of ${report.vehicles} vehicles checked`);
-    for (const p of report.problems) console.error(`  ✗ ${p}`);
-    console.log(report.problems.length === 0 ? 'audit log: every chain is intact' : `audit log: ${report.problems.length} problem(s)`);
-    return report.problems.length === 0 ? 0 : 1;
+    const report = verifyChainRows((await client.query<ChainRow>(CHAIN_ROWS_SQL)).rows);
+    const stores = verifyStoreChainRows((await client.query<StoreChainRow>(STORE_CHAIN_ROWS_SQL)).rows);
+    console.log(`audit log: ${report.events} events of ${report.vehicles} vehicles and ${stores.events} events of ${stores.stores} stores checked`);
+    const problems = [...report.problems, ...stores.problems];
+    for (const p of problems) console.error(`  ✗ ${p}`);
+    console.log(problems.length === 0 ? 'audit log: every chain is intact' : `audit log: ${problems.length} problem(s)`);
+    return problems.length === 0 ? 0 : 1;
   } finally {
     await client.end();
     await embedded?.stop();

@@ -131,6 +131,8 @@ const TEXT: Dict = {
   stepDone: ['已提交，工作流已更新', 'Sent; the workflow moved on'],
   stepRefused: ['未能提交', 'Not accepted'],
   nextFree: ['最近的空闲时间', 'Next free times'],
+  storeEvents: ['条门店事件', 'store events'],
+  stores: ['门店', 'stores'],
   noVehicles: ['没有找到车辆', 'No vehicle found'],
   of: ['共', 'of'],
   BOOKED: ['已预约', 'Booked'],

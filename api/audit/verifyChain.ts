@@ -61,3 +61,54 @@ export function verifyChainRows(rows: ChainRow[]): ChainReport {
   }
   return { events: rows.length, vehicles, problems };
 }
+
+/** A store's own audit event (settings, templates, channels, staff), in the text forms its trigger hashed. */
+export interface StoreChainRow {
+  id: string;
+  storeId: string;
+  chainSeq: number | null;
+  prevHash: string | null;
+  hash: string | null;
+  action: string;
+  actor: string;
+  occurredAt: string;
+  data: string;
+}
+
+export const STORE_CHAIN_ROWS_SQL = `
+SELECT "id"::text AS "id", "storeId", "chainSeq", "prevHash", "hash", "action", "actor",
+       to_char("occurredAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS "occurredAt", "data"::text AS "data"
+FROM "StoreAuditEvent" ORDER BY "storeId", "chainSeq", "id"`;
+
+export function storeDigest(prev: string, r: StoreChainRow): string {
+  return createHash('sha256').update([prev, r.storeId, r.action, r.actor, r.occurredAt, r.data].join('|'), 'utf8').digest('hex');
+}
+
+export interface StoreChainReport {
+  events: number;
+  stores: number;
+  problems: string[];
+}
+
+export function verifyStoreChainRows(rows: StoreChainRow[]): StoreChainReport {
+  const problems: string[] = [];
+  let storeId: string | undefined;
+  let expectedSeq = 1;
+  let prev = '';
+  let stores = 0;
+  for (const r of rows) {
+    if (r.storeId !== storeId) {
+      storeId = r.storeId;
+      expectedSeq = 1;
+      prev = '';
+      stores++;
+    }
+    const where = `store event ${r.id} (${r.storeId} #${r.chainSeq ?? '?'} ${r.action})`;
+    if (r.chainSeq !== expectedSeq) problems.push(`${where}: expected position ${expectedSeq} in the chain — an event is missing or was inserted`);
+    if ((r.prevHash ?? '') !== prev) problems.push(`${where}: does not link to the previous event's hash`);
+    if (r.hash !== storeDigest(r.prevHash ?? '', r)) problems.push(`${where}: content does not match its hash — the record was altered`);
+    prev = r.hash ?? '';
+    expectedSeq = (r.chainSeq ?? expectedSeq) + 1;
+  }
+  return { events: rows.length, stores, problems };
+}

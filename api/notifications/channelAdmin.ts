@@ -5,6 +5,7 @@ import type { Db } from '../../activities/database';
 import { Prisma } from '../../generated/prisma/client';
 import type { NotificationChannel } from '../../generated/prisma/enums';
 import { CONFIG_SCHEMAS, envChannelConfig, isTransportKind, redactConfig, TRANSPORT_KINDS } from '../../notifications/channelConfig';
+import { recordStoreEvent } from '../../commands/storeAudit';
 import { Principal } from '../auth/principal';
 import { HttpError } from '../httpError';
 import { parseInput } from './input';
@@ -33,10 +34,15 @@ export async function configureChannel(db: Db, p: Principal, storeId: string, ki
   const body = parseInput(channelSchema, input ?? {});
   const config = parseInput(CONFIG_SCHEMAS[kind] as z.ZodType<unknown>, body.config) as Prisma.InputJsonObject;
   await requireStore(db, storeId);
-  const saved = await db.storeChannel.upsert({
-    where: { storeId_channel: { storeId, channel: kind as NotificationChannel } },
-    create: { storeId, channel: kind as NotificationChannel, enabled: body.enabled, config, updatedBy: p.id, updatedAt: at },
-    update: { enabled: body.enabled, config, updatedBy: p.id, updatedAt: at },
+  const saved = await db.$transaction(async (tx) => {
+    const row = await tx.storeChannel.upsert({
+      where: { storeId_channel: { storeId, channel: kind as NotificationChannel } },
+      create: { storeId, channel: kind as NotificationChannel, enabled: body.enabled, config, updatedBy: p.id, updatedAt: at },
+      update: { enabled: body.enabled, config, updatedBy: p.id, updatedAt: at },
+    });
+    // Secrets stay out of the audit trail, as out of every answer.
+    await recordStoreEvent(tx, { storeId, action: 'channel.configured', actor: p.id, at, data: { channel: kind, enabled: body.enabled, config: redactConfig(config) as Record<string, unknown> } });
+    return row;
   });
   // Messages that waited for this channel go now rather than at their next look.
   const { count: woken } = await db.notification.updateMany({

@@ -9,7 +9,8 @@ import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { auditedStep } from '../../activities/auditedStep';
 import { createDb, Db } from '../../activities/database';
-import { CHAIN_ROWS_SQL, ChainRow, verifyChainRows } from '../../api/audit/verifyChain';
+import { CHAIN_ROWS_SQL, ChainRow, STORE_CHAIN_ROWS_SQL, StoreChainRow, verifyChainRows, verifyStoreChainRows } from '../../api/audit/verifyChain';
+import { recordStoreEvent } from '../../commands/storeAudit';
 import { applyMigrations } from '../../runtime/migrate';
 import { startPostgres, TestPostgres } from '../support/postgres';
 
@@ -82,11 +83,29 @@ test('UPDATE, DELETE and TRUNCATE of the audit log are refused', async () => {
   expect((await verify()).problems).toEqual([]);
 });
 
+test("a store's own changes (settings, templates, channels, staff) form the store's chain, append-only", async () => {
+  await sql.query(`INSERT INTO "Store" (id, name) VALUES ('s2', 'S2')`);
+  const at = new Date(Date.UTC(2026, 11, 7, 2));
+  await recordStoreEvent(db, { storeId: 's1', action: 'store-settings.changed', actor: 'sm-1', at, data: { changed: { reminderLeadDays: 14 } } });
+  await recordStoreEvent(db, { storeId: 's1', action: 'channel.configured', actor: 'sm-1', at, data: { channel: 'SMS', enabled: true } });
+  await recordStoreEvent(db, { storeId: 's2', action: 'template.saved', actor: 'cm-2', at, data: { key: 'maintenance-reminder', locale: 'zh-CN' } });
+  const rows = (await sql.query<StoreChainRow>(STORE_CHAIN_ROWS_SQL)).rows;
+  expect(rows.map((r) => [r.storeId, r.chainSeq, r.action])).toEqual([
+    ['s1', 1, 'store-settings.changed'],
+    ['s1', 2, 'channel.configured'],
+    ['s2', 1, 'template.saved'],
+  ]);
+  expect(verifyStoreChainRows(rows)).toEqual({ events: 3, stores: 2, problems: [] });
+  await expect(sql.query(`UPDATE "StoreAuditEvent" SET actor = 'someone-else'`)).rejects.toThrow(/append-only: UPDATE/);
+  await expect(sql.query(`DELETE FROM "StoreAuditEvent"`)).rejects.toThrow(/append-only: DELETE/);
+  expect(verifyStoreChainRows([rows[0], { ...rows[1], data: '{"channel": "EMAIL"}' }]).problems).toEqual([expect.stringContaining('altered')]);
+});
+
 test('audit:verify passes on an intact log and names what someone with the power to disable the trigger altered', async () => {
   const run = promisify(execFile);
   const command = () => run(path.join(ROOT, 'node_modules/.bin/tsx'), ['runtime/auditVerify.ts'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: postgres.url } });
   const intact = await command();
-  expect(intact.stdout).toContain('6 events of 2 vehicles checked');
+  expect(intact.stdout).toContain('6 events of 2 vehicles and 3 events of 2 stores checked');
   expect(intact.stdout).toContain('every chain is intact');
 
   await sql.query(`ALTER TABLE "AuditEvent" DISABLE TRIGGER audit_event_no_update`);

@@ -331,6 +331,8 @@ describe('failures', () => {
     expect((await call('PUT', '/api/stores/store-offline/channels/SMS', { config: { url: `${hooks.url}/sms` } }, 'sm-wang')).status).toBe(403);
     const configured = await call('PUT', '/api/stores/store-offline/channels/SMS', { config: { url: `${hooks.url}/sms` } }, 'gm-liu');
     expect(configured.json).toMatchObject({ channel: 'SMS', enabled: true, woken: 1, updatedBy: 'gm-liu' });
+    // The store's own audit chain records who configured it, at the product's clock.
+    expect(await db.storeAuditEvent.findFirstOrThrow({ where: { storeId: 'store-offline', action: 'channel.configured' } })).toMatchObject({ actor: 'gm-liu', occurredAt: clock.now(), data: { channel: 'SMS', enabled: true } });
     await dispatcher.runOnce();
     expect(smsTo(v.phone)).toHaveLength(1);
     expect((await db.notification.findFirstOrThrow({ where: { vin: v.vin, channel: 'SMS' } })).status).toBe('SENT');

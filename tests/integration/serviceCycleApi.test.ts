@@ -248,6 +248,7 @@ test("a service manager changes the store's settings: refused values are named, 
   expect(changed.json).toMatchObject({ storeId: STORE, changed: { unreachableRetryHours: 12 }, settings: { unreachableRetryHours: 12, contactStartTime: '00:00' } });
   expect(changed.json.vehiclesNotified).toBeGreaterThanOrEqual(1);
   expect((await call('GET', `/api/stores/${STORE}/settings`)).json.ownValues).toMatchObject({ unreachableRetryHours: 12, followUpDays: 0 });
+  expect(await db.storeAuditEvent.findFirstOrThrow({ where: { storeId: STORE, action: 'store-settings.changed' } })).toMatchObject({ actor: 'sm-it', data: { version: changed.json.version, changed: { unreachableRetryHours: 12 } } });
 
   const deadline = Date.now() + 30_000;
   let applied: any;

@@ -3,7 +3,7 @@
 import express, { Request, Router } from 'express';
 import { principalOf } from '../../api/auth/middleware';
 import { maskPhonesDeep, seesPhoneNumbers } from '../../api/auth/policy';
-import { CHAIN_ROWS_SQL, ChainRow, verifyChainRows } from '../../api/audit/verifyChain';
+import { CHAIN_ROWS_SQL, ChainRow, STORE_CHAIN_ROWS_SQL, StoreChainRow, verifyChainRows, verifyStoreChainRows } from '../../api/audit/verifyChain';
 import { isWorkflowNotFound } from '../../api/workflowErrors';
 import { notFound, page, visibleVin, WebContext } from '../context';
 import { text } from '../i18n';
@@ -70,9 +70,9 @@ export function auditPages(ctx: WebContext): Router {
   });
 
   router.get('/audit/verify', page('audit.read'), async (req, res) => {
-    const rows = await ctx.db.$queryRawUnsafe<ChainRow[]>(CHAIN_ROWS_SQL);
-    const report = verifyChainRows(rows);
-    res.send(renderPage(req, 'auditVerify', text(langOf(req), 'verifyChain'), { report, ok: report.problems.length === 0 }));
+    const report = verifyChainRows(await ctx.db.$queryRawUnsafe<ChainRow[]>(CHAIN_ROWS_SQL));
+    const stores = verifyStoreChainRows(await ctx.db.$queryRawUnsafe<StoreChainRow[]>(STORE_CHAIN_ROWS_SQL));
+    res.send(renderPage(req, 'auditVerify', text(langOf(req), 'verifyChain'), { report, stores, ok: report.problems.length === 0 && stores.problems.length === 0 }));
   });
 
   router.get('/audit/vehicles/:vin', page('audit.read'), async (req, res) => {
