@@ -8,6 +8,7 @@ import { LIFECYCLE_STEPS, lifecycleStepCommand } from '../commands/lifecycleStep
 import { registerVehicleCommand } from '../commands/registration';
 import { listWorkflowsSchema, ticketIdSchema, vinSchema } from '../commands/schemas';
 import { ticketAnswerCommand, ticketSubject } from '../commands/ticketAnswer';
+import { transferVehicleCommand } from '../commands/transferVehicle';
 import { Clock, systemClock } from '../runtime/clock';
 import {
   getFailureTicket,
@@ -90,6 +91,10 @@ export function createApp({ client, db, signInLimits, routers = [], clock = syst
   app.post('/api/vehicles', authorize('vehicle.register'), async (req, res) => {
     const result = await run(req, registerVehicleCommand, {});
     res.status(result.created ? 201 : 200).json(result);
+  });
+
+  app.post('/api/vehicles/:vin/transfer', authorize('vehicle.transfer'), async (req, res) => {
+    res.json(await run(req, transferVehicleCommand, { vin: parse(vinSchema, req.params.vin) }));
   });
 
   app.get('/api/vehicles/:vin', authorize('vehicle.read'), async (req, res) => {

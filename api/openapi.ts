@@ -3,6 +3,7 @@ import { notificationPaths } from './notificationOpenApi';
 import { capacityPaths } from './capacityOpenApi';
 import { careCallSchema, registerVehicleSchema, ticketAnswerSchema } from '../commands/schemas';
 import { LIFECYCLE_STEPS } from '../commands/lifecycleSteps';
+import { transferVehicleSchema } from '../commands/transferVehicle';
 
 const errorResponse = { description: 'The reason, as JSON { error, details? }', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
 const vinParam = { name: 'vin', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-HJ-NPR-Z0-9]{17}$' } };
@@ -27,6 +28,21 @@ export function buildOpenApi(): object {
         summary: "Register a vehicle and start its lifecycle (idempotent per VIN)",
                 requestBody: { required: true, ...json(z.toJSONSchema(registerVehicleSchema, { io: 'input' })) },
         responses: { 201: { description: 'Lifecycle started' }, 200: { description: 'Already registered; nothing changed' }, 400: errorResponse, 422: errorResponse },
+      },
+    },
+    '/api/vehicles/{vin}/transfer': {
+      post: {
+        summary: "A manager moves a vehicle whose lifecycle is closed to another store (audited, with a reason); the customer moves along, or is copied when they keep other vehicles in the old store. The target store then registers it with reopen: true",
+        parameters: [vinParam],
+        requestBody: { required: true, ...json(z.toJSONSchema(transferVehicleSchema, { io: 'input' })) },
+        responses: {
+          200: { description: 'Transferred: { vin, fromStoreId, toStoreId, customerId, customer: moved | copied | joined }' },
+          400: errorResponse,
+          403: errorResponse,
+          404: errorResponse,
+          409: { ...errorResponse, description: 'The lifecycle is running (close it first), or the vehicle is already in that store' },
+          422: { ...errorResponse, description: 'Unknown target store' },
+        },
       },
     },
     '/api/vehicles/{vin}': {

@@ -39,6 +39,8 @@ export const registerVehicleSchema = z.strictObject({
   secondaryDealer: z.boolean().optional(),
   inspectionDate: calendarDate.optional(),
   insuranceRenewalDate: calendarDate.optional(),
+  /** Reopens the vehicle's closed lifecycle (a manager's CLOSE); read by the command, never passed to the workflow. */
+  reopen: z.boolean().optional(),
 });
 
 export const stepSchemas = {

@@ -49,6 +49,8 @@ export const POLICY = {
   'settings.read': EVERYONE,
   'settings.manage': ['SERVICE_MANAGER', 'GENERAL_MANAGER'],
   'vehicle.register': ['SERVICE_ADVISOR', 'CUSTOMER_RELATIONS', 'BOOKING_SPECIALIST', 'SALES_CONSULTANT', 'SERVICE_MANAGER'],
+  // A vehicle moves to another store only by a manager, audited, with its lifecycle closed.
+  'vehicle.transfer': ['SERVICE_MANAGER', 'GENERAL_MANAGER'],
   // R20 / R22 care calls; the general manager's office makes the sampled quarterly callbacks (R20).
   'care.call': ['CUSTOMER_RELATIONS', 'SALES_CONSULTANT', 'CUSTOMER_MANAGER', 'GENERAL_MANAGER'],
   'ticket.answer': ['SERVICE_ADVISOR', ...MANAGERS],

@@ -58,6 +58,7 @@ function probes(): Probe[] {
   return [
     { name: 'GET /api/session', action: 'signed-in', vehicle: false, send: (_v, w) => fetch(`${base}/api/session`, json(w.bearer)) },
     apiPost('POST /api/vehicles', 'vehicle.register', () => '/api/vehicles', false),
+    apiPost('POST /api/vehicles/:vin/transfer', 'vehicle.transfer', (v) => `/api/vehicles/${v}/transfer`),
     apiGet('GET /api/vehicles/:vin', 'vehicle.read', (v) => `/api/vehicles/${v}`),
     apiGet('GET /api/vehicles/:vin/history', 'history.read', (v) => `/api/vehicles/${v}/history`),
     apiGet('GET /api/vehicles/:vin/care', 'care.read', (v) => `/api/vehicles/${v}/care`),

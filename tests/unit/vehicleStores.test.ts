@@ -53,6 +53,27 @@ describe('vehicleStores', () => {
     expect(await vehicleStores(db, client)('LSVJUSTNOW0000001')).toBe('store-b');
   });
 
+  it('forgets a vehicle when told (a transfer), and does not keep what a lookup under way meanwhile read', async () => {
+    const rows: Record<string, string> = { LSVMOVED000000001: 'store-a' };
+    const { db, client, reads } = fakes(rows);
+    const storeOf = vehicleStores(db, client);
+    expect(await storeOf('LSVMOVED000000001')).toBe('store-a');
+    rows.LSVMOVED000000001 = 'store-b';
+    expect(await storeOf('LSVMOVED000000001')).toBe('store-a');
+    storeOf.forget('LSVMOVED000000001');
+    expect(await storeOf('LSVMOVED000000001')).toBe('store-b');
+    expect(reads).toHaveLength(2);
+
+    // A lookup that read the old store before the transfer committed answers it once, but does not remember it.
+    rows.LSVMOVED000000001 = 'store-a';
+    storeOf.forget('LSVMOVED000000001');
+    const during = storeOf('LSVMOVED000000001');
+    storeOf.forget('LSVMOVED000000001');
+    rows.LSVMOVED000000001 = 'store-b';
+    expect(await during).toBe('store-a');
+    expect(await storeOf('LSVMOVED000000001')).toBe('store-b');
+  });
+
   it('forgets a known vehicle after knownMs', async () => {
     const { db, client, reads } = fakes({ LSVKNOWN000000001: 'store-a' });
     const storeOf = vehicleStores(db, client, 0);
