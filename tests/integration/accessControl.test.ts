@@ -134,7 +134,7 @@ function probes(): Probe[] {
 test('every API action and page is in the policy table, and an auditor may change nothing', () => {
   for (const s of LIFECYCLE_STEPS) expect(POLICY).toHaveProperty(`step:${s.path}`);
   const changing = (Object.keys(POLICY) as Action[]).filter(
-    (a) => a.startsWith('step:') || ['vehicle.register', 'care.call', 'ticket.answer', 'outbox.settle', 'customer.contact-preferences', 'templates.manage', 'channels.manage', 'settings.manage', 'capacity.book', 'parts.manage', 'parts.pick'].includes(a),
+    (a) => a.startsWith('step:') || ['vehicle.register', 'vehicle.transfer', 'care.call', 'ticket.answer', 'outbox.settle', 'customer.contact-preferences', 'templates.manage', 'channels.manage', 'settings.manage', 'capacity.book', 'parts.manage', 'parts.pick'].includes(a),
   );
   expect(changing.filter((a) => can('AUDITOR', a))).toEqual([]);
   // Each changing action has someone who may take it.
