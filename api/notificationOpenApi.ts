@@ -19,13 +19,20 @@ export function notificationPaths(): Record<string, object> {
     '/api/vehicles/{vin}/opt-outs': { post: { summary: 'The customer opts out of a channel', parameters: [vin], requestBody: body(optOutSchema), responses: { 201: ok('Recorded'), 400: error, 404: error } } },
     '/api/vehicles/{vin}/opt-outs/{channel}': { delete: { summary: 'The customer opts back in', parameters: [vin, path('channel')], responses: { 204: ok('Removed'), 404: error } } },
     '/api/vehicles/{vin}/customer-locale': { put: { summary: "Language of the customer's messages (zh-CN, en)", parameters: [vin], requestBody: body(localePreferenceSchema), responses: { 200: ok('Changed'), 400: error, 404: error } } },
-    '/api/templates': { get: { summary: 'Message templates: rule, audience, variables, store overrides', parameters: query('store'), responses: { 200: ok('Catalogue') } } },
-    '/api/templates/{key}': { get: { summary: 'Default and current wording per locale', parameters: [path('key'), ...query('store')], responses: { 200: ok('Template'), 404: error } } },
+    '/api/templates': { get: { summary: "Message templates: rule, audience, variables, the store's overrides (a store not yours: 404)", parameters: query('store'), responses: { 200: ok('Catalogue'), 400: error, 404: error } } },
+    '/api/templates/{key}': { get: { summary: 'Default and current wording per locale (a store not yours: 404)', parameters: [path('key'), ...query('store')], responses: { 200: ok('Template'), 400: error, 404: error } } },
     '/api/templates/{key}/{locale}': {
-      put: { summary: "A store's own wording (must render with the sample data)", parameters: [path('key'), path('locale')], requestBody: body(templateTextSchema), responses: { 200: ok('Saved'), 400: error, 404: error, 422: error } },
+      put: { summary: "A store's own wording (must render with the sample data, within the time budget)", parameters: [path('key'), path('locale')], requestBody: body(templateTextSchema), responses: { 200: ok('Saved'), 400: error, 404: error, 422: error, 503: error } },
       delete: { summary: 'Back to the default wording', parameters: [path('key'), path('locale'), ...query('store')], responses: { 204: ok('Removed'), 404: error } },
     },
-    '/api/templates/{key}/preview': { post: { summary: 'Render stored or draft wording with sample or given variables', parameters: [path('key')], requestBody: body(previewSchema), responses: { 200: ok('Subject and body'), 400: error, 404: error, 422: error } } },
+    '/api/templates/{key}/preview': {
+      post: {
+        summary: 'Render stored or draft wording with the sample data or a few small variables (template managers; within a time budget)',
+        parameters: [path('key')],
+        requestBody: body(previewSchema),
+        responses: { 200: ok('Subject and body'), 400: error, 403: error, 404: error, 422: { ...error, description: 'Does not render, or takes too long to render, as JSON { error }' }, 503: error },
+      },
+    },
     '/api/stores/{storeId}/channels': { get: { summary: "A store's effective channel configuration (secrets masked)", parameters: [path('storeId')], responses: { 200: ok('Channels'), 422: error } } },
     '/api/stores/{storeId}/channels/{channel}': { put: { summary: 'Configure EMAIL, SMS, WECOM or DINGTALK for a store', parameters: [path('storeId'), path('channel')], requestBody: body(channelSchema), responses: { 200: ok('Saved'), 400: error, 404: error, 422: error } } },
     '/api/pages/{code}/ack': {

@@ -77,13 +77,14 @@ export function notificationRoutes({ client, db, storeOf = vehicleStores(db, cli
     res.json(await setCustomerLocale(db, principalOf(req).id, vin, locale, clock.now()));
   });
 
+  // Another store's wording is answered as unknown (404) to a person of one store.
   router.get('/api/templates', authorize('templates.read'), async (req, res) => {
-    res.json(await templateCatalog(db, optionalStore(req)));
+    res.json(await templateCatalog(db, principalOf(req), optionalStore(req)));
   });
 
   router.get('/api/templates/:key', authorize('templates.read'), async (req, res) => {
     const key = requireTemplateKey(String(req.params.key));
-    res.json(await templateDetail(db, key, optionalStore(req)));
+    res.json(await templateDetail(db, principalOf(req), key, optionalStore(req)));
   });
 
   router.put('/api/templates/:key/:locale', authorize('templates.manage'), async (req, res) => {
@@ -95,13 +96,15 @@ export function notificationRoutes({ client, db, storeOf = vehicleStores(db, cli
   router.delete('/api/templates/:key/:locale', authorize('templates.manage'), async (req, res) => {
     const key = requireTemplateKey(String(req.params.key));
     const locale = parse(localeSchema, req.params.locale);
-    await removeStoreTemplate(db, principalOf(req), key, locale as never, parse(storeIdSchema, req.query.store));
+    await removeStoreTemplate(db, principalOf(req), key, locale as never, parse(storeIdSchema, req.query.store), clock.now());
     res.status(204).end();
   });
 
-  router.post('/api/templates/:key/preview', authorize('templates.read'), async (req, res) => {
+  // Rendering what a person typed costs CPU: only the people who reword templates try them (on the
+  // renderer's threads, within a time budget).
+  router.post('/api/templates/:key/preview', authorize('templates.manage'), async (req, res) => {
     const key = requireTemplateKey(String(req.params.key));
-    res.json(await previewTemplate(db, key, req.body));
+    res.json(await previewTemplate(db, principalOf(req), key, req.body));
   });
 
   router.get('/api/stores/:storeId/channels', authorize('channels.read'), async (req, res) => {

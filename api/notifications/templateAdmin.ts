@@ -1,24 +1,79 @@
 // The message templates a store reads, tries and rewords: the catalogue, the store's overrides, the
-// check that an override renders before it is stored, and previews of stored or draft wording.
+// check that an override renders before it is stored, and previews of stored or draft wording. What a
+// person typed is rendered on the preview renderer's threads with a time budget (a template that repeats
+// itself into the millions is refused, the API keeps answering), with the catalogue's sample data or a
+// few small variables of the caller's. A person of one store reads that store's wording only.
 import { z } from 'zod';
 import type { Db } from '../../activities/database';
 import { catalogEntry, TEMPLATE_CATALOG } from '../../notifications/catalog';
-import { defaultTemplate, Locale, LOCALES, renderTemplate, resolveTemplate, TemplateError } from '../../notifications/templates';
+import { PreviewRenderer, previewRenderer, RendererBusy, RenderOverBudget } from '../../notifications/previewRenderer';
+import { defaultTemplate, Locale, LOCALES, RenderedMessage, RenderSettings, resolveTemplate, TemplateError } from '../../notifications/templates';
 import { inStore, Principal } from '../auth/principal';
 import { HttpError } from '../httpError';
 import { localeSchema } from './contactPreferences';
 import { parseInput } from './input';
+import { recordStoreEvent } from '../../commands/storeAudit';
 
 export const storeIdSchema = z.string().trim().min(1).max(64);
 export const templateTextSchema = z.strictObject({ storeId: storeIdSchema, subject: z.string().min(1).max(500), body: z.string().min(1).max(5000) });
+
+/** How much a caller may hand a preview: enough to try a template, too little to make it expensive. */
+export const PREVIEW_LIMITS = { variables: 50, text: 500, items: 20, itemText: 200, itemFields: 10, json: 16_000 } as const;
+
+const L = PREVIEW_LIMITS;
+const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const BAD_NAME = 'a variable name is letters, digits and _ (at most 64)';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Each variable checked by hand, so the 400 names the one that is too big and by how much. */
+function checkVariables(variables: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  const scalar = (value: unknown, path: (string | number)[], maxText: number, what: string) => {
+    if (typeof value === 'string') {
+      if (value.length > maxText) issue(path, `at most ${maxText} characters (${value.length} given)`);
+    } else if (!(value === null || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)))) issue(path, what);
+  };
+  const names = Object.keys(variables);
+  if (names.length > L.variables) return issue([], `at most ${L.variables} variables (${names.length} given)`);
+  for (const name of names) {
+    const value = variables[name];
+    if (!NAME.test(name)) issue([name], BAD_NAME);
+    else if (!Array.isArray(value)) scalar(value, [name], L.text, 'a text, a number, true/false, null or a list');
+    else if (value.length > L.items) issue([name], `a list has at most ${L.items} items (${value.length} given)`);
+    else
+      value.forEach((item, i) => {
+        if (!isRecord(item)) return scalar(item, [name, i], L.itemText, 'an item is a text, a number, true/false, null or a record of those');
+        const fields = Object.keys(item);
+        if (fields.length > L.itemFields) return issue([name, i], `an item has at most ${L.itemFields} fields (${fields.length} given)`);
+        for (const field of fields) {
+          if (!NAME.test(field)) issue([name, i, field], BAD_NAME);
+          else scalar(item[field], [name, i, field], L.itemText, 'a text, a number, true/false or null');
+        }
+      });
+  }
+  const size = JSON.stringify(variables).length;
+  if (size > L.json) issue([], `at most ${L.json} characters of variables in all (${size} given)`);
+}
+
+export const previewVariablesSchema = z
+  .record(z.string(), z.unknown())
+  .superRefine(checkVariables)
+  .describe(
+    `At most ${L.variables} variables, each a text (at most ${L.text} characters), a number, true/false, null, or a list of at most ${L.items} items ` +
+      `(texts of at most ${L.itemText} characters, numbers, true/false, null, or records of at most ${L.itemFields} such fields); at most ${L.json} characters in all`,
+  );
+
 export const previewSchema = z.strictObject({
   locale: localeSchema.default('zh-CN'),
   storeId: storeIdSchema.optional(),
   /** Unsaved wording to try; the stored one (or the default) otherwise. */
   subject: z.string().max(500).optional(),
   body: z.string().max(5000).optional(),
-  /** Values to render with; the catalogue's sample data otherwise. */
-  variables: z.record(z.string(), z.unknown()).optional(),
+  /** Values to render with, over the catalogue's sample data: strings, numbers, booleans, null, short lists. */
+  variables: previewVariablesSchema.optional(),
 });
 
 /** A person of one store works on that store's templates and channels only. */
@@ -32,6 +87,16 @@ export async function requireStore(db: Db, storeId: string) {
   return store;
 }
 
+/**
+ * A store whose wording the person may read: their own, or any for people who span stores. Another
+ * store's is answered as an unknown one, so its texts and its existence stay its own.
+ */
+export async function readableStore(db: Db, p: Principal, storeId: string) {
+  const store = inStore(p, storeId) ? await db.store.findUnique({ where: { id: storeId } }) : null;
+  if (!store) throw new HttpError(404, `no store ${storeId}`);
+  return store;
+}
+
 export function requireTemplateKey(key: string): string {
   if (!catalogEntry(key)) throw new HttpError(404, `no template ${key}`);
   return key;
@@ -39,10 +104,27 @@ export function requireTemplateKey(key: string): string {
 
 function doesNotRender(key: string, locale: string, err: unknown): never {
   if (err instanceof TemplateError) throw new HttpError(422, `template ${key} (${locale}) does not render: ${err.message}`);
+  if (err instanceof RenderOverBudget) throw new HttpError(422, `template ${key} (${locale}): ${err.message}`);
+  if (err instanceof RendererBusy) throw new HttpError(503, err.message);
   throw err;
 }
 
-export async function templateCatalog(db: Db, storeId: string | undefined) {
+/** Renders on the renderer's threads within its budget; every refusal is an HttpError with the reason. */
+async function renderWithBudget(renderer: PreviewRenderer, key: string, source: { subject: string; body: string }, variables: Record<string, unknown>, settings: RenderSettings): Promise<RenderedMessage> {
+  try {
+    return await renderer.render(source, variables, settings);
+  } catch (err) {
+    return doesNotRender(key, settings.locale, err);
+  }
+}
+
+/** The sample data with each list as long as a preview may make it: what an override must still render within budget. */
+function fullListsOf(sample: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(sample).map(([name, value]) => [name, Array.isArray(value) && value.length ? Array.from({ length: PREVIEW_LIMITS.items }, (_, i) => value[i % value.length]) : value]));
+}
+
+export async function templateCatalog(db: Db, p: Principal, storeId: string | undefined) {
+  if (storeId) await readableStore(db, p, storeId);
   const own = storeId ? await db.messageTemplate.findMany({ where: { storeId }, select: { key: true, locale: true } }) : [];
   return {
     locales: LOCALES,
@@ -57,50 +139,58 @@ export async function templateCatalog(db: Db, storeId: string | undefined) {
   };
 }
 
-export async function templateDetail(db: Db, key: string, storeId: string | undefined) {
+export async function templateDetail(db: Db, p: Principal, key: string, storeId: string | undefined) {
   const entry = catalogEntry(requireTemplateKey(key))!;
+  if (storeId) await readableStore(db, p, storeId);
   const locales = await Promise.all(LOCALES.map(async (locale) => ({ locale, default: defaultTemplate(key, locale), current: await resolveTemplate(db, storeId, key, locale) })));
   return { ...entry, locales };
 }
 
-/** A store's wording must render with the catalogue's sample data before it is stored. */
-export async function saveStoreTemplate(db: Db, p: Principal, key: string, locale: Locale, input: unknown, at: Date) {
+/**
+ * A store's wording must render with the catalogue's sample data before it is stored, and within the
+ * budget with every list as long as a preview allows: the sender renders it for every message.
+ */
+export async function saveStoreTemplate(db: Db, p: Principal, key: string, locale: Locale, input: unknown, at: Date, renderer: PreviewRenderer = previewRenderer()) {
   requireTemplateKey(key);
   const body = parseInput(templateTextSchema, input ?? {});
   await requireStore(db, body.storeId);
   ownStore(p, body.storeId);
-  try {
-    renderTemplate(body, catalogEntry(key)!.sample, { locale, timeZone: 'Asia/Shanghai' });
-  } catch (err) {
-    doesNotRender(key, locale, err);
-  }
-  return db.messageTemplate.upsert({
-    where: { storeId_key_locale: { storeId: body.storeId, key, locale } },
-    create: { storeId: body.storeId, key, locale, subject: body.subject, body: body.body, updatedBy: p.id, updatedAt: at },
-    update: { subject: body.subject, body: body.body, updatedBy: p.id, updatedAt: at },
+  await renderWithBudget(renderer, key, body, fullListsOf(catalogEntry(key)!.sample), { locale, timeZone: 'Asia/Shanghai' });
+  return db.$transaction(async (tx) => {
+    const saved = await tx.messageTemplate.upsert({
+      where: { storeId_key_locale: { storeId: body.storeId, key, locale } },
+      create: { storeId: body.storeId, key, locale, subject: body.subject, body: body.body, updatedBy: p.id, updatedAt: at },
+      update: { subject: body.subject, body: body.body, updatedBy: p.id, updatedAt: at },
+    });
+    await recordStoreEvent(tx, { storeId: body.storeId, action: 'template.saved', actor: p.id, at, data: { key, locale, subject: body.subject, body: body.body } });
+    return saved;
   });
 }
 
 /** Back to the repository's default wording. */
-export async function removeStoreTemplate(db: Db, p: Principal, key: string, locale: Locale, storeId: string): Promise<void> {
+export async function removeStoreTemplate(db: Db, p: Principal, key: string, locale: Locale, storeId: string, at: Date): Promise<void> {
   requireTemplateKey(key);
   ownStore(p, storeId);
-  const { count } = await db.messageTemplate.deleteMany({ where: { storeId, key, locale } });
-  if (!count) throw new HttpError(404, `store ${storeId} has no own ${key} (${locale})`);
+  await db.$transaction(async (tx) => {
+    const { count } = await tx.messageTemplate.deleteMany({ where: { storeId, key, locale } });
+    if (!count) throw new HttpError(404, `store ${storeId} has no own ${key} (${locale})`);
+    await recordStoreEvent(tx, { storeId, action: 'template.reset', actor: p.id, at, data: { key, locale } });
+  });
 }
 
-export async function previewTemplate(db: Db, key: string, input: unknown) {
+/**
+ * Stored or draft wording rendered with the catalogue's sample data, over which the caller's (small)
+ * variables go. Only people who manage templates preview (the route's policy); a store's stored wording
+ * only for people of that store.
+ */
+export async function previewTemplate(db: Db, p: Principal, key: string, input: unknown, renderer: PreviewRenderer = previewRenderer()) {
   requireTemplateKey(key);
   const body = parseInput(previewSchema, input ?? {});
   const locale = body.locale as Locale;
-  const store = body.storeId ? await requireStore(db, body.storeId) : undefined;
+  const store = body.storeId ? await readableStore(db, p, body.storeId) : undefined;
   const stored = await resolveTemplate(db, store?.id, key, locale);
   const source = { subject: body.subject ?? stored.subject, body: body.body ?? stored.body };
   const variables = { ...catalogEntry(key)!.sample, ...(store ? { storeName: store.name } : {}), ...(body.variables ?? {}) };
-  try {
-    const rendered = renderTemplate(source, variables, { locale, timeZone: store?.timeZone ?? 'Asia/Shanghai' });
-    return { key, locale, origin: body.subject || body.body ? 'draft' : stored.origin, ...rendered };
-  } catch (err) {
-    return doesNotRender(key, locale, err);
-  }
+  const rendered = await renderWithBudget(renderer, key, source, variables, { locale, timeZone: store?.timeZone ?? 'Asia/Shanghai' });
+  return { key, locale, origin: body.subject || body.body ? 'draft' : stored.origin, ...rendered };
 }

@@ -292,11 +292,11 @@ test('R15 templates: a customer manager previews a draft, is refused a wording t
   expect(viaApi.json).toMatchObject({ origin: 'store', body: '王先生您好，苏F12345 已可取车。' });
   await page.screenshot({ path: artifact('template-saved.png'), fullPage: true });
 
-  // An advisor may preview but not save: no save button, and the form post is refused.
+  // An advisor reads the wording but neither previews nor saves (rendering is for template managers).
   const sa = await signInAs(staffIdOf('SERVICE_ADVISOR'));
   await sa.goto(`${stack.base}/templates/pickup-notice`);
   expect(await sa.locator('button.save-button').count()).toBe(0);
-  expect(await sa.locator('button.preview-button').count()).toBe(2);
+  expect(await sa.locator('button.preview-button').count()).toBe(0);
   expect(await sa.locator('header nav a[href="/outbox"]').count()).toBe(0);
   await sa.context().close();
   await page.context().close();

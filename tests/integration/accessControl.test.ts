@@ -73,7 +73,7 @@ function probes(): Probe[] {
     apiPost('POST /api/vehicles/:vin/opt-outs', 'customer.contact-preferences', (v) => `/api/vehicles/${v}/opt-outs`),
     apiPut('PUT /api/vehicles/:vin/customer-locale', 'customer.contact-preferences', (v) => `/api/vehicles/${v}/customer-locale`),
     apiGet('GET /api/templates', 'templates.read', () => '/api/templates', false),
-    apiPost('POST /api/templates/:key/preview', 'templates.read', () => '/api/templates/pickup-notice/preview', false),
+    apiPost('POST /api/templates/:key/preview', 'templates.manage', () => '/api/templates/pickup-notice/preview', false),
     apiPut('PUT /api/templates/:key/:locale', 'templates.manage', () => '/api/templates/pickup-notice/zh-CN', false),
     apiGet('GET /api/stores/:id/channels', 'channels.read', () => `/api/stores/${STORE_A}/channels`, false),
     apiPut('PUT /api/stores/:id/channels/:channel', 'channels.manage', () => `/api/stores/${STORE_A}/channels/SMS`, false),
@@ -112,7 +112,7 @@ function probes(): Probe[] {
     // Forms whose input is refused: accepted roles get the refusal (302 with the message, or the page again with 400).
     pagePost('POST /outbox/:id/resolve', 'outbox.settle', () => '/outbox/00000000-0000-0000-0000-000000000000/resolve', {}, false),
     pagePost('POST /templates/:key/:locale', 'templates.manage', () => '/templates/pickup-notice/zh-CN', { subject: '', body: '' }, false),
-    pagePost('POST /templates/:key/preview', 'templates.read', () => '/templates/pickup-notice/preview', { locale: 'xx' }, false),
+    pagePost('POST /templates/:key/preview', 'templates.manage', () => '/templates/pickup-notice/preview', { locale: 'xx' }, false),
     pagePost('POST /stores/:id/channels/:channel', 'channels.manage', () => `/stores/${STORE_A}/channels/SMS`, { config: 'not json' }, false),
     pagePost('POST /vehicles/:vin/opt-outs', 'customer.contact-preferences', (v) => `/vehicles/${v}/opt-outs`, { channel: 'SMS' }, true),
     {

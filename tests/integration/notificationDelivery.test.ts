@@ -164,7 +164,8 @@ describe('customer messages', () => {
     expect(refused.json.error).toContain('plaet');
     const saved = await call('PUT', '/api/templates/pickup-notice/zh-CN', { storeId: STORE, subject: '{{plate}}可以取车啦', body: '{{customerName}}，{{dateTime readyAt}}来取车。{{storeName}}' }, 'sm-wang');
     expect(saved.status).toBe(200);
-    const preview = await call('POST', '/api/templates/pickup-notice/preview', { storeId: STORE, locale: 'zh-CN' });
+    expect(await db.storeAuditEvent.findFirstOrThrow({ where: { storeId: STORE, action: 'template.saved' } })).toMatchObject({ actor: 'sm-wang', data: { key: 'pickup-notice', locale: 'zh-CN', subject: '{{plate}}可以取车啦' } });
+    const preview = await call('POST', '/api/templates/pickup-notice/preview', { storeId: STORE, locale: 'zh-CN' }, 'sm-wang');
     expect(preview.json).toMatchObject({ origin: 'store', subject: '苏F12345可以取车啦' });
 
     await acts.queueCustomerMessage(v.ctx(), { template: 'pickup-notice', rule: 'R15', customer: customerOf(v), payload: { plate: '苏F12345', readyAt: '2026-11-23T07:00:00.000Z' } });
@@ -380,15 +381,15 @@ describe('R18 / R24 pages', () => {
 });
 
 describe('API for the admin UI', () => {
-  it('lists templates, previews any of them with sample data, and answers bad input with a reason', async () => {
+  it('lists templates, previews any of them with sample data (template managers), and answers bad input with a reason', async () => {
     const list = await call('GET', '/api/templates');
     expect(list.json.templates.map((t: any) => t.key)).toContain('failure-ticket-page');
-    const preview = await call('POST', '/api/templates/late-notice/preview', { locale: 'en', variables: { reason: 'waiting for a part' } });
+    const preview = await call('POST', '/api/templates/late-notice/preview', { locale: 'en', variables: { reason: 'waiting for a part' } }, 'sm-wang');
     expect(preview.status).toBe(200);
     expect(preview.json.body).toContain('Reason: waiting for a part.');
-    expect((await call('POST', '/api/templates/late-notice/preview', { locale: 'en', body: '{{nope}}' })).status).toBe(422);
-    expect((await call('POST', '/api/templates/no-such/preview', {})).status).toBe(404);
-    expect((await call('POST', '/api/templates/late-notice/preview', { locale: 'fr' })).status).toBe(400);
+    expect((await call('POST', '/api/templates/late-notice/preview', { locale: 'en', body: '{{nope}}' }, 'sm-wang')).status).toBe(422);
+    expect((await call('POST', '/api/templates/no-such/preview', {}, 'sm-wang')).status).toBe(404);
+    expect((await call('POST', '/api/templates/late-notice/preview', { locale: 'fr' }, 'sm-wang')).status).toBe(400);
     expect((await call('GET', '/api/outbox?status=LOST')).status).toBe(400);
     expect((await call('PUT', `/api/stores/${STORE}/channels/SMS`, { config: { url: 'not a url' } }, 'sm-wang')).status).toBe(400);
     expect((await call('GET', `/api/stores/${STORE}/channels`)).status).toBe(403);

@@ -1,7 +1,8 @@
 // Message templates in the admin UI: the catalogue (rule, audience, variables) with the store's own
-// wordings, and per template and language the default and current wording, a preview of stored or
-// unsaved wording with the sample data, and for the managers who may, saving or resetting the store's
-// wording. The shared module is the API's: an override that does not render is refused with its reason.
+// wordings, and per template and language the default and current wording; for the managers who may, a
+// preview of stored or unsaved wording with the sample data (rendered within a time budget off the event
+// loop), and saving or resetting the store's wording. The shared module is the API's: an override that
+// does not render, or takes too long to, is refused with its reason.
 import express, { Request, Response, Router } from 'express';
 import { principalOf } from '../../api/auth/middleware';
 import { can } from '../../api/auth/policy';
@@ -26,6 +27,11 @@ function storeOf(req: Request): string {
   const p = principalOf(req);
   const asked = typeof req.query.store === 'string' ? req.query.store : typeof req.body?.store === 'string' ? req.body.store : '';
   return p.allStores && asked.trim() ? asked.trim().slice(0, 64) : p.storeId;
+}
+
+/** A refusal the person reads on the page: bad input, does not render, too slow to render, renderer busy. */
+function refused(err: unknown): err is HttpError {
+  return err instanceof HttpError && (REFUSALS.includes(err.status) || err.status === 503);
 }
 
 function keyOf(req: Request): string {
@@ -57,7 +63,7 @@ export function templatePages(ctx: WebContext): Router {
   const showTemplate = async (req: Request, res: Response, key: string, extra: { draft?: Draft; preview?: Draft & { origin: string }; flash?: Flash; status?: number } = {}) => {
     const p = principalOf(req);
     const storeId = storeOf(req);
-    const detail = await templateDetail(ctx.db, key, storeId);
+    const detail = await templateDetail(ctx.db, p, key, storeId);
     const locales = detail.locales.map((l) => {
       const draft = extra.draft?.locale === l.locale ? extra.draft : undefined;
       return {
@@ -84,7 +90,7 @@ export function templatePages(ctx: WebContext): Router {
 
   router.get('/templates', page('templates.read'), async (req, res) => {
     const storeId = storeOf(req);
-    const catalog = await templateCatalog(ctx.db, storeId);
+    const catalog = await templateCatalog(ctx.db, principalOf(req), storeId);
     res.send(
       renderPage(req, 'templates', text(langOf(req), 'templates'), {
         templates: catalog.templates.map((t) => ({ ...t, variables: t.variables.join(', '), storeOverrides: t.storeOverrides.join(', ') })),
@@ -99,14 +105,14 @@ export function templatePages(ctx: WebContext): Router {
     await showTemplate(req, res, keyOf(req));
   });
 
-  router.post('/templates/:key/preview', page('templates.read'), async (req, res) => {
+  router.post('/templates/:key/preview', page('templates.manage'), async (req, res) => {
     const key = keyOf(req);
     const draft = draftOf(req, localeOf(req.body?.locale));
     try {
-      const rendered = await previewTemplate(ctx.db, key, { locale: draft.locale, storeId: storeOf(req), subject: draft.subject, body: draft.body });
+      const rendered = await previewTemplate(ctx.db, principalOf(req), key, { locale: draft.locale, storeId: storeOf(req), subject: draft.subject, body: draft.body });
       await showTemplate(req, res, key, { draft, preview: { locale: draft.locale, subject: rendered.subject, body: rendered.body, origin: rendered.origin } });
     } catch (err) {
-      if (!(err instanceof HttpError && REFUSALS.includes(err.status))) throw err;
+      if (!refused(err)) throw err;
       await showTemplate(req, res, key, { draft, flash: { kind: 'error', message: `${text(langOf(req), 'doesNotRender')}: ${err.message}` }, status: err.status });
     }
   });
@@ -119,7 +125,7 @@ export function templatePages(ctx: WebContext): Router {
     try {
       await saveStoreTemplate(ctx.db, principalOf(req), key, draft.locale, { storeId, subject: draft.subject.trim(), body: draft.body.trim() }, ctx.clock.now());
     } catch (err) {
-      if (!(err instanceof HttpError && REFUSALS.includes(err.status))) throw err;
+      if (!refused(err)) throw err;
       return showTemplate(req, res, key, { draft, flash: { kind: 'error', message: `${text(lang, 'stepRefused')}: ${err.message}` }, status: err.status });
     }
     setFlash(res, { kind: 'ok', message: `${text(lang, 'templateSaved')}: ${key} (${draft.locale}) · ${storeId}` });
@@ -132,7 +138,7 @@ export function templatePages(ctx: WebContext): Router {
     const locale = localeOf(req.params.locale);
     const storeId = storeOf(req);
     try {
-      await removeStoreTemplate(ctx.db, principalOf(req), key, locale, storeId);
+      await removeStoreTemplate(ctx.db, principalOf(req), key, locale, storeId, ctx.clock.now());
       setFlash(res, { kind: 'ok', message: `${text(lang, 'templateReset')}: ${key} (${locale})` });
     } catch (err) {
       if (!(err instanceof HttpError && err.status === 404)) throw err;
