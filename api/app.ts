@@ -26,6 +26,7 @@ import { capacityRoutes } from './capacityRoutes';
 import { HttpError } from './httpError';
 import { notificationRoutes } from './notificationRoutes';
 import { storeSettingsRoutes } from './storeSettingsRoutes';
+import { stuckRoutes } from './stuckRoutes';
 import { buildOpenApi } from './openapi';
 import { partsRoutes } from './partsRoutes';
 import { cleanInput, contentTypes, requestRefusal } from './requestHygiene';
@@ -79,6 +80,7 @@ export function createApp({ client, db, signInLimits, routers = [], clock = syst
   app.use(sessionRouter(db, signInLimits ?? defaultSignInLimits(), clock));
   app.use(capacityRoutes({ db, clock, capacityOf: commands.capacityOf }));
   app.use(partsRoutes({ db, clock }));
+  app.use(stuckRoutes({ db, clock }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });

@@ -58,6 +58,13 @@ export function buildOpenApi(): object {
         responses: { 200: { description: 'Matching lifecycles' }, 400: errorResponse },
       },
     },
+    '/api/workflows/stuck': {
+      get: {
+        summary: 'Lifecycles whose activity has kept failing for more than 10 minutes (database down, or data it refuses outside a person\'s step); a person of one store gets that store\'s',
+        parameters: [{ name: 'store', in: 'query', required: false, schema: { type: 'string' } }],
+        responses: { 200: { description: '{ asOf, stuckAfterMinutes, lifecycles: [{ workflowId, vin, plate, storeId, activityType, firstFailedAt, lastFailedAt, attempts, lastError, failingForMinutes }] }, longest-failing first' }, 400: errorResponse, 403: errorResponse },
+      },
+    },
   };
   Object.assign(paths, capacityPaths());
   for (const step of LIFECYCLE_STEPS) {

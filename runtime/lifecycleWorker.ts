@@ -1,5 +1,6 @@
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { activityTrouble } from '../activities/activityTrouble';
 import type { Db } from '../activities/database';
 import { LIFECYCLE_TASK_QUEUE } from '../workflows/definitions';
 import { prebuiltWorkflowBundle } from './workflowBundle';
@@ -25,11 +26,12 @@ export function lifecycleWorkerOptions(connection: NativeConnection, namespace: 
 
 /**
  * The worker that runs the vehicle lifecycles and their database activities; the workflow code is
- * bundled once per source change and kept in `bundleCacheDir`.
+ * bundled once per source change and kept in `bundleCacheDir`. Activities that keep failing are
+ * recorded for the managers' list of stuck lifecycles (activities/activityTrouble.ts).
  */
 export async function createLifecycleWorker(connection: NativeConnection, namespace: string, db: Db, bundleCacheDir: string): Promise<Worker> {
   const bundle = await prebuiltWorkflowBundle(bundleCacheDir);
-  return Worker.create(lifecycleWorkerOptions(connection, namespace, createActivities(db), bundle));
+  return Worker.create({ ...lifecycleWorkerOptions(connection, namespace, createActivities(db), bundle), interceptors: { activity: [activityTrouble(db)] } });
 }
 
 /**

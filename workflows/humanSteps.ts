@@ -2,7 +2,7 @@
 // rejects a step the vehicle is not waiting for, and its handler returns the state once the workflow
 // has applied the step, or the reason it could not.
 import type { UpdateDefinition } from '@temporalio/common';
-import { ActivityFailure, ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, condition, setHandler } from '@temporalio/workflow';
 import type { Actor, LifecycleState, Waiting } from './definitions';
 
 interface Ticket {
@@ -14,6 +14,13 @@ interface Ticket {
 /** Failure types the API maps to HTTP statuses: a step out of turn is a conflict, bad data is unprocessable. */
 export const REJECTION_TYPES = { wrongStage: 'WrongStage', invalidInput: 'InvalidInput', stepRejected: 'StepRejected' } as const;
 
+/**
+ * The failure type of data the database cannot take (activities/dataErrors.ts). A person's step lists it
+ * among its activities' non-retryable types, so the person hears of it at once and corrects the data;
+ * anywhere else it is retried like an outage, and shows in the managers' list of stuck lifecycles.
+ */
+export const DATA_ERROR_TYPE = 'DataError';
+
 const wrongStage = (message: string) => ApplicationFailure.create({ message, type: REJECTION_TYPES.wrongStage, nonRetryable: true });
 const invalidInput = (message: string) => ApplicationFailure.create({ message, type: REJECTION_TYPES.invalidInput, nonRetryable: true });
 
@@ -22,6 +29,8 @@ type StepUpdate<I extends Actor> = UpdateDefinition<LifecycleState, [I]>;
 export class HumanSteps {
   private readonly open = new Map<string, { waiting?: Waiting; until: () => boolean }>();
   private readonly inbox = new Map<string, Ticket>();
+  /** The scopes in which a person's step is being applied, while it is. */
+  private readonly applyScopes = new Set<CancellationScope>();
 
   /**
    * `isIdle` tells when the workflow has finished the automatic work that follows a step, so the
@@ -36,6 +45,17 @@ export class HumanSteps {
   /** What people owe the workflow right now. */
   waiting(): Waiting[] {
     return [...this.open.values()].flatMap((o) => (o.waiting && !o.until() ? [o.waiting] : []));
+  }
+
+  /**
+   * Whether the code running now applies a person's step (`perform`'s `apply`), however many awaits
+   * into it: its activities then refuse bad data at once instead of retrying it.
+   */
+  applyingStep(): boolean {
+    for (let scope: CancellationScope | undefined = CancellationScope.current(); scope; scope = scope.parent) {
+      if (this.applyScopes.has(scope)) return true;
+    }
+    return false;
   }
 
   /** Registers the Update; `validate` throws with a reason a person can act on. */
@@ -93,18 +113,25 @@ export class HumanSteps {
           return undefined;
         }
         if (!ticket) continue;
+        // A scope of its own marks the activities it calls as this person's (`applyingStep`); it issues
+        // no command, and a manager's CLOSE still cancels it with the rest of the cycle.
+        const scope = new CancellationScope();
+        this.applyScopes.add(scope);
         try {
           const input = ticket.input as I;
-          const result = await apply(input);
+          const result = await scope.run(() => apply(input));
           this.settle(update.name, ticket);
           return { input, result };
         } catch (err) {
           // Activities retry without limit, so an application failure that reaches here is final (e.g. an
-          // unknown bay): it is the person's to fix, not a reason to fail the vehicle's lifecycle.
-          // A local activity's failure arrives as the application failure itself, a remote one wrapped.
+          // unknown bay, or data the database refused): it is the person's to fix, not a reason to fail
+          // the vehicle's lifecycle. A local activity's failure arrives as the application failure
+          // itself, a remote one wrapped.
           const cause = err instanceof ActivityFailure ? err.cause : err;
           if (!(cause instanceof ApplicationFailure)) throw err;
           this.settle(update.name, ticket, cause.message);
+        } finally {
+          this.applyScopes.delete(scope);
         }
       }
     } finally {
@@ -118,6 +145,18 @@ export class HumanSteps {
     ticket.settled = true;
     this.inbox.delete(name);
   }
+}
+
+/**
+ * The activity stubs to use: `step`'s while a person's step is being applied, `system`'s otherwise. Both
+ * issue the same commands; only their retry policies differ (see DATA_ERROR_TYPE).
+ */
+export function routeSteps<T extends object>(system: T, step: T, applyingStep: () => boolean): T {
+  return new Proxy(system, {
+    get(target, prop) {
+      return Reflect.get(applyingStep() ? step : target, prop);
+    },
+  });
 }
 
 /**

@@ -18,7 +18,7 @@ import {
   VehicleLifecycleInput,
   Waiting,
 } from './definitions';
-import { countInFlight, HumanSteps } from './humanSteps';
+import { countInFlight, DATA_ERROR_TYPE, HumanSteps, routeSteps } from './humanSteps';
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -32,7 +32,14 @@ export function awaitedLater<T>(branch: Promise<T>): Promise<T> {
 }
 
 // Unlimited attempts: a database outage must delay a reminder, never drop it.
-const retry: wf.RetryPolicy = { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['UnknownStore', 'UnknownBay'] };
+const NON_RETRYABLE = ['UnknownStore', 'UnknownBay'];
+const retry: wf.RetryPolicy = { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE };
+/**
+ * Inside a person's step, data the database refuses is final: the Update is refused (422) and the step
+ * stays open for corrected data. The activity sees this policy in its info and records the refusal.
+ * Elsewhere (automatic steps, a manager's CLOSE) it is retried: failing there would fail the lifecycle.
+ */
+const stepRetry: wf.RetryPolicy = { ...retry, nonRetryableErrorTypes: [...NON_RETRYABLE, DATA_ERROR_TYPE] };
 
 const activityOptions: wf.ActivityOptions = { startToCloseTimeout: '1 minute', retry };
 
@@ -100,11 +107,13 @@ export class Lifecycle {
     this.baselines = new Set(began ? BASELINE_ORDER.slice(0, BASELINE_ORDER.indexOf(began) + 1) : []);
     this.publishAtRest = this.baselines.has('first');
     this.coalescePublishing = this.patched(COALESCED_SEARCH_ATTRIBUTES_PATCH);
-    const stubs = this.patched(LOCAL_ACTIVITIES_PATCH)
-      ? wf.proxyLocalActivities<LifecycleActivities>(localActivityOptions)
-      : wf.proxyActivities<LifecycleActivities>(activityOptions);
+    const local = this.patched(LOCAL_ACTIVITIES_PATCH);
+    const stubs = local ? wf.proxyLocalActivities<LifecycleActivities>(localActivityOptions) : wf.proxyActivities<LifecycleActivities>(activityOptions);
+    const stepStubs = local
+      ? wf.proxyLocalActivities<LifecycleActivities>({ ...localActivityOptions, retry: stepRetry })
+      : wf.proxyActivities<LifecycleActivities>({ ...activityOptions, retry: stepRetry });
     // Counted per run, so one vehicle's slow activity never holds back another vehicle's Update answer.
-    const tracked = countInFlight(stubs);
+    const tracked = countInFlight(routeSteps(stubs, stepStubs, () => this.steps.applyingStep()));
     this.acts = tracked.activities;
     this.track = tracked.track;
     this.steps = new HumanSteps(() => this.snapshot(), () => this.publish(), tracked.idle);

@@ -64,6 +64,7 @@ function probes(): Probe[] {
     apiGet('GET /api/vehicles/:vin/care', 'care.read', (v) => `/api/vehicles/${v}/care`),
     apiPost('POST /api/vehicles/:vin/care-call', 'care.call', (v) => `/api/vehicles/${v}/care-call`),
     apiGet('GET /api/workflows', 'workflows.list', () => '/api/workflows', false),
+    apiGet('GET /api/workflows/stuck', 'manager.view', () => '/api/workflows/stuck', false),
     apiGet('GET /api/tickets/:id', 'ticket.read', (v) => `/api/tickets/failure-${v}-c1`),
     apiPost('POST /api/tickets/:id/answer', 'ticket.answer', (v) => `/api/tickets/failure-${v}-c1/answer`),
     ...LIFECYCLE_STEPS.map((s) => apiPost(`POST /api/vehicles/:vin/${s.path}`, `step:${s.path}` as Action, (v) => `/api/vehicles/${v}/${s.path}`)),

@@ -1,7 +1,8 @@
 // Managers: running lifecycles by stage (Temporal visibility) with filters, overdue and escalated
-// items, and the store's KPIs as charts.
+// items, lifecycles stuck on a failing activity, and the store's KPIs as charts.
 import express, { Router } from 'express';
 import { principalOf } from '../../api/auth/middleware';
+import { stuckLifecycles } from '../../api/stuckRoutes';
 import { listLifecycles } from '../../api/visibility';
 import { barChart, ratioGauge } from '../charts';
 import { page, WebContext } from '../context';
@@ -32,12 +33,13 @@ export function managerPages(ctx: WebContext): Router {
       .sort((a, b) => (a.nextDeadline ?? '9').localeCompare(b.nextDeadline ?? '9'));
 
     const inStore = store ? { vehicle: { storeId: store } } : {};
-    const [overdueTasks, escalated, stores, advisors, kpis] = await Promise.all([
+    const [overdueTasks, escalated, stores, advisors, kpis, stuck] = await Promise.all([
       ctx.db.task.findMany({ where: { ...inStore, status: 'OPEN', dueAt: { lt: now } }, include: { vehicle: { select: { plate: true } } }, orderBy: { dueAt: 'asc' }, take: 100 }),
       ctx.db.serviceFailureTicket.findMany({ where: { ...inStore, answeredAt: null, level: { gt: 0 } }, include: { vehicle: { select: { plate: true } } }, orderBy: { answerBy: 'asc' }, take: 100 }),
       p.allStores ? ctx.db.store.findMany({ select: { id: true, name: true }, orderBy: { id: 'asc' } }) : Promise.resolve([]),
       ctx.db.staff.findMany({ where: { role: 'SERVICE_ADVISOR', ...(store ? { storeId: store } : {}) }, select: { id: true, name: true }, orderBy: { id: 'asc' } }),
       storeKpis(ctx.db, store, now),
+      stuckLifecycles(ctx.db, { now, store }),
     ]);
     const charts = {
       stages: barChart(stageCounts.map((s) => ({ label: label(lang, 'stage', s.stage), value: s.count })), text(lang, 'runningByStage'), Math.max(420, stageCounts.length * 90)),
@@ -59,6 +61,7 @@ export function managerPages(ctx: WebContext): Router {
         workflows: listed,
         overdueTasks: overdueTasks.map((t) => ({ ...t, plate: t.vehicle.plate })),
         escalated: escalated.map((t) => ({ ...t, plate: t.vehicle.plate })),
+        stuck,
         kpis,
         charts,
         temporalUiUrl: ctx.temporalUiUrl.replace(/\/$/, ''),
