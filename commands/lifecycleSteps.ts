@@ -22,6 +22,7 @@ import {
   reportAdditionalWork,
   walkIn,
 } from '../workflows/definitions';
+import { bookingTimeRefusal, StoreHours } from '../domain/bookingHours';
 import { BookedTime, checkBookedTime } from './bookedTime';
 import { Command, defineCommand } from './command';
 import { stepSchemas } from './schemas';
@@ -82,4 +83,18 @@ export function lifecycleStepCommand(path: string): Command<z.ZodType, Lifecycle
   const command = COMMANDS.get(path);
   if (!command) throw new Error(`no lifecycle step ${path}`);
   return command;
+}
+
+/**
+ * What a door refuses of a step's input without asking a database: its schema, and a booked time outside
+ * the store's hours (R5). The scenario runner, whose back office is simulated, checks its scripts with it.
+ */
+export function stepInputRefusal(updateName: string, input: Record<string, unknown>, nowMs: number, hours: StoreHours): string | undefined {
+  const step = LIFECYCLE_STEPS.find((s) => s.update.name === updateName);
+  if (!step) return undefined;
+  const { actor: _actor, ...body } = input;
+  const parsed = step.schema.safeParse(body);
+  if (!parsed.success) return parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+  const booked = step.bookedTime?.(parsed.data as Record<string, unknown>);
+  return booked ? bookingTimeRefusal(booked.start, nowMs, hours)?.message : undefined;
 }

@@ -4,6 +4,7 @@ import { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { updateRejectionReason } from '../api/workflowErrors';
+import { stepInputRefusal } from '../commands/lifecycleSteps';
 import { addMonths, localDate } from '../domain/calendar';
 import { resolveStoreSettings, StoreSettings } from '../domain/storeSettings';
 import { lifecycleBundle } from '../runtime/timeSkippingServer';
@@ -111,6 +112,12 @@ async function runVehicle(env: TestWorkflowEnvironment, v: ScenarioVehicle, sett
         const at = await env.currentTimeMs();
         const input = { ...resolveInput(step.input, { now: at, dueDate: last?.dueDate, bookedFor: last?.bookedFor ? Date.parse(last.bookedFor) : undefined, utcOffsetMinutes: settings.utcOffsetMinutes }), actor: step.actor };
         const target: WorkflowHandle = step.toTicket ? env.client.workflow.getHandle(requireTicket(ticketId)) : handle;
+        // The store's doors check a step's input before the workflow sees it; so does the rehearsal.
+        const refused = step.toTicket ? undefined : stepInputRefusal(step.send, input, at, { ...settings, openingHours: [], holidays: [] });
+        if (refused) {
+          steps.push({ at: new Date(at).toISOString(), event: `update:${step.send}`, rule: UPDATE_RULES[step.send], actor: step.actor, detail: { input, accepted: false, reason: refused } });
+          continue;
+        }
         try {
           const result = (await target.executeUpdate(step.send, { args: [input] })) as { stage?: string };
           steps.push({ at: new Date(at).toISOString(), event: `update:${step.send}`, rule: UPDATE_RULES[step.send], actor: step.actor, detail: { input, accepted: true, stage: result.stage } });

@@ -3,8 +3,9 @@ import { z } from 'zod';
 
 /**
  * A time in a script: an ISO instant, `now+4h` / `now+3d` / `now+30m` (simulated clock), or
- * `due-1d@10:00` / `booked+0d@17:00` (store-local wall time on a day relative to the due date or the
- * booked day).
+ * `due-1d@10:00` / `booked+0d@17:00` / `now+5d@10:00` (store-local wall time on a day relative to the due
+ * date, the booked day or the store's today). A booked time must fall in the store's hours, as at the
+ * store's doors, so a script books at a wall time rather than `now+5d` (whose hour is the hour it runs).
  */
 export const timeExpression = z.string();
 

@@ -13,9 +13,9 @@ const UNIT_MS: Record<string, number> = { m: 60_000, h: HOUR_MS, d: 24 * HOUR_MS
 export function resolveTime(expr: string, a: TimeAnchors): string {
   const relative = /^now([+-]\d+(?:\.\d+)?)([mhd])$/.exec(expr);
   if (relative) return new Date(a.now + Number(relative[1]) * UNIT_MS[relative[2]]).toISOString();
-  const onDay = /^(due|booked)([+-]\d+)d@(\d{2}:\d{2})$/.exec(expr);
+  const onDay = /^(due|booked|now)([+-]\d+)d@(\d{2}:\d{2})$/.exec(expr);
   if (onDay) {
-    const base = onDay[1] === 'due' ? a.dueDate : a.bookedFor !== undefined ? localDate(a.bookedFor, a.utcOffsetMinutes) : undefined;
+    const base = onDay[1] === 'due' ? a.dueDate : onDay[1] === 'now' ? localDate(a.now, a.utcOffsetMinutes) : a.bookedFor !== undefined ? localDate(a.bookedFor, a.utcOffsetMinutes) : undefined;
     if (!base) throw new Error(`${expr}: no ${onDay[1]} date is known yet at this step`);
     return new Date(localTime(addDays(base, Number(onDay[2])), onDay[3], a.utcOffsetMinutes)).toISOString();
   }
