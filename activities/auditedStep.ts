@@ -14,6 +14,18 @@ export interface StepRecord {
   data?: Record<string, unknown>;
 }
 
+/**
+ * Said by a workflow whose Update handler calls a person's step's activity itself (a care call, a ticket's
+ * answer) through a stub that lists DataError as non-retryable. A lifecycle's steps are local activities,
+ * whose info always carries their caller's retry policy (dataErrorsAreFinal); these two are remote
+ * activities, whose info carries it only when the server puts it in the task — the time-skipping test
+ * server never does, nor do older servers, nor, until recently, any server for an eagerly dispatched task
+ * (temporalio/temporal#7686, #11357) — so their workflow says it in the call as well.
+ */
+export interface PersonsStep {
+  dataErrorsFinal: true;
+}
+
 /** Records the audit event of another step done inside this step's transaction (a work order with its booking). */
 export type AlsoAudited = (record: StepRecord, result: Prisma.InputJsonValue | null) => void;
 
@@ -24,7 +36,8 @@ export type AlsoAudited = (record: StepRecord, result: Prisma.InputJsonValue | n
  * marker only after a failure keeps the common path one query shorter. The audit events of steps done
  * along with it (`alsoAudited`) are written in the same statement, before its own.
  *
- * Data the database refuses (dataErrors.ts) fails as a DataError. In a person's step that is final: the
+ * Data the database refuses (dataErrors.ts) fails as a DataError. In a person's step (its caller's retry
+ * policy lists DataError as non-retryable, or the caller says so: `PersonsStep`) that is final: the
  * refusal is recorded (an audit event and a task for the person, in a transaction of their own) and the
  * person hears why; the step's task of that kind is closed when corrected data commits. Anywhere else
  * the caller retries it, and the managers see the lifecycle stuck.
@@ -34,8 +47,9 @@ export async function auditedStep<T extends Prisma.InputJsonValue | null>(
   ctx: StepContext,
   record: StepRecord,
   work: (tx: Tx, alsoAudited: AlsoAudited) => Promise<T>,
+  caller?: PersonsStep,
 ): Promise<T> {
-  const personsStep = dataErrorsAreFinal();
+  const personsStep = caller?.dataErrorsFinal === true || dataErrorsAreFinal();
   try {
     return await db.$transaction(async (tx) => {
       const others: Prisma.AuditEventCreateManyInput[] = [];

@@ -3,7 +3,7 @@ import type { EscalationRole } from '../domain/serviceFailure';
 import type { FailureTicketAnswer, FailureTicketInput } from '../workflows/definitions';
 import { channelConfig } from '../notifications/channelConfig';
 import { newAckCode } from '../notifications/pageAck';
-import { auditedStep } from './auditedStep';
+import { auditedStep, PersonsStep } from './auditedStep';
 import { Db } from './database';
 import { StepContext, stepKey } from './stepContext';
 
@@ -88,15 +88,22 @@ export function failureTicketActivities(db: Db) {
       return auditedStep(db, ctx, { step: `late:${late.level}:${late.round}`, action: 'failure-ticket.answer-late', rule: 'R18', actor: 'system', data: { ...late } }, async () => null);
     },
 
-    async answerFailureTicket(ctx: StepContext, input: FailureTicketAnswer): Promise<null> {
-      return auditedStep(db, ctx, { step: 'ticket-answer', action: 'failure-ticket.answered', rule: 'R18', actor: input.actor, data: { answer: input.answer } }, async (tx) => {
-        await tx.serviceFailureTicket.update({ where: { idempotencyKey: ticketKey(ctx) }, data: { answeredAt: new Date(ctx.at), answeredBy: input.actor, answer: input.answer } });
-        await tx.task.updateMany({
-          where: { workflowId: ctx.workflowId, kind: 'FAILURE_TICKET_ANSWER', status: 'OPEN' },
-          data: { status: 'DONE', completedBy: input.actor, completedAt: new Date(ctx.at) },
-        });
-        return null;
-      });
+    /** The owner's answer; called from the owner's Update (`caller`): data the database refuses is final and recorded as refused. */
+    async answerFailureTicket(ctx: StepContext, input: FailureTicketAnswer, caller?: PersonsStep): Promise<null> {
+      return auditedStep(
+        db,
+        ctx,
+        { step: 'ticket-answer', action: 'failure-ticket.answered', rule: 'R18', actor: input.actor, data: { answer: input.answer } },
+        async (tx) => {
+          await tx.serviceFailureTicket.update({ where: { idempotencyKey: ticketKey(ctx) }, data: { answeredAt: new Date(ctx.at), answeredBy: input.actor, answer: input.answer } });
+          await tx.task.updateMany({
+            where: { workflowId: ctx.workflowId, kind: 'FAILURE_TICKET_ANSWER', status: 'OPEN' },
+            data: { status: 'DONE', completedBy: input.actor, completedAt: new Date(ctx.at) },
+          });
+          return null;
+        },
+        caller,
+      );
     },
   };
 }

@@ -8,8 +8,6 @@ import { isWorkflowNotFound, updateRejection } from '../api/workflowErrors';
 export const UPDATE_WAIT_MS = 10_000;
 
 export interface UpdateOptions {
-  /** 409 for every refusal (a ticket already answered); by default the workflow's refusal decides. */
-  rejectedStatus?: 409;
   waitMs?: number;
   /** Where the subject stands, for the 504 answer. */
   whereItStands?: () => Promise<unknown>;
@@ -36,7 +34,7 @@ export async function sendUpdate<T>(send: () => Promise<T>, notFound: string, op
   } catch (err) {
     if (isWorkflowNotFound(err)) throw new HttpError(404, notFound);
     const rejection = updateRejection(err);
-    if (rejection) throw new HttpError(options.rejectedStatus ?? rejection.status, rejection.reason);
+    if (rejection) throw new HttpError(rejection.status, rejection.reason);
     throw err;
   } finally {
     clearTimeout(timer);

@@ -17,5 +17,5 @@ export const ticketAnswerCommand = defineCommand<typeof ticketAnswerSchema, unkn
   action: 'ticket.answer',
   schema: ticketAnswerSchema,
   run: (ctx, { ticketId }, { answer }) =>
-    sendUpdate(() => ctx.client.workflow.getHandle(ticketId).executeUpdate(answerFailureTicket, { args: [{ answer, actor: ctx.principal.id }] }), `no service-failure ticket ${ticketId}`, { rejectedStatus: 409 }),
+    sendUpdate(() => ctx.client.workflow.getHandle(ticketId).executeUpdate(answerFailureTicket, { args: [{ answer, actor: ctx.principal.id }] }), `no service-failure ticket ${ticketId}`),
 });

@@ -32,14 +32,19 @@ import {
   recordCareCall,
 } from './careDefinitions';
 import { storeSettingsChanged } from './definitions';
-import { REJECTION_TYPES } from './humanSteps';
+import { DATA_ERROR_TYPE, REJECTION_TYPES, stepRefusal } from './humanSteps';
 import { iso } from './lifecycle';
 
-const acts = wf.proxyActivities<LifecycleActivities>({
-  startToCloseTimeout: '1 minute',
-  // Unlimited attempts: an outage (or a vehicle row the lifecycle has not written yet) delays a contact, never drops it.
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['UnknownStore'] },
-});
+// Unlimited attempts: an outage (or a vehicle row the lifecycle has not written yet) delays a contact, never drops it.
+const retry: wf.RetryPolicy = { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['UnknownStore'] };
+const acts = wf.proxyActivities<LifecycleActivities>({ startToCloseTimeout: '1 minute', retry });
+/**
+ * The same activities for a person's care call (the recordCareCall Update): data the database refuses is
+ * final there, so the Update is refused (422) and the call stays open for corrected data; the activity is
+ * told so in the call (`PersonsStep`, activities/auditedStep.ts: a remote activity does not always see its
+ * retry policy) and records the refusal. The same commands as `acts`: only the retry policy differs.
+ */
+const stepActs = wf.proxyActivities<LifecycleActivities>({ startToCloseTimeout: '1 minute', retry: { ...retry, nonRetryableErrorTypes: [...retry.nonRetryableErrorTypes!, DATA_ERROR_TYPE] } });
 
 /** A run covers a year of contacts, so its history stays a few hundred events however long the car is cared for. */
 const RUN_SPAN_MS = 365 * 24 * 3_600_000;
@@ -187,8 +192,11 @@ export async function customerCare(input: CustomerCareInput): Promise<void> {
       const plan = CALLS[call.contact];
       recording.add(call.contact);
       try {
-        await acts.recordCareCall(ctxFor(open.occasion), { contact: call.contact, kind: plan.kind, rule: plan.rule, actor: call.actor, outcome: call.outcome });
+        await stepActs.recordCareCall(ctxFor(open.occasion), { contact: call.contact, kind: plan.kind, rule: plan.rule, actor: call.actor, outcome: call.outcome }, { dataErrorsFinal: true });
         openCalls.splice(openCalls.indexOf(open), 1);
+      } catch (err) {
+        // Refused (422): the call stays open, and no longer being recorded, for the corrected outcome.
+        throw stepRefusal(err);
       } finally {
         recording.delete(call.contact);
       }

@@ -2,7 +2,7 @@
 // rejects a step the vehicle is not waiting for, and its handler returns the state once the workflow
 // has applied the step, or the reason it could not.
 import type { UpdateDefinition } from '@temporalio/common';
-import { ActivityFailure, ApplicationFailure, CancellationScope, condition, setHandler } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCancellation, setHandler } from '@temporalio/workflow';
 import type { Actor, LifecycleState, Waiting } from './definitions';
 
 interface Ticket {
@@ -20,6 +20,17 @@ export const REJECTION_TYPES = { wrongStage: 'WrongStage', invalidInput: 'Invali
  * anywhere else it is retried like an outage, and shows in the managers' list of stuck lifecycles.
  */
 export const DATA_ERROR_TYPE = 'DataError';
+
+/**
+ * What an Update handler that calls its activity itself (a care call, a ticket's answer) throws when that
+ * activity failed for good — data the database refused, under a retry policy that lists DATA_ERROR_TYPE
+ * as non-retryable: a refusal of the step (StepRejected, 422) with the activity's reason, as `perform`
+ * answers a lifecycle step. Anything else (a cancellation) goes on as it is.
+ */
+export function stepRefusal(err: unknown): unknown {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof ApplicationFailure ? ApplicationFailure.create({ message: cause.message, type: REJECTION_TYPES.stepRejected, nonRetryable: true }) : err;
+}
 
 const wrongStage = (message: string) => ApplicationFailure.create({ message, type: REJECTION_TYPES.wrongStage, nonRetryable: true });
 const invalidInput = (message: string) => ApplicationFailure.create({ message, type: REJECTION_TYPES.invalidInput, nonRetryable: true });
@@ -128,7 +139,12 @@ export class HumanSteps {
           // the vehicle's lifecycle. A local activity's failure arrives as the application failure
           // itself, a remote one wrapped.
           const cause = err instanceof ActivityFailure ? err.cause : err;
-          if (!(cause instanceof ApplicationFailure)) throw err;
+          if (!(cause instanceof ApplicationFailure)) {
+            // A manager's CLOSE cancelled the step while it was applied: the person hears that it was not
+            // applied — an Update left waiting would also keep the closed lifecycle from ever completing.
+            if (isCancellation(err)) this.settle(update.name, ticket, `${update.name} was not applied: vehicle ${this.snapshot().vin} was closed meanwhile`);
+            throw err;
+          }
           this.settle(update.name, ticket, cause.message);
         } finally {
           this.applyScopes.delete(scope);

@@ -6,13 +6,22 @@ import * as wf from '@temporalio/workflow';
 import type { LifecycleActivities } from '../activities';
 import { answerDeadline, escalationLadder } from '../domain/serviceFailure';
 import { answerFailureTicket, FailureTicketAnswer, FailureTicketInput, getFailureTicket } from './definitions';
+import { DATA_ERROR_TYPE, REJECTION_TYPES, stepRefusal } from './humanSteps';
 import { iso } from './lifecycle';
 import { acknowledgePage, AcknowledgedTicketState, PageAcknowledgement } from './pagingDefinitions';
 
-const acts = wf.proxyActivities<LifecycleActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['UnknownStore'] },
-});
+const retry: wf.RetryPolicy = { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['UnknownStore'] };
+const acts = wf.proxyActivities<LifecycleActivities>({ startToCloseTimeout: '1 minute', retry });
+/**
+ * The same activities for the owner's answer (the answerFailureTicket Update): data the database refuses is
+ * final there, so the answer is refused (422) and the ticket stays open for a corrected one; the activity
+ * is told so in the call (`PersonsStep`, activities/auditedStep.ts: a remote activity does not always see
+ * its retry policy) and records the refusal. The same commands as `acts`: only the retry policy differs.
+ */
+const stepActs = wf.proxyActivities<LifecycleActivities>({ startToCloseTimeout: '1 minute', retry: { ...retry, nonRetryableErrorTypes: [...retry.nonRetryableErrorTypes!, DATA_ERROR_TYPE] } });
+
+/** A refusal the API tells apart: out of turn (409) or input it cannot take (422). */
+const refusal = (type: string, message: string) => wf.ApplicationFailure.create({ message, type, nonRetryable: true });
 
 export async function serviceFailureTicket(input: FailureTicketInput): Promise<void> {
   const info = wf.workflowInfo();
@@ -40,8 +49,11 @@ export async function serviceFailureTicket(input: FailureTicketInput): Promise<v
     async (answer: FailureTicketAnswer) => {
       answering = true;
       try {
-        await acts.answerFailureTicket(ctx(), answer);
+        await stepActs.answerFailureTicket(ctx(), answer, { dataErrorsFinal: true });
         state.answered = true;
+      } catch (err) {
+        // Refused (422): the ticket stays unanswered, and no longer being answered, for a corrected answer.
+        throw stepRefusal(err);
       } finally {
         answering = false;
       }
@@ -49,9 +61,9 @@ export async function serviceFailureTicket(input: FailureTicketInput): Promise<v
     },
     {
       validator: (answer) => {
-        if (state.answered || answering) throw new Error('the ticket is already answered');
-        if (!answer || typeof answer.actor !== 'string' || answer.actor.trim() === '') throw new Error('actor is required');
-        if (typeof answer.answer !== 'string' || [...answer.answer.trim()].length < 2) throw new Error('answer must say what was done for the customer');
+        if (state.answered || answering) throw refusal(REJECTION_TYPES.wrongStage, 'the ticket is already answered');
+        if (!answer || typeof answer.actor !== 'string' || answer.actor.trim() === '') throw refusal(REJECTION_TYPES.invalidInput, 'actor is required');
+        if (typeof answer.answer !== 'string' || [...answer.answer.trim()].length < 2) throw refusal(REJECTION_TYPES.invalidInput, 'answer must say what was done for the customer');
       },
     },
   );
