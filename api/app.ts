@@ -78,8 +78,8 @@ export function createApp({ client, db, signInLimits, routers = [], clock = syst
   app.use(cleanInput());
   app.use(authenticate(db, clock));
   app.use(sessionRouter(db, signInLimits ?? defaultSignInLimits(), clock));
-  app.use(capacityRoutes({ db, clock, capacityOf: commands.capacityOf }));
-  app.use(partsRoutes({ db, clock }));
+  app.use(capacityRoutes({ commands }));
+  app.use(partsRoutes({ commands }));
   app.use(stuckRoutes({ db, clock }));
 
   app.get('/healthz', (_req, res) => {
@@ -174,8 +174,8 @@ export function createApp({ client, db, signInLimits, routers = [], clock = syst
     res.json({ workflows: await listLifecycles(client, { ...filter, deadlineBefore: filter.overdue === 'true' ? clock.now().toISOString() : undefined }) });
   });
 
-  app.use(notificationRoutes({ client, db, storeOf, clock }));
-  app.use(storeSettingsRoutes({ client, db, clock }));
+  app.use(notificationRoutes({ commands }));
+  app.use(storeSettingsRoutes({ commands }));
   for (const router of routers) app.use(router);
 
   app.use((_req, _res, next) => next(new HttpError(404, 'no such endpoint')));

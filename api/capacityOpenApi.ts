@@ -1,7 +1,8 @@
 // OpenAPI paths of the capacity, slot and parts endpoints, from the zod schemas that validate them.
 import { z } from 'zod';
-import { holdBody, releaseBody, slotQuery } from './capacityRoutes';
-import { pickBody, purchaseOrderBody, reserveBody } from './partsRoutes';
+import { holdBody, releaseBody } from '../commands/holds';
+import { pickBody, purchaseOrderBody, reserveBody } from '../commands/parts';
+import { slotQuery } from './capacityRoutes';
 
 const errorResponse = { description: 'The reason, as JSON { error }', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
 const slotRefusal = { description: 'The slot cannot be had: { error, reason, nextFree: [{ start, end, bayId, usesReserve }] }' };

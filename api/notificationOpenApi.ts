@@ -1,6 +1,10 @@
 // The notification endpoints in the OpenAPI document, request bodies from the zod schemas that check them.
 import { z } from 'zod';
-import { channelSchema, localePreferenceSchema, optOutSchema, previewSchema, resolveSchema, templateTextSchema } from './notificationRoutes';
+import { channelSchema } from '../commands/channels';
+import { localePreferenceSchema, optOutSchema } from '../commands/contactPreferences';
+import { resolveSchema } from '../commands/outbox';
+import { templateTextSchema } from '../commands/templates';
+import { previewSchema } from './notifications/templateAdmin';
 
 const error = { description: 'The reason, as JSON { error }', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
 const ok = (description: string) => ({ description });

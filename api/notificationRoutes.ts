@@ -1,35 +1,37 @@
 // The outbox, templates, channels, opt-outs and page acknowledgements over HTTP: what the admin UI shows
-// and edits (the outbox per store and per vehicle, template previews) and the link a page carries.
-import { Client } from '@temporalio/client';
+// (the outbox per store and per vehicle, template previews), the commands that change them, and the link
+// a page carries.
 import express, { NextFunction, Request, Response } from 'express';
-import type { Db } from '../activities/database';
-import { Clock, systemClock } from '../runtime/clock';
+import { z } from 'zod';
+import { configureChannelCommand } from '../commands/channels';
+import { Command, CommandDeps, runCommand, Subject } from '../commands/command';
+import { customerLocaleCommand, localeSchema, optInCommand, optOutCommand } from '../commands/contactPreferences';
+import { resolveMessageCommand, retryMessageCommand } from '../commands/outbox';
+import { vinSchema } from '../commands/schemas';
+import { resetTemplateCommand, saveTemplateCommand } from '../commands/templates';
+import type { Locale } from '../notifications/templates';
 import { acknowledgePage } from '../workflows/pagingDefinitions';
 import { authorize, principalOf } from './auth/middleware';
 import { HttpError } from './httpError';
-import { vehicleScope, VehicleStoreOf, vehicleStores } from './auth/scope';
-import { vinSchema } from '../commands/schemas';
+import { vehicleScope } from './auth/scope';
 import { isWorkflowNotFound } from './workflowErrors';
-import { channelSchema, configureChannel, storeChannels } from './notifications/channelAdmin';
-import { localePreferenceSchema, localeSchema, optBackIn, optOutSchema, recordOptOut, setCustomerLocale } from './notifications/contactPreferences';
+import { storeChannels } from './notifications/channelAdmin';
 import { parseInput as parse } from './notifications/input';
-import { listOutbox, outboxMessage, outboxQuerySchema, resolveSchema, settleUndelivered, vehicleMessages } from './notifications/outbox';
-import { previewSchema, previewTemplate, removeStoreTemplate, requireTemplateKey, saveStoreTemplate, storeIdSchema, templateCatalog, templateDetail, templateTextSchema } from './notifications/templateAdmin';
-
-// The schemas stay importable from here for the OpenAPI description.
-export { channelSchema, localePreferenceSchema, optOutSchema, outboxQuerySchema, previewSchema, resolveSchema, templateTextSchema };
+import { listOutbox, outboxMessage, outboxQuerySchema, vehicleMessages } from './notifications/outbox';
+import { previewTemplate, requireTemplateKey, storeIdSchema, templateCatalog, templateDetail } from './notifications/templateAdmin';
 
 export interface NotificationRouteDeps {
-  client: Client;
-  db: Db;
-  /** The API's own lookup of vehicles' stores, so both remember a vehicle once. */
-  storeOf?: VehicleStoreOf;
-  clock?: Clock;
+  /** What the commands share with the rest of the API (the client, the database, the clock, the vehicles' stores). */
+  commands: CommandDeps;
 }
 
-export function notificationRoutes({ client, db, storeOf = vehicleStores(db, client), clock = systemClock }: NotificationRouteDeps): express.Router {
+export function notificationRoutes({ commands }: NotificationRouteDeps): express.Router {
+  const { client, db, clock } = commands;
   const router = express.Router();
-  const checkVehicle = vehicleScope(storeOf);
+  const checkVehicle = vehicleScope(commands.storeOf);
+  const run = <S extends z.ZodType, R, T extends Subject>(req: Request, command: Command<S, R, T>, subject: T, body: unknown = req.body) => runCommand(commands, principalOf(req), command, subject, body);
+  const vinOf = (req: Request) => parse(vinSchema, req.params.vin);
+  const templateOf = (req: Request) => ({ key: requireTemplateKey(String(req.params.key)), locale: parse(localeSchema, req.params.locale) as Locale });
   const visibleVin = async (req: Request) => {
     const vin = parse(vinSchema, req.params.vin);
     await checkVehicle(principalOf(req), vin);
@@ -47,10 +49,10 @@ export function notificationRoutes({ client, db, storeOf = vehicleStores(db, cli
   });
 
   router.post('/api/outbox/:id/retry', authorize('outbox.settle'), async (req, res) => {
-    res.json(await settleUndelivered(db, principalOf(req), String(req.params.id), 'retry', req.body, clock.now()));
+    res.json(await run(req, retryMessageCommand, { messageId: String(req.params.id) }));
   });
   router.post('/api/outbox/:id/resolve', authorize('outbox.settle'), async (req, res) => {
-    res.json(await settleUndelivered(db, principalOf(req), String(req.params.id), 'resolve', req.body, clock.now()));
+    res.json(await run(req, resolveMessageCommand, { messageId: String(req.params.id) }));
   });
 
   router.get('/api/vehicles/:vin/messages', authorize('outbox.view'), async (req, res) => {
@@ -60,21 +62,16 @@ export function notificationRoutes({ client, db, storeOf = vehicleStores(db, cli
   });
 
   router.post('/api/vehicles/:vin/opt-outs', authorize('customer.contact-preferences'), async (req, res) => {
-    const vin = await visibleVin(req);
-    const body = parse(optOutSchema, req.body ?? {});
-    res.status(201).json(await recordOptOut(db, principalOf(req).id, vin, body, clock.now()));
+    res.status(201).json(await run(req, optOutCommand, { vin: vinOf(req) }));
   });
 
   router.delete('/api/vehicles/:vin/opt-outs/:channel', authorize('customer.contact-preferences'), async (req, res) => {
-    const vin = await visibleVin(req);
-    await optBackIn(db, principalOf(req).id, vin, parse(optOutSchema.shape.channel, req.params.channel), clock.now());
+    await run(req, optInCommand, { vin: vinOf(req) }, req.params.channel);
     res.status(204).end();
   });
 
   router.put('/api/vehicles/:vin/customer-locale', authorize('customer.contact-preferences'), async (req, res) => {
-    const vin = await visibleVin(req);
-    const { locale } = parse(localePreferenceSchema, req.body ?? {});
-    res.json(await setCustomerLocale(db, principalOf(req).id, vin, locale, clock.now()));
+    res.json(await run(req, customerLocaleCommand, { vin: vinOf(req) }));
   });
 
   // Another store's wording is answered as unknown (404) to a person of one store.
@@ -88,15 +85,12 @@ export function notificationRoutes({ client, db, storeOf = vehicleStores(db, cli
   });
 
   router.put('/api/templates/:key/:locale', authorize('templates.manage'), async (req, res) => {
-    const key = requireTemplateKey(String(req.params.key));
-    const locale = parse(localeSchema, req.params.locale);
-    res.json(await saveStoreTemplate(db, principalOf(req), key, locale as never, req.body, clock.now()));
+    res.json(await run(req, saveTemplateCommand, templateOf(req)));
   });
 
   router.delete('/api/templates/:key/:locale', authorize('templates.manage'), async (req, res) => {
-    const key = requireTemplateKey(String(req.params.key));
-    const locale = parse(localeSchema, req.params.locale);
-    await removeStoreTemplate(db, principalOf(req), key, locale as never, parse(storeIdSchema, req.query.store), clock.now());
+    const template = templateOf(req);
+    await run(req, resetTemplateCommand, { ...template, storeId: parse(storeIdSchema, req.query.store) }, {});
     res.status(204).end();
   });
 
@@ -112,8 +106,7 @@ export function notificationRoutes({ client, db, storeOf = vehicleStores(db, cli
   });
 
   router.put('/api/stores/:storeId/channels/:channel', authorize('channels.manage'), async (req, res) => {
-    const storeId = parse(storeIdSchema, req.params.storeId);
-    res.json(await configureChannel(db, principalOf(req), storeId, String(req.params.channel), req.body, clock.now()));
+    res.json(await run(req, configureChannelCommand, { storeId: parse(storeIdSchema, req.params.storeId), channel: String(req.params.channel) }));
   });
 
   /**

@@ -1,11 +1,13 @@
 // What the workshop plan's routes (capacity and slots, parts) share: a refusal with its status and extra
-// fields (the next free slots), the check of a request's data, the acting person, and the wrapper that
-// answers refusals as JSON.
+// fields (the next free slots), the check of a request's data, running a command as the signed-in
+// person, and the wrapper that answers refusals as JSON.
 import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
 import { PartsRefusal } from '../activities/parts';
+import { Command, CommandDeps, runCommand, Subject } from '../commands/command';
 import { SlotSearchError } from '../domain/slotSearch';
 import { principalOf } from './auth/middleware';
+import { HttpError } from './httpError';
 
 export class RequestError extends Error {
   constructor(
@@ -25,9 +27,10 @@ export function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   return result.data;
 }
 
-/** Who books, picks or orders: always the signed-in person. */
-export function actorOf(req: Request): string {
-  return principalOf(req).id;
+/** Runs a command as the signed-in person (who books, picks or orders), with the request's body unless told otherwise. */
+export function commandRunner(commands: CommandDeps) {
+  return <S extends z.ZodType, R, T extends Subject>(req: Request, command: Command<S, R, T>, subject: T, body: unknown = req.body): Promise<R> =>
+    runCommand(commands, principalOf(req), command, subject, body);
 }
 
 /** Handlers throw a refusal; anything else goes on to the app's error handler. */
@@ -38,6 +41,11 @@ export function handle(fn: (req: Request, res: Response, next?: NextFunction) =>
     } catch (err) {
       if (err instanceof RequestError) {
         res.status(err.status).json({ error: err.message, ...err.body });
+        return;
+      }
+      // A command's refusal: the reason, and a refused slot's `reason` and `nextFree`.
+      if (err instanceof HttpError) {
+        res.status(err.status).json({ error: err.message, ...err.extra });
         return;
       }
       if (err instanceof PartsRefusal) {

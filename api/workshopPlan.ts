@@ -1,17 +1,12 @@
-// The workshop plan as people read it (R6, R8): each day's bays with their reservations and capacity,
-// the technical director's preparation board, and picking a booking's parts. One source for the JSON
-// endpoints and the admin pages, so both always show and do the same thing.
+// The workshop plan as people read it (R6, R8): each day's bays with their reservations and capacity, and
+// the technical director's preparation board. One source for the JSON endpoints and the admin pages, so
+// both always show the same thing (what they change is a command: commands/holds.ts, commands/parts.ts).
 import { addDays, CalendarDate, daysBetween, localTime } from '../domain/calendar';
 import { bookedMinutes, dayCapacity, dayFrame, isClosed, openingWindow, Priority, shiftOn } from '../domain/capacity';
 import { orderBoard, partsState } from '../domain/preparationBoard';
 import { resolveStoreSettings } from '../domain/storeSettings';
 import type { StoreCapacity } from '../activities/capacityModel';
 import type { Db } from '../activities/database';
-import { pickParts, PartsRefusal } from '../activities/parts';
-import type { Principal } from './auth/principal';
-import { inStore } from './auth/principal';
-
-const TX = { maxWait: 30_000, timeout: 30_000 };
 
 export interface DateRange {
   from: CalendarDate;
@@ -152,18 +147,3 @@ export async function preparationBoard(db: Db, storeId: string, range: DateRange
 }
 
 export type BoardRow = NonNullable<Awaited<ReturnType<typeof preparationBoard>>>[number];
-
-/** A booking of another store is not found, as if it did not exist. */
-export async function bookingInScope(db: Db, person: Principal, bookingId: string): Promise<void> {
-  const booking = await db.booking.findUnique({ where: { id: bookingId }, select: { storeId: true } });
-  if (!booking || !inStore(person, booking.storeId)) throw new PartsRefusal(404, `no booking ${bookingId}`);
-}
-
-/** R6: the booking's reserved parts picked into the technician's labelled basket, in one transaction. */
-export async function pickBookingParts(db: Db, bookingId: string, technicianId: string, now: Date) {
-  return db.$transaction(async (tx) => {
-    const booking = await tx.booking.findUnique({ where: { id: bookingId }, include: { store: true } });
-    if (!booking) throw new PartsRefusal(404, `no booking ${bookingId}`);
-    return pickParts(tx, bookingId, technicianId, resolveStoreSettings(booking.store.settings).utcOffsetMinutes, now);
-  }, TX);
-}

@@ -9,6 +9,7 @@ import { Action, can } from '../api/auth/policy';
 import type { Principal } from '../api/auth/principal';
 import type { VehicleStoreOf } from '../api/auth/scope';
 import { vehicleScope, vehicleStores } from '../api/auth/scope';
+import { inStore } from '../api/auth/principal';
 import { HttpError } from '../api/httpError';
 import { storeDirectory } from '../api/storeDirectory';
 import type { Clock } from '../runtime/clock';
@@ -42,15 +43,25 @@ export interface CommandContext extends CommandDeps {
   at: Date;
 }
 
-/** What a command acts on: a vehicle (checked against the person's stores) or nothing in particular. */
+/**
+ * What a command acts on: a vehicle (`vin`) or a store (`storeId`), each checked against the person's
+ * stores before anything else; or a thing the command finds and checks itself (an outbox message, a
+ * booking, a template); or nothing in particular.
+ */
 export type VehicleSubject = { vin: string };
-export type Subject = VehicleSubject | Record<string, never>;
+export type StoreSubject = { storeId: string };
+export type Subject = VehicleSubject | StoreSubject | Record<string, unknown>;
 
 export interface Command<S extends z.ZodType, R, T extends Subject = VehicleSubject> {
   /** A stable name, for logs and the audit trail. */
   name: string;
   action: Action;
   schema: S;
+  /**
+   * How a store subject outside the person's stores is answered: 404 `no store X`, as if it did not exist
+   * (the default), or 403 `store X is not yours` where that door has always said so (channels, templates).
+   */
+  otherStore?: 'not-found' | 'forbidden';
   run(ctx: CommandContext, subject: T, input: z.output<S>): Promise<R>;
 }
 
@@ -59,13 +70,17 @@ export function defineCommand<S extends z.ZodType, R, T extends Subject = Vehicl
 }
 
 /**
- * Who may (403), which vehicle (404 outside the person's stores, as if it did not exist), the schema
- * (400 naming each field), then the command's own checks and its change. A refused command changes
- * nothing.
+ * Who may (403), which vehicle or store (404 outside the person's stores, as if it did not exist), the
+ * schema (400 naming each field), then the command's own checks and its change. A refused command
+ * changes nothing.
  */
 export async function runCommand<S extends z.ZodType, R, T extends Subject>(deps: CommandDeps, principal: Principal, command: Command<S, R, T>, subject: T, raw: unknown): Promise<R> {
   if (!can(principal.role, command.action)) throw new HttpError(403, `a ${principal.role} may not ${command.action}`);
-  if ('vin' in subject) await vehicleScope(deps.storeOf)(principal, subject.vin);
+  const { vin, storeId } = subject as Partial<VehicleSubject & StoreSubject>;
+  if (typeof vin === 'string') await vehicleScope(deps.storeOf)(principal, vin);
+  if (typeof storeId === 'string' && !inStore(principal, storeId)) {
+    throw command.otherStore === 'forbidden' ? new HttpError(403, `store ${storeId} is not yours`) : new HttpError(404, `no store ${storeId}`);
+  }
   const input = parseInput(command.schema, raw ?? {}) as z.output<S>;
   return command.run({ ...deps, principal, at: deps.clock.now() }, subject, input);
 }

@@ -1,11 +1,10 @@
-// The outbox as people see it and settle it, for the JSON API and the admin pages alike.
+// The outbox as people see it, for the JSON API and the admin pages alike (settling a message is a
+// command: commands/outbox.ts).
 import { z } from 'zod';
 import type { Db } from '../../activities/database';
-import { undeliveredTaskPrefix } from '../../notifications/dispatcher';
 import { maskPhone, maskPhonesDeep, seesPhoneNumbers } from '../auth/policy';
 import { inStore, Principal } from '../auth/principal';
 import { HttpError } from '../httpError';
-import { parseInput } from './input';
 import { vinSchema } from '../../commands/schemas';
 
 export const OUTBOX_STATUSES = ['QUEUED', 'SENDING', 'SENT', 'FAILED', 'BOUNCED', 'SUPPRESSED'] as const;
@@ -21,8 +20,6 @@ export const outboxQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 export type OutboxQuery = z.infer<typeof outboxQuerySchema>;
-
-export const resolveSchema = z.strictObject({ note: z.string().trim().min(4).max(1000).optional() });
 
 /** Customer phone numbers (also as a message's recipient) only for the roles that call customers. */
 export function forViewer<T>(p: Principal, value: T): T {
@@ -50,7 +47,8 @@ export async function listOutbox(db: Db, p: Principal, q: OutboxQuery) {
   return forViewer(p, { store, messages, counts: Object.fromEntries(counts.map((c) => [c.status, c._count._all])) as Record<string, number> });
 }
 
-async function visibleMessage(db: Db, p: Principal, id: string) {
+/** A message of the person's stores; another store's is answered as if it did not exist. */
+export async function visibleMessage(db: Db, p: Principal, id: string) {
   const message = await db.notification.findUnique({ where: { id } }).catch(() => null);
   if (!message || !inStore(p, message.storeId)) throw new HttpError(404, `no outbox message ${id}`);
   return message;
@@ -58,45 +56,6 @@ async function visibleMessage(db: Db, p: Principal, id: string) {
 
 export async function outboxMessage(db: Db, p: Principal, id: string) {
   return forViewer(p, await visibleMessage(db, p, id));
-}
-
-/**
- * The person who has an undelivered message's task either sends it again (after correcting the number,
- * say) or records how the customer was reached instead; either way the task is done and audited.
- */
-export async function settleUndelivered(db: Db, p: Principal, id: string, action: 'retry' | 'resolve', input: unknown, at: Date) {
-  const actor = p.id;
-  const { note } = parseInput(resolveSchema, input ?? {});
-  if (action === 'resolve' && !note) throw new HttpError(400, 'note: say how the recipient was reached');
-  const message = await visibleMessage(db, p, id);
-  if (!SETTLEABLE.includes(message.status)) throw new HttpError(409, `message is ${message.status}; only FAILED or BOUNCED messages are settled by hand`);
-  const vehicle = await db.vehicle.findUniqueOrThrow({ where: { vin: message.vin } });
-  await db.$transaction(async (tx) => {
-    const { count } = await tx.notification.updateMany({
-      where: { id: message.id, status: message.status },
-      data: action === 'retry' ? { status: 'QUEUED', attempts: 0, nextAttemptAt: at, failureReason: `retried by ${actor}` } : { failureReason: `${message.failureReason}; resolved by ${actor}: ${note}` },
-    });
-    if (!count) throw new HttpError(409, 'the message changed meanwhile; reload it');
-    await tx.task.updateMany({
-      where: { idempotencyKey: { startsWith: undeliveredTaskPrefix(message.idempotencyKey) }, status: 'OPEN' },
-      data: { status: 'DONE', completedBy: actor, completedAt: at, outcome: { action, note: note ?? null } },
-    });
-    await tx.auditEvent.create({
-      data: {
-        idempotencyKey: `${message.idempotencyKey}:${action}:${at.toISOString()}`,
-        vin: message.vin,
-        workflowId: message.workflowId ?? vehicle.workflowId,
-        runId: 'api',
-        cycle: message.cycle ?? vehicle.cycle,
-        rule: message.rule,
-        action: action === 'retry' ? 'message.retried' : 'message.resolved',
-        actor,
-        occurredAt: at,
-        data: { notificationId: message.id, previousStatus: message.status, previousReason: message.failureReason, note: note ?? null },
-      },
-    });
-  });
-  return db.notification.findUniqueOrThrow({ where: { id: message.id } });
 }
 
 /** A vehicle's messages, oldest first, and its customer's opt-outs; the caller has checked the store. */

@@ -1,8 +1,9 @@
-// The message templates a store reads, tries and rewords: the catalogue, the store's overrides, the
-// check that an override renders before it is stored, and previews of stored or draft wording. What a
-// person typed is rendered on the preview renderer's threads with a time budget (a template that repeats
-// itself into the millions is refused, the API keeps answering), with the catalogue's sample data or a
-// few small variables of the caller's. A person of one store reads that store's wording only.
+// The message templates a store reads and tries: the catalogue, the store's overrides, the check that an
+// override renders (commands/templates.ts makes it before storing one), and previews of stored or draft
+// wording. What a person typed is rendered on the preview renderer's threads with a time budget (a
+// template that repeats itself into the millions is refused, the API keeps answering), with the
+// catalogue's sample data or a few small variables of the caller's. A person of one store reads that
+// store's wording only.
 import { z } from 'zod';
 import type { Db } from '../../activities/database';
 import { catalogEntry, TEMPLATE_CATALOG } from '../../notifications/catalog';
@@ -10,12 +11,10 @@ import { PreviewRenderer, previewRenderer, RendererBusy, RenderOverBudget } from
 import { defaultTemplate, Locale, LOCALES, RenderedMessage, RenderSettings, resolveTemplate, TemplateError } from '../../notifications/templates';
 import { inStore, Principal } from '../auth/principal';
 import { HttpError } from '../httpError';
-import { localeSchema } from './contactPreferences';
+import { localeSchema } from '../../commands/contactPreferences';
 import { parseInput } from './input';
-import { recordStoreEvent } from '../../commands/storeAudit';
 
 export const storeIdSchema = z.string().trim().min(1).max(64);
-export const templateTextSchema = z.strictObject({ storeId: storeIdSchema, subject: z.string().min(1).max(500), body: z.string().min(1).max(5000) });
 
 /** How much a caller may hand a preview: enough to try a template, too little to make it expensive. */
 export const PREVIEW_LIMITS = { variables: 50, text: 500, items: 20, itemText: 200, itemFields: 10, json: 16_000 } as const;
@@ -110,7 +109,7 @@ function doesNotRender(key: string, locale: string, err: unknown): never {
 }
 
 /** Renders on the renderer's threads within its budget; every refusal is an HttpError with the reason. */
-async function renderWithBudget(renderer: PreviewRenderer, key: string, source: { subject: string; body: string }, variables: Record<string, unknown>, settings: RenderSettings): Promise<RenderedMessage> {
+export async function renderWithBudget(renderer: PreviewRenderer, key: string, source: { subject: string; body: string }, variables: Record<string, unknown>, settings: RenderSettings): Promise<RenderedMessage> {
   try {
     return await renderer.render(source, variables, settings);
   } catch (err) {
@@ -119,7 +118,7 @@ async function renderWithBudget(renderer: PreviewRenderer, key: string, source: 
 }
 
 /** The sample data with each list as long as a preview may make it: what an override must still render within budget. */
-function fullListsOf(sample: Record<string, unknown>): Record<string, unknown> {
+export function fullListsOf(sample: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(sample).map(([name, value]) => [name, Array.isArray(value) && value.length ? Array.from({ length: PREVIEW_LIMITS.items }, (_, i) => value[i % value.length]) : value]));
 }
 
@@ -144,38 +143,6 @@ export async function templateDetail(db: Db, p: Principal, key: string, storeId:
   if (storeId) await readableStore(db, p, storeId);
   const locales = await Promise.all(LOCALES.map(async (locale) => ({ locale, default: defaultTemplate(key, locale), current: await resolveTemplate(db, storeId, key, locale) })));
   return { ...entry, locales };
-}
-
-/**
- * A store's wording must render with the catalogue's sample data before it is stored, and within the
- * budget with every list as long as a preview allows: the sender renders it for every message.
- */
-export async function saveStoreTemplate(db: Db, p: Principal, key: string, locale: Locale, input: unknown, at: Date, renderer: PreviewRenderer = previewRenderer()) {
-  requireTemplateKey(key);
-  const body = parseInput(templateTextSchema, input ?? {});
-  await requireStore(db, body.storeId);
-  ownStore(p, body.storeId);
-  await renderWithBudget(renderer, key, body, fullListsOf(catalogEntry(key)!.sample), { locale, timeZone: 'Asia/Shanghai' });
-  return db.$transaction(async (tx) => {
-    const saved = await tx.messageTemplate.upsert({
-      where: { storeId_key_locale: { storeId: body.storeId, key, locale } },
-      create: { storeId: body.storeId, key, locale, subject: body.subject, body: body.body, updatedBy: p.id, updatedAt: at },
-      update: { subject: body.subject, body: body.body, updatedBy: p.id, updatedAt: at },
-    });
-    await recordStoreEvent(tx, { storeId: body.storeId, action: 'template.saved', actor: p.id, at, data: { key, locale, subject: body.subject, body: body.body } });
-    return saved;
-  });
-}
-
-/** Back to the repository's default wording. */
-export async function removeStoreTemplate(db: Db, p: Principal, key: string, locale: Locale, storeId: string, at: Date): Promise<void> {
-  requireTemplateKey(key);
-  ownStore(p, storeId);
-  await db.$transaction(async (tx) => {
-    const { count } = await tx.messageTemplate.deleteMany({ where: { storeId, key, locale } });
-    if (!count) throw new HttpError(404, `store ${storeId} has no own ${key} (${locale})`);
-    await recordStoreEvent(tx, { storeId, action: 'template.reset', actor: p.id, at, data: { key, locale } });
-  });
 }
 
 /**

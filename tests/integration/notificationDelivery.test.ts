@@ -13,6 +13,7 @@ import { authenticate } from '../../api/auth/middleware';
 import { sessionRouter } from '../../api/auth/sessionRoutes';
 import { defaultSignInLimits } from '../../api/auth/signIn';
 import { notificationRoutes } from '../../api/notificationRoutes';
+import { createCommandDeps } from '../../commands/command';
 import { createDispatcher, Dispatcher } from '../../notifications/dispatcher';
 import { messageIdFor } from '../../notifications/transports/transport';
 import { settableClock } from '../../runtime/clock';
@@ -63,7 +64,7 @@ beforeAll(async () => {
     .use(express.json())
     .use(authenticate(db, clock))
     .use(sessionRouter(db, defaultSignInLimits(), clock))
-    .use(notificationRoutes({ db, client: new Client({ connection }), clock }))
+    .use(notificationRoutes({ commands: createCommandDeps({ db, client: new Client({ connection }), clock }) }))
     .listen(0, '127.0.0.1');
   await new Promise((r) => api.once('listening', r));
   base = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;

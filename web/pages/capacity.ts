@@ -1,6 +1,7 @@
 // The workshop plan pages (R6, R8): the capacity view (bays × time of day, a day or a week) and the
-// technical director's preparation board with its "pick parts" form. They read and act through the
-// same functions as the capacity and parts endpoints (api/workshopPlan.ts).
+// technical director's preparation board with its "pick parts" form. They read through the same
+// functions as the capacity and parts endpoints (api/workshopPlan.ts) and pick with the same command
+// (commands/parts.ts).
 import express, { Request, Response, Router } from 'express';
 import type { z } from 'zod';
 import { checkAccess, principalOf } from '../../api/auth/middleware';
@@ -8,10 +9,11 @@ import { can } from '../../api/auth/policy';
 import { inStore } from '../../api/auth/principal';
 import { dateRange } from '../../api/capacityRoutes';
 import { HttpError } from '../../api/httpError';
-import { boardQuery, pickBody } from '../../api/partsRoutes';
-import { bookingInScope, BoardRow, CapacityDay, capacityDays, pickBookingParts, preparationBoard } from '../../api/workshopPlan';
+import { boardQuery } from '../../api/partsRoutes';
+import { BoardRow, CapacityDay, capacityDays, preparationBoard } from '../../api/workshopPlan';
 import { loadStoreCapacity } from '../../activities/capacityModel';
-import { PartsRefusal } from '../../activities/parts';
+import { runCommand } from '../../commands/command';
+import { pickPartsCommand } from '../../commands/parts';
 import { addDays, CalendarDate, isCalendarDate, localDate, localTime } from '../../domain/calendar';
 import { BAY_KINDS, weekdayOf } from '../../domain/capacity';
 import { resolveStoreSettings } from '../../domain/storeSettings';
@@ -19,6 +21,7 @@ import { bayRow, capacityBar, capacityBarSvg, gridColumns, hourHeaders, minuteOf
 import { notFound, page, WebContext } from '../context';
 import { localPath, setFlash, takeFlash } from '../flash';
 import { Lang, label, text } from '../i18n';
+import { REFUSALS } from '../refusal';
 import { langOf, renderPage } from '../render';
 
 const storeKey = (v: unknown) => (typeof v === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v) ? v : undefined);
@@ -159,29 +162,18 @@ export function capacityPages(ctx: WebContext): Router {
     );
   });
 
-  // The same action as POST /api/bookings/:id/parts/pick: the result or the refusal comes back as a message.
+  // The same command as POST /api/bookings/:id/parts/pick: the result or the refusal comes back as a message.
   router.post('/preparation-board/:bookingId/pick', async (req: Request, res: Response) => {
     const p = checkAccess(req, 'parts.pick');
     const lang = langOf(req);
     const back = localPath(req.body?.returnTo, '/preparation-board');
-    const body = pickBody.safeParse({ technicianId: req.body?.technicianId });
-    if (!body.success) {
-      setFlash(res, { kind: 'error', message: `${text(lang, 'stepRefused')}: ${text(lang, 'chooseTechnician')}` });
-      return res.redirect(back);
-    }
-    const bookingId = String(req.params.bookingId);
     try {
-      await bookingInScope(ctx.db, p, bookingId);
-    } catch (err) {
-      if (err instanceof PartsRefusal) throw notFound(err.message);
-      throw err;
-    }
-    try {
-      const picked = await pickBookingParts(ctx.db, bookingId, body.data.technicianId, ctx.clock.now());
+      const picked = await runCommand(ctx.commands, p, pickPartsCommand, { bookingId: String(req.params.bookingId) }, { technicianId: req.body?.technicianId });
       setFlash(res, { kind: 'ok', message: `${text(lang, 'partsPicked')}: ${picked.basketLabel} (${picked.parts.map((x) => `${x.partNumber} × ${x.quantity}`).join(', ')})` });
     } catch (err) {
-      if (!(err instanceof PartsRefusal)) throw err;
-      setFlash(res, { kind: 'error', message: `${text(lang, 'stepRefused')}: ${err.message}` });
+      // Another store's booking does not exist (404); the form's one field is the technician (400).
+      if (!(err instanceof HttpError && REFUSALS.includes(err.status))) throw err;
+      setFlash(res, { kind: 'error', message: `${text(lang, 'stepRefused')}: ${err.status === 400 ? text(lang, 'chooseTechnician') : err.message}` });
     }
     res.redirect(back);
   });

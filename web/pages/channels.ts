@@ -1,10 +1,13 @@
 // A store's channels in the admin UI: what each way out is configured with (secrets masked) and where
 // that comes from (the store, the environment, or nothing: messages wait in the outbox); for the
-// managers who may, a form per channel — the same shared module and checks as PUT /api/stores/:id/channels/:channel.
+// managers who may, a form per channel — the same command as PUT /api/stores/:id/channels/:channel
+// (commands/channels.ts).
 import express, { Request, Router } from 'express';
 import { principalOf } from '../../api/auth/middleware';
 import { can } from '../../api/auth/policy';
-import { configureChannel, storeChannels } from '../../api/notifications/channelAdmin';
+import { storeChannels } from '../../api/notifications/channelAdmin';
+import { configureChannelCommand } from '../../commands/channels';
+import { runCommand } from '../../commands/command';
 import { HttpError } from '../../api/httpError';
 import { notFound, page, WebContext } from '../context';
 import { setFlash, takeFlash } from '../flash';
@@ -63,7 +66,7 @@ export function channelPages(ctx: WebContext): Router {
       } catch {
         throw new HttpError(400, 'config: not valid JSON');
       }
-      return configureChannel(ctx.db, principalOf(req), storeId, channel, { enabled: req.body?.enabled === '1', config }, ctx.clock.now());
+      return runCommand(ctx.commands, principalOf(req), configureChannelCommand, { storeId, channel }, { enabled: req.body?.enabled === '1', config });
     });
     setFlash(res, flash);
     res.redirect(`/stores/${encodeURIComponent(storeId)}/channels`);

@@ -1,10 +1,12 @@
 // The outbox: what the workflows queued for customers and staff, where each message stands and why,
 // counts per status, and for the people who settle undelivered messages "send again" or "resolved by
-// phone" — the same shared module, checks and audit events as POST /api/outbox/:id/retry|resolve.
+// phone" — the same commands as POST /api/outbox/:id/retry|resolve (commands/outbox.ts).
 import express, { Router } from 'express';
 import { principalOf } from '../../api/auth/middleware';
 import { can } from '../../api/auth/policy';
-import { listOutbox, OUTBOX_CHANNELS, OUTBOX_STATUSES, outboxQuerySchema, SETTLEABLE, settleUndelivered } from '../../api/notifications/outbox';
+import { listOutbox, OUTBOX_CHANNELS, OUTBOX_STATUSES, outboxQuerySchema, SETTLEABLE } from '../../api/notifications/outbox';
+import { runCommand } from '../../commands/command';
+import { resolveMessageCommand, retryMessageCommand } from '../../commands/outbox';
 import { page, WebContext } from '../context';
 import { localPath, setFlash, takeFlash } from '../flash';
 import { text } from '../i18n';
@@ -46,11 +48,11 @@ export function outboxPages(ctx: WebContext): Router {
     );
   });
 
-  for (const action of ['retry', 'resolve'] as const) {
+  for (const [action, command] of [['retry', retryMessageCommand], ['resolve', resolveMessageCommand]] as const) {
     router.post(`/outbox/:id/${action}`, page('outbox.settle'), async (req, res) => {
       const lang = langOf(req);
       const note = typeof req.body?.note === 'string' && req.body.note.trim() ? { note: req.body.note } : {};
-      const flash = await flashOf(lang, text(lang, action === 'retry' ? 'messageRequeued' : 'messageResolved'), () => settleUndelivered(ctx.db, principalOf(req), String(req.params.id), action, note, ctx.clock.now()));
+      const flash = await flashOf(lang, text(lang, action === 'retry' ? 'messageRequeued' : 'messageResolved'), () => runCommand(ctx.commands, principalOf(req), command, { messageId: String(req.params.id) }, note));
       setFlash(res, flash);
       res.redirect(localPath(req.body?.returnTo, '/outbox'));
     });

@@ -1,13 +1,15 @@
 // Message templates in the admin UI: the catalogue (rule, audience, variables) with the store's own
 // wordings, and per template and language the default and current wording; for the managers who may, a
 // preview of stored or unsaved wording with the sample data (rendered within a time budget off the event
-// loop), and saving or resetting the store's wording. The shared module is the API's: an override that
-// does not render, or takes too long to, is refused with its reason.
+// loop), and saving or resetting the store's wording — the API's commands (commands/templates.ts): an
+// override that does not render, or takes too long to, is refused with its reason.
 import express, { Request, Response, Router } from 'express';
 import { principalOf } from '../../api/auth/middleware';
 import { can } from '../../api/auth/policy';
-import { localeSchema } from '../../api/notifications/contactPreferences';
-import { previewTemplate, removeStoreTemplate, requireTemplateKey, saveStoreTemplate, templateCatalog, templateDetail } from '../../api/notifications/templateAdmin';
+import { previewTemplate, requireTemplateKey, templateCatalog, templateDetail } from '../../api/notifications/templateAdmin';
+import { runCommand } from '../../commands/command';
+import { localeSchema } from '../../commands/contactPreferences';
+import { resetTemplateCommand, saveTemplateCommand } from '../../commands/templates';
 import type { Locale } from '../../notifications/templates';
 import { HttpError } from '../../api/httpError';
 import { notFound, page, WebContext } from '../context';
@@ -123,7 +125,7 @@ export function templatePages(ctx: WebContext): Router {
     const draft = draftOf(req, localeOf(req.params.locale));
     const storeId = storeOf(req);
     try {
-      await saveStoreTemplate(ctx.db, principalOf(req), key, draft.locale, { storeId, subject: draft.subject.trim(), body: draft.body.trim() }, ctx.clock.now());
+      await runCommand(ctx.commands, principalOf(req), saveTemplateCommand, { key, locale: draft.locale }, { storeId, subject: draft.subject.trim(), body: draft.body.trim() });
     } catch (err) {
       if (!refused(err)) throw err;
       return showTemplate(req, res, key, { draft, flash: { kind: 'error', message: `${text(lang, 'stepRefused')}: ${err.message}` }, status: err.status });
@@ -138,7 +140,7 @@ export function templatePages(ctx: WebContext): Router {
     const locale = localeOf(req.params.locale);
     const storeId = storeOf(req);
     try {
-      await removeStoreTemplate(ctx.db, principalOf(req), key, locale, storeId, ctx.clock.now());
+      await runCommand(ctx.commands, principalOf(req), resetTemplateCommand, { key, locale, storeId }, {});
       setFlash(res, { kind: 'ok', message: `${text(lang, 'templateReset')}: ${key} (${locale})` });
     } catch (err) {
       if (!(err instanceof HttpError && err.status === 404)) throw err;

@@ -1,11 +1,11 @@
 // The "messages" section of a vehicle's page: its outbox rows, its customer's opt-outs and message
 // language, and for whoever talks to the customer the opt-out / opt-in / language forms — the same
-// shared module, checks and audit events as the API's /api/vehicles/:vin/opt-outs and customer-locale.
+// commands as the API's /api/vehicles/:vin/opt-outs and customer-locale (commands/contactPreferences.ts).
 import express, { Request, Router } from 'express';
 import { principalOf } from '../../api/auth/middleware';
 import { can } from '../../api/auth/policy';
-import { localeSchema, optBackIn, OPT_OUT_CHANNELS, optOutSchema, recordOptOut, setCustomerLocale } from '../../api/notifications/contactPreferences';
-import { parseInput } from '../../api/notifications/input';
+import { runCommand } from '../../commands/command';
+import { customerLocaleCommand, OPT_OUT_CHANNELS, optInCommand, optOutCommand } from '../../commands/contactPreferences';
 import { SETTLEABLE, vehicleMessages } from '../../api/notifications/outbox';
 import { HttpError } from '../../api/httpError';
 import { LOCALES } from '../../notifications/templates';
@@ -49,21 +49,21 @@ export function contactPreferencePages(ctx: WebContext): Router {
   router.post('/vehicles/:vin/opt-outs', page('customer.contact-preferences'), async (req, res) => {
     const vin = await vinOf(req);
     const lang = langOf(req);
-    setFlash(res, await flashOf(lang, text(lang, 'optedOut'), () => recordOptOut(ctx.db, principalOf(req).id, vin, parseInput(optOutSchema, { channel: req.body?.channel, reason: req.body?.reason }), ctx.clock.now())));
+    setFlash(res, await flashOf(lang, text(lang, 'optedOut'), () => runCommand(ctx.commands, principalOf(req), optOutCommand, { vin }, { channel: req.body?.channel, reason: req.body?.reason })));
     res.redirect(back(vin));
   });
 
   router.post('/vehicles/:vin/opt-outs/:channel/delete', page('customer.contact-preferences'), async (req, res) => {
     const vin = await vinOf(req);
     const lang = langOf(req);
-    setFlash(res, await flashOf(lang, text(lang, 'optedIn'), () => optBackIn(ctx.db, principalOf(req).id, vin, parseInput(optOutSchema.shape.channel, req.params.channel), ctx.clock.now())));
+    setFlash(res, await flashOf(lang, text(lang, 'optedIn'), () => runCommand(ctx.commands, principalOf(req), optInCommand, { vin }, req.params.channel)));
     res.redirect(back(vin));
   });
 
   router.post('/vehicles/:vin/customer-locale', page('customer.contact-preferences'), async (req, res) => {
     const vin = await vinOf(req);
     const lang = langOf(req);
-    setFlash(res, await flashOf(lang, text(lang, 'localeChanged'), () => setCustomerLocale(ctx.db, principalOf(req).id, vin, parseInput(localeSchema, req.body?.locale), ctx.clock.now())));
+    setFlash(res, await flashOf(lang, text(lang, 'localeChanged'), () => runCommand(ctx.commands, principalOf(req), customerLocaleCommand, { vin }, { locale: req.body?.locale })));
     res.redirect(back(vin));
   });
   return router;
