@@ -84,6 +84,13 @@ WRAP
     apt_install postgresql
   fi
 
+  # Debian's faketime (libfaketime) for `npm run test:clock`: the time-sensitive suites under shifted clocks.
+  if [ ! -f /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 ]; then
+    say "installing faketime from Debian"
+    # Waits for the dpkg lock when another install (e.g. a parallel setup) holds it.
+    apt_install -o DPkg::Lock::Timeout=300 faketime
+  fi
+
   # Debian's Chromium (and a CJK font for the zh-CN pages) for the browser tests, driven by playwright-core.
   if [ ! -x /usr/bin/chromium ] || [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then
     say "installing Chromium and fonts-wqy-microhei from Debian"

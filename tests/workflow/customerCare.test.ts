@@ -53,17 +53,21 @@ async function waitingFor(handle: Handle) {
 /** A store that greets no holidays and samples no cars for management, for tests about other contacts. */
 const WITHOUT_HOLIDAYS_OR_SAMPLING: StoreSettings = { ...DEFAULT_STORE_SETTINGS, holidayGreetings: '', managementCallbackSampleEvery: 0 };
 
-/** Runs `body` against a fresh care workflow whose activities record their calls; `today` is the store's date at start. */
+/**
+ * Runs `body` against a fresh care workflow whose activities record their calls; `today` is the store's
+ * date at start on the test server's clock (workflow time), and settings that name a day derive it from
+ * that same `today`, never from the test process's own clock.
+ */
 async function withCare(
   vin: string,
   input: (today: string) => Partial<CustomerCareInput>,
   body: (handle: Handle, calls: RecordedCall[], today: string) => Promise<void>,
-  settings: StoreSettings = WITHOUT_HOLIDAYS_OR_SAMPLING,
+  settings: StoreSettings | ((today: string) => StoreSettings) = WITHOUT_HOLIDAYS_OR_SAMPLING,
 ): Promise<void> {
-  const { activities, calls } = recordingActivities({ settings });
+  const today = localDay(await env.currentTimeMs());
+  const { activities, calls } = recordingActivities({ settings: typeof settings === 'function' ? settings(today) : settings });
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: LIFECYCLE_TASK_QUEUE, workflowBundle: await lifecycleBundle(), activities });
   await worker.runUntil(async () => {
-    const today = localDay(await env.currentTimeMs());
     const handle = await env.client.workflow.start('customerCare', {
       taskQueue: LIFECYCLE_TASK_QUEUE,
       workflowId: careWorkflowId(vin),
@@ -247,6 +251,6 @@ test("R20: management's sampled callback a quarter after delivery goes to the ge
       expect(after.waitingFor.some((w) => w.contact === 'MANAGEMENT_CALLBACK')).toBe(false);
       expect(recorded(calls, 'recordCareCall')).toEqual([expect.objectContaining({ contact: 'MANAGEMENT_CALLBACK', kind: 'MANAGEMENT_CALLBACK_CALL', rule: 'R20', actor: 'gm-liu' })]);
     },
-    { ...DEFAULT_STORE_SETTINGS, holidayGreetings: `${addDays(localDay(Date.now()), 7).slice(5)} 店庆`, managementCallbackSampleEvery: 5 },
+    (today) => ({ ...DEFAULT_STORE_SETTINGS, holidayGreetings: `${addDays(today, 7).slice(5)} 店庆`, managementCallbackSampleEvery: 5 }),
   );
 });
