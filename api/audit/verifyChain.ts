@@ -38,28 +38,44 @@ export function digest(prev: string, r: ChainRow): string {
   return createHash('sha256').update(fields.join('|'), 'utf8').digest('hex');
 }
 
-export function verifyChainRows(rows: ChainRow[]): ChainReport {
+interface Linked {
+  id: string;
+  chainSeq: number | null;
+  prevHash: string | null;
+  hash: string | null;
+  action: string;
+}
+
+/**
+ * Checks hash chains of rows ordered by chain then position: each chain numbers 1, 2, 3 …, links to the
+ * previous hash, and hashes to its own content. `chainOf` names a row's chain, `label` its kind of event.
+ */
+function verifyChains<R extends Linked>(rows: R[], chainOf: (r: R) => string, digestOf: (prev: string, r: R) => string, label: string): { events: number; chains: number; problems: string[] } {
   const problems: string[] = [];
-  let vin: string | undefined;
+  let chain: string | undefined;
   let expectedSeq = 1;
   let prev = '';
-  let vehicles = 0;
+  let chains = 0;
   for (const r of rows) {
-    if (r.vin !== vin) {
-      vin = r.vin;
+    if (chainOf(r) !== chain) {
+      chain = chainOf(r);
       expectedSeq = 1;
       prev = '';
-      vehicles++;
+      chains++;
     }
-    const where = `event ${r.id} (${r.vin} #${r.chainSeq ?? '?'} ${r.action})`;
+    const where = `${label} ${r.id} (${chain} #${r.chainSeq ?? '?'} ${r.action})`;
     if (r.chainSeq !== expectedSeq) problems.push(`${where}: expected position ${expectedSeq} in the chain — an event is missing or was inserted`);
     if ((r.prevHash ?? '') !== prev) problems.push(`${where}: does not link to the previous event's hash`);
-    const own = digest(r.prevHash ?? '', r);
-    if (r.hash !== own) problems.push(`${where}: content does not match its hash — the record was altered`);
+    if (r.hash !== digestOf(r.prevHash ?? '', r)) problems.push(`${where}: content does not match its hash — the record was altered`);
     prev = r.hash ?? '';
     expectedSeq = (r.chainSeq ?? expectedSeq) + 1;
   }
-  return { events: rows.length, vehicles, problems };
+  return { events: rows.length, chains, problems };
+}
+
+export function verifyChainRows(rows: ChainRow[]): ChainReport {
+  const { events, chains, problems } = verifyChains(rows, (r) => r.vin, digest, 'event');
+  return { events, vehicles: chains, problems };
 }
 
 /** A store's own audit event (settings, templates, channels, staff), in the text forms its trigger hashed. */
@@ -91,24 +107,6 @@ export interface StoreChainReport {
 }
 
 export function verifyStoreChainRows(rows: StoreChainRow[]): StoreChainReport {
-  const problems: string[] = [];
-  let storeId: string | undefined;
-  let expectedSeq = 1;
-  let prev = '';
-  let stores = 0;
-  for (const r of rows) {
-    if (r.storeId !== storeId) {
-      storeId = r.storeId;
-      expectedSeq = 1;
-      prev = '';
-      stores++;
-    }
-    const where = `store event ${r.id} (${r.storeId} #${r.chainSeq ?? '?'} ${r.action})`;
-    if (r.chainSeq !== expectedSeq) problems.push(`${where}: expected position ${expectedSeq} in the chain — an event is missing or was inserted`);
-    if ((r.prevHash ?? '') !== prev) problems.push(`${where}: does not link to the previous event's hash`);
-    if (r.hash !== storeDigest(r.prevHash ?? '', r)) problems.push(`${where}: content does not match its hash — the record was altered`);
-    prev = r.hash ?? '';
-    expectedSeq = (r.chainSeq ?? expectedSeq) + 1;
-  }
-  return { events: rows.length, stores, problems };
+  const { events, chains, problems } = verifyChains(rows, (r) => r.storeId, storeDigest, 'store event');
+  return { events, stores: chains, problems };
 }
