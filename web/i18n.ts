@@ -1,11 +1,22 @@
 // Page text in Simplified Chinese (the default) and English. Enum labels (stages, tasks, audit
-// actions, roles) live here too, so the timeline reads in business language in either.
+// actions, roles) live here too, so the timeline reads in business language in either. Each area's own
+// page text is in web/text/.
+import { FORMS_TEXT } from './text/forms';
+import { RECEPTION_TEXT } from './text/reception';
+import { REGISTRATION_TEXT } from './text/registration';
+import { SLOTS_TEXT } from './text/slots';
+import { WORKSHOP_TEXT } from './text/workshop';
 export type Lang = 'zh' | 'en';
 export const LANGS: Lang[] = ['zh', 'en'];
 
 type Dict = Record<string, [zh: string, en: string]>;
 
 const TEXT: Dict = {
+  ...FORMS_TEXT,
+  ...RECEPTION_TEXT,
+  ...REGISTRATION_TEXT,
+  ...SLOTS_TEXT,
+  ...WORKSHOP_TEXT,
   appName: ['服务通道', 'Service Lane'],
   signIn: ['登录', 'Sign in'],
   signOut: ['退出', 'Sign out'],

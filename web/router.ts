@@ -19,6 +19,9 @@ import { outboxPages } from './pages/outbox';
 import { sessionPages } from './pages/session';
 import { templatePages } from './pages/templates';
 import { vehiclePages } from './pages/vehicle';
+import { workshopPages } from './pages/workshop';
+import { repairOrderPages } from './pages/repairOrder';
+import { registrationPages } from './pages/registration';
 import { contactPreferencePages } from './pages/vehicleMessages';
 import { langOf, renderPage } from './render';
 
@@ -35,7 +38,7 @@ export function createWebRouter(deps: WebDeps): Router {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  for (const pages of [sessionPages, inboxPages, boardPages, vehiclePages, managerPages, auditPages, outboxPages, templatePages, channelPages, contactPreferencePages, capacityPages]) router.use(pages(ctx));
+  for (const pages of [sessionPages, inboxPages, boardPages, vehiclePages, managerPages, auditPages, outboxPages, templatePages, channelPages, contactPreferencePages, capacityPages, registrationPages, repairOrderPages, workshopPages]) router.use(pages(ctx));
   // Express recognises an error handler by its four parameters.
   router.use((thrown: unknown, req: Request, res: Response, next: NextFunction) => {
     if (req.path.startsWith('/api/')) return next(thrown);

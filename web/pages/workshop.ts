@@ -1,0 +1,6 @@
+import express, { Router } from 'express';
+import type { WebContext } from '../context';
+
+export function workshopPages(_ctx: WebContext): Router {
+  return express.Router();
+}

@@ -1,0 +1,2 @@
+// Page text of the registration pages: [zh-CN, English].
+export const REGISTRATION_TEXT: Record<string, [zh: string, en: string]> = {};
