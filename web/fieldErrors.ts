@@ -1,0 +1,38 @@
+// A refused form, shown again: each reason next to the field it is about, the rest above the form, and
+// what the person typed kept, so a refusal costs a correction, not the whole form.
+import { HttpError } from '../api/httpError';
+
+export interface FormState {
+  /** Which form on the page was sent (several may be offered at once). */
+  formId: string;
+  values: Record<string, string>;
+  errors: Record<string, string>;
+  /** The reasons that belong to no single field. */
+  message?: string;
+}
+
+/**
+ * Splits a command's refusal over the form's fields: the schema's issues carry their path (400), and a
+ * workflow validator's reason starts with the field's name ("promisedReadyAt must be in the future").
+ */
+export function fieldErrorsOf(err: HttpError, fieldNames: readonly string[]): Pick<FormState, 'errors' | 'message'> {
+  const errors: Record<string, string> = {};
+  const rest: string[] = [];
+  const issues = Array.isArray(err.details) ? (err.details as { path?: unknown; message?: unknown }[]) : [];
+  const reasons = issues.length ? issues.map((i) => ({ path: String(i.path ?? ''), message: String(i.message ?? '') })) : [{ path: '', message: err.message }];
+  for (const { path, message } of reasons) {
+    const top = path.split('.')[0];
+    const named = top ? top : fieldNames.find((f) => message === f || message.startsWith(`${f} `) || message.startsWith(`${f}:`));
+    if (named && fieldNames.includes(named)) errors[named] = errors[named] ? `${errors[named]}; ${message}` : message;
+    else rest.push(path ? `${path}: ${message}` : message);
+  }
+  return { errors, message: rest.length ? rest.join('; ') : undefined };
+}
+
+/** The form's fields as the person sent them, strings only (what a form can carry). */
+export function sentValues(body: unknown, fieldNames: readonly string[]): Record<string, string> {
+  const form = (body ?? {}) as Record<string, unknown>;
+  const values: Record<string, string> = {};
+  for (const name of fieldNames) if (typeof form[name] === 'string') values[name] = form[name] as string;
+  return values;
+}
