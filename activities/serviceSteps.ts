@@ -202,16 +202,13 @@ export function serviceStepActivities(db: Db) {
       });
     },
 
-    /** R12: reception: odometer, promised delivery time, hand-over to the workshop. */
+    /** R12: reception: the reception sheet on the repair order, the promised time, hand-over to the workshop. */
     async checkIn(ctx: StepContext, input: CheckInInput, bookingId: string, repairOrderId: string): Promise<null> {
       return auditedStep(db, ctx, { step: 'check-in', action: 'vehicle.checked-in', rule: 'R12', actor: input.actor, data: payloadOf(input) }, async (tx) => {
         await tx.booking.update({ where: { id: bookingId }, data: { status: 'ARRIVED' } });
         await cancelOpenTasks(tx, ctx, 'NO_SHOW_CALL', input.actor, 'the customer arrived');
         await cancelOpenTasks(tx, ctx, 'STAFF_ASSIGNMENT', input.actor, 'the customer arrived');
-        await tx.repairOrder.update({
-          where: { id: repairOrderId },
-          data: { status: 'IN_PROGRESS', checkedInAt: new Date(ctx.at), checkInMileageKm: input.mileageKm, promisedReadyAt: new Date(input.promisedReadyAt) },
-        });
+        await tx.repairOrder.update({ where: { id: repairOrderId }, data: receptionOf(ctx, input) });
         await recordMileage(tx, ctx, input.mileageKm);
         return null;
       });
@@ -222,12 +219,7 @@ export function serviceStepActivities(db: Db) {
       return auditedStep(db, ctx, { step: 'walk-in', action: 'vehicle.walked-in', rule: 'R12', actor: input.actor, data: payloadOf(input) }, async (tx) => {
         await cancelOpenTasks(tx, ctx, 'REMINDER_CALL', input.actor, 'the customer walked in');
         const bookingId = await createBooking(tx, ctx, { storeId, channel: 'WALK_IN', status: 'ARRIVED', bookedFor: ctx.at, requests: input.complaint, createdBy: input.actor }, capacityOf);
-        const order = await createRepairOrder(tx, ctx, bookingId, await planOf(tx, servicePlanId), input.complaint ?? PERIODIC_MAINTENANCE, {
-          status: 'IN_PROGRESS',
-          checkedInAt: new Date(ctx.at),
-          checkInMileageKm: input.mileageKm,
-          promisedReadyAt: new Date(input.promisedReadyAt),
-        });
+        const order = await createRepairOrder(tx, ctx, bookingId, await planOf(tx, servicePlanId), input.complaint ?? PERIODIC_MAINTENANCE, receptionOf(ctx, input));
         await recordMileage(tx, ctx, input.mileageKm);
         return { bookingId, repairOrderId: order.id };
       });
@@ -370,6 +362,27 @@ export function serviceStepActivities(db: Db) {
   };
 }
 
+type Reception = ReturnType<typeof receptionOf>;
+
+/** R12: what the check-in writes on the repair order; the hand-over is the check-in's moment unless the SA says when. */
+function receptionOf(ctx: StepContext, input: CheckInInput) {
+  return {
+    status: 'IN_PROGRESS' as const,
+    checkedInAt: new Date(ctx.at),
+    checkInMileageKm: input.mileageKm,
+    promisedReadyAt: new Date(input.promisedReadyAt),
+    promiseMarginMinutes: input.promiseMarginMinutes ?? null,
+    fuelLevel: input.fuelLevel ?? null,
+    walkAroundFindings: input.walkAroundFindings ?? null,
+    itemsLeftInCar: input.itemsLeftInCar ?? null,
+    keyTag: input.keyTag ?? null,
+    priceMethod: input.priceMethod ?? null,
+    partsSource: input.partsSource ?? null,
+    receivedBy: input.actor,
+    handedOverAt: new Date(input.handedOverAt ?? ctx.at),
+  };
+}
+
 /** The cycle's repair order with its one item and estimate from the model's service plan (R6, R12). */
 async function createRepairOrder(
   tx: Tx,
@@ -377,7 +390,7 @@ async function createRepairOrder(
   bookingId: string,
   plan: ServicePlanTerms | null,
   description: string,
-  reception: { status: 'IN_PROGRESS'; checkedInAt: Date; checkInMileageKm: number; promisedReadyAt: Date } | Record<string, never> = {},
+  reception: Reception | Record<string, never> = {},
 ): Promise<{ id: string }> {
   // Two plain inserts: a nested create would read the order back once more.
   const order = await tx.repairOrder.create({

@@ -26,7 +26,8 @@ export function text({ min = 1, max, multiline = false }: TextRules) {
     .trim()
     .refine((s) => !(multiline ? CONTROL_IN_TEXT : CONTROL_IN_LINE).test(s), 'must not contain control characters')
     .refine((s) => characters(s) >= min, min === 1 ? 'must not be empty' : `must have at least ${min} characters`)
-    .refine((s) => characters(s) <= max, `must have at most ${max} characters`);
+    .refine((s) => characters(s) <= max, `must have at most ${max} characters`)
+    .meta({ multiline });
 }
 
 /** The earliest and latest instants any command accepts; each command narrows them to what it can use. */

@@ -2,6 +2,7 @@
 // validators re-check what depends on the vehicle's state.
 import { z } from 'zod';
 import { isMonthDay } from '../domain/careSchedule';
+import { FUEL_LEVELS, MAX_PROMISE_MARGIN_MINUTES, PARTS_SOURCES, PRICE_METHODS } from '../workflows/definitions';
 import { calendarDate, instant, text } from './input';
 
 const km = z.number().int().min(0).max(2_000_000);
@@ -43,6 +44,23 @@ export const registerVehicleSchema = z.strictObject({
   reopen: z.boolean().optional(),
 });
 
+/**
+ * R12: what the reception sheet records, for a booked arrival and a walk-in alike; the workflow's
+ * validator checks the margin and the hand-over against the time of the check-in.
+ */
+const receptionSheet = {
+  mileageKm: km,
+  promisedReadyAt: instant,
+  promiseMarginMinutes: z.number().int().min(0).max(MAX_PROMISE_MARGIN_MINUTES).optional(),
+  fuelLevel: z.enum(FUEL_LEVELS).optional(),
+  walkAroundFindings: text({ max: 2000, multiline: true }).optional(),
+  itemsLeftInCar: note.optional(),
+  keyTag: text({ max: 16 }).optional(),
+  priceMethod: z.enum(PRICE_METHODS).optional(),
+  partsSource: z.enum(PARTS_SOURCES).optional(),
+  handedOverAt: instant.optional(),
+};
+
 export const stepSchemas = {
   callOutcome: z.strictObject({
     outcome: z.enum(['BOOKED', 'UNDECIDED', 'DECLINED', 'UNREACHABLE']),
@@ -67,14 +85,8 @@ export const stepSchemas = {
     note: note.optional(),
   }),
   staffAssignment: z.strictObject({ advisorId: staffId, advisorName: text({ max: 64 }), technicianId: staffId, technicianName: text({ max: 64 }) }),
-  checkIn: z.strictObject({ mileageKm: km, promisedReadyAt: instant, fuelLevel: text({ max: 16 }).optional(), itemsLeftInCar: note.optional() }),
-  walkIn: z.strictObject({
-    mileageKm: km,
-    promisedReadyAt: instant,
-    complaint: text({ max: 1000, multiline: true }).optional(),
-    fuelLevel: text({ max: 16 }).optional(),
-    itemsLeftInCar: note.optional(),
-  }),
+  checkIn: z.strictObject(receptionSheet),
+  walkIn: z.strictObject({ ...receptionSheet, complaint: text({ max: 1000, multiline: true }).optional() }),
   correction: z.strictObject({ action: z.enum(['CLOSE', 'BACK_TO_CONFIRMATION']), reason: text({ min: 2, max: 500, multiline: true }) }),
   progressCheck: z.strictObject({ onTime: z.boolean(), newPromisedReadyAt: instant.optional(), note: note.optional() }),
   additionalWork: z.strictObject({

@@ -1,111 +1,67 @@
-// The one action each inbox item offers: which Update it sends, the form fields a person fills in, and
-// how the form's strings become the API's request body (the step's own schema then validates it).
+// The forms the pages offer, one per command a person may perform: every lifecycle step of the command
+// catalogue (commands/lifecycleSteps.ts), a care call and a ticket's answer. Each form is derived from
+// its command's schema (./commandForms.ts); which of them a page shows is decided by the policy table
+// and by what the lifecycle takes now (`LifecycleState.accepts`), never by a list kept here.
 import type { TaskKind } from '../generated/prisma/enums';
 import { Action, stepAction } from '../api/auth/policy';
+import { careCallSchema, ticketAnswerSchema } from '../commands/schemas';
 import { LIFECYCLE_STEPS, LifecycleStep } from '../commands/lifecycleSteps';
 import { DEFAULT_STORE_SETTINGS } from '../domain/storeSettings';
+import { bodyFromFields, FieldHint, fieldsOfSchema, FieldSpec, storeLocalToInstant as localToInstant } from './commandForms';
+
+export type { FieldSpec } from './commandForms';
 
 export type ActionTarget = { type: 'step'; step: LifecycleStep } | { type: 'care' } | { type: 'ticket' };
 
-export interface FieldSpec {
-  name: string;
-  kind: 'select' | 'number' | 'datetime' | 'text' | 'hidden';
-  label?: string;
-  required?: boolean;
-  value?: string;
-  /** Options as value + i18n key or literal label; `staff:<ROLE>` and `bays` are filled from the store. */
-  options?: { value: string; label: string }[] | 'bays' | `staff:${string}`;
-  /** How the string becomes the body's value. */
-  as?: 'number' | 'boolean' | 'instant';
-}
-
 export interface ActionSpec {
+  /** The step's path for a lifecycle step; `care-call`, `ticket-answer` otherwise. */
   id: string;
+  /** Text key of the form's heading. */
+  title: string;
+  /** Text key of its button. */
   submit: string;
   target: ActionTarget;
   fields: FieldSpec[];
 }
 
-function step(path: string): ActionTarget {
-  const found = LIFECYCLE_STEPS.find((s) => s.path === path);
-  if (!found) throw new Error(`no step ${path}`);
-  return { type: 'step', step: found };
+// Where a select's options come from, which inputs the server fills in, and the times that book.
+const HINTS: Record<string, FieldHint> = {
+  bayId: { kind: 'select', options: 'bays' },
+  technicianId: { kind: 'select', options: 'staff:TECHNICIAN' },
+  advisorId: { kind: 'select', options: 'staff:SERVICE_ADVISOR' },
+  // R10: the customer's SMS names them, so the names come from the staff records, not from the form.
+  advisorName: 'omit',
+  technicianName: 'omit',
+  // A care call's contact is the task's.
+  contact: 'omit',
+  bookedFor: { books: true },
+  newBookedFor: { books: true },
+};
+
+// R7: the confirmation call's usual answer is a confirmation.
+const STEP_HINTS: Record<string, Record<string, FieldHint>> = {
+  confirmation: { outcome: { value: 'CONFIRMED' } },
+};
+
+function stepSpec(step: LifecycleStep): ActionSpec {
+  return { id: step.path, title: `step.${step.path}`, submit: `submit.${step.path}`, target: { type: 'step', step }, fields: fieldsOfSchema(step.schema, { ...HINTS, ...STEP_HINTS[step.path] }) };
 }
 
-const ACTIONS: Record<string, ActionSpec> = {
-  callOutcome: {
-    id: 'call-outcome',
-    submit: 'send',
-    target: step('call-outcome'),
-    fields: [
-      { name: 'outcome', kind: 'select', label: 'outcome', required: true, options: ['BOOKED', 'UNDECIDED', 'DECLINED', 'UNREACHABLE'].map((v) => ({ value: v, label: v })) },
-      { name: 'bookedFor', kind: 'datetime', label: 'bookedFor', as: 'instant' },
-      { name: 'note', kind: 'text', label: 'note' },
-    ],
-  },
-  confirm: { id: 'confirmation', submit: 'confirm', target: step('confirmation'), fields: [{ name: 'outcome', kind: 'hidden', value: 'CONFIRMED' }, { name: 'note', kind: 'text', label: 'note' }] },
-  preparation: { id: 'preparation-complete', submit: 'done', target: step('preparation-complete'), fields: [{ name: 'bayId', kind: 'select', label: 'bay', options: 'bays' }] },
-  staffAssignment: {
-    id: 'staff-assignment',
-    submit: 'send',
-    target: step('staff-assignment'),
-    fields: [
-      { name: 'advisorId', kind: 'select', label: 'advisor', required: true, options: 'staff:SERVICE_ADVISOR' },
-      { name: 'technicianId', kind: 'select', label: 'technician', required: true, options: 'staff:TECHNICIAN' },
-    ],
-  },
-  checkIn: {
-    id: 'check-in',
-    submit: 'checkIn',
-    target: step('check-in'),
-    fields: [
-      { name: 'mileageKm', kind: 'number', label: 'mileage', required: true, as: 'number' },
-      { name: 'promisedReadyAt', kind: 'datetime', label: 'promisedReadyAt', required: true, as: 'instant' },
-      { name: 'fuelLevel', kind: 'text', label: 'fuelLevel' },
-    ],
-  },
-  progressCheck: {
-    id: 'progress-check',
-    submit: 'send',
-    target: step('progress-check'),
-    fields: [
-      { name: 'onTime', kind: 'select', label: 'status', required: true, as: 'boolean', options: [{ value: 'true', label: 'onTime' }, { value: 'false', label: 'delayed' }] },
-      { name: 'newPromisedReadyAt', kind: 'datetime', label: 'newPromisedReadyAt', as: 'instant' },
-      { name: 'note', kind: 'text', label: 'note' },
-    ],
-  },
-  additionalWorkDecision: {
-    id: 'additional-work/decision',
-    submit: 'send',
-    target: step('additional-work/decision'),
-    fields: [
-      { name: 'approved', kind: 'select', label: 'outcome', required: true, as: 'boolean', options: [{ value: 'true', label: 'approved' }, { value: 'false', label: 'declined' }] },
-      { name: 'note', kind: 'text', label: 'note' },
-    ],
-  },
-  delivery: {
-    id: 'delivery',
-    submit: 'delivery',
-    target: step('delivery'),
-    fields: [
-      { name: 'amountDueCny', kind: 'number', label: 'amountDue', required: true, as: 'number' },
-      { name: 'amountPaidCny', kind: 'number', label: 'amountPaid', required: true, as: 'number' },
-    ],
-  },
-  followUp: {
-    id: 'follow-up',
-    submit: 'send',
-    target: step('follow-up'),
-    fields: [
-      { name: 'attitudeScore', kind: 'number', label: 'attitude', required: true, as: 'number' },
-      { name: 'qualityScore', kind: 'number', label: 'quality', required: true, as: 'number' },
-      { name: 'comment', kind: 'text', label: 'comment' },
-    ],
-  },
-  salesCall: { id: 'sales-call', submit: 'send', target: step('sales-call'), fields: [{ name: 'realReason', kind: 'text', label: 'realReason', required: true }] },
-  careCall: { id: 'care-call', submit: 'send', target: { type: 'care' }, fields: [{ name: 'outcome', kind: 'text', label: 'outcome', required: true }] },
-  ticketAnswer: { id: 'ticket-answer', submit: 'send', target: { type: 'ticket' }, fields: [{ name: 'answer', kind: 'text', label: 'answer', required: true }] },
-};
+const STEP_SPECS = new Map(LIFECYCLE_STEPS.map((s) => [s.path, stepSpec(s)]));
+const CARE_CALL: ActionSpec = { id: 'care-call', title: 'step.care-call', submit: 'send', target: { type: 'care' }, fields: fieldsOfSchema(careCallSchema, HINTS) };
+const TICKET_ANSWER: ActionSpec = { id: 'ticket-answer', title: 'step.ticket-answer', submit: 'send', target: { type: 'ticket' }, fields: fieldsOfSchema(ticketAnswerSchema, HINTS) };
+
+/** The form of a lifecycle step; a path without a step is a programming error. */
+export function stepForm(path: string): ActionSpec {
+  const spec = STEP_SPECS.get(path);
+  if (!spec) throw new Error(`no lifecycle step ${path}`);
+  return spec;
+}
+
+/** Every lifecycle step's form, in the catalogue's order. */
+export function stepForms(): ActionSpec[] {
+  return [...STEP_SPECS.values()];
+}
 
 const CARE_CONTACT: Partial<Record<TaskKind, string>> = {
   NEW_CAR_7DC_CALL: 'NEW_CAR_7DC',
@@ -116,34 +72,25 @@ const CARE_CONTACT: Partial<Record<TaskKind, string>> = {
   YEARLY_CALLBACK_CALL: 'YEARLY_CALLBACK',
 };
 
-const BY_TASK: Partial<Record<TaskKind, ActionSpec>> = {
-  REMINDER_CALL: ACTIONS.callOutcome,
-  CONFIRMATION_CALL: ACTIONS.confirm,
-  PREPARATION: ACTIONS.preparation,
-  STAFF_ASSIGNMENT: ACTIONS.staffAssignment,
-  PROGRESS_CHECK: ACTIONS.progressCheck,
-  ADDITIONAL_WORK_CALL: ACTIONS.additionalWorkDecision,
-  FOLLOW_UP_CALL: ACTIONS.followUp,
-  SATISFACTION_CALL: ACTIONS.salesCall,
-  NEW_CAR_7DC_CALL: ACTIONS.careCall,
-  USAGE_FOLLOW_UP_CALL: ACTIONS.careCall,
-  FIRST_SERVICE_CONFIRMATION_CALL: ACTIONS.careCall,
-  MONTHLY_CALLBACK_CALL: ACTIONS.careCall,
-  MANAGEMENT_CALLBACK_CALL: ACTIONS.careCall,
-  YEARLY_CALLBACK_CALL: ACTIONS.careCall,
-  FAILURE_TICKET_ANSWER: ACTIONS.ticketAnswer,
+/** The step a lifecycle's task asks for. */
+const TASK_STEP: Partial<Record<TaskKind, string>> = {
+  REMINDER_CALL: 'call-outcome',
+  CONFIRMATION_CALL: 'confirmation',
+  PREPARATION: 'preparation-complete',
+  STAFF_ASSIGNMENT: 'staff-assignment',
+  PROGRESS_CHECK: 'progress-check',
+  ADDITIONAL_WORK_CALL: 'additional-work/decision',
+  FOLLOW_UP_CALL: 'follow-up',
+  SATISFACTION_CALL: 'sales-call',
 };
 
-/** The action of a task kind; undefined for tasks answered elsewhere (a no-show is answered by the car arriving). */
+/** The form of a task kind; undefined for tasks answered elsewhere (a no-show is answered by the car arriving). */
 export function actionForTask(kind: TaskKind): ActionSpec | undefined {
-  return BY_TASK[kind];
+  const path = TASK_STEP[kind];
+  if (path) return stepForm(path);
+  if (CARE_CONTACT[kind]) return CARE_CALL;
+  return kind === 'FAILURE_TICKET_ANSWER' ? TICKET_ANSWER : undefined;
 }
-
-export function actionById(id: string): ActionSpec | undefined {
-  return Object.values(ACTIONS).find((a) => a.id === id);
-}
-
-export const STAGE_ACTIONS: Record<string, ActionSpec> = { AWAITING_CHECK_IN: ACTIONS.checkIn, IN_SERVICE: ACTIONS.delivery };
 
 export function policyActionOf(spec: ActionSpec): Action {
   if (spec.target.type === 'care') return 'care.call';
@@ -151,26 +98,13 @@ export function policyActionOf(spec: ActionSpec): Action {
   return stepAction(spec.target.step.path);
 }
 
-/** `datetime-local` values carry no zone: they are the store's wall clock. */
 export function storeLocalToInstant(value: string, utcOffsetMinutes = DEFAULT_STORE_SETTINGS.utcOffsetMinutes): string | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)) return undefined;
-  const sign = utcOffsetMinutes < 0 ? '-' : '+';
-  const abs = Math.abs(utcOffsetMinutes);
-  return `${value}:00${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  return localToInstant(value, utcOffsetMinutes);
 }
 
 /** The request body from the form's strings: empty fields are left out, typed fields converted. */
-export function bodyFromForm(spec: ActionSpec, form: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  const body: Record<string, unknown> = {};
-  for (const f of spec.fields) {
-    const raw = typeof form[f.name] === 'string' ? (form[f.name] as string).trim() : f.value;
-    if (raw === undefined || raw === '') continue;
-    if (f.as === 'number') body[f.name] = Number(raw);
-    else if (f.as === 'boolean') body[f.name] = raw === 'true';
-    else if (f.as === 'instant') body[f.name] = storeLocalToInstant(raw) ?? raw;
-    else body[f.name] = raw;
-  }
-  return { ...body, ...extra };
+export function bodyFromForm(spec: ActionSpec, form: Record<string, unknown>, extra: Record<string, unknown> = {}, utcOffsetMinutes = DEFAULT_STORE_SETTINGS.utcOffsetMinutes): Record<string, unknown> {
+  return { ...bodyFromFields(spec.fields, form, utcOffsetMinutes), ...extra };
 }
 
 export { CARE_CONTACT };

@@ -1,6 +1,6 @@
-// Runs an inbox or page action: the form becomes the command's input, and the same command the API runs
-// checks and applies it; a refusal (400/409/422) becomes the message the person sees, with the next
-// free times when the workshop cannot take a booking.
+// Runs a page's form: the form becomes the command's input, and the same command the API runs checks and
+// applies it. A refusal (400/409/422) comes back as the form's state, so the page shows each reason next
+// to its field with what the person typed, and the next free times when the workshop cannot take a booking.
 import type { Request } from 'express';
 import { principalOf } from '../api/auth/middleware';
 import { HttpError } from '../api/httpError';
@@ -10,6 +10,7 @@ import { lifecycleStepCommand } from '../commands/lifecycleSteps';
 import { ticketAnswerCommand, ticketSubject } from '../commands/ticketAnswer';
 import { ActionSpec, bodyFromForm } from './actions';
 import { WebContext } from './context';
+import { fieldErrorsOf, FormState, sentValues } from './fieldErrors';
 import { Flash } from './flash';
 import { formatTime } from './format';
 import { label, Lang, text } from './i18n';
@@ -22,39 +23,48 @@ export interface ActionSubject {
   careContact?: string;
 }
 
+export type ActionResult = { done: true; flash: Flash } | { done: false; status: number; state: FormState };
+
 /** A refusal in the person's words; a booking the workshop cannot take lists the next free times. */
-export function refusalMessage(lang: Lang, err: HttpError): string {
+export function refusalMessage(lang: Lang, err: HttpError, reason = err.message): string {
   const nextFree = (err.extra?.nextFree ?? []) as { start: string }[];
   const times = nextFree.length ? ` — ${text(lang, 'nextFree')}: ${nextFree.map((s) => formatTime(s.start)).join(', ')}` : '';
-  return `${text(lang, 'stepRefused')}: ${err.message}${times}`;
+  return `${text(lang, 'stepRefused')}: ${reason}${times}`;
 }
 
-export async function executeAction(ctx: WebContext, req: Request, spec: ActionSpec, subject: ActionSubject): Promise<Flash> {
+async function run(ctx: WebContext, req: Request, spec: ActionSpec, subject: ActionSubject): Promise<string> {
   const p = principalOf(req);
   const lang = langOf(req);
   const form = (req.body ?? {}) as Record<string, unknown>;
+  if (spec.target.type === 'step') {
+    const extra: Record<string, unknown> = {};
+    if (spec.id === 'staff-assignment') {
+      // R10: the customer's SMS names them, so the names come from the staff records.
+      const ids = [form.advisorId, form.technicianId].filter((v): v is string => typeof v === 'string');
+      const staff = await ctx.db.staff.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });
+      const name = (id: unknown) => staff.find((s) => s.id === id)?.name;
+      extra.advisorName = name(form.advisorId);
+      extra.technicianName = name(form.technicianId);
+    }
+    const state = await runCommand(ctx.commands, p, lifecycleStepCommand(spec.target.step.path), { vin: subject.vin }, bodyFromForm(spec, form, extra));
+    return `${text(lang, 'stepDone')}: ${subject.vin} → ${label(lang, 'stage', state.stage)}`;
+  }
+  if (spec.target.type === 'care') {
+    await runCommand(ctx.commands, p, careCallCommand, { vin: subject.vin }, bodyFromForm(spec, form, { contact: subject.careContact }));
+    return `${text(lang, 'stepDone')}: ${subject.vin}`;
+  }
+  await runCommand(ctx.commands, p, ticketAnswerCommand, ticketSubject(subject.ticketId!), bodyFromForm(spec, form));
+  return `${text(lang, 'stepDone')}: ${subject.ticketId}`;
+}
+
+export async function executeAction(ctx: WebContext, req: Request, spec: ActionSpec, subject: ActionSubject, formId = spec.id): Promise<ActionResult> {
   try {
-    if (spec.target.type === 'step') {
-      const extra: Record<string, unknown> = {};
-      if (spec.id === 'staff-assignment') {
-        // R10: the customer's SMS names them, so the names come from the staff records.
-        const ids = [form.advisorId, form.technicianId].filter((v): v is string => typeof v === 'string');
-        const staff = await ctx.db.staff.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });
-        const name = (id: unknown) => staff.find((s) => s.id === id)?.name;
-        extra.advisorName = name(form.advisorId);
-        extra.technicianName = name(form.technicianId);
-      }
-      const state = await runCommand(ctx.commands, p, lifecycleStepCommand(spec.target.step.path), { vin: subject.vin }, bodyFromForm(spec, form, extra));
-      return { kind: 'ok', message: `${text(lang, 'stepDone')}: ${subject.vin} → ${label(lang, 'stage', state.stage)}` };
-    }
-    if (spec.target.type === 'care') {
-      await runCommand(ctx.commands, p, careCallCommand, { vin: subject.vin }, bodyFromForm(spec, form, { contact: subject.careContact }));
-      return { kind: 'ok', message: `${text(lang, 'stepDone')}: ${subject.vin}` };
-    }
-    await runCommand(ctx.commands, p, ticketAnswerCommand, ticketSubject(subject.ticketId!), bodyFromForm(spec, form));
-    return { kind: 'ok', message: `${text(lang, 'stepDone')}: ${subject.ticketId}` };
+    return { done: true, flash: { kind: 'ok', message: await run(ctx, req, spec, subject) } };
   } catch (err) {
-    if (err instanceof HttpError && [400, 409, 422].includes(err.status)) return { kind: 'error', message: refusalMessage(lang, err) };
-    throw err;
+    if (!(err instanceof HttpError) || ![400, 409, 422].includes(err.status)) throw err;
+    const names = spec.fields.map((f) => f.name);
+    const { errors, message } = fieldErrorsOf(err, names);
+    const general = message ?? (Object.keys(errors).length ? undefined : err.message);
+    return { done: false, status: err.status, state: { formId, values: sentValues(req.body, names), errors, message: general && refusalMessage(langOf(req), err, general) } };
   }
 }

@@ -1,6 +1,7 @@
 // A refused form, shown again: each reason next to the field it is about, the rest above the form, and
 // what the person typed kept, so a refusal costs a correction, not the whole form.
 import { HttpError } from '../api/httpError';
+import { sentString } from './commandForms';
 
 export interface FormState {
   /** Which form on the page was sent (several may be offered at once). */
@@ -21,8 +22,8 @@ export function fieldErrorsOf(err: HttpError, fieldNames: readonly string[]): Pi
   const issues = Array.isArray(err.details) ? (err.details as { path?: unknown; message?: unknown }[]) : [];
   const reasons = issues.length ? issues.map((i) => ({ path: String(i.path ?? ''), message: String(i.message ?? '') })) : [{ path: '', message: err.message }];
   for (const { path, message } of reasons) {
-    const top = path.split('.')[0];
-    const named = top ? top : fieldNames.find((f) => message === f || message.startsWith(`${f} `) || message.startsWith(`${f}:`));
+    // A row's field by its whole path (items.0.priceCny), else the input it belongs to (customer.phone → customer).
+    const named = path ? (fieldNames.includes(path) ? path : path.split('.')[0]) : fieldNames.find((f) => message === f || message.startsWith(`${f} `) || message.startsWith(`${f}:`));
     if (named && fieldNames.includes(named)) errors[named] = errors[named] ? `${errors[named]}; ${message}` : message;
     else rest.push(path ? `${path}: ${message}` : message);
   }
@@ -33,6 +34,9 @@ export function fieldErrorsOf(err: HttpError, fieldNames: readonly string[]): Pi
 export function sentValues(body: unknown, fieldNames: readonly string[]): Record<string, string> {
   const form = (body ?? {}) as Record<string, unknown>;
   const values: Record<string, string> = {};
-  for (const name of fieldNames) if (typeof form[name] === 'string') values[name] = form[name] as string;
+  for (const name of fieldNames) {
+    const value = sentString(form[name]);
+    if (value !== undefined) values[name] = value;
+  }
   return values;
 }

@@ -20,6 +20,8 @@ hb.registerHelper('time', (value: unknown) => formatTime(value));
 // Calendar dates (delivery, next due) are stored at midnight UTC and shown as the date alone.
 hb.registerHelper('date', (value: unknown) => (value instanceof Date ? value.toISOString().slice(0, 10) : typeof value === 'string' ? value.slice(0, 10) : ''));
 hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+hb.registerHelper('isRow', (row: unknown) => typeof row === 'number');
+hb.registerHelper('rowNumber', (row: number) => String(row + 1));
 hb.registerHelper('json', (value: unknown) => JSON.stringify(value, null, 2));
 hb.registerHelper('percent', (value: number | null) => (value === null || value === undefined ? '–' : `${Math.round(value * 100)}%`));
 
@@ -55,6 +57,8 @@ export function renderPage(req: Request, view: string, title: string, context: R
       audit: can(p.role, 'audit.read'),
       outbox: can(p.role, 'outbox.view'),
       capacity: can(p.role, 'capacity.read'),
+      workshop: can(p.role, 'capacity.read'),
+      register: can(p.role, 'vehicle.register'),
       templates: can(p.role, 'templates.read'),
       channels: can(p.role, 'channels.read') ? `/stores/${encodeURIComponent(p.storeId)}/channels` : undefined,
     },

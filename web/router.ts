@@ -38,7 +38,8 @@ export function createWebRouter(deps: WebDeps): Router {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  for (const pages of [sessionPages, inboxPages, boardPages, vehiclePages, managerPages, auditPages, outboxPages, templatePages, channelPages, contactPreferencePages, capacityPages, registrationPages, repairOrderPages, workshopPages]) router.use(pages(ctx));
+  // /vehicles/new before /vehicles/:vin, which would take "new" for a VIN.
+  for (const pages of [sessionPages, inboxPages, boardPages, registrationPages, vehiclePages, managerPages, auditPages, outboxPages, templatePages, channelPages, contactPreferencePages, capacityPages, repairOrderPages, workshopPages]) router.use(pages(ctx));
   // Express recognises an error handler by its four parameters.
   router.use((thrown: unknown, req: Request, res: Response, next: NextFunction) => {
     if (req.path.startsWith('/api/')) return next(thrown);

@@ -139,11 +139,33 @@ export interface CorrectionInput extends Actor {
   reason: string;
 }
 
+export const FUEL_LEVELS = ['EMPTY', 'QUARTER', 'HALF', 'THREE_QUARTERS', 'FULL'] as const;
+/** R12 (004 #4): priced by the system worked on, by the symptom removed, or item by item. */
+export const PRICE_METHODS = ['SYSTEM', 'SYMPTOM', 'ITEM'] as const;
+/** R12 (004 #4): parts the store does not choose (aftermarket at the customer's wish, the customer's own) carry no quality guarantee. */
+export const PARTS_SOURCES = ['OEM', 'AFTERMARKET', 'CUSTOMER_SUPPLIED'] as const;
+/** A margin longer than a month is no margin but a second job. */
+export const MAX_PROMISE_MARGIN_MINUTES = 30 * 24 * 60;
+
+/**
+ * R12: the reception sheet the customer signs with the repair order (维修委托书). Everything but the
+ * odometer and the promised time is optional so that check-ins recorded before the sheet still replay.
+ */
 export interface CheckInInput extends Actor {
   mileageKm: number;
   promisedReadyAt: string;
-  fuelLevel?: string;
+  /** The margin for parts the SA kept inside promisedReadyAt (004 #5). */
+  promiseMarginMinutes?: number;
+  fuelLevel?: (typeof FUEL_LEVELS)[number];
+  /** Exterior, interior and instruments: scratches, dents, warning lights. */
+  walkAroundFindings?: string;
   itemsLeftInCar?: string;
+  /** The number of the key's tag in the key cabinet. */
+  keyTag?: string;
+  priceMethod?: (typeof PRICE_METHODS)[number];
+  partsSource?: (typeof PARTS_SOURCES)[number];
+  /** When the workshop took the car over (004 #8, to 10 minutes); the check-in's own time when absent. */
+  handedOverAt?: string;
 }
 
 export interface ProgressCheckInput extends Actor {
@@ -220,6 +242,8 @@ export interface LifecycleState {
   /** Workflow id of the service-failure ticket this cycle's follow-up opened (R18). */
   failureTicket?: string;
   waitingFor: Waiting[];
+  /** The names of the Updates (steps) the lifecycle takes now; a manager's correction is not among them. */
+  accepts: string[];
 }
 
 export const recordCallOutcome = defineUpdate<LifecycleState, [CallOutcomeInput]>('recordCallOutcome');

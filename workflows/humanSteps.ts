@@ -59,6 +59,14 @@ export class HumanSteps {
   }
 
   /**
+   * The Updates a person may send now, owed or not (an inbound booking, a walk-in, more work found): what
+   * the pages offer, so they never offer a step the validator would refuse as out of turn.
+   */
+  accepting(): string[] {
+    return [...this.open.entries()].flatMap(([name, o]) => (!o.until() && !this.inbox.has(name) ? [name] : []));
+  }
+
+  /**
    * Whether the code running now applies a person's step (`perform`'s `apply`), however many awaits
    * into it: its activities then refuse bad data at once instead of retrying it.
    */

@@ -100,6 +100,7 @@ export class Lifecycle {
       cycle: history.cycle,
       stage: 'REGISTERING',
       waitingFor: [],
+      accepts: [],
     };
     this.odometer = { mileageKm: vehicle.mileageKm, mileageRecordedOn: vehicle.mileageRecordedOn };
     // The newest baseline is asked for first, so a new run records only its marker.
@@ -174,7 +175,7 @@ export class Lifecycle {
   snapshot(): LifecycleState {
     // A timer whose wait is already moot (the car arrived) is no longer waited for, even before its branch wakes.
     const timers = [...this.timers.values()].filter((t) => !t.interrupt?.()).map((t): Waiting => ({ ...t.waiting, timer: true }));
-    return { ...this.state, waitingFor: [...timers, ...this.steps.waiting()] };
+    return { ...this.state, waitingFor: [...timers, ...this.steps.waiting()], accepts: this.steps.accepting() };
   }
 
   /** Identifies the step an activity performs; `at` is the workflow's time of the decision. */

@@ -285,7 +285,7 @@ test('a store A advisor cannot register a vehicle into store B', async () => {
   expect(res).toEqual({ status: 403, json: { error: 'you may register vehicles of your own store only' } });
 });
 
-test('R3 R5 inbox form: the reminder call task sends the Update; a refusal comes back as the message, a good answer moves the workflow', async () => {
+test('R3 R5 inbox form: the reminder call task sends the Update; a refusal comes back beside its field, a good answer moves the workflow', async () => {
   const staffId = staffIdOf('CUSTOMER_RELATIONS');
   const web = await openSession(stack.db, staffId, 'WEB', new Date());
   const task = await stack.db.task.findFirstOrThrow({ where: { vin: VIN_A, kind: 'REMINDER_CALL', status: 'OPEN' } });
@@ -300,9 +300,13 @@ test('R3 R5 inbox form: the reminder call task sends the Update; a refusal comes
     });
   const flashOf = (res: Response) => JSON.parse(decodeURIComponent(/sl_flash=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')![1]));
 
-  const refused = await act({ outcome: 'BOOKED' });
-  expect(refused.status).toBe(302);
-  expect(flashOf(refused)).toEqual({ kind: 'error', message: expect.stringMatching(/^未能提交: .*bookedFor/) });
+  // Refused: the vehicle's page with the form as sent and the reason next to the time it lacks.
+  const refused = await act({ outcome: 'BOOKED', note: '客户下午有空' });
+  expect(refused.status).toBe(422);
+  const page = await refused.text();
+  const form = page.slice(page.indexOf('data-action="call-outcome"'));
+  expect(form.slice(0, form.indexOf('</form>'))).toMatch(/<span class="field-error" data-field="bookedFor">bookedFor must be [^<]+<\/span>/);
+  expect(form.slice(0, form.indexOf('</form>'))).toContain('>客户下午有空</textarea>');
 
   // The store's wall clock, as a datetime-local field sends it: tomorrow 10:00 in Shanghai.
   const tomorrow = new Date(Date.now() + 8 * 3_600_000 + 86_400_000).toISOString().slice(0, 10);

@@ -134,7 +134,7 @@ test('R1b R2 R3 R5 R6 R7 R10 R11 R12 R14 R15 R16 R17 R19: a whole cycle over HTT
 
   // A 10-second job: the pickup notice (R15, 1 h before ready) is owed at once, the 80% check (R14) after 8 s.
   const promisedReadyAt = new Date(Date.now() + 10_000).toISOString();
-  const checkedIn = await call('POST', `/api/vehicles/${VIN}/check-in`, { mileageKm: 4300, promisedReadyAt, fuelLevel: '1/2' });
+  const checkedIn = await call('POST', `/api/vehicles/${VIN}/check-in`, { mileageKm: 4300, promisedReadyAt, fuelLevel: 'HALF' });
   expect(checkedIn.json.stage).toBe('IN_SERVICE');
   await waitForTask('PROGRESS_CHECK');
   expect((await call('POST', `/api/vehicles/${VIN}/progress-check`, { onTime: true })).status).toBe(200);

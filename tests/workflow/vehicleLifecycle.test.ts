@@ -16,6 +16,8 @@ import {
   recordProgressCheck,
 } from '../../workflows/definitions';
 import { advanceTo, HOUR, recordHistoryIfAsked, isoDay, localDay, rejection, startLifecycle, toMinute, vehicleInput } from '../support/lifecycleHarness';
+import { OBSERVED, sortedAccepts } from '../support/stageAccepts';
+import type { WorkflowHandle } from '@temporalio/client';
 import { recordingActivities } from '../../scenarios/simulatedActivities';
 import { createTimeSkippingEnv, lifecycleBundle } from '../../runtime/timeSkippingServer';
 
@@ -26,6 +28,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.teardown();
 });
+
+/** The pages offer what the lifecycle accepts: the states their tests use are the ones observed here. */
+async function observed(handle: WorkflowHandle, name: keyof typeof OBSERVED): Promise<void> {
+  const { stage, accepts } = await handle.query(getState);
+  expect({ name, stage, accepts: sortedAccepts(accepts) }).toEqual({ name, stage: OBSERVED[name].stage, accepts: sortedAccepts(OBSERVED[name].accepts) });
+}
 
 test('R1 R2 R3 R5 R6 R7 R10 R11 R12 R14 R15 R16 R17: one whole cycle with real durations, then the next cycle', async () => {
   const { activities, calls } = recordingActivities();
@@ -44,6 +52,7 @@ test('R1 R2 R3 R5 R6 R7 R10 R11 R12 R14 R15 R16 R17: one whole cycle with real d
     const handle = await startLifecycle(env, input);
 
     await advanceTo(env, handle, 'AWAITING_CALL_OUTCOME');
+    await observed(handle, 'reminderCall');
     const scheduled = calls.find((c) => c.name === 'scheduleCycle')!;
     expect(scheduled.args[0]).toMatchObject({ dueDate, reason: 'time' });
     expect(calls.find((c) => c.name === 'registerVehicle')).toBeUndefined(); // cycle 3: registered long ago
@@ -67,6 +76,7 @@ test('R1 R2 R3 R5 R6 R7 R10 R11 R12 R14 R15 R16 R17: one whole cycle with real d
       args: [{ actor: 'cr-zhao', outcome: 'BOOKED', bookedFor, mileageKm: 12100 }],
     });
     expect(afterCall).toMatchObject({ stage: 'AWAITING_PREPARATION', bookedFor });
+    await observed(handle, 'preparation');
     // R6: the work order and the technical director's task, due before the R7 call, come with the booking.
     const preparation = calls.find((c) => c.name === 'recordCallOutcome')!.args[3] as { servicePlanId: string; task: { dueAt: string } };
     expect(preparation).toMatchObject({ servicePlanId: 'plan-1', task: { kind: 'PREPARATION', rule: 'R6', assigneeRole: 'TECHNICAL_DIRECTOR' } });
@@ -75,8 +85,10 @@ test('R1 R2 R3 R5 R6 R7 R10 R11 R12 R14 R15 R16 R17: one whole cycle with real d
 
     const afterPrep = await handle.executeUpdate(completePreparation, { args: [{ actor: 'td-chen' }] });
     expect(afterPrep.stage).toBe('WAITING_FOR_CONFIRMATION_CALL');
+    await observed(handle, 'beforeConfirmation');
 
     await advanceTo(env, handle, 'AWAITING_CONFIRMATION');
+    await observed(handle, 'confirmation');
     const confirmTask = calls.filter((c) => c.name === 'openTask').find((c) => (c.args[0] as { kind: string }).kind === 'CONFIRMATION_CALL')!;
     expect(toMinute(confirmTask.at)).toBe(`${isoDay(dueDate, -3)}T01:00`); // R7: 2 days before the booked day
     expect((await handle.executeUpdate(confirmBooking, { args: [{ actor: 'sa-li' }] })).stage).toBe('AWAITING_CHECK_IN');
@@ -86,6 +98,7 @@ test('R1 R2 R3 R5 R6 R7 R10 R11 R12 R14 R15 R16 R17: one whole cycle with real d
     await env.sleep(Date.parse(`${isoDay(dueDate, -2)}T01:01:00Z`) - (await env.currentTimeMs()));
     const assignmentTask = calls.find((c) => c.name === 'openTask' && (c.args[0] as { kind: string }).kind === 'STAFF_ASSIGNMENT')!;
     expect(toMinute(assignmentTask.at)).toBe(`${isoDay(dueDate, -2)}T01:00`);
+    await observed(handle, 'staffAssignment');
     await handle.executeUpdate(assignStaff, { args: [{ actor: 'sm-wang', advisorId: 'sa-li', advisorName: '李顾问', technicianId: 'tech-9', technicianName: '周师傅' }] });
     const staffSms = calls.find((c) => c.name === 'queueCustomerMessage' && (c.args[0] as { rule: string }).rule === 'R10')!;
     expect(staffSms.args[0]).toMatchObject({ template: 'appointment-staff', payload: { advisorName: '李顾问', technicianName: '周师傅' } });
@@ -98,6 +111,7 @@ test('R1 R2 R3 R5 R6 R7 R10 R11 R12 R14 R15 R16 R17: one whole cycle with real d
     const promisedReadyAt = new Date(checkedInAt + 4 * HOUR).toISOString();
     const inService = await handle.executeUpdate(checkIn, { args: [{ actor: 'sa-li', mileageKm: 12150, promisedReadyAt }] });
     expect(inService.stage).toBe('IN_SERVICE');
+    await observed(handle, 'inService');
     expect(inService.waitingFor.map((w) => w.rule).sort()).toEqual(['R14', 'R15', 'R16']);
 
     // R15 (1 hour before ready on a 4-hour job) comes before R14 (80% = 3 h 12 min).
@@ -106,6 +120,7 @@ test('R1 R2 R3 R5 R6 R7 R10 R11 R12 R14 R15 R16 R17: one whole cycle with real d
     expect(minutesBetween(checkedInAt, pickup.at)).toBe(180);
     const check = calls.find((c) => c.name === 'openTask' && (c.args[0] as { kind: string }).kind === 'PROGRESS_CHECK')!;
     expect(minutesBetween(checkedInAt, check.at)).toBe(192);
+    await observed(handle, 'progressCheck');
 
     await handle.executeUpdate(recordProgressCheck, { args: [{ actor: 'sa-li', onTime: true }] });
     expect(await rejection(handle.executeUpdate(deliver, { args: [{ actor: 'sa-li', amountDueCny: -1, amountPaidCny: 0 }] }))).toBe(
@@ -114,9 +129,11 @@ test('R1 R2 R3 R5 R6 R7 R10 R11 R12 R14 R15 R16 R17: one whole cycle with real d
     await env.sleep(50 * 60_000);
     const afterDelivery = await handle.executeUpdate(deliver, { args: [{ actor: 'sa-li', amountDueCny: 680, amountPaidCny: 680 }] });
     expect(afterDelivery.stage).toBe('WAITING_FOR_FOLLOW_UP');
+    await observed(handle, 'afterDelivery');
     const deliveredOn = new Date((await env.currentTimeMs()) + 8 * HOUR).toISOString().slice(0, 10);
 
     await advanceTo(env, handle, 'AWAITING_FOLLOW_UP');
+    await observed(handle, 'followUp');
     const followUpTask = calls.find((c) => c.name === 'openTask' && (c.args[0] as { kind: string }).kind === 'FOLLOW_UP_CALL')!;
     expect(toMinute(followUpTask.at)).toBe(`${isoDay(deliveredOn, 3)}T01:00`); // R17
     expect(followUpTask.args[0]).toMatchObject({ dueAt: `${isoDay(deliveredOn, 5)}T10:00:00.000Z` });
@@ -127,6 +144,7 @@ test('R1 R2 R3 R5 R6 R7 R10 R11 R12 R14 R15 R16 R17: one whole cycle with real d
     // Continue-as-new: cycle 4 is due 6 months after this service (R1).
     await advanceTo(env, handle, 'WAITING_FOR_REMINDER');
     const next = await handle.query(getState);
+    await observed(handle, 'nextCycle');
     expect(next).toMatchObject({ cycle: 4, dueDate: addMonths(deliveredOn, 6), stage: 'WAITING_FOR_REMINDER' });
     const delivered = calls.find((c) => c.name === 'deliverVehicle')!;
     expect(delivered.args[2]).toEqual({ serviceDate: deliveredOn, mileageKm: 12150 });

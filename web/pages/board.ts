@@ -2,7 +2,7 @@
 import express, { Router } from 'express';
 import { principalOf } from '../../api/auth/middleware';
 import { can, maskPhone, seesPhoneNumbers } from '../../api/auth/policy';
-import { STAGE_ACTIONS } from '../actions';
+import { stepForm } from '../actions';
 import { page, WebContext } from '../context';
 import { takeFlash } from '../flash';
 import { text } from '../i18n';
@@ -42,7 +42,7 @@ export function boardPages(ctx: WebContext): Router {
         advisor: b.advisorId ?? '',
         status: b.status,
         walkIn: b.channel === 'WALK_IN',
-        form: checkIn && b.channel !== 'WALK_IN' && (b.status === 'CONFIRMED' || b.status === 'TENTATIVE') ? await resolveForm(ctx.db, STAGE_ACTIONS.AWAITING_CHECK_IN, storeId, `/vehicles/${b.vin}/act`, '/board') : undefined,
+        form: checkIn && b.channel !== 'WALK_IN' && (b.status === 'CONFIRMED' || b.status === 'TENTATIVE') ? await resolveForm(ctx.db, stepForm('check-in'), storeId, `/vehicles/${b.vin}/act`, '/board') : undefined,
       })),
     );
     res.send(renderPage(req, 'board', text(langOf(req), 'board'), { day, storeId, booked: rows.filter((r) => !r.walkIn), walkIns: rows.filter((r) => r.walkIn), flash: takeFlash(req, res) }));

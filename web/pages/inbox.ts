@@ -1,21 +1,34 @@
 // The work inbox: the tasks the workflows wait for, most urgent first, each with its one action.
-import express, { Router } from 'express';
+import express, { Request, Response, Router } from 'express';
 import { checkAccess, principalOf } from '../../api/auth/middleware';
 import { can } from '../../api/auth/policy';
 import { inStore } from '../../api/auth/principal';
 import { listLifecycles } from '../../api/visibility';
-import { actionById, actionForTask, CARE_CONTACT, policyActionOf, STAGE_ACTIONS } from '../actions';
+import { ActionSpec, actionForTask, CARE_CONTACT, policyActionOf, stepForm, stepForms } from '../actions';
 import { notFound, page, WebContext } from '../context';
-import { executeAction } from '../execute';
+import { ActionResult, executeAction } from '../execute';
 import { localPath, setFlash, takeFlash } from '../flash';
 import { text } from '../i18n';
 import { langOf, renderPage } from '../render';
 import { resolveForm } from '../resolveForm';
 import { storeDay } from './board';
+import { vehiclePage } from './vehicle';
 import { vinSchema } from '../../commands/schemas';
+
+/** A step's form has one id wherever it is shown, so a refusal from the inbox reopens it on the vehicle page. */
+const formIdOf = (spec: ActionSpec, taskId: string) => (spec.target.type === 'step' ? spec.id : `task:${taskId}`);
 
 export function inboxPages(ctx: WebContext): Router {
   const router = express.Router();
+
+  /** Done: back where the person came from, with the news. Refused: the vehicle's page with the form as it was sent. */
+  async function answer(req: Request, res: Response, result: ActionResult, vin: string, fallback: string) {
+    if (result.done) {
+      setFlash(res, result.flash);
+      return res.redirect(localPath(req.body?.returnTo, fallback));
+    }
+    res.status(result.status).send(await vehiclePage(ctx, req, res, vin, result.state));
+  }
 
   router.get('/inbox', page('inbox.view'), async (req, res) => {
     const p = principalOf(req);
@@ -41,7 +54,7 @@ export function inboxPages(ctx: WebContext): Router {
           dueAt: t.dueAt,
           overdue: t.dueAt.getTime() < now,
           today: t.dueAt.getTime() >= now && t.dueAt.getTime() < endOfToday,
-          form: allowed ? await resolveForm(ctx.db, spec, t.vehicle.storeId, `/tasks/${t.id}/act`, '/inbox') : undefined,
+          form: allowed ? await resolveForm(ctx.db, spec, t.vehicle.storeId, `/tasks/${t.id}/act`, '/inbox', { formId: formIdOf(spec, t.id) }) : undefined,
         };
       }),
     );
@@ -60,7 +73,7 @@ export function inboxPages(ctx: WebContext): Router {
           dueAt,
           overdue: dueAt.getTime() < now,
           today: dueAt.getTime() >= now && dueAt.getTime() < endOfToday,
-          form: await resolveForm(ctx.db, STAGE_ACTIONS.IN_SERVICE, p.storeId, `/vehicles/${wf.vin}/act`, '/inbox'),
+          form: await resolveForm(ctx.db, stepForm('delivery'), p.storeId, `/vehicles/${wf.vin}/act`, '/inbox'),
         });
       }
       items.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
@@ -75,23 +88,22 @@ export function inboxPages(ctx: WebContext): Router {
     const spec = actionForTask(task.kind);
     if (!spec) throw notFound('this task is answered on the vehicle page');
     checkAccess(req, policyActionOf(spec));
-    const flash =
-      task.status !== 'OPEN'
-        ? { kind: 'error' as const, message: `${text(langOf(req), 'stepRefused')}: ${task.status}` }
-        : await executeAction(ctx, req, spec, { vin: task.vin, ticketId: task.workflowId, careContact: CARE_CONTACT[task.kind] });
-    setFlash(res, flash);
-    res.redirect(localPath(req.body?.returnTo, '/inbox'));
+    if (task.status !== 'OPEN') {
+      setFlash(res, { kind: 'error', message: `${text(langOf(req), 'stepRefused')}: ${task.status}` });
+      return res.redirect(localPath(req.body?.returnTo, '/inbox'));
+    }
+    const result = await executeAction(ctx, req, spec, { vin: task.vin, ticketId: task.workflowId, careContact: CARE_CONTACT[task.kind] }, formIdOf(spec, task.id));
+    await answer(req, res, result, task.vin, '/inbox');
   });
 
   router.post('/vehicles/:vin/act', async (req, res) => {
     const vin = vinSchema.safeParse(req.params.vin);
     if (!vin.success) throw notFound('no such vehicle');
-    const spec = actionById(String(req.body?.action ?? ''));
-    if (!spec || spec.target.type !== 'step') throw notFound('no such action');
+    const spec = stepForms().find((f) => f.id === String(req.body?.action ?? ''));
+    if (!spec) throw notFound('no such action');
     const p = checkAccess(req, policyActionOf(spec));
     await ctx.checkVehicle(p, vin.data);
-    setFlash(res, await executeAction(ctx, req, spec, { vin: vin.data }));
-    res.redirect(localPath(req.body?.returnTo, `/vehicles/${vin.data}`));
+    await answer(req, res, await executeAction(ctx, req, spec, { vin: vin.data }), vin.data, `/vehicles/${vin.data}`);
   });
   return router;
 }

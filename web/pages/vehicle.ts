@@ -1,13 +1,17 @@
 // A vehicle's page: where its lifecycle stands and what comes next, the timeline in business
 // language, and its customer, bookings, repair orders and surveys.
-import express, { Router } from 'express';
+import express, { Request, Response, Router } from 'express';
+import type { Task } from '../../generated/prisma/client';
 import { principalOf } from '../../api/auth/middleware';
 import { can, maskPhone, seesPhoneNumbers } from '../../api/auth/policy';
 import { isWorkflowNotFound } from '../../api/workflowErrors';
 import { getState, LifecycleState, lifecycleWorkflowId } from '../../workflows/definitions';
-import { actionForTask, CARE_CONTACT, policyActionOf, STAGE_ACTIONS } from '../actions';
+import { ActionSpec, actionForTask, CARE_CONTACT, policyActionOf, stepForms } from '../actions';
+import { freeTimes, PickerDay } from '../slotPicker';
+import { FormState } from '../fieldErrors';
+import { correctionsAt } from '../../workflows/stepValidation';
 import { notFound, page, visibleVin, WebContext } from '../context';
-import { takeFlash } from '../flash';
+import { Flash, takeFlash } from '../flash';
 import { label, text } from '../i18n';
 import { langOf, renderPage } from '../render';
 import { resolveForm } from '../resolveForm';
@@ -25,6 +29,95 @@ export async function lifecycleState(ctx: WebContext, vin: string): Promise<Life
     if (isWorkflowNotFound(err)) return null;
     throw err;
   }
+}
+
+/**
+ * The free times for the forms that book (R5, R8), read once per page: a new booking's, and a moved
+ * booking's, whose own bay time does not stand in its way (R7 reschedule).
+ */
+async function pickersFor(ctx: WebContext, vin: string, offered: ActionSpec[]): Promise<Record<string, PickerDay[]>> {
+  const names = new Set(offered.flatMap((spec) => spec.fields.filter((f) => f.books).map((f) => f.name)));
+  const pickers: Record<string, PickerDay[]> = {};
+  for (const name of names) pickers[name] = await freeTimes(ctx.commands, vin, { moving: name === 'newBookedFor' });
+  return pickers;
+}
+
+/**
+ * What the person may do to this vehicle now: the tasks it has for them (care calls, a ticket's answer),
+ * and every lifecycle step the lifecycle takes at its stage that the policy lets their role perform —
+ * the owed ones first, opened. A manager's correction is offered at the stages it fits.
+ */
+async function actionsFor(ctx: WebContext, req: Request, vin: string, storeId: string, state: LifecycleState | null, tasks: Task[], defaults: Record<string, string>, refused?: FormState) {
+  const p = principalOf(req);
+  const lang = langOf(req);
+  const back = `/vehicles/${vin}`;
+  const actions = [];
+  const owed = new Map<string, Task>();
+  for (const t of tasks) {
+    const spec = actionForTask(t.kind);
+    if (!spec || !can(p.role, policyActionOf(spec))) continue;
+    if (spec.target.type === 'step') owed.set(spec.id, t);
+    else actions.push({ title: label(lang, 'task', t.kind), dueAt: t.dueAt, rule: t.rule, open: true, form: await resolveForm(ctx.db, spec, storeId, `/tasks/${t.id}/act`, back, { formId: `task:${t.id}`, state: refused }) });
+  }
+  if (!state) return actions;
+  const steps = stepForms().filter((spec) => spec.target.type === 'step' && can(p.role, policyActionOf(spec)));
+  const offered = steps.filter((spec) => spec.target.type === 'step' && state.accepts.includes(spec.target.step.update.name));
+  const pickers = await pickersFor(ctx, vin, offered);
+  for (const spec of steps) {
+    const step = spec.target.type === 'step' ? spec.target.step : undefined;
+    const corrections = step?.path === 'correction' ? correctionsAt(state.stage) : [];
+    if (!(state.accepts.includes(step!.update.name) || corrections.length)) continue;
+    const task = owed.get(spec.id);
+    const form = await resolveForm(ctx.db, spec, storeId, `/vehicles/${vin}/act`, back, { state: refused, defaults, pickers, narrow: corrections.length ? { action: corrections } : undefined });
+    const entry = { title: text(lang, spec.title), dueAt: task?.dueAt, rule: task?.rule ?? step!.rule, open: Boolean(task) || form.refused, form };
+    if (task) actions.splice(actions.filter((a) => a.dueAt).length, 0, entry);
+    else actions.push(entry);
+  }
+  return actions;
+}
+
+/** A refused form the page no longer offers (the lifecycle moved on meanwhile): its reasons above the page. */
+function refusedElsewhere(refused: FormState, actions: { form: { formId: string } }[]): Flash | undefined {
+  if (actions.some((a) => a.form.formId === refused.formId)) return undefined;
+  return { kind: 'error', message: [refused.message, ...Object.entries(refused.errors).map(([field, reason]) => `${field}: ${reason}`)].filter(Boolean).join('; ') };
+}
+
+/** The vehicle's page; after a refused form, with that form's values and reasons. */
+export async function vehiclePage(ctx: WebContext, req: Request, res: Response, vin: string, refused?: FormState): Promise<string> {
+  const p = principalOf(req);
+  const [vehicle, state, events, staff] = await Promise.all([
+    ctx.db.vehicle.findUnique({
+      where: { vin },
+      include: { customer: true, bookings: { orderBy: { bookedFor: 'desc' } }, repairOrders: { orderBy: { createdAt: 'desc' }, include: { items: true } }, surveys: { orderBy: { recordedAt: 'desc' } }, tasks: { where: { status: 'OPEN' }, orderBy: { dueAt: 'asc' } } },
+    }),
+    lifecycleState(ctx, vin),
+    ctx.db.auditEvent.findMany({ where: { vin }, orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] }),
+    ctx.db.staff.findMany({ select: { id: true, name: true } }),
+  ]);
+  if (!vehicle && !state) throw notFound(`no vehicle with VIN ${vin}`);
+  const names = new Map(staff.map((s) => [s.id, s.name]));
+  const timeline = timelineOf(events, names).reverse();
+  const now = ctx.clock.now().getTime();
+  const storeId = vehicle?.storeId ?? p.storeId;
+  const sees = seesPhoneNumbers(p.role);
+  // R5: a booking keeps the customer's number unless they give another.
+  const defaults: Record<string, string> = vehicle && sees ? { contactPhone: vehicle.customer.phone } : {};
+  const actions = await actionsFor(ctx, req, vin, storeId, state, vehicle?.tasks ?? [], defaults, refused);
+  const customer = vehicle && { ...vehicle.customer, phone: sees ? vehicle.customer.phone : maskPhone(vehicle.customer.phone) };
+  return renderPage(req, 'vehicle', `${vehicle?.plate ?? vin}`, {
+    vin,
+    vehicle,
+    customer,
+    state,
+    waiting: (state?.waitingFor ?? []).map((w) => ({ ...w, overdue: new Date(w.by).getTime() < now })),
+    timeline,
+    actions,
+    careContact: CARE_CONTACT,
+    temporalUrl: temporalWorkflowUrl(ctx, lifecycleWorkflowId(vin)),
+    auditUrl: can(p.role, 'audit.read') ? `/audit/vehicles/${vin}` : undefined,
+    messageSection: await messagesSection(ctx, req, vin),
+    flash: refused ? refusedElsewhere(refused, actions) : takeFlash(req, res),
+  });
 }
 
 export function vehiclePages(ctx: WebContext): Router {
@@ -45,47 +138,7 @@ export function vehiclePages(ctx: WebContext): Router {
   });
 
   router.get('/vehicles/:vin', page('vehicle.read'), async (req, res) => {
-    const p = principalOf(req);
-    const lang = langOf(req);
-    const vin = await visibleVin(ctx, req);
-    const [vehicle, state, events, staff] = await Promise.all([
-      ctx.db.vehicle.findUnique({
-        where: { vin },
-        include: { customer: true, bookings: { orderBy: { bookedFor: 'desc' } }, repairOrders: { orderBy: { createdAt: 'desc' }, include: { items: true } }, surveys: { orderBy: { recordedAt: 'desc' } }, tasks: { where: { status: 'OPEN' }, orderBy: { dueAt: 'asc' } } },
-      }),
-      lifecycleState(ctx, vin),
-      ctx.db.auditEvent.findMany({ where: { vin }, orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] }),
-      ctx.db.staff.findMany({ select: { id: true, name: true } }),
-    ]);
-    if (!vehicle && !state) throw notFound(`no vehicle with VIN ${vin}`);
-    const names = new Map(staff.map((s) => [s.id, s.name]));
-    const timeline = timelineOf(events, names).reverse();
-    const now = ctx.clock.now().getTime();
-    const storeId = vehicle?.storeId ?? p.storeId;
-    const actions = [];
-    for (const t of vehicle?.tasks ?? []) {
-      const spec = actionForTask(t.kind);
-      if (spec && can(p.role, policyActionOf(spec))) actions.push({ title: label(lang, 'task', t.kind), dueAt: t.dueAt, rule: t.rule, form: await resolveForm(ctx.db, spec, storeId, `/tasks/${t.id}/act`, `/vehicles/${vin}`) });
-    }
-    const stageSpec = state ? STAGE_ACTIONS[state.stage] : undefined;
-    if (stageSpec && can(p.role, policyActionOf(stageSpec))) actions.push({ title: text(lang, stageSpec.submit), dueAt: undefined, rule: '', form: await resolveForm(ctx.db, stageSpec, storeId, `/vehicles/${vin}/act`, `/vehicles/${vin}`) });
-    const customer = vehicle && { ...vehicle.customer, phone: seesPhoneNumbers(p.role) ? vehicle.customer.phone : maskPhone(vehicle.customer.phone) };
-    res.send(
-      renderPage(req, 'vehicle', `${vehicle?.plate ?? vin}`, {
-        vin,
-        vehicle,
-        customer,
-        state,
-        waiting: (state?.waitingFor ?? []).map((w) => ({ ...w, overdue: new Date(w.by).getTime() < now })),
-        timeline,
-        actions,
-        careContact: CARE_CONTACT,
-        temporalUrl: temporalWorkflowUrl(ctx, lifecycleWorkflowId(vin)),
-        auditUrl: can(p.role, 'audit.read') ? `/audit/vehicles/${vin}` : undefined,
-        messageSection: await messagesSection(ctx, req, vin),
-        flash: takeFlash(req, res),
-      }),
-    );
+    res.send(await vehiclePage(ctx, req, res, await visibleVin(ctx, req)));
   });
   return router;
 }

@@ -1,0 +1,128 @@
+// For each role, at each state the whole-cycle workflow test observes, the vehicle page offers exactly
+// the commands the policy lets that role perform and the lifecycle takes: every one of them, nothing
+// else. Read from the rendered HTML (no browser needed); the lifecycle's state comes from a stand-in
+// client that answers the state query with the observed state, the rest is the product on PostgreSQL.
+import type { Client } from '@temporalio/client';
+import type { Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { createDb, Db } from '../../activities/database';
+import { can, ROLES, stepAction } from '../../api/auth/policy';
+import { openSession } from '../../api/auth/sessions';
+import { createApp } from '../../api/app';
+import { LIFECYCLE_STEPS } from '../../commands/lifecycleSteps';
+import type { StaffRole } from '../../generated/prisma/enums';
+import { settableClock } from '../../runtime/clock';
+import { createWebRouter } from '../../web/router';
+import type { LifecycleState } from '../../workflows/definitions';
+import { correctionsAt } from '../../workflows/stepValidation';
+import { applyMigrations } from '../../runtime/migrate';
+import { startPostgres, TestPostgres } from '../support/postgres';
+import { OBSERVED, ObservedState } from '../support/stageAccepts';
+import { seedWebStores, staffIdOf, STORE_A } from '../support/webStore';
+
+const VIN = 'LFV2A21K8P4000301';
+const clock = settableClock('2026-11-20T02:00:00Z');
+let postgres: TestPostgres;
+let db: Db;
+let server: Server;
+let base: string;
+let shown: LifecycleState;
+const sessions = new Map<StaffRole, string>();
+const csrf = new Map<StaffRole, string>();
+
+/** Answers the page's one question to Temporal, the lifecycle's state, with the state under test. */
+const lifecycleStandIn = { workflow: { getHandle: () => ({ query: async () => shown }) } } as unknown as Client;
+
+beforeAll(async () => {
+  postgres = await startPostgres();
+  await applyMigrations(postgres.url);
+  db = createDb(postgres.url);
+  await seedWebStores(db);
+  const customer = await db.customer.create({ data: { storeId: STORE_A, name: '王芳', phone: '13900000301' } });
+  await db.vehicle.create({
+    data: { vin: VIN, plate: '苏F30001', model: 'Sagitar', storeId: STORE_A, customerId: customer.id, deliveryDate: new Date('2025-05-20'), mileageKm: 9000, mileageRecordedAt: new Date('2026-11-01'), avgDailyKm: 30, workflowId: `vehicle-${VIN}` },
+  });
+  // A care call is a task of its own workflow: offered beside the lifecycle's steps to those who make it.
+  await db.task.create({ data: { vin: VIN, workflowId: `care-${VIN}`, cycle: 1, kind: 'NEW_CAR_7DC_CALL', rule: 'R20', assigneeRole: 'CUSTOMER_RELATIONS', dueAt: new Date('2026-11-21T10:00:00Z'), idempotencyKey: `care-${VIN}-7dc` } });
+  server = createApp({ client: lifecycleStandIn, db, clock, routers: [createWebRouter({ client: lifecycleStandIn, db, clock, temporalUiUrl: 'http://127.0.0.1:8233' })] }).listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  for (const role of ROLES) {
+    const session = await openSession(db, staffIdOf(role), 'WEB', clock.now());
+    sessions.set(role, session.token);
+    csrf.set(role, session.csrfToken);
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await new Promise((r) => server?.close(r));
+  await db?.$disconnect();
+  await postgres?.stop();
+});
+
+function stateOf(observed: ObservedState): LifecycleState {
+  return { vin: VIN, plate: '苏F30001', storeId: STORE_A, cycle: 1, stage: observed.stage, accepts: observed.accepts, waitingFor: [] };
+}
+
+/** What the policy and the lifecycle allow: the steps it accepts that the role may take, a correction where one fits, the care call. */
+function expectedFor(role: StaffRole, observed: ObservedState): string[] {
+  const steps = LIFECYCLE_STEPS.filter((s) => can(role, stepAction(s.path)) && (observed.accepts.includes(s.update.name) || (s.path === 'correction' && correctionsAt(observed.stage).length > 0)));
+  return [...(can(role, 'care.call') ? ['care-call'] : []), ...steps.map((s) => s.path)].sort();
+}
+
+async function offeredOn(role: StaffRole): Promise<{ forms: string[]; html: string }> {
+  const res = await fetch(`${base}/vehicles/${VIN}`, { headers: { cookie: `sl_session=${sessions.get(role)}` } });
+  expect(res.status).toBe(200);
+  const html = await res.text();
+  return { forms: [...html.matchAll(/<form method="post" action="[^"]*" class="action[^"]*" data-action="([^"]+)"/g)].map((m) => m[1]).sort(), html };
+}
+
+describe.each(Object.entries(OBSERVED))('at %s', (_name, observed) => {
+  test.each(ROLES)('%s is offered every command it may perform, and nothing else', async (role) => {
+    shown = stateOf(observed);
+    const { forms } = await offeredOn(role);
+    expect(forms).toEqual(expectedFor(role, observed));
+  });
+});
+
+test('a correction offers only what fits the stage: BACK_TO_CONFIRMATION before check-in, CLOSE anywhere', async () => {
+  shown = stateOf({ stage: 'AWAITING_CHECK_IN', accepts: ['checkIn'] });
+  const before = (await offeredOn('SERVICE_MANAGER')).html;
+  const correction = before.slice(before.indexOf('data-action="correction"'));
+  expect(correction).toContain('value="BACK_TO_CONFIRMATION"');
+  shown = stateOf(OBSERVED.inService);
+  const after = (await offeredOn('SERVICE_MANAGER')).html;
+  const inService = after.slice(after.indexOf('data-action="correction"'));
+  expect(inService).toContain('value="CLOSE"');
+  expect(inService.slice(0, inService.indexOf('</form>'))).not.toContain('BACK_TO_CONFIRMATION');
+});
+
+test("the owed step is open and first; a booking offers the customer's phone to those who call customers", async () => {
+  shown = stateOf(OBSERVED.reminderCall);
+  const { html } = await offeredOn('CUSTOMER_RELATIONS');
+  expect(html).toMatch(/<details class="vehicle-action" data-step="care-call" open>/);
+  const booking = html.slice(html.indexOf('data-action="bookings"'));
+  expect(booking.slice(0, booking.indexOf('</form>'))).toContain('value="13900000301"');
+  // A technician sees the car but calls no customer: no booking form, and no number anywhere in a form.
+  shown = stateOf(OBSERVED.inService);
+  const technician = (await offeredOn('TECHNICIAN')).html;
+  expect(technician).not.toContain('13900000301');
+});
+
+test('a refused form comes back with each reason next to its field and everything typed kept; nothing is sent on', async () => {
+  shown = stateOf(OBSERVED.reminderCall);
+  const form = new URLSearchParams({ _csrf: csrf.get('BOOKING_SPECIALIST')!, action: 'bookings', formId: 'bookings', channel: 'COUNTER', bookedFor: '2026-11-25T10:00', faultDescription: '', contactPhone: '一三九', requests: '客户要求上午取车' });
+  const res = await fetch(`${base}/vehicles/${VIN}/act`, { method: 'POST', headers: { cookie: `sl_session=${sessions.get('BOOKING_SPECIALIST')}`, 'content-type': 'application/x-www-form-urlencoded' }, body: form, redirect: 'manual' });
+  expect(res.status).toBe(400);
+  const html = await res.text();
+  const booking = html.slice(html.indexOf('data-action="bookings"'));
+  const sent = booking.slice(0, booking.indexOf('</form>'));
+  expect(sent).toMatch(/<span class="field-error" data-field="contactPhone">contactPhone must be digits, spaces or dashes<\/span>/);
+  expect(sent).toMatch(/<span class="field-error" data-field="faultDescription">[^<]+<\/span>/);
+  expect(sent).toContain('value="一三九"');
+  expect(sent).toContain('>客户要求上午取车</textarea>');
+  expect(sent).toMatch(/<option value="COUNTER" selected>/);
+  expect(sent).toContain('value="2026-11-25T10:00"');
+  expect(html).toMatch(/<details class="vehicle-action" data-step="bookings" open>/);
+  expect(await db.booking.count({ where: { vin: VIN } })).toBe(0);
+});
