@@ -6,8 +6,7 @@ import type { TaskKind } from '../generated/prisma/enums';
 import { Action, stepAction } from '../api/auth/policy';
 import { careCallSchema, ticketAnswerSchema } from '../commands/schemas';
 import { LIFECYCLE_STEPS, LifecycleStep } from '../commands/lifecycleSteps';
-import { DEFAULT_STORE_SETTINGS } from '../domain/storeSettings';
-import { bodyFromFields, FieldHint, fieldsOfSchema, FieldSpec, storeLocalToInstant as localToInstant } from './commandForms';
+import { bodyFromFields, FieldHint, fieldsOfSchema, FieldSpec } from './commandForms';
 
 export type { FieldSpec } from './commandForms';
 
@@ -98,12 +97,8 @@ export function policyActionOf(spec: ActionSpec): Action {
   return stepAction(spec.target.step.path);
 }
 
-export function storeLocalToInstant(value: string, utcOffsetMinutes = DEFAULT_STORE_SETTINGS.utcOffsetMinutes): string | undefined {
-  return localToInstant(value, utcOffsetMinutes);
-}
-
-/** The request body from the form's strings: empty fields are left out, typed fields converted. */
-export function bodyFromForm(spec: ActionSpec, form: Record<string, unknown>, extra: Record<string, unknown> = {}, utcOffsetMinutes = DEFAULT_STORE_SETTINGS.utcOffsetMinutes): Record<string, unknown> {
+/** The request body from the form's strings, times in the store's zone: empty fields are left out, typed fields converted. */
+export function bodyFromForm(spec: ActionSpec, form: Record<string, unknown>, utcOffsetMinutes: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { ...bodyFromFields(spec.fields, form, utcOffsetMinutes), ...extra };
 }
 

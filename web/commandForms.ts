@@ -126,3 +126,17 @@ export function bodyFromFields(fields: readonly FieldSpec[], form: Record<string
   for (const [key, value] of Object.entries(body)) if (Array.isArray(value)) body[key] = value.filter((row) => row !== undefined);
   return body;
 }
+
+/**
+ * The form's field a body path names: empty rows of a list are left out of the body, so the body's item 1
+ * may be the person's row 2, and a reason about it belongs beside row 2.
+ */
+export function formFieldOf(fields: readonly FieldSpec[], form: Record<string, unknown>, path: string): string {
+  const m = /^(\w+)\.(\d+)\.(.+)$/.exec(path);
+  if (!m) return path;
+  const [, list, index, key] = m;
+  const rowFields = fields.filter((f) => f.row !== undefined && f.name.startsWith(`${list}.`));
+  const filled = [...new Set(rowFields.map((f) => f.row!))].filter((row) => rowFields.some((f) => f.row === row && sentString(form[f.name]) !== undefined));
+  const row = filled[Number(index)];
+  return row === undefined ? path : `${list}.${row}.${key}`;
+}

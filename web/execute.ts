@@ -8,9 +8,10 @@ import { careCallCommand } from '../commands/careCall';
 import { runCommand } from '../commands/command';
 import { lifecycleStepCommand } from '../commands/lifecycleSteps';
 import { ticketAnswerCommand, ticketSubject } from '../commands/ticketAnswer';
+import { resolveStoreSettings } from '../domain/storeSettings';
 import { ActionSpec, bodyFromForm } from './actions';
 import { WebContext } from './context';
-import { fieldErrorsOf, FormState, sentValues } from './fieldErrors';
+import { FormState, refusedForm } from './fieldErrors';
 import { Flash } from './flash';
 import { formatTime } from './format';
 import { label, Lang, text } from './i18n';
@@ -32,10 +33,18 @@ export function refusalMessage(lang: Lang, err: HttpError, reason = err.message)
   return `${text(lang, 'stepRefused')}: ${reason}${times}`;
 }
 
+/** A datetime-local field carries the store's wall clock: the vehicle's store says which zone that is. */
+async function storeOffsetOf(ctx: WebContext, vin: string): Promise<number> {
+  const storeId = await ctx.commands.storeOf(vin);
+  const store = storeId ? await ctx.db.store.findUnique({ where: { id: storeId }, select: { settings: true } }) : null;
+  return resolveStoreSettings(store?.settings).utcOffsetMinutes;
+}
+
 async function run(ctx: WebContext, req: Request, spec: ActionSpec, subject: ActionSubject): Promise<string> {
   const p = principalOf(req);
   const lang = langOf(req);
   const form = (req.body ?? {}) as Record<string, unknown>;
+  const offset = await storeOffsetOf(ctx, subject.vin);
   if (spec.target.type === 'step') {
     const extra: Record<string, unknown> = {};
     if (spec.id === 'staff-assignment') {
@@ -46,14 +55,14 @@ async function run(ctx: WebContext, req: Request, spec: ActionSpec, subject: Act
       extra.advisorName = name(form.advisorId);
       extra.technicianName = name(form.technicianId);
     }
-    const state = await runCommand(ctx.commands, p, lifecycleStepCommand(spec.target.step.path), { vin: subject.vin }, bodyFromForm(spec, form, extra));
+    const state = await runCommand(ctx.commands, p, lifecycleStepCommand(spec.target.step.path), { vin: subject.vin }, bodyFromForm(spec, form, offset, extra));
     return `${text(lang, 'stepDone')}: ${subject.vin} → ${label(lang, 'stage', state.stage)}`;
   }
   if (spec.target.type === 'care') {
-    await runCommand(ctx.commands, p, careCallCommand, { vin: subject.vin }, bodyFromForm(spec, form, { contact: subject.careContact }));
+    await runCommand(ctx.commands, p, careCallCommand, { vin: subject.vin }, bodyFromForm(spec, form, offset, { contact: subject.careContact }));
     return `${text(lang, 'stepDone')}: ${subject.vin}`;
   }
-  await runCommand(ctx.commands, p, ticketAnswerCommand, ticketSubject(subject.ticketId!), bodyFromForm(spec, form));
+  await runCommand(ctx.commands, p, ticketAnswerCommand, ticketSubject(subject.ticketId!), bodyFromForm(spec, form, offset));
   return `${text(lang, 'stepDone')}: ${subject.ticketId}`;
 }
 
@@ -62,9 +71,8 @@ export async function executeAction(ctx: WebContext, req: Request, spec: ActionS
     return { done: true, flash: { kind: 'ok', message: await run(ctx, req, spec, subject) } };
   } catch (err) {
     if (!(err instanceof HttpError) || ![400, 409, 422].includes(err.status)) throw err;
-    const names = spec.fields.map((f) => f.name);
-    const { errors, message } = fieldErrorsOf(err, names);
-    const general = message ?? (Object.keys(errors).length ? undefined : err.message);
-    return { done: false, status: err.status, state: { formId, values: sentValues(req.body, names), errors, message: general && refusalMessage(langOf(req), err, general) } };
+    const { message, ...state } = refusedForm(err, formId, spec.fields, req.body);
+    const general = message ?? (Object.keys(state.errors).length ? undefined : err.message);
+    return { done: false, status: err.status, state: { ...state, message: general && refusalMessage(langOf(req), err, general) } };
   }
 }

@@ -1,7 +1,7 @@
 // A refused form, shown again: each reason next to the field it is about, the rest above the form, and
 // what the person typed kept, so a refusal costs a correction, not the whole form.
 import { HttpError } from '../api/httpError';
-import { sentString } from './commandForms';
+import { FieldSpec, formFieldOf, sentString } from './commandForms';
 
 export interface FormState {
   /** Which form on the page was sent (several may be offered at once). */
@@ -39,4 +39,12 @@ export function sentValues(body: unknown, fieldNames: readonly string[]): Record
     if (value !== undefined) values[name] = value;
   }
   return values;
+}
+
+/** A refused form to show again: the reasons by field (a list's by the row it was typed in), what was sent. */
+export function refusedForm(err: HttpError, formId: string, fields: readonly FieldSpec[], body: unknown): FormState {
+  const names = fields.map((f) => f.name);
+  const form = (body ?? {}) as Record<string, unknown>;
+  const issues = Array.isArray(err.details) ? (err.details as { path?: unknown }[]).map((i) => ({ ...i, path: formFieldOf(fields, form, String(i.path ?? '')) })) : err.details;
+  return { formId, values: sentValues(body, names), ...fieldErrorsOf(new HttpError(err.status, err.message, issues, err.extra), names) };
 }

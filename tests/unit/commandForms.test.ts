@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { LIFECYCLE_STEPS } from '../../commands/lifecycleSteps';
 import { stepSchemas } from '../../commands/schemas';
 import { actionForTask, stepForm, stepForms } from '../../web/actions';
-import { bodyFromFields, fieldsOfSchema, LIST_ROWS } from '../../web/commandForms';
+import { bodyFromFields, fieldsOfSchema, formFieldOf, LIST_ROWS } from '../../web/commandForms';
 import { LANGS, text } from '../../web/i18n';
 
 // R10: the names the customer's SMS gives come from the staff records, never from the form.
@@ -68,6 +68,15 @@ test("a form's strings become the body the schema takes: typed, empty fields and
     contactPhone: '13900000000',
   });
   expect(bodyFromFields(stepForm('bookings').fields, { bookedFor: '2027-03-01T09:30' }, -420)).toEqual({ bookedFor: '2027-03-01T09:30:00-07:00' });
+});
+
+test("a reason about a list's item lands beside the row the person typed it in, empty rows in between or not", () => {
+  const fields = stepForm('additional-work').fields;
+  const form = { 'items.0.description': '刹车片', 'items.0.priceCny': '480', 'items.2.description': '雨刮片', 'items.2.priceCny': '-1' };
+  expect(formFieldOf(fields, form, 'items.1.priceCny')).toBe('items.2.priceCny');
+  expect(formFieldOf(fields, form, 'items.0.description')).toBe('items.0.description');
+  expect(formFieldOf(fields, form, 'extraHours')).toBe('extraHours');
+  expect(formFieldOf(fields, form, 'items')).toBe('items');
 });
 
 test('a schema that is not an object has no form', () => {

@@ -3,7 +3,8 @@ import { hashPassword, verifyPassword } from '../../api/auth/passwords';
 import { maskPhone, maskPhonesDeep } from '../../api/auth/policy';
 import { LoginRateLimiter } from '../../api/auth/rateLimit';
 import { digest, verifyChainRows, type ChainRow } from '../../api/audit/verifyChain';
-import { actionForTask, bodyFromForm, storeLocalToInstant } from '../../web/actions';
+import { actionForTask, bodyFromForm } from '../../web/actions';
+import { storeLocalToInstant } from '../../web/commandForms';
 import { barChart } from '../../web/charts';
 import { localPath } from '../../web/flash';
 import { storeDay } from '../../web/pages/board';
@@ -54,14 +55,14 @@ test('redirect targets stay on this site', () => {
 });
 
 test('forms: store wall-clock times become instants, numbers and yes/no are typed, empty fields left out', () => {
-  expect(storeLocalToInstant('2026-11-25T10:30')).toBe('2026-11-25T10:30:00+08:00');
+  expect(storeLocalToInstant('2026-11-25T10:30', 480)).toBe('2026-11-25T10:30:00+08:00');
   expect(storeLocalToInstant('2026-11-25T10:30', -330)).toBe('2026-11-25T10:30:00-05:30');
-  expect(storeLocalToInstant('tomorrow')).toBeUndefined();
-  expect(bodyFromForm(actionForTask('REMINDER_CALL')!, { outcome: 'BOOKED', bookedFor: '2026-11-25T10:30', note: '' })).toEqual({ outcome: 'BOOKED', bookedFor: '2026-11-25T10:30:00+08:00' });
-  expect(bodyFromForm(actionForTask('PROGRESS_CHECK')!, { onTime: 'false', newPromisedReadyAt: '2026-11-25T18:00' })).toEqual({ onTime: false, newPromisedReadyAt: '2026-11-25T18:00:00+08:00' });
-  expect(bodyFromForm(actionForTask('FOLLOW_UP_CALL')!, { attitudeScore: '9', qualityScore: '7' })).toEqual({ attitudeScore: 9, qualityScore: 7 });
+  expect(storeLocalToInstant('tomorrow', 480)).toBeUndefined();
+  expect(bodyFromForm(actionForTask('REMINDER_CALL')!, { outcome: 'BOOKED', bookedFor: '2026-11-25T10:30', note: '' }, 480)).toEqual({ outcome: 'BOOKED', bookedFor: '2026-11-25T10:30:00+08:00' });
+  expect(bodyFromForm(actionForTask('PROGRESS_CHECK')!, { onTime: 'false', newPromisedReadyAt: '2026-11-25T18:00' }, 480)).toEqual({ onTime: false, newPromisedReadyAt: '2026-11-25T18:00:00+08:00' });
+  expect(bodyFromForm(actionForTask('FOLLOW_UP_CALL')!, { attitudeScore: '9', qualityScore: '7' }, 480)).toEqual({ attitudeScore: 9, qualityScore: 7 });
   // R7: the confirmation call's one action confirms.
-  expect(bodyFromForm(actionForTask('CONFIRMATION_CALL')!, {})).toEqual({ outcome: 'CONFIRMED' });
+  expect(bodyFromForm(actionForTask('CONFIRMATION_CALL')!, {}, 480)).toEqual({ outcome: 'CONFIRMED' });
   expect(actionForTask('NO_SHOW_CALL')).toBeUndefined();
 });
 

@@ -13,17 +13,17 @@ import { pickPartsCommand } from '../../commands/parts';
 import { localDate, localDayBounds } from '../../domain/calendar';
 import { resolveStoreSettings } from '../../domain/storeSettings';
 import { notFound, page, visibleVin, WebContext } from '../context';
-import { FormState, fieldErrorsOf, sentValues } from '../fieldErrors';
+import { stepForm } from '../actions';
+import { bodyFromFields, LIST_ROWS } from '../commandForms';
+import { FormState, fieldErrorsOf, refusedForm, sentValues } from '../fieldErrors';
 import { Flash, setFlash, takeFlash } from '../flash';
 import { label, Lang, text } from '../i18n';
 import { REFUSALS } from '../refusal';
 import { langOf, renderPage } from '../render';
 
-/** Rows offered at once; more items go in the next report, once the customer has answered this one (R13). */
-const REPORT_ROWS = 3;
-const ROW_FIELDS = ['description', 'priceCny', 'laborHours', 'safety'];
 const rowField = (row: number, field: string) => `items.${row}.${field}`;
-const REPORT_FIELDS = [...Array.from({ length: REPORT_ROWS }, (_, row) => ROW_FIELDS.map((f) => rowField(row, f))).flat(), 'extraHours'];
+/** R13: the step's form, from its schema: rows of items and the job's extra hours. */
+const REPORT = stepForm('additional-work');
 const PREPARATION_FIELDS = ['bayId', 'technicianId'];
 
 const reportFormId = (vin: string) => `additional-work:${vin}`;
@@ -35,43 +35,6 @@ function formOf(body: unknown): Record<string, string> {
   const form: Record<string, string> = {};
   for (const [k, v] of Object.entries((body ?? {}) as Record<string, unknown>)) if (typeof v === 'string') form[k] = v.trim();
   return form;
-}
-
-/** Digits become a number; anything else goes to the schema as typed, so its refusal names the field. */
-const decimal = (raw: string | undefined): number | string | undefined => (!raw ? undefined : /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw);
-
-/** The report from the form's rows: a row left empty is no item, and each item remembers its row for a refusal. */
-function reportFromForm(form: Record<string, string>): { input: { items: Record<string, unknown>[]; extraHours: unknown }; rowOfItem: number[] } {
-  const items: Record<string, unknown>[] = [];
-  const rowOfItem: number[] = [];
-  for (let row = 0; row < REPORT_ROWS; row++) {
-    const [description = '', price, hours] = ['description', 'priceCny', 'laborHours'].map((f) => form[rowField(row, f)]);
-    const safety = form[rowField(row, 'safety')] === 'true';
-    if (!description && !price && !hours && !safety) continue;
-    items.push({ description, priceCny: decimal(price), laborHours: decimal(hours), safety });
-    rowOfItem.push(row);
-  }
-  return { input: { items, extraHours: decimal(form.extraHours) }, rowOfItem };
-}
-
-/**
- * The refusal's reasons beside the row the person typed them in: with empty rows left out, an item's index
- * in the request is not its row on the form. fieldErrorsOf keys a reason by its path's first part only.
- */
-function reportErrors(err: HttpError, rowOfItem: number[]): Pick<FormState, 'errors' | 'message'> {
-  const issues = Array.isArray(err.details) ? (err.details as { path?: unknown; message?: unknown }[]) : [];
-  const errors: Record<string, string> = {};
-  const rest = issues.filter((issue) => {
-    const m = /^items\.(\d+)\.(\w+)$/.exec(String(issue.path ?? ''));
-    const row = m ? rowOfItem[Number(m[1])] : undefined;
-    if (!m || row === undefined || !ROW_FIELDS.includes(m[2])) return true;
-    const name = rowField(row, m[2]);
-    errors[name] = errors[name] ? `${errors[name]}; ${String(issue.message)}` : String(issue.message);
-    return false;
-  });
-  if (issues.length > 0 && rest.length === 0) return { errors };
-  const other = fieldErrorsOf(rest.length ? new HttpError(err.status, err.message, rest) : err, ['items', 'extraHours']);
-  return { errors: { ...errors, ...other.errors }, message: other.message };
 }
 
 /** A refusal is shown with its form; anything else is a real error for the error page. */
@@ -96,7 +59,7 @@ function reportForm(lang: Lang, vin: string, sent: FormState | undefined) {
     action: `/workshop/jobs/${encodeURIComponent(vin)}/additional-work`,
     message,
     itemsError: mine?.errors.items,
-    rows: Array.from({ length: REPORT_ROWS }, (_, row) => ({
+    rows: Array.from({ length: LIST_ROWS }, (_, row) => ({
       number: row + 1,
       description: field(mine, rowField(row, 'description')),
       priceCny: field(mine, rowField(row, 'priceCny')),
@@ -258,14 +221,15 @@ export function workshopPages(ctx: WebContext): Router {
     const p = checkAccess(req, stepAction('additional-work'));
     const lang = langOf(req);
     const vin = await visibleVin(ctx, req);
-    const { input, rowOfItem } = reportFromForm(formOf(req.body));
+    // The report has no times, so no zone to read them in.
+    const input = bodyFromFields(REPORT.fields, (req.body ?? {}) as Record<string, unknown>, 0);
     try {
       const state = await runCommand(ctx.commands, p, lifecycleStepCommand('additional-work'), { vin }, input);
-      setFlash(res, { kind: 'ok', message: `${text(lang, 'workshopReported')}: ${state.plate} · ${input.items.length} ${text(lang, 'workshopItems')}` });
+      setFlash(res, { kind: 'ok', message: `${text(lang, 'workshopReported')}: ${state.plate} · ${(input.items as unknown[] | undefined)?.length ?? 0} ${text(lang, 'workshopItems')}` });
       res.redirect('/workshop');
     } catch (err) {
       const refused = refusal(err);
-      await showWorkshop(ctx, req, res, refused.status, { formId: reportFormId(vin), values: sentValues(req.body, REPORT_FIELDS), ...reportErrors(refused, rowOfItem) });
+      await showWorkshop(ctx, req, res, refused.status, refusedForm(refused, reportFormId(vin), REPORT.fields, req.body));
     }
   });
 
