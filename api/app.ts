@@ -24,8 +24,10 @@ import { sessionRouter } from './auth/sessionRoutes';
 import { defaultSignInLimits, SignInLimits } from './auth/signIn';
 import { capacityRoutes } from './capacityRoutes';
 import { HttpError } from './httpError';
+import { reasonIn } from '../commands/reasons';
 import { notificationRoutes } from './notificationRoutes';
 import { storeSettingsRoutes } from './storeSettingsRoutes';
+import { staffRoutes } from './staffRoutes';
 import { stuckRoutes } from './stuckRoutes';
 import { buildOpenApi } from './openapi';
 import { partsRoutes } from './partsRoutes';
@@ -59,6 +61,17 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 /** Customer phone numbers only for the roles that call customers. */
 function forViewer<T>(p: Principal, value: T): T {
   return seesPhoneNumbers(p.role) ? value : maskPhonesDeep(value);
+}
+
+/**
+ * A refusal in the language the caller asks for (Accept-Language); English unless Chinese is preferred,
+ * since integrations were written against the English reasons. Each issue keeps both.
+ */
+function inCallersLanguage(req: Request, err: HttpError): { error: string; details: unknown } {
+  if (req.acceptsLanguages('en', 'zh') !== 'zh') return { error: err.message, details: err.details };
+  const issues = Array.isArray(err.details) ? (err.details as { path?: string; zh?: string; message?: string }[]) : undefined;
+  const error = issues?.every((i) => i.zh) ? issues.map((i) => (i.path ? `${i.path}: ${i.zh}` : i.zh)).join('; ') : reasonIn('zh', err.message);
+  return { error, details: err.details };
 }
 
 export function createApp({ client, db, signInLimits, routers = [], clock = systemClock, commands = createCommandDeps({ client, db, clock }) }: ApiDeps): express.Express {
@@ -176,14 +189,15 @@ export function createApp({ client, db, signInLimits, routers = [], clock = syst
 
   app.use(notificationRoutes({ commands }));
   app.use(storeSettingsRoutes({ commands }));
+  app.use(staffRoutes({ commands }));
   for (const router of routers) app.use(router);
 
   app.use((_req, _res, next) => next(new HttpError(404, 'no such endpoint')));
   // Express recognises an error handler by its four parameters.
-  app.use((thrown: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  app.use((thrown: unknown, req: Request, res: Response, _next: NextFunction) => {
     const err = requestRefusal(thrown) ?? thrown;
     if (err instanceof HttpError) {
-      res.status(err.status).json({ error: err.message, details: err.details, ...err.extra });
+      res.status(err.status).json({ ...inCallersLanguage(req, err), ...err.extra });
       return;
     }
     if (isTemporarilyUnavailable(err)) {

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { HttpError } from '../api/httpError';
 import { isCalendarDate } from '../domain/calendar';
+import { issueInChinese } from './reasons';
 
 // Tab, line feed and carriage return are allowed in multi-line text only.
 const CONTROL_IN_LINE = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/;
@@ -50,7 +51,11 @@ export const calendarDate = z
 
 /** Input checked against its schema: 400 naming each field that is wrong. */
 export function parseInput<T>(schema: z.ZodType<T>, value: unknown): T {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new HttpError(400, result.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '), result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  // The input in the issue lets zod say in Chinese what it received, as it says in English.
+  const result = schema.safeParse(value, { reportInput: true });
+  if (!result.success) {
+    const issues = result.error.issues;
+    throw new HttpError(400, issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '), issues.map((i) => ({ path: i.path.join('.'), message: i.message, zh: issueInChinese(i) })));
+  }
   return result.data;
 }

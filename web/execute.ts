@@ -8,6 +8,7 @@ import { careCallCommand } from '../commands/careCall';
 import { runCommand } from '../commands/command';
 import { lifecycleStepCommand } from '../commands/lifecycleSteps';
 import { ticketAnswerCommand, ticketSubject } from '../commands/ticketAnswer';
+import { reasonIn } from '../commands/reasons';
 import { resolveStoreSettings } from '../domain/storeSettings';
 import { ActionSpec, bodyFromForm } from './actions';
 import { WebContext } from './context';
@@ -27,7 +28,7 @@ export interface ActionSubject {
 export type ActionResult = { done: true; flash: Flash } | { done: false; status: number; state: FormState };
 
 /** A refusal in the person's words; a booking the workshop cannot take lists the next free times. */
-export function refusalMessage(lang: Lang, err: HttpError, reason = err.message): string {
+export function refusalMessage(lang: Lang, err: HttpError, reason = reasonIn(lang, err.message)): string {
   const nextFree = (err.extra?.nextFree ?? []) as { start: string }[];
   const times = nextFree.length ? ` — ${text(lang, 'nextFree')}: ${nextFree.map((s) => formatTime(s.start)).join(', ')}` : '';
   return `${text(lang, 'stepRefused')}: ${reason}${times}`;
@@ -71,8 +72,9 @@ export async function executeAction(ctx: WebContext, req: Request, spec: ActionS
     return { done: true, flash: { kind: 'ok', message: await run(ctx, req, spec, subject) } };
   } catch (err) {
     if (!(err instanceof HttpError) || ![400, 409, 422].includes(err.status)) throw err;
-    const { message, ...state } = refusedForm(err, formId, spec.fields, req.body);
-    const general = message ?? (Object.keys(state.errors).length ? undefined : err.message);
-    return { done: false, status: err.status, state: { ...state, message: general && refusalMessage(langOf(req), err, general) } };
+    const lang = langOf(req);
+    const { message, ...state } = refusedForm(err, formId, spec.fields, req.body, lang);
+    const general = message ?? (Object.keys(state.errors).length ? undefined : reasonIn(lang, err.message));
+    return { done: false, status: err.status, state: { ...state, message: general && refusalMessage(lang, err, general) } };
   }
 }

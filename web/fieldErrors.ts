@@ -1,6 +1,7 @@
 // A refused form, shown again: each reason next to the field it is about, the rest above the form, and
 // what the person typed kept, so a refusal costs a correction, not the whole form.
 import { HttpError } from '../api/httpError';
+import { reasonIn, ReasonLang } from '../commands/reasons';
 import { FieldSpec, formFieldOf, sentString } from './commandForms';
 
 export interface FormState {
@@ -16,16 +17,17 @@ export interface FormState {
  * Splits a command's refusal over the form's fields: the schema's issues carry their path (400), and a
  * workflow validator's reason starts with the field's name ("promisedReadyAt must be in the future").
  */
-export function fieldErrorsOf(err: HttpError, fieldNames: readonly string[]): Pick<FormState, 'errors' | 'message'> {
+export function fieldErrorsOf(err: HttpError, fieldNames: readonly string[], lang: ReasonLang = 'en'): Pick<FormState, 'errors' | 'message'> {
   const errors: Record<string, string> = {};
   const rest: string[] = [];
-  const issues = Array.isArray(err.details) ? (err.details as { path?: unknown; message?: unknown }[]) : [];
-  const reasons = issues.length ? issues.map((i) => ({ path: String(i.path ?? ''), message: String(i.message ?? '') })) : [{ path: '', message: err.message }];
-  for (const { path, message } of reasons) {
+  const issues = Array.isArray(err.details) ? (err.details as { path?: unknown; message?: unknown; zh?: unknown }[]) : [];
+  const reasons = issues.length ? issues.map((i) => ({ path: String(i.path ?? ''), message: String(i.message ?? ''), zh: typeof i.zh === 'string' ? i.zh : undefined })) : [{ path: '', message: err.message, zh: undefined }];
+  for (const { path, message, zh } of reasons) {
     // A row's field by its whole path (items.0.priceCny), else the input it belongs to (customer.phone → customer).
     const named = path ? (fieldNames.includes(path) ? path : path.split('.')[0]) : fieldNames.find((f) => message === f || message.startsWith(`${f} `) || message.startsWith(`${f}:`));
-    if (named && fieldNames.includes(named)) errors[named] = errors[named] ? `${errors[named]}; ${message}` : message;
-    else rest.push(path ? `${path}: ${message}` : message);
+    const shown = lang === 'zh' ? (zh ?? reasonIn('zh', message)) : message;
+    if (named && fieldNames.includes(named)) errors[named] = errors[named] ? `${errors[named]}; ${shown}` : shown;
+    else rest.push(path ? `${path}: ${shown}` : shown);
   }
   return { errors, message: rest.length ? rest.join('; ') : undefined };
 }
@@ -42,9 +44,9 @@ export function sentValues(body: unknown, fieldNames: readonly string[]): Record
 }
 
 /** A refused form to show again: the reasons by field (a list's by the row it was typed in), what was sent. */
-export function refusedForm(err: HttpError, formId: string, fields: readonly FieldSpec[], body: unknown): FormState {
+export function refusedForm(err: HttpError, formId: string, fields: readonly FieldSpec[], body: unknown, lang: ReasonLang = 'en'): FormState {
   const names = fields.map((f) => f.name);
   const form = (body ?? {}) as Record<string, unknown>;
   const issues = Array.isArray(err.details) ? (err.details as { path?: unknown }[]).map((i) => ({ ...i, path: formFieldOf(fields, form, String(i.path ?? '')) })) : err.details;
-  return { formId, values: sentValues(body, names), ...fieldErrorsOf(new HttpError(err.status, err.message, issues, err.extra), names) };
+  return { formId, values: sentValues(body, names), ...fieldErrorsOf(new HttpError(err.status, err.message, issues, err.extra), names, lang) };
 }

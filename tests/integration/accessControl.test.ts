@@ -305,7 +305,7 @@ test('R3 R5 inbox form: the reminder call task sends the Update; a refusal comes
   expect(refused.status).toBe(422);
   const page = await refused.text();
   const form = page.slice(page.indexOf('data-action="call-outcome"'));
-  expect(form.slice(0, form.indexOf('</form>'))).toMatch(/<span class="field-error" data-field="bookedFor">bookedFor must be [^<]+<\/span>/);
+  expect(form.slice(0, form.indexOf('</form>'))).toMatch(/<span class="field-error" data-field="bookedFor">须为日期时间<\/span>/);
   expect(form.slice(0, form.indexOf('</form>'))).toContain('>客户下午有空</textarea>');
 
   // The store's wall clock, as a datetime-local field sends it: tomorrow 10:00 in Shanghai.

@@ -117,7 +117,8 @@ test('a refused form comes back with each reason next to its field and everythin
   const html = await res.text();
   const booking = html.slice(html.indexOf('data-action="bookings"'));
   const sent = booking.slice(0, booking.indexOf('</form>'));
-  expect(sent).toMatch(/<span class="field-error" data-field="contactPhone">contactPhone must be digits, spaces or dashes<\/span>/);
+  // In the page's language, without the field's name the label already gives.
+  expect(sent).toMatch(/<span class="field-error" data-field="contactPhone">只能是数字、空格或短横线<\/span>/);
   expect(sent).toMatch(/<span class="field-error" data-field="faultDescription">[^<]+<\/span>/);
   expect(sent).toContain('value="一三九"');
   expect(sent).toContain('>客户要求上午取车</textarea>');
@@ -125,4 +126,22 @@ test('a refused form comes back with each reason next to its field and everythin
   expect(sent).toContain('value="2026-11-25T10:00"');
   expect(html).toMatch(/<details class="vehicle-action" data-step="bookings" open>/);
   expect(await db.booking.count({ where: { vin: VIN } })).toBe(0);
+  // The same refusal on an English page, in English.
+  const english = await fetch(`${base}/vehicles/${VIN}/act`, { method: 'POST', headers: { cookie: `sl_session=${sessions.get('BOOKING_SPECIALIST')}; sl_lang=en`, 'content-type': 'application/x-www-form-urlencoded' }, body: form, redirect: 'manual' });
+  expect(await english.text()).toMatch(/<span class="field-error" data-field="contactPhone">contactPhone must be digits, spaces or dashes<\/span>/);
+});
+
+test("the API answers a refusal in the caller's language: English by default, Chinese when asked for", async () => {
+  const token = (await openSession(db, staffIdOf('BOOKING_SPECIALIST'), 'API', clock.now())).token;
+  const book = (language?: string) =>
+    fetch(`${base}/api/vehicles/${VIN}/bookings`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(language ? { 'accept-language': language } : {}) },
+      body: JSON.stringify({ channel: 'PHONE', bookedFor: '2026-11-25T10:00:00+08:00', faultDescription: '异响', contactPhone: 'abc' }),
+    });
+  const english = await book();
+  expect(english.status).toBe(400);
+  expect(await english.json()).toMatchObject({ error: 'contactPhone: contactPhone must be digits, spaces or dashes', details: [{ path: 'contactPhone', message: 'contactPhone must be digits, spaces or dashes', zh: '只能是数字、空格或短横线' }] });
+  expect((await (await book('zh-CN,zh;q=0.9,en;q=0.5')).json()).error).toBe('contactPhone: 只能是数字、空格或短横线');
+  expect((await (await book('en-US,en;q=0.9,zh;q=0.5')).json()).error).toBe('contactPhone: contactPhone must be digits, spaces or dashes');
 });

@@ -2,6 +2,7 @@
 // the same command as POST /api/vehicles; a refusal comes back as the form, each reason next to its field
 // and what the person typed kept, and nothing written. The product as `npm start` runs it (real
 // PostgreSQL, the Temporal dev server, the worker), signed in through the sign-in form; once in Chromium.
+import { reasonIn } from '../../commands/reasons';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { can, ROLES } from '../../api/auth/policy';
 import { CLOSED_NEEDS_REOPEN, REGISTERED_ELSEWHERE } from '../../commands/registration';
@@ -232,8 +233,9 @@ test('a bad phone and a missing plate: 400, each reason next to its field, the t
   const refused = await submit(BS_A, sent);
   expect(refused.status).toBe(400);
   noStackTrace(refused.html);
-  expect(fieldError(refused.html, 'plate')).toBe('must have at least 2 characters');
-  expect(fieldError(refused.html, 'customerPhone')).toBe('phone must be digits, spaces or dashes');
+  // In the page's language, without the field's name the label already gives.
+  expect(fieldError(refused.html, 'plate')).toBe('至少 2 个字');
+  expect(fieldError(refused.html, 'customerPhone')).toBe('只能是数字、空格或短横线');
   expect(invalid(refused.html, 'plate')).toBe(true);
   expect(invalid(refused.html, 'customerPhone')).toBe(true);
   // Both reasons belong to fields: nothing is left over for above the form.
@@ -265,7 +267,7 @@ test('a bad phone and a missing plate: 400, each reason next to its field, the t
 test('a reason about a nested field or half a pair lands next to that field', async () => {
   const refused = await submit(SA_A, filledForm('LSVWEB0000000H001', '苏F66003', '13900006003', { customerBirthday: '15-03', lastServiceKm: '3000' }));
   expect(refused.status).toBe(400);
-  expect(fieldError(refused.html, 'customerBirthday')).toBe('birthday must be MM-DD');
+  expect(fieldError(refused.html, 'customerBirthday')).toBe('生日须为 月-日（MM-DD）');
   // The last service is a date and a mileage together: the mileage alone is refused for the missing date.
   expect(fieldError(refused.html, 'lastServiceDate')).toBeDefined();
   expect(invalid(refused.html, 'lastServiceDate')).toBe(true);
@@ -279,7 +281,7 @@ test("a VIN held by another store is refused next to the VIN with the command's 
   const refused = await submit(SA_A, filledForm(VIN_OTHER_STORE, '苏F66004', '13900006004', { customerName: '赵六' }));
   expect(refused.status).toBe(409);
   noStackTrace(refused.html);
-  expect(fieldError(refused.html, 'vin')).toBe(REGISTERED_ELSEWHERE);
+  expect(fieldError(refused.html, 'vin')).toBe(reasonIn('zh', REGISTERED_ELSEWHERE));
   expect(invalid(refused.html, 'vin')).toBe(true);
   expect(valueOf(refused.html, 'customerName')).toBe('赵六');
   // The answer names neither the other store nor its customer.
@@ -339,7 +341,7 @@ test("the store's closed lifecycle: refused with the command's reason and a reop
   const sent = filledForm(VIN_CLOSED, '苏F66007', '13900006007', { customerName: '刘女士' });
   const refused = await submit(SA_A, sent);
   expect(refused.status).toBe(409);
-  expect(fieldError(refused.html, 'vin')).toBe(CLOSED_NEEDS_REOPEN);
+  expect(fieldError(refused.html, 'vin')).toBe(reasonIn('zh', CLOSED_NEEDS_REOPEN));
   expect(control(refused.html, 'reopen')).not.toContain(' checked');
 
   const reopened = await submit(SA_A, { ...sent, reopen: 'on' });

@@ -144,8 +144,9 @@ test('R13 a price that is not a number, or negative, is refused beside its row w
   });
   expect(refused.status).toBe(400);
   const card = cardOf(refused.html, IN_SERVICE_VIN)!;
-  expect(card).toMatch(/<span class="field-error" data-field="items\.0\.priceCny">Too small: expected number to be &gt;&#x3D;0</);
-  expect(card).toMatch(/<span class="field-error" data-field="items\.2\.priceCny">[^<]*expected number/);
+  // In the page's language: zod's own checks in zod's Chinese.
+  expect(card).toMatch(/<span class="field-error" data-field="items\.0\.priceCny">数值过小：期望 number &gt;&#x3D;0</);
+  expect(card).toMatch(/<span class="field-error" data-field="items\.2\.priceCny">无效输入：期望 数字/);
   expect(card).not.toContain('data-field="items.1.priceCny"');
   expect(card).toMatch(/name="items\.0\.description" value="前刹车片磨损到限"/);
   expect(card).toMatch(/name="items\.0\.priceCny" value="-5"[^>]*aria-invalid="true"/);
@@ -195,7 +196,7 @@ test('R10 R13 technician on a tablet: finds the job assigned to them, reports tw
   const [refused] = await Promise.all([page.waitForNavigation(), form.locator('button.primary').click()]);
   expect(refused?.status()).toBe(400);
   const again = page.locator(`#my-jobs article[data-vin=${IN_SERVICE_VIN}] form.report`);
-  expect(await again.locator('.field-error[data-field="items.0.priceCny"]').textContent()).toMatch(/expected number/);
+  expect(await again.locator('.field-error[data-field="items.0.priceCny"]').textContent()).toMatch(/期望 数字/);
   expect(await again.locator('input[name="items.0.description"]').inputValue()).toBe('前刹车片磨损到限');
   expect(await again.locator('input[name="items.1.priceCny"]').inputValue()).toBe('60');
   expect(await pageWidth(page)).toBeLessThanOrEqual(768);

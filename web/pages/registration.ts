@@ -182,7 +182,7 @@ export function registrationPages(ctx: WebContext): Router {
     } catch (err) {
       if (!(err instanceof HttpError && REFUSALS.includes(err.status))) throw err;
       const values = sentValues(form, NAMES);
-      const state: FormState = { formId: 'registration', values, ...fieldErrorsOf(byFormField(err), NAMES) };
+      const state: FormState = { formId: 'registration', values, ...fieldErrorsOf(byFormField(err), NAMES, langOf(req)) };
       res.status(err.status).send(await formPage(req, storeId, state, err.message === CLOSED_NEEDS_REOPEN || values.reopen !== undefined));
     }
   });

@@ -179,7 +179,7 @@ async function workshopView(ctx: WebContext, p: Principal, lang: Lang, sent?: Fo
             formId,
             action: `/workshop/preparation/${encodeURIComponent(b.vin)}`,
             message,
-            bays: store.bays.map((bay) => ({ id: bay.id, name: bay.name, selected: bay.id === bayId })),
+            bays: store.bays.filter((bay) => !bay.removedAt).map((bay) => ({ id: bay.id, name: bay.name, selected: bay.id === bayId })),
             technicians: technicians.map((t) => ({ id: t.id, name: t.name, selected: t.id === technicianId })),
             errors: { bayId: mine?.errors.bayId, technicianId: mine?.errors.technicianId },
           }
@@ -229,7 +229,7 @@ export function workshopPages(ctx: WebContext): Router {
       res.redirect('/workshop');
     } catch (err) {
       const refused = refusal(err);
-      await showWorkshop(ctx, req, res, refused.status, refusedForm(refused, reportFormId(vin), REPORT.fields, req.body));
+      await showWorkshop(ctx, req, res, refused.status, refusedForm(refused, reportFormId(vin), REPORT.fields, req.body, lang));
     }
   });
 
@@ -259,7 +259,7 @@ export function workshopPages(ctx: WebContext): Router {
       res.redirect('/workshop');
     } catch (err) {
       const refused = refusal(err);
-      await showWorkshop(ctx, req, res, refused.status, { formId: preparationFormId(vin), values: sentValues(req.body, PREPARATION_FIELDS), ...fieldErrorsOf(refused, PREPARATION_FIELDS) });
+      await showWorkshop(ctx, req, res, refused.status, { formId: preparationFormId(vin), values: sentValues(req.body, PREPARATION_FIELDS), ...fieldErrorsOf(refused, PREPARATION_FIELDS, langOf(req)) });
     }
   });
   return router;

@@ -1,6 +1,9 @@
 // Page text of the command forms: each step's heading and button, each input's label (`field.<input>`)
 // and each choice (`option.<input>.<value>`), [zh-CN, English]. The reception inputs are in ./reception.ts.
 export const FORMS_TEXT: Record<string, [zh: string, en: string]> = {
+  // R12 a walk-in is received on its vehicle's page; a car never seen here is registered first.
+  walkInFind: ['散客接车：查找车辆', 'Receive a walk-in: find the car'],
+  walkInNewCar: ['新车辆先登记', 'A car new to the store: register it'],
   'step.call-outcome': ['保养提醒电话结果', 'Reminder call outcome'],
   'step.bookings': ['客户预约（电话、网站/App、前台）', 'Booking (phone, web/app, counter)'],
   'step.walk-in': ['散客到店接车', 'Walk-in reception'],
