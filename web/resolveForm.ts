@@ -15,11 +15,13 @@ export interface FormOptions {
   narrow?: Record<string, string[]>;
   /** The free times of the slot search for the fields that book a time (R5, R8), by field name. */
   pickers?: Record<string, PickerDay[]>;
+  /** Where the free times are shown, for a form offered without them (the inbox's). */
+  pickerAt?: string;
 }
 
 async function optionsOf(db: Db, f: FieldSpec, storeId: string): Promise<{ value: string; label: string }[] | undefined> {
   if (f.options === 'bays') {
-    const bays = await db.bay.findMany({ where: { storeId }, orderBy: { id: 'asc' } });
+    const bays = await db.bay.findMany({ where: { storeId, removedAt: null }, orderBy: { id: 'asc' } });
     return bays.map((b) => ({ value: b.id, label: b.name }));
   }
   if (typeof f.options === 'string' && f.options.startsWith('staff:')) {
@@ -46,6 +48,7 @@ export async function resolveForm(db: Db, spec: ActionSpec, storeId: string, for
         options: all && (only ? all.filter((o) => only.includes(o.value)) : all).map((o) => ({ ...o, selected: o.value === value })),
         checked: f.kind === 'checkbox' && value === 'true',
         picker: f.books && options.pickers?.[f.name] ? slotPickerView({ name: f.name, days: options.pickers[f.name], value, error: refused?.errors[f.name] }) : undefined,
+        pickerAt: f.books && !options.pickers?.[f.name] ? options.pickerAt : undefined,
       };
     }),
   );

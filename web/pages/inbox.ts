@@ -54,7 +54,7 @@ export function inboxPages(ctx: WebContext): Router {
           dueAt: t.dueAt,
           overdue: t.dueAt.getTime() < now,
           today: t.dueAt.getTime() >= now && t.dueAt.getTime() < endOfToday,
-          form: allowed ? await resolveForm(ctx.db, spec, t.vehicle.storeId, `/tasks/${t.id}/act`, '/inbox', { formId: formIdOf(spec, t.id) }) : undefined,
+          form: allowed ? await resolveForm(ctx.db, spec, t.vehicle.storeId, `/tasks/${t.id}/act`, '/inbox', { formId: formIdOf(spec, t.id), pickerAt: `/vehicles/${t.vin}` }) : undefined,
         };
       }),
     );

@@ -2,6 +2,8 @@
 // and each choice (`option.<input>.<value>`), [zh-CN, English]. The reception inputs are in ./reception.ts.
 export const FORMS_TEXT: Record<string, [zh: string, en: string]> = {
   // R12 a walk-in is received on its vehicle's page; a car never seen here is registered first.
+  // R5/R8 the inbox offers a booking's time without the free times; the vehicle page shows them.
+  freeTimesOnVehicle: ['查看空闲时间', 'See the free times'],
   walkInFind: ['散客接车：查找车辆', 'Receive a walk-in: find the car'],
   walkInNewCar: ['新车辆先登记', 'A car new to the store: register it'],
   'step.call-outcome': ['保养提醒电话结果', 'Reminder call outcome'],
