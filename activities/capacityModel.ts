@@ -3,7 +3,7 @@ import { CapacityModel, Occupation, Priority, Shift } from '../domain/capacity';
 import { resolveStoreSettings, StoreSettings } from '../domain/storeSettings';
 import { Tx } from './auditedStep';
 import { Db } from './database';
-import { readThroughCache } from './readThroughCache';
+import { versionedCache } from './readThroughCache';
 
 type Reader = Db | Tx;
 
@@ -27,7 +27,7 @@ function shiftList(value: unknown): Shift[] {
 export async function loadStoreCapacity(db: Reader, storeId: string): Promise<StoreCapacity | null> {
   const store = await db.store.findUnique({
     where: { id: storeId },
-    include: { openingHours: true, holidays: true, bays: { orderBy: { id: 'asc' } }, technicians: true, jobTypes: true },
+    include: { openingHours: true, holidays: true, bays: { where: { removedAt: null }, orderBy: { id: 'asc' } }, technicians: true, jobTypes: true },
   });
   if (!store) return null;
   const settings = resolveStoreSettings(store.settings);
@@ -62,11 +62,16 @@ export async function loadOccupations(db: Reader, storeId: string, from: Date, t
 export type CapacityOf = (reader: Reader, storeId: string) => Promise<StoreCapacity | null>;
 
 /**
- * A store's model read at most once per `ttlMs`: every slot search and claim needs it (six queries), and
- * it changes a few times a year. A claim made on a model a few seconds old is still safe: the slot cells
- * decide.
+ * A store's model read once per change of its set-up: every slot search and claim needs it (six queries),
+ * and it changes a few times a year. Each use asks the store's `setupVersion` (one query), which the
+ * database stamps with every change of settings, hours, closed days, bays, technicians or job types, so a
+ * change made through one API process is used by every other at once.
  */
-export function capacityCache(ttlMs = 5_000): CapacityOf {
-  const cached = readThroughCache<StoreCapacity | null>(ttlMs);
-  return (reader, storeId) => cached(storeId, () => loadStoreCapacity(reader, storeId));
+export function capacityCache(): CapacityOf {
+  const cached = versionedCache<StoreCapacity | null>();
+  return async (reader, storeId) => {
+    const store = await reader.store.findUnique({ where: { id: storeId }, select: { setupVersion: true } });
+    if (!store) return null;
+    return cached(storeId, store.setupVersion, () => loadStoreCapacity(reader, storeId));
+  };
 }

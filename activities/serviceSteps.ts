@@ -136,7 +136,7 @@ export function serviceStepActivities(db: Db) {
         await closeTask(tx, ctx, 'PREPARATION', input.actor, payloadOf(input), round);
         if (input.bayId) {
           const bay = await tx.bay.findUnique({ where: { id: input.bayId } });
-          if (!bay) throw ApplicationFailure.nonRetryable(`unknown bay ${input.bayId}`, 'UnknownBay');
+          if (!bay || bay.removedAt) throw ApplicationFailure.nonRetryable(bay ? `bay ${input.bayId} was removed from the workshop` : `unknown bay ${input.bayId}`, 'UnknownBay');
           const booking = await tx.booking.update({ where: { id: bookingId }, data: { bayId: input.bayId } });
           await placeBookingOnBay(tx, { storeId: booking.storeId, bookingId, vin: ctx.vin, bookedFor: booking.bookedFor, actor: input.actor, capacityOf }, input.bayId, new Date(ctx.at));
         }

@@ -23,11 +23,14 @@ import { vehicleScope } from './auth/scope';
 import { sessionRouter } from './auth/sessionRoutes';
 import { defaultSignInLimits, SignInLimits } from './auth/signIn';
 import { capacityRoutes } from './capacityRoutes';
+import { codecRoutes } from './codecRoutes';
 import { HttpError } from './httpError';
 import { reasonIn } from '../commands/reasons';
 import { notificationRoutes } from './notificationRoutes';
 import { storeSettingsRoutes } from './storeSettingsRoutes';
+import { storeSetupRoutes } from './storeSetupRoutes';
 import { staffRoutes } from './staffRoutes';
+import { importRoutes } from './importRoutes';
 import { stuckRoutes } from './stuckRoutes';
 import { buildOpenApi } from './openapi';
 import { partsRoutes } from './partsRoutes';
@@ -47,6 +50,8 @@ export interface ApiDeps {
   clock?: Clock;
   /** What the commands share (caches of stores and workshop plans); the web UI gets the same. */
   commands?: CommandDeps;
+  /** Origins of the Temporal web UI allowed to call the codec endpoint from a browser; none unless given. */
+  temporalUiOrigins?: readonly string[];
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
@@ -74,7 +79,7 @@ function inCallersLanguage(req: Request, err: HttpError): { error: string; detai
   return { error, details: err.details };
 }
 
-export function createApp({ client, db, signInLimits, routers = [], clock = systemClock, commands = createCommandDeps({ client, db, clock }) }: ApiDeps): express.Express {
+export function createApp({ client, db, signInLimits, routers = [], clock = systemClock, commands = createCommandDeps({ client, db, clock }), temporalUiOrigins = [] }: ApiDeps): express.Express {
   const app = express();
   const { storeOf } = commands;
   const checkVehicle = vehicleScope(storeOf);
@@ -189,7 +194,10 @@ export function createApp({ client, db, signInLimits, routers = [], clock = syst
 
   app.use(notificationRoutes({ commands }));
   app.use(storeSettingsRoutes({ commands }));
+  app.use(storeSetupRoutes({ commands }));
   app.use(staffRoutes({ commands }));
+  app.use(importRoutes({ commands }));
+  app.use(codecRoutes({ client, allowedOrigins: temporalUiOrigins }));
   for (const router of routers) app.use(router);
 
   app.use((_req, _res, next) => next(new HttpError(404, 'no such endpoint')));

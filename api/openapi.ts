@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { notificationPaths } from './notificationOpenApi';
 import { capacityPaths } from './capacityOpenApi';
+import { storeSetupPaths } from './storeSetupOpenApi';
+import { staffPaths } from './staffOpenApi';
+import { importPaths } from './importOpenApi';
+import { codecPaths } from './codecOpenApi';
 import { careCallSchema, registerVehicleSchema, ticketAnswerSchema } from '../commands/schemas';
 import { LIFECYCLE_STEPS } from '../commands/lifecycleSteps';
 import { transferVehicleSchema } from '../commands/transferVehicle';
@@ -106,6 +110,10 @@ export function buildOpenApi(): object {
     },
   });
   Object.assign(paths, notificationPaths());
+  Object.assign(paths, storeSetupPaths());
+  Object.assign(paths, staffPaths());
+  Object.assign(paths, importPaths());
+  Object.assign(paths, codecPaths());
   paths['/api/stores/{storeId}/settings'] = {
     get: { summary: "The store's settings (every number the rules name), its own values and the defaults", parameters: [{ name: 'storeId', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: { description: 'Settings' }, 404: { description: 'No such store (or not yours)' } } },
     put: {

@@ -4,6 +4,7 @@
 // (PostgreSQL cannot store it: a step that tried would retry forever).
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Prisma } from '../generated/prisma/client';
+import { isUpload } from '../import/upload';
 import { HttpError } from './httpError';
 
 const MAX_DEPTH = 16;
@@ -21,7 +22,7 @@ export function contentTypes(): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
     if (!hasBody(req)) return next();
     const api = req.path.startsWith('/api/');
-    if (req.is('application/json') || (!api && req.is('application/x-www-form-urlencoded'))) return next();
+    if (req.is('application/json') || (!api && req.is('application/x-www-form-urlencoded')) || isUpload(req)) return next();
     next(new HttpError(415, api ? 'send the body as application/json' : 'send the form as application/x-www-form-urlencoded'));
   };
 }

@@ -17,9 +17,13 @@ import { runLifecycleWorker } from '../runtime/lifecycleWorker';
 import { SHARED_BUNDLE_CACHE } from '../runtime/workflowBundle';
 import { freePort } from '../runtime/freePort';
 import { applyMigrations } from '../runtime/migrate';
+import { payloadDataConverter } from '../runtime/payloadCodec';
+import { newPayloadKey } from '../runtime/payloadKeys';
 import { startTemporalDevServer } from '../runtime/temporalDevServer';
 
 const NAMESPACE = 'default';
+// Encrypted like the product's payloads, so the numbers include the codec; the key dies with the run.
+const dataConverter = payloadDataConverter([newPayloadKey('bench')]);
 
 export interface EmbeddedStack {
   /** Base URL of the API, e.g. http://127.0.0.1:41234 */
@@ -99,6 +103,7 @@ async function startWorker(address: string, db: Db, stops: Stop[]): Promise<Work
     namespace: NAMESPACE,
     db,
     bundleCacheDir: SHARED_BUNDLE_CACHE,
+    dataConverter,
     // A worker that dies mid-run would make every later number meaningless: fail loudly instead.
     onFailure: (err) => {
       console.error('worker stopped:', err);
@@ -112,7 +117,7 @@ async function startWorker(address: string, db: Db, stops: Stop[]): Promise<Work
 async function connectClient(address: string, stops: Stop[]): Promise<Client> {
   const connection = await Connection.connect({ address });
   stops.push(() => connection.close());
-  return new Client({ connection, namespace: NAMESPACE });
+  return new Client({ connection, namespace: NAMESPACE, dataConverter });
 }
 
 async function listen(app: ReturnType<typeof createApp>, stops: Stop[]): Promise<string> {

@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../runtime/freePort';
 import { lifecycleWorkerOptions } from '../runtime/lifecycleWorker';
+import { payloadDataConverter } from '../runtime/payloadCodec';
+import { newPayloadKey } from '../runtime/payloadKeys';
 import { startTemporalDevServer } from '../runtime/temporalDevServer';
 import { prebuiltWorkflowBundle, SHARED_BUNDLE_CACHE } from '../runtime/workflowBundle';
 import { recordingActivities } from '../scenarios/simulatedActivities';
@@ -23,11 +25,13 @@ export async function startSimulatedWorkerStack(name: string, overrides: Partial
   const server = await startTemporalDevServer({ executable: process.env.TEMPORAL_CLI!, dbFile: path.join(dir, 'temporal.db'), port: await freePort(), uiPort: 0, namespace: 'default', headless: true });
   const connection = await Connection.connect({ address: server.address });
   const workerConnection = await NativeConnection.connect({ address: server.address });
-  const options = lifecycleWorkerOptions(workerConnection, 'default', recordingActivities().activities, await prebuiltWorkflowBundle(SHARED_BUNDLE_CACHE));
+  // Encrypted like the product's payloads, so the numbers include the codec; the key dies with the run.
+  const dataConverter = payloadDataConverter([newPayloadKey('bench')]);
+  const options = lifecycleWorkerOptions(workerConnection, 'default', recordingActivities().activities, await prebuiltWorkflowBundle(SHARED_BUNDLE_CACHE), dataConverter);
   const worker = await Worker.create({ ...options, ...overrides });
   const running = worker.run();
   return {
-    client: new Client({ connection }),
+    client: new Client({ connection, dataConverter }),
     worker,
     async stop() {
       worker.shutdown();

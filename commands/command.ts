@@ -22,7 +22,7 @@ export interface CommandDeps {
   clock: Clock;
   /** Which store a vehicle belongs to (cached: fixed at registration). */
   storeOf: VehicleStoreOf;
-  /** A store's workshop plan and settings (cached for seconds). */
+  /** A store's workshop plan and settings (cached until its set-up changes: every process sees a change at once). */
   capacityOf: CapacityOf;
   /** Whether a store id exists (cached). */
   storeExists: (storeId: string) => Promise<boolean>;

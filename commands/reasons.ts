@@ -50,6 +50,21 @@ const ZH: [RegExp, string][] = [
   [/^the vehicle's lifecycle was closed; register it again with reopen: true to reopen it$/, '此车辆的服务周期已关闭；勾选“重新开启”再登记即可'],
   [/^unknown store (\S+)$/, '没有门店 $1'],
   [/^you may register vehicles of your own store only$/, '只能登记本门店的车辆'],
+  // Staff accounts (issue 16).
+  [/^must be 2–64 lowercase letters, digits, '\.', '-' or '_', starting with a letter or digit$/, '须为 2–64 位小写字母、数字或 . - _，以字母或数字开头'],
+  [/^must not be the staff id$/, '不能与员工编号相同'],
+  [/^is not your current password$/, '与当前密码不符'],
+  [/^must differ from the current password$/, '不能与当前密码相同'],
+  [/^staff id (\S+) is taken$/, '员工编号 $1 已被使用'],
+  [/^store (\S+) exists$/, '门店 $1 已存在'],
+  [/^a (\w+) may not make someone a (\w+)$/, '您的角色不能授予此角色（$2）'],
+  [/^a (\w+) may not manage the account of a (\w+)$/, '您的角色不能管理此角色（$2）的账号'],
+  [/^you may not change your own role$/, '不能调整自己的角色'],
+  [/^you may not disable yourself$/, '不能停用自己'],
+  [/^must be an active sales consultant of store (\S+)$/, '须为门店 $1 在职的销售顾问'],
+  [/^must be another sales consultant than the one whose customers move$/, '须为另一位销售顾问'],
+  [/^(\S+) has no customers in store (\S+) to reassign$/, '$1 在门店 $2 没有可转交的客户'],
+  [/^too many wrong current passwords; try again later$/, '当前密码错误次数过多，请稍后再试'],
 ];
 
 /** The reason in `lang`; Chinese from the table, or as it is when the table has no entry. */

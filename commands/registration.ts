@@ -34,6 +34,7 @@ export function lifecycleStart(body: Registration, actor: string, at: Date, hist
     customer: body.customer,
     history: history ?? { cycle: 1, lastServiceDate: body.lastService?.date, lastServiceKm: body.lastService?.mileageKm },
     registeredBy: actor,
+    firstContactOn: body.firstContactOn,
   };
   return {
     taskQueue: LIFECYCLE_TASK_QUEUE,
@@ -203,6 +204,20 @@ async function reopenLifecycle(ctx: CommandContext, body: Registration, row: Clo
 }
 
 /**
+ * Where a VIN stands for a registration into `storeId`: its vehicle row, and whether its lifecycle runs.
+ * A VIN of another store, running or closed, is refused (409) with a reason that names no store; the
+ * importer's dry run asks the same question of every row.
+ */
+export async function vinStanding(deps: Pick<CommandContext, 'db' | 'client'>, vin: string, storeId: string): Promise<{ row: (ClosedVehicle & { storeId: string }) | null; running: boolean }> {
+  const [row, running] = await Promise.all([
+    deps.db.vehicle.findUnique({ where: { vin }, select: { storeId: true, cycle: true, lastServiceDate: true, lastServiceKm: true } }),
+    runningLifecycleStore(deps.client, vin),
+  ]);
+  if ((row && row.storeId !== storeId) || (running && running.storeId !== storeId)) throw new HttpError(409, REGISTERED_ELSEWHERE);
+  return { row, running: running !== undefined };
+}
+
+/**
  * Register a vehicle of the person's own store: its lifecycle, then its care contacts. A VIN belongs to
  * one store: another store's, running or closed, is refused alike (a manager transfers it); a running one
  * of this store is the one we want (idempotent); a closed one of this store starts again only when asked
@@ -217,11 +232,7 @@ export const registerVehicleCommand = defineCommand<typeof registerVehicleSchema
     if (!inStore(ctx.principal, body.storeId)) throw new HttpError(403, `you may register vehicles of your own store only`);
     const ids = { vin: body.vin, workflowId: lifecycleWorkflowId(body.vin), careWorkflowId: careWorkflowId(body.vin) };
     const startCare = () => startIfAbsent(() => ctx.client.workflow.start('customerCare', careStart(body)));
-    const [row, running] = await Promise.all([
-      ctx.db.vehicle.findUnique({ where: { vin: body.vin }, select: { storeId: true, cycle: true, lastServiceDate: true, lastServiceKm: true } }),
-      runningLifecycleStore(ctx.client, body.vin),
-    ]);
-    if ((row && row.storeId !== body.storeId) || (running && running.storeId !== body.storeId)) throw new HttpError(409, REGISTERED_ELSEWHERE);
+    const { row, running } = await vinStanding(ctx, body.vin, body.storeId);
     if (running) {
       // Registering twice is harmless: the running lifecycle stays the one truth for this VIN.
       await startCare();

@@ -40,6 +40,8 @@ export const registerVehicleSchema = z.strictObject({
   secondaryDealer: z.boolean().optional(),
   inspectionDate: calendarDate.optional(),
   insuranceRenewalDate: calendarDate.optional(),
+  /** The first reminder and call not before this day (an import spreads the cars already overdue over days). */
+  firstContactOn: calendarDate.optional(),
   /** Reopens the vehicle's closed lifecycle (a manager's CLOSE); read by the command, never passed to the workflow. */
   reopen: z.boolean().optional(),
 });

@@ -15,14 +15,20 @@ function dayWindow(date: CalendarDate, s: StoreSettings): ContactWindow {
   };
 }
 
-/** R2: the SMS/e-mail maintenance reminder goes out 13 days before the due date. */
-export function reminderAt(dueDate: CalendarDate, s: StoreSettings): number {
-  return dayWindow(addDays(dueDate, -s.reminderLeadDays), s).at;
+/** A planned contact, or `notBefore`'s contact hours when they come later: an import spreads the first contacts of cars already overdue over days. */
+function notBeforeDay(planned: ContactWindow, notBefore: CalendarDate | undefined, s: StoreSettings): ContactWindow {
+  const earliest = notBefore === undefined ? undefined : dayWindow(notBefore, s);
+  return earliest && earliest.at > planned.at ? earliest : planned;
 }
 
-/** R3: the reminder phone call is made 11 days before the due date, within that day's contact hours. */
-export function reminderCallWindow(dueDate: CalendarDate, s: StoreSettings): ContactWindow {
-  return dayWindow(addDays(dueDate, -s.callLeadDays), s);
+/** R2: the SMS/e-mail maintenance reminder goes out 13 days before the due date (not before `notBefore`). */
+export function reminderAt(dueDate: CalendarDate, s: StoreSettings, notBefore?: CalendarDate): number {
+  return notBeforeDay(dayWindow(addDays(dueDate, -s.reminderLeadDays), s), notBefore, s).at;
+}
+
+/** R3: the reminder phone call is made 11 days before the due date, within that day's contact hours (not before `notBefore`'s). */
+export function reminderCallWindow(dueDate: CalendarDate, s: StoreSettings, notBefore?: CalendarDate): ContactWindow {
+  return notBeforeDay(dayWindow(addDays(dueDate, -s.callLeadDays), s), notBefore, s);
 }
 
 /** R7: the SA's confirmation call happens 2 days before the booked day. */

@@ -1,3 +1,4 @@
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { activityTrouble } from '../activities/activityTrouble';
@@ -12,14 +13,18 @@ import { prebuiltWorkflowBundle } from './workflowBundle';
  */
 export const MAX_CACHED_LIFECYCLES = Number(process.env.MAX_CACHED_LIFECYCLES ?? 100);
 
-/** Worker options shared by the product and the benchmarks that measure it. */
-export function lifecycleWorkerOptions(connection: NativeConnection, namespace: string, activities: object, workflowBundle: { codePath: string }): WorkerOptions {
+/**
+ * Worker options shared by the product and the benchmarks that measure it; `dataConverter` is
+ * runtime/payloadCodec.ts's, so the worker reads and writes encrypted payloads like every client.
+ */
+export function lifecycleWorkerOptions(connection: NativeConnection, namespace: string, activities: object, workflowBundle: { codePath: string }, dataConverter: DataConverter): WorkerOptions {
   return {
     connection,
     namespace,
     taskQueue: LIFECYCLE_TASK_QUEUE,
     workflowBundle,
     activities,
+    dataConverter,
     maxCachedWorkflows: MAX_CACHED_LIFECYCLES,
   };
 }
@@ -29,9 +34,9 @@ export function lifecycleWorkerOptions(connection: NativeConnection, namespace: 
  * bundled once per source change and kept in `bundleCacheDir`. Activities that keep failing are
  * recorded for the managers' list of stuck lifecycles (activities/activityTrouble.ts).
  */
-export async function createLifecycleWorker(connection: NativeConnection, namespace: string, db: Db, bundleCacheDir: string): Promise<Worker> {
+export async function createLifecycleWorker(connection: NativeConnection, namespace: string, db: Db, bundleCacheDir: string, dataConverter: DataConverter): Promise<Worker> {
   const bundle = await prebuiltWorkflowBundle(bundleCacheDir);
-  return Worker.create({ ...lifecycleWorkerOptions(connection, namespace, createActivities(db), bundle), interceptors: { activity: [activityTrouble(db)] } });
+  return Worker.create({ ...lifecycleWorkerOptions(connection, namespace, createActivities(db), bundle, dataConverter), interceptors: { activity: [activityTrouble(db)] } });
 }
 
 /**
@@ -43,12 +48,13 @@ export async function runLifecycleWorker(o: {
   namespace: string;
   db: Db;
   bundleCacheDir: string;
+  dataConverter: DataConverter;
   onFailure: (err: unknown) => void;
 }): Promise<{ worker: Worker; stop: () => Promise<void> }> {
   const connection = await NativeConnection.connect({ address: o.address });
   let worker: Worker;
   try {
-    worker = await createLifecycleWorker(connection, o.namespace, o.db, o.bundleCacheDir);
+    worker = await createLifecycleWorker(connection, o.namespace, o.db, o.bundleCacheDir, o.dataConverter);
   } catch (err) {
     await connection.close();
     throw err;

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createDb } from '../activities/database';
 import { createApp } from '../api/app';
 import { createCommandDeps } from '../commands/command';
+import { offerFirstAccount, SETUP_TOKEN_TTL_MS } from '../commands/firstAccount';
 import { createDispatcher, outboxTimingFromEnv } from '../notifications/dispatcher';
 import { createWebRouter } from '../web/router';
 import { systemClock } from './clock';
@@ -15,6 +16,8 @@ import { seedDemoVehicles } from './demoVehicles';
 import { startEmbeddedDatabase } from './embeddedDatabase';
 import { runLifecycleWorker } from './lifecycleWorker';
 import { applyMigrations } from './migrate';
+import { payloadDataConverter } from './payloadCodec';
+import { payloadKeysFor } from './payloadKeys';
 import { startTemporalDevServer } from './temporalDevServer';
 
 type Stop = () => Promise<void>;
@@ -53,8 +56,13 @@ async function main(): Promise<void> {
     const db = createDb(databaseUrl!, embedded ? 1 : 10);
     stops.push(() => db.$disconnect());
     // A real database gets the dealership's own stores; the demo store only helps someone trying it out.
-    const demoStoreCreated = (embedded || process.env.SEED_DEMO_STORE === 'true') && (await seedDemoStoreIfEmpty(db));
+    const seedDemo = process.env.SEED_DEMO_STORE === 'true' || (embedded && process.env.SEED_DEMO_STORE !== 'false');
+    const demoStoreCreated = seedDemo && (await seedDemoStoreIfEmpty(db));
     if (demoStoreCreated) console.log('database: created the demo store (id demo-store) and its staff (password demo1234)');
+
+    // Before Temporal starts: a product that cannot read its histories must not write new ones.
+    const payloadKeys = await payloadKeysFor(config);
+    const dataConverter = payloadDataConverter(payloadKeys.keys);
 
     let temporalAddress = config.temporalAddress;
     let temporalUiUrl = config.temporalUiUrl;
@@ -79,6 +87,7 @@ async function main(): Promise<void> {
         namespace: config.temporalNamespace,
         db,
         bundleCacheDir: path.join(config.dataDir, 'workflow-bundles'),
+        dataConverter,
         onFailure: (err) => {
           console.error('worker stopped:', err);
           process.kill(process.pid, 'SIGTERM');
@@ -98,18 +107,22 @@ async function main(): Promise<void> {
     if (role !== 'worker') {
       const connection = await Connection.connect({ address: temporalAddress });
       stops.push(() => connection.close());
-      const client = new Client({ connection, namespace: config.temporalNamespace });
+      const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter });
       const commands = createCommandDeps({ client, db, clock });
-      const app = createApp({ client, db, clock, commands, routers: [createWebRouter({ client, db, clock, commands, temporalUiUrl: temporalUiUrl ?? 'http://127.0.0.1:8233', namespace: config.temporalNamespace })] });
+      const app = createApp({ client, db, clock, commands, temporalUiOrigins: config.temporalUiOrigins, routers: [createWebRouter({ client, db, clock, commands, temporalUiUrl: temporalUiUrl ?? 'http://127.0.0.1:8233', namespace: config.temporalNamespace })] });
       const server = app.listen(config.apiPort, '0.0.0.0');
       await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
       stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-      console.log(`Service Lane web   http://localhost:${config.apiPort}/  (demo sign-in: sa-li / demo1234, see README)`);
+      console.log(`Service Lane web   http://localhost:${config.apiPort}/${seedDemo ? '  (demo sign-in: sa-li / demo1234, see README)' : ''}`);
       console.log(`Service Lane API   http://localhost:${config.apiPort}/api  (OpenAPI: /api/openapi.json)`);
+      // An empty database has nobody to sign in: the first store and its general manager come from this link.
+      const setupToken = await offerFirstAccount(db, clock.now());
+      if (setupToken) console.log(`First account      ${process.env.PUBLIC_BASE_URL ?? `http://localhost:${config.apiPort}`}/setup/${setupToken}  (works once, for ${SETUP_TOKEN_TTL_MS / 3_600_000} h: the first store and its general manager; or npm run admin -- create-general-manager)`);
       // Once, with the demo store: vehicles at different stages (they need the worker, so this runs after it).
       if (demoStoreCreated && role === 'all') void seedDemoVehicles(client, clock).then(() => console.log('demo: vehicles registered at their stages'));
     }
     console.log(`Temporal           ${temporalAddress}${temporalUiUrl ? `  (web UI: ${temporalUiUrl})` : ''}`);
+    console.log(`Payloads           encrypted with key ${payloadKeys.keys[0].id} (${payloadKeys.keys.length} key${payloadKeys.keys.length > 1 ? 's' : ''} from ${payloadKeys.source})${role === 'worker' ? '' : `; codec endpoint for the Temporal UI: http://127.0.0.1:${config.apiPort}/codec`}`);
     console.log(`Data               ${embedded ? config.dataDir : 'DATABASE_URL'}   Ctrl-C stops everything`);
   } catch (err) {
     await shutdown();

@@ -2,9 +2,12 @@
 // actions, roles) live here too, so the timeline reads in business language in either. Each area's own
 // page text is in web/text/.
 import { FORMS_TEXT } from './text/forms';
+import { IMPORTS_TEXT } from './text/imports';
 import { RECEPTION_TEXT } from './text/reception';
 import { REGISTRATION_TEXT } from './text/registration';
 import { SLOTS_TEXT } from './text/slots';
+import { STORE_SETUP_TEXT } from './text/storeSetup';
+import { STAFF_TEXT } from './text/staff';
 import { WORKSHOP_TEXT } from './text/workshop';
 export type Lang = 'zh' | 'en';
 export const LANGS: Lang[] = ['zh', 'en'];
@@ -13,9 +16,12 @@ type Dict = Record<string, [zh: string, en: string]>;
 
 const TEXT: Dict = {
   ...FORMS_TEXT,
+  ...IMPORTS_TEXT,
   ...RECEPTION_TEXT,
   ...REGISTRATION_TEXT,
   ...SLOTS_TEXT,
+  ...STORE_SETUP_TEXT,
+  ...STAFF_TEXT,
   ...WORKSHOP_TEXT,
   appName: ['服务通道', 'Service Lane'],
   signIn: ['登录', 'Sign in'],

@@ -61,6 +61,9 @@ export function renderPage(req: Request, view: string, title: string, context: R
       register: can(p.role, 'vehicle.register'),
       templates: can(p.role, 'templates.read'),
       channels: can(p.role, 'channels.read') ? `/stores/${encodeURIComponent(p.storeId)}/channels` : undefined,
+      staff: can(p.role, 'staff.manage') ? `/stores/${encodeURIComponent(p.storeId)}/staff` : undefined,
+      imports: can(p.role, 'store.export') ? `/stores/${encodeURIComponent(p.storeId)}/imports` : undefined,
+      setup: can(p.role, 'settings.read') ? `/stores/${encodeURIComponent(p.storeId)}/setup` : undefined,
     },
   };
   return layout({ ...root, body: template(root) });

@@ -17,6 +17,9 @@ import { managerPages } from './pages/manager';
 import { channelPages } from './pages/channels';
 import { outboxPages } from './pages/outbox';
 import { sessionPages } from './pages/session';
+import { staffPages } from './pages/staff';
+import { importPages } from './pages/imports';
+import { storeSetupPages } from './pages/storeSetup';
 import { templatePages } from './pages/templates';
 import { vehiclePages } from './pages/vehicle';
 import { workshopPages } from './pages/workshop';
@@ -39,7 +42,7 @@ export function createWebRouter(deps: WebDeps): Router {
     next();
   });
   // /vehicles/new before /vehicles/:vin, which would take "new" for a VIN.
-  for (const pages of [sessionPages, inboxPages, boardPages, registrationPages, vehiclePages, managerPages, auditPages, outboxPages, templatePages, channelPages, contactPreferencePages, capacityPages, repairOrderPages, workshopPages]) router.use(pages(ctx));
+  for (const pages of [sessionPages, inboxPages, boardPages, registrationPages, vehiclePages, managerPages, auditPages, outboxPages, templatePages, channelPages, contactPreferencePages, capacityPages, repairOrderPages, workshopPages, staffPages, storeSetupPages, importPages]) router.use(pages(ctx));
   // Express recognises an error handler by its four parameters.
   router.use((thrown: unknown, req: Request, res: Response, next: NextFunction) => {
     if (req.path.startsWith('/api/')) return next(thrown);

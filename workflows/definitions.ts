@@ -67,6 +67,11 @@ export interface VehicleLifecycleInput {
   customer: CustomerFacts;
   history: ServiceHistory;
   registeredBy: string;
+  /**
+   * The first cycle's reminder (R2) and call (R3) not before this day: an import spreads the cars already
+   * overdue over days, so many at once do not flood the customers or the calling team. Later cycles drop it.
+   */
+  firstContactOn?: CalendarDate;
 }
 
 /** Who asked for a step; the API fills it from the signed-in user. */

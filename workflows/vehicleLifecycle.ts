@@ -125,6 +125,7 @@ async function runCycle(lc: Lifecycle): Promise<void> {
   await wf.condition(wf.allHandlersFinished);
   await wf.continueAsNew<typeof vehicleLifecycle>({
     ...input,
+    firstContactOn: undefined,
     vehicle: { ...input.vehicle, mileageKm: job.mileageKm, mileageRecordedOn: serviceDate },
     history: { cycle: input.history.cycle + 1, lastServiceDate: serviceDate, lastServiceKm: job.mileageKm },
   });
@@ -139,6 +140,7 @@ async function closeCycleWithoutService(lc: Lifecycle): Promise<void> {
   await wf.condition(wf.allHandlersFinished);
   await wf.continueAsNew<typeof vehicleLifecycle>({
     ...input,
+    firstContactOn: undefined,
     vehicle: { ...input.vehicle, ...lc.odometer },
     history: { ...input.history, cycle: input.history.cycle + 1, skippedDueDate: state.dueDate },
   });

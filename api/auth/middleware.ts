@@ -33,16 +33,32 @@ function bearerToken(req: Request): string | undefined {
   return match?.[1];
 }
 
-/** Finds the signed-in person from a bearer token (API clients) or the session cookie (browsers). */
+/** Where a person who must choose a new password does so: the page, and the API's endpoint. */
+export const PASSWORD_PAGE = '/password';
+export const PASSWORD_ENDPOINT = '/api/session/password';
+
+/** What a person who must change their password may still reach: the change itself, who am I, sign-out. */
+function openBeforePasswordChange(req: Request): boolean {
+  const at = `${req.method} ${req.path}`;
+  return ['GET /api/session', 'DELETE /api/session', `POST ${PASSWORD_ENDPOINT}`, `GET ${PASSWORD_PAGE}`, `POST ${PASSWORD_PAGE}`, 'POST /logout'].includes(at) || /^\/(static|lang)\//.test(req.path);
+}
+
+/**
+ * Finds the signed-in person from a bearer token (API clients) or the session cookie (browsers). A person
+ * signed in with a password someone else chose (a new account, a reset) gets only the password change:
+ * pages send them to it, the API answers 403 saying so.
+ */
 export function authenticate(db: Db, clock: Clock): RequestHandler {
-  return (req: Request, _res: Response, next: NextFunction) => {
+  return (req: Request, res: Response, next: NextFunction) => {
     if (req.principal) return next();
     const token = bearerToken(req) ?? readCookies(req)[SESSION_COOKIE];
     if (!token) return next();
     principalFor(db, token, clock.now()).then((p) => {
       // A cookie can only carry a web session and a header only an API token: neither stands in for the other.
       if (p && (p.session.kind === 'API') === (bearerToken(req) !== undefined)) req.principal = p;
-      next();
+      if (!req.principal?.mustChangePassword || openBeforePasswordChange(req)) return next();
+      if (req.path.startsWith('/api/')) return next(new HttpError(403, `choose your own password first: POST ${PASSWORD_ENDPOINT} {"currentPassword", "newPassword"}; nothing else is open until then`));
+      res.redirect(303, PASSWORD_PAGE);
     }, next);
   };
 }

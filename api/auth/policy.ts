@@ -73,6 +73,17 @@ export const POLICY = {
   'step:follow-up': ['CUSTOMER_RELATIONS', 'CUSTOMER_MANAGER', 'SERVICE_MANAGER'],
   'step:sales-call': ['SALES_CONSULTANT', 'CUSTOMER_MANAGER'],
   'step:correction': ['SERVICE_MANAGER', 'GENERAL_MANAGER'],
+  // Issue 18: Temporal stores payloads encrypted; the Temporal UI's codec endpoint decodes them for the
+  // people who read histories and the managers who look into a lifecycle (phones masked as elsewhere).
+  'payloads.decode': ['AUDITOR', 'GENERAL_MANAGER', 'SERVICE_MANAGER', 'CUSTOMER_MANAGER'],
+  // Issue 16 staff accounts: a manager adds, changes, disables their store's people (a general manager
+  // any store's); which roles each may give is commands/staff.ts's `grantableRoles`.
+  'staff.manage': ['SERVICE_MANAGER', 'GENERAL_MANAGER'],
+  // Issue 16: a DMS export imported into the store; the store's customers, vehicles and history exported.
+  'store.import': ['SERVICE_MANAGER', 'GENERAL_MANAGER', 'CUSTOMER_MANAGER'],
+  'store.export': ['SERVICE_MANAGER', 'GENERAL_MANAGER', 'CUSTOMER_MANAGER', 'AUDITOR'],
+  // Everyone chooses their own password (and must, after a new account or a reset).
+  'password.change': EVERYONE,
 } satisfies Record<string, readonly StaffRole[]>;
 
 export type Action = keyof typeof POLICY;

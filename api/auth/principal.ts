@@ -8,6 +8,8 @@ export interface Principal {
   storeId: string;
   /** Auditors and general managers may span every store. */
   allStores: boolean;
+  /** Signed in with a password someone else chose: only the password change is open until they choose their own. */
+  mustChangePassword?: boolean;
   session: { id: string; kind: 'WEB' | 'API'; csrfToken: string; expiresAt: Date };
 }
 

@@ -24,7 +24,7 @@ export function sessionRouter(db: Db, limits: SignInLimits, clock: Clock): Route
   });
   router.get('/api/session', (req, res) => {
     const p = principalOf(req);
-    res.json({ staff: { id: p.id, name: p.name, role: p.role, storeId: p.storeId, allStores: p.allStores }, expiresAt: p.session.expiresAt.toISOString() });
+    res.json({ staff: { id: p.id, name: p.name, role: p.role, storeId: p.storeId, allStores: p.allStores, mustChangePassword: p.mustChangePassword ?? false }, expiresAt: p.session.expiresAt.toISOString() });
   });
   router.delete('/api/session', async (req, res) => {
     await closeSession(db, principalOf(req).session.id);

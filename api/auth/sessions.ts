@@ -28,15 +28,20 @@ export async function openSession(db: Db, staffId: string, kind: 'WEB' | 'API', 
 const CACHE_MS = 5_000;
 const CACHE_MAX = 10_000;
 const recent = new Map<string, { principal: Principal | undefined; until: number }>();
+/** Counts `forgetSessionsOf` calls: a load that overlapped one may have read the person as they were. */
+let forgets = 0;
 
 /** The person a token stands for, or undefined when it is unknown, expired or the person was deactivated. */
 export async function principalFor(db: Db, token: string, at: Date): Promise<Principal | undefined> {
   const id = digest(token);
   const hit = recent.get(id);
   if (hit && hit.until > elapsedMs()) return hit.principal && live(hit.principal, at);
+  const before = forgets;
   const principal = await loadPrincipal(db, id);
-  if (recent.size >= CACHE_MAX) recent.clear();
-  recent.set(id, { principal, until: elapsedMs() + CACHE_MS });
+  if (forgets === before) {
+    if (recent.size >= CACHE_MAX) recent.clear();
+    recent.set(id, { principal, until: elapsedMs() + CACHE_MS });
+  }
   return principal && live(principal, at);
 }
 
@@ -52,6 +57,7 @@ async function loadPrincipal(db: Db, id: string): Promise<Principal | undefined>
     role: s.role,
     storeId: s.storeId,
     allStores: s.allStores,
+    mustChangePassword: s.mustChangePassword,
     session: { id: session.id, kind: session.kind === 'API' ? 'API' : 'WEB', csrfToken: session.csrfToken, expiresAt: session.expiresAt },
   };
 }
@@ -59,4 +65,14 @@ async function loadPrincipal(db: Db, id: string): Promise<Principal | undefined>
 export async function closeSession(db: Db, sessionId: string): Promise<void> {
   recent.delete(sessionId);
   await db.session.deleteMany({ where: { id: sessionId } });
+}
+
+/**
+ * Drops what this process remembers of a person's sessions, so a change to the person (disabled, a new
+ * password) counts at their next request; called after the change is committed, so nothing read before it
+ * is remembered again.
+ */
+export function forgetSessionsOf(staffId: string): void {
+  forgets++;
+  for (const [id, hit] of recent) if (hit.principal?.id === staffId) recent.delete(id);
 }

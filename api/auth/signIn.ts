@@ -13,7 +13,7 @@ export function defaultSignInLimits(): SignInLimits {
 }
 
 export type SignInResult =
-  | { ok: true; token: string; csrfToken: string; expiresAt: Date; staff: { id: string; name: string; role: string; storeId: string; allStores: boolean } }
+  | { ok: true; token: string; csrfToken: string; expiresAt: Date; staff: { id: string; name: string; role: string; storeId: string; allStores: boolean; mustChangePassword: boolean } }
   | { ok: false; status: 401 | 429; reason: string; retryAfterSeconds?: number };
 
 /** Checks a staff id and password, limited per person and per client address, and opens a session. */
@@ -32,5 +32,5 @@ export async function signIn(db: Db, limits: SignInLimits, staffId: string, pass
   }
   keys.forEach(([l, k]) => l.succeed(k));
   const session = await openSession(db, staff.id, kind, at);
-  return { ok: true, ...session, staff: { id: staff.id, name: staff.name, role: staff.role, storeId: staff.storeId, allStores: staff.allStores } };
+  return { ok: true, ...session, staff: { id: staff.id, name: staff.name, role: staff.role, storeId: staff.storeId, allStores: staff.allStores, mustChangePassword: staff.mustChangePassword } };
 }

@@ -42,6 +42,7 @@ function probes(): Probe[] {
   // A body with an unknown key: accepted roles get 400 (strict schemas), so nothing ever moves.
   const apiPost = (name: string, action: Action, path: (vin: string) => string, vehicle = true): Probe => ({ name, action, vehicle, send: (vin, w) => fetch(`${base}${path(vin)}`, { method: 'POST', ...json(w.bearer, { probe: 1 }) }) });
   const apiPut = (name: string, action: Action, path: (vin: string) => string, vehicle = true): Probe => ({ name, action, vehicle, send: (vin, w) => fetch(`${base}${path(vin)}`, { method: 'PUT', ...json(w.bearer, { probe: 1 }) }) });
+  const apiPatch = (name: string, action: Action, path: (vin: string) => string, vehicle = true): Probe => ({ name, action, vehicle, send: (vin, w) => fetch(`${base}${path(vin)}`, { method: 'PATCH', ...json(w.bearer, { probe: 1 }) }) });
   const pageGet = (name: string, action: Action, path: (vin: string) => string, vehicle: boolean): Probe => ({ name, action, vehicle, send: (vin, w) => fetch(`${base}${path(vin)}`, { headers: { cookie: `sl_session=${w.cookie}` }, redirect: 'manual' }) });
   const pagePost = (name: string, action: Action, path: (vin: string) => string, fields: Record<string, string>, vehicle: boolean): Probe => ({
     name,
@@ -79,10 +80,29 @@ function probes(): Probe[] {
     apiGet('GET /api/stores/:id/channels', 'channels.read', () => `/api/stores/${STORE_A}/channels`, false),
     apiPut('PUT /api/stores/:id/channels/:channel', 'channels.manage', () => `/api/stores/${STORE_A}/channels/SMS`, false),
     apiGet('GET /api/stores/:id/settings', 'settings.read', () => `/api/stores/${STORE_A}/settings`, false),
+    apiGet('GET /api/stores/:id/imports', 'store.import', () => `/api/stores/${STORE_A}/imports`, false),
+    apiPost('POST /api/stores/:id/imports/:id/dry-run', 'store.import', () => `/api/stores/${STORE_A}/imports/00000000-0000-0000-0000-000000000000/dry-run`, false),
+    apiPost('POST /api/stores/:id/imports/:id/run', 'store.import', () => `/api/stores/${STORE_A}/imports/00000000-0000-0000-0000-000000000000/run`, false),
+    apiGet('GET /api/stores/:id/export/vehicles.csv', 'store.export', () => `/api/stores/${STORE_A}/export/vehicles.csv`, false),
+    pageGet('GET /stores/:id/imports', 'store.export', () => `/stores/${STORE_A}/imports`, false),
     apiGet('GET /api/stores/:id/preparation-board', 'capacity.read', () => `/api/stores/${STORE_A}/preparation-board`, false),
     apiPost('POST /api/stores/:id/holds', 'capacity.book', () => `/api/stores/${STORE_A}/holds`, false),
     apiPost('POST /api/stores/:id/purchase-orders', 'parts.manage', () => `/api/stores/${STORE_A}/purchase-orders`, false),
     apiPut('PUT /api/stores/:id/settings', 'settings.manage', () => `/api/stores/${STORE_A}/settings`, false),
+    // The Temporal UI's codec endpoint (issue 18): accepted roles get 400 for the probe body.
+    apiPost('POST /codec/decode', 'payloads.decode', () => '/codec/decode', false),
+    ...['opening-hours', 'holidays', 'bays', 'technicians', 'service-plans'].map((what) => apiGet(`GET /api/stores/:id/${what}`, 'settings.read', () => `/api/stores/${STORE_A}/${what}`, false)),
+    apiPut('PUT /api/stores/:id/opening-hours', 'settings.manage', () => `/api/stores/${STORE_A}/opening-hours`, false),
+    ...['holidays', 'bays', 'technicians', 'service-plans'].map((what) => apiPost(`POST /api/stores/:id/${what}`, 'settings.manage', () => `/api/stores/${STORE_A}/${what}`, false)),
+    apiPatch('PATCH /api/stores/:id/bays/:bayId', 'settings.manage', () => `/api/stores/${STORE_A}/bays/bay-a-1`, false),
+    // A date that is none: accepted roles get 400, nothing is removed.
+    { name: 'DELETE /api/stores/:id/holidays/:date', action: 'settings.manage', vehicle: false, send: (_v, w) => fetch(`${base}/api/stores/${STORE_A}/holidays/not-a-date`, { method: 'DELETE', ...json(w.bearer) }) },
+    apiGet('GET /api/stores/:id/staff', 'staff.manage', () => `/api/stores/${STORE_A}/staff`, false),
+    apiPost('POST /api/stores/:id/staff', 'staff.manage', () => `/api/stores/${STORE_A}/staff`, false),
+    apiPatch('PATCH /api/staff/:id', 'staff.manage', () => `/api/staff/${staffIdOf('TECHNICIAN')}`, false),
+    apiPost('POST /api/staff/:id/password-reset', 'staff.manage', () => `/api/staff/${staffIdOf('TECHNICIAN')}/password-reset`, false),
+    apiPost('POST /api/staff/:id/reassign-customers', 'staff.manage', () => `/api/staff/${staffIdOf('SALES_CONSULTANT')}/reassign-customers`, false),
+    apiPost('POST /api/session/password', 'password.change', () => '/api/session/password', false),
     pageGet('GET /inbox', 'inbox.view', () => '/inbox', false),
     pageGet('GET /board', 'board.view', () => '/board', false),
     pageGet('GET /vehicles/:vin', 'vehicle.read', (v) => `/vehicles/${v}`, true),
@@ -91,6 +111,10 @@ function probes(): Probe[] {
     pageGet('GET /templates', 'templates.read', () => '/templates', false),
     pageGet('GET /templates/:key', 'templates.read', () => '/templates/pickup-notice', false),
     pageGet('GET /stores/:id/channels', 'channels.read', () => `/stores/${STORE_A}/channels`, false),
+    pageGet('GET /stores/:id/setup', 'settings.read', () => `/stores/${STORE_A}/setup`, false),
+    pageGet('GET /stores/:id/settings', 'settings.read', () => `/stores/${STORE_A}/settings`, false),
+    pageGet('GET /stores/:id/staff', 'staff.manage', () => `/stores/${STORE_A}/staff`, false),
+    pageGet('GET /password', 'password.change', () => '/password', false),
     pageGet('GET /audit', 'audit.read', () => '/audit', false),
     pageGet('GET /audit/vehicles/:vin', 'audit.read', (v) => `/audit/vehicles/${v}`, true),
     pageGet('GET /audit/vehicles/:vin/export.csv', 'audit.read', (v) => `/audit/vehicles/${v}/export.csv`, true),
@@ -115,6 +139,11 @@ function probes(): Probe[] {
     pagePost('POST /templates/:key/:locale', 'templates.manage', () => '/templates/pickup-notice/zh-CN', { subject: '', body: '' }, false),
     pagePost('POST /templates/:key/preview', 'templates.manage', () => '/templates/pickup-notice/preview', { locale: 'xx' }, false),
     pagePost('POST /stores/:id/channels/:channel', 'channels.manage', () => `/stores/${STORE_A}/channels/SMS`, { config: 'not json' }, false),
+    pagePost('POST /stores/:id/setup/bays', 'settings.manage', () => `/stores/${STORE_A}/setup/bays`, { name: '', kind: '' }, false),
+    pagePost('POST /stores/:id/settings (nothing changed)', 'settings.manage', () => `/stores/${STORE_A}/settings`, {}, false),
+    pagePost('POST /stores/:id/staff', 'staff.manage', () => `/stores/${STORE_A}/staff`, { id: '', name: '' }, false),
+    pagePost('POST /staff/:id/role', 'staff.manage', () => `/staff/${staffIdOf('TECHNICIAN')}/role`, { role: 'NOPE' }, false),
+    pagePost('POST /password', 'password.change', () => '/password', { currentPassword: '', newPassword: 'short', confirmPassword: 'short' }, false),
     pagePost('POST /vehicles/:vin/opt-outs', 'customer.contact-preferences', (v) => `/vehicles/${v}/opt-outs`, { channel: 'SMS' }, true),
     {
       // The confirmation form with an impossible outcome: accepted roles get the refusal as a message.
@@ -135,7 +164,7 @@ function probes(): Probe[] {
 test('every API action and page is in the policy table, and an auditor may change nothing', () => {
   for (const s of LIFECYCLE_STEPS) expect(POLICY).toHaveProperty(`step:${s.path}`);
   const changing = (Object.keys(POLICY) as Action[]).filter(
-    (a) => a.startsWith('step:') || ['vehicle.register', 'vehicle.transfer', 'care.call', 'ticket.answer', 'outbox.settle', 'customer.contact-preferences', 'templates.manage', 'channels.manage', 'settings.manage', 'capacity.book', 'parts.manage', 'parts.pick'].includes(a),
+    (a) => a.startsWith('step:') || ['vehicle.register', 'vehicle.transfer', 'care.call', 'ticket.answer', 'outbox.settle', 'customer.contact-preferences', 'templates.manage', 'channels.manage', 'settings.manage', 'capacity.book', 'parts.manage', 'parts.pick', 'staff.manage'].includes(a),
   );
   expect(changing.filter((a) => can('AUDITOR', a))).toEqual([]);
   // Each changing action has someone who may take it.

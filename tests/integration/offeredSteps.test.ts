@@ -2,7 +2,7 @@
 // the commands the policy lets that role perform and the lifecycle takes: every one of them, nothing
 // else. Read from the rendered HTML (no browser needed); the lifecycle's state comes from a stand-in
 // client that answers the state query with the observed state, the rest is the product on PostgreSQL.
-import type { Client } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import type { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { createDb, Db } from '../../activities/database';
@@ -30,8 +30,13 @@ let shown: LifecycleState;
 const sessions = new Map<StaffRole, string>();
 const csrf = new Map<StaffRole, string>();
 
-/** Answers the page's one question to Temporal, the lifecycle's state, with the state under test. */
-const lifecycleStandIn = { workflow: { getHandle: () => ({ query: async () => shown }) } } as unknown as Client;
+/**
+ * A client whose one call to Temporal, the lifecycle's state query, answers with the state under test; the
+ * rest (its data converter, its namespace) is a real client's that never connects.
+ */
+const lifecycleStandIn: Client = Object.assign(Object.create(new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) })), {
+  workflow: { getHandle: () => ({ query: async () => shown }) },
+});
 
 beforeAll(async () => {
   postgres = await startPostgres();

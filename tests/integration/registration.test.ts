@@ -2,6 +2,7 @@
 // whether that store's lifecycle runs or was closed; a closed lifecycle starts again only when its own
 // store asks for it (`reopen: true`), audited, at a fresh cycle whose steps are really done; a manager
 // moves a closed vehicle to another store, which then reopens it there.
+import { startInputOf } from '../support/workflowInput';
 import { CLOSED_NEEDS_REOPEN, REGISTERED_ELSEWHERE } from '../../commands/registration';
 import { careWorkflowId } from '../../workflows/careDefinitions';
 import { lifecycleWorkflowId, SA_STORE } from '../../workflows/definitions';
@@ -74,12 +75,7 @@ async function history(vin: string): Promise<Array<{ action: string; actor: stri
   return res.json.events;
 }
 
-/** The input the lifecycle's current run was started with. */
-async function startInput(vin: string): Promise<any> {
-  const events = (await stack.client.workflow.getHandle(lifecycleWorkflowId(vin)).fetchHistory()).events!;
-  const payload = events[0].workflowExecutionStartedEventAttributes!.input!.payloads![0];
-  return JSON.parse(Buffer.from(payload.data!).toString('utf8'));
-}
+const startInput = (vin: string) => startInputOf(stack.client, lifecycleWorkflowId(vin));
 
 test('another store cannot take over a closed VIN: 409 with a neutral reason, the records stay store A\'s', async () => {
   const before = await lifecycle(VIN_CLOSED);

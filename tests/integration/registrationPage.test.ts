@@ -2,6 +2,7 @@
 // the same command as POST /api/vehicles; a refusal comes back as the form, each reason next to its field
 // and what the person typed kept, and nothing written. The product as `npm start` runs it (real
 // PostgreSQL, the Temporal dev server, the worker), signed in through the sign-in form; once in Chromium.
+import { startInputOf } from '../support/workflowInput';
 import { reasonIn } from '../../commands/reasons';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { can, ROLES } from '../../api/auth/policy';
@@ -152,12 +153,7 @@ async function workflowExists(workflowId: string): Promise<boolean> {
   }
 }
 
-/** The input a workflow's current run was started with. */
-async function startInput(workflowId: string): Promise<any> {
-  const events = (await stack.client.workflow.getHandle(workflowId).fetchHistory()).events!;
-  const payload = events[0].workflowExecutionStartedEventAttributes!.input!.payloads![0];
-  return JSON.parse(Buffer.from(payload.data!).toString('utf8'));
-}
+const startInput = (workflowId: string) => startInputOf(stack.client, workflowId);
 
 const noStackTrace = (html: string) => expect(html).not.toMatch(/\n\s+at |\.ts:\d+|\.js:\d+/);
 

@@ -1,4 +1,4 @@
-// The OpenAPI document describes exactly the API that is mounted: every /api route with its method,
+// The OpenAPI document describes exactly the API that is mounted: every /api (and /codec) route with its method,
 // nothing that is not there, and no header the code does not read.
 import { Client, Connection } from '@temporalio/client';
 import type { Db } from '../../activities/database';
@@ -13,7 +13,8 @@ const app = createApp({ client, db, routers: [createWebRouter({ client, db, temp
 const doc = buildOpenApi() as { paths: Record<string, Record<string, unknown>> };
 const documented = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`));
 const mounted = mountedRoutes(app)
-  .filter((r) => r.path.startsWith('/api/'))
+  // The Temporal UI's codec endpoint is mounted beside /api, at /codec/decode and /codec/encode.
+  .filter((r) => r.path.startsWith('/api/') || r.path.startsWith('/codec/'))
   .map((r) => `${r.method} ${r.path}`);
 
 afterAll(() => client.connection.close());

@@ -7,7 +7,7 @@ import path from 'node:path';
 import ts from 'typescript';
 
 const ROOT = path.resolve(__dirname, '../..');
-const PRODUCT_DIRS = ['activities', 'api', 'domain', 'notifications', 'runtime', 'scenarios', 'web'];
+const PRODUCT_DIRS = ['activities', 'api', 'domain', 'import', 'notifications', 'runtime', 'scenarios', 'web'];
 const CLOCK_MODULE = 'runtime/clock.ts';
 
 function sourcesUnder(dir: string): string[] {

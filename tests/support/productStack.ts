@@ -9,9 +9,11 @@ import { createApp } from '../../api/app';
 import { createLifecycleWorker } from '../../runtime/lifecycleWorker';
 import { SHARED_BUNDLE_CACHE } from '../../runtime/workflowBundle';
 import { applyMigrations } from '../../runtime/migrate';
+import { payloadDataConverter } from '../../runtime/payloadCodec';
 import { TemporalDevServer } from '../../runtime/temporalDevServer';
 import { createWebRouter } from '../../web/router';
 import { startTestDevServer } from './devServer';
+import { TEST_PAYLOAD_KEYS } from './payloadKeys';
 import { startPostgres, TestPostgres } from './postgres';
 
 export interface ProductStack {
@@ -46,12 +48,14 @@ export async function startProductStack(seed: (db: Db) => Promise<void>): Promis
     await applyMigrations(postgres.url);
     db = createDb(postgres.url);
     await seed(db);
+    // Encrypted as `npm start` encrypts, with the test key, so recorded histories replay anywhere.
+    const dataConverter = payloadDataConverter(TEST_PAYLOAD_KEYS);
     connection = await Connection.connect({ address: devServer.address });
-    const client = new Client({ connection });
+    const client = new Client({ connection, dataConverter });
     workerConnection = await NativeConnection.connect({ address: devServer.address });
-    worker = await createLifecycleWorker(workerConnection, 'default', db, SHARED_BUNDLE_CACHE);
+    worker = await createLifecycleWorker(workerConnection, 'default', db, SHARED_BUNDLE_CACHE, dataConverter);
     running = worker.run();
-    const app = createApp({ client, db, routers: [createWebRouter({ client, db, temporalUiUrl: devServer.uiUrl })] });
+    const app = createApp({ client, db, temporalUiOrigins: [new URL(devServer.uiUrl).origin], routers: [createWebRouter({ client, db, temporalUiUrl: devServer.uiUrl })] });
     server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server!.once('listening', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -18,7 +18,7 @@ interface RunHistory {
   events: { eventId: string; eventType: string; eventTime: string; detail: string }[];
 }
 
-function csvCell(value: unknown): string {
+export function csvCell(value: unknown): string {
   const s = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
   // A leading =, +, - or @ would run as a formula in a spreadsheet.
   const safe = /^[=+\-@]/.test(s) ? `'${s}` : s;
@@ -42,7 +42,8 @@ export function auditPages(ctx: WebContext): Router {
     for (const run of runs) {
       try {
         const history = await ctx.client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
-        const raw = rawHistoryEvents(history.events ?? []);
+        // Decoded with the product's own keys, as its workers read them.
+        const raw = await rawHistoryEvents(history.events ?? [], ctx.client.options.loadedDataConverter);
         const shown = seesPhoneNumbers(principalOf(req).role) ? raw : maskPhonesDeep(raw);
         out.push({
           workflowId: run.workflowId,

@@ -2,7 +2,7 @@
 import express, { Router } from 'express';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { can } from '../../api/auth/policy';
-import { readCookies, SESSION_COOKIE } from '../../api/auth/middleware';
+import { PASSWORD_PAGE, readCookies, SESSION_COOKIE } from '../../api/auth/middleware';
 import { closeSession, SESSION_TTL_MS } from '../../api/auth/sessions';
 import { signIn } from '../../api/auth/signIn';
 import { HttpError } from '../../api/httpError';
@@ -55,6 +55,8 @@ export function sessionPages(ctx: WebContext): Router {
     }
     res.clearCookie(LOGIN_CSRF_COOKIE, { path: '/login' });
     res.cookie(SESSION_COOKIE, result.token, { httpOnly: true, sameSite: 'lax', path: '/', secure: req.secure, maxAge: SESSION_TTL_MS.WEB });
+    // A password someone else chose (new account, reset) is replaced before anything else.
+    if (result.staff.mustChangePassword) return res.redirect(303, PASSWORD_PAGE);
     res.redirect(localPath(req.body.next, homeOf(result.staff.role as Parameters<typeof can>[0])));
   });
 

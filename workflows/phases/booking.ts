@@ -182,10 +182,10 @@ async function reminderCalls(
   const s = lc.settings;
   let due = firstDue;
 
-  if (!(await sleepUnlessBooked(lc, claim, 'WAITING_FOR_REMINDER', { what: 'maintenance reminder (SMS/e-mail)', rule: 'R2', by: iso(reminderAt(due.dueDate, s)) }))) return undefined;
+  if (!(await sleepUnlessBooked(lc, claim, 'WAITING_FOR_REMINDER', { what: 'maintenance reminder (SMS/e-mail)', rule: 'R2', by: iso(reminderAt(due.dueDate, s, lc.input.firstContactOn)) }))) return undefined;
   await lc.acts.queueCustomerMessage(lc.ctx(), { template: 'maintenance-reminder', rule: 'R2', customer, payload: { plate: vehicle.plate, dueDate: due.dueDate } });
 
-  let window: ContactWindow = reminderCallWindow(due.dueDate, s);
+  let window: ContactWindow = reminderCallWindow(due.dueDate, s, lc.input.firstContactOn);
   if (!(await sleepUnlessBooked(lc, claim, 'WAITING_FOR_REMINDER_CALL', { what: 'reminder call task', rule: 'R3', by: iso(window.at) }))) return undefined;
   let undecided = 0;
   let unreachable = 0;
