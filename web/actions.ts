@@ -6,11 +6,12 @@ import type { TaskKind } from '../generated/prisma/enums';
 import { Action, stepAction } from '../api/auth/policy';
 import { careCallSchema, ticketAnswerSchema } from '../commands/schemas';
 import { LIFECYCLE_STEPS, LifecycleStep } from '../commands/lifecycleSteps';
+import { transferVehicleSchema } from '../commands/transferVehicle';
 import { bodyFromFields, FieldHint, fieldsOfSchema, FieldSpec } from './commandForms';
 
 export type { FieldSpec } from './commandForms';
 
-export type ActionTarget = { type: 'step'; step: LifecycleStep } | { type: 'care' } | { type: 'ticket' };
+export type ActionTarget = { type: 'step'; step: LifecycleStep } | { type: 'care' } | { type: 'ticket' } | { type: 'transfer' };
 
 export interface ActionSpec {
   /** The step's path for a lifecycle step; `care-call`, `ticket-answer` otherwise. */
@@ -34,6 +35,7 @@ const HINTS: Record<string, FieldHint> = {
   // A care call's contact is the task's.
   contact: 'omit',
   bookedFor: { books: true },
+  toStoreId: { kind: 'select', options: 'stores' },
   newBookedFor: { books: true },
 };
 
@@ -49,6 +51,9 @@ function stepSpec(step: LifecycleStep): ActionSpec {
 const STEP_SPECS = new Map(LIFECYCLE_STEPS.map((s) => [s.path, stepSpec(s)]));
 const CARE_CALL: ActionSpec = { id: 'care-call', title: 'step.care-call', submit: 'send', target: { type: 'care' }, fields: fieldsOfSchema(careCallSchema, HINTS) };
 const TICKET_ANSWER: ActionSpec = { id: 'ticket-answer', title: 'step.ticket-answer', submit: 'send', target: { type: 'ticket' }, fields: fieldsOfSchema(ticketAnswerSchema, HINTS) };
+
+/** A manager moves a closed vehicle to another store, which then reopens it there. */
+export const TRANSFER: ActionSpec = { id: 'vehicle-transfer', title: 'step.vehicle-transfer', submit: 'submit.vehicle-transfer', target: { type: 'transfer' }, fields: fieldsOfSchema(transferVehicleSchema, HINTS) };
 
 /** The form of a lifecycle step; a path without a step is a programming error. */
 export function stepForm(path: string): ActionSpec {
@@ -94,6 +99,7 @@ export function actionForTask(kind: TaskKind): ActionSpec | undefined {
 export function policyActionOf(spec: ActionSpec): Action {
   if (spec.target.type === 'care') return 'care.call';
   if (spec.target.type === 'ticket') return 'ticket.answer';
+  if (spec.target.type === 'transfer') return 'vehicle.transfer';
   return stepAction(spec.target.step.path);
 }
 

@@ -14,8 +14,8 @@ export interface FieldSpec {
   label: string;
   required?: boolean;
   value?: string;
-  /** Options as value + text key; `staff:<ROLE>` and `bays` are filled from the store. */
-  options?: { value: string; label: string }[] | 'bays' | `staff:${string}`;
+  /** Options as value + text key; `staff:<ROLE>`, `bays` and `stores` are filled from the database. */
+  options?: { value: string; label: string }[] | 'bays' | 'stores' | `staff:${string}`;
   /** How the string becomes the body's value. */
   as?: 'number' | 'boolean' | 'instant';
   /** A row of a list input (the items of additional work), counted from 0. */

@@ -8,6 +8,7 @@ import { careCallCommand } from '../commands/careCall';
 import { runCommand } from '../commands/command';
 import { lifecycleStepCommand } from '../commands/lifecycleSteps';
 import { ticketAnswerCommand, ticketSubject } from '../commands/ticketAnswer';
+import { transferVehicleCommand } from '../commands/transferVehicle';
 import { reasonIn } from '../commands/reasons';
 import { resolveStoreSettings } from '../domain/storeSettings';
 import { ActionSpec, bodyFromForm } from './actions';
@@ -62,6 +63,10 @@ async function run(ctx: WebContext, req: Request, spec: ActionSpec, subject: Act
   if (spec.target.type === 'care') {
     await runCommand(ctx.commands, p, careCallCommand, { vin: subject.vin }, bodyFromForm(spec, form, offset, { contact: subject.careContact }));
     return `${text(lang, 'stepDone')}: ${subject.vin}`;
+  }
+  if (spec.target.type === 'transfer') {
+    const moved = await runCommand(ctx.commands, p, transferVehicleCommand, { vin: subject.vin }, bodyFromForm(spec, form, offset));
+    return `${text(lang, 'stepDone')}: ${subject.vin} → ${moved.toStoreId}`;
   }
   await runCommand(ctx.commands, p, ticketAnswerCommand, ticketSubject(subject.ticketId!), bodyFromForm(spec, form, offset));
   return `${text(lang, 'stepDone')}: ${subject.ticketId}`;

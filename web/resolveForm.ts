@@ -24,6 +24,11 @@ async function optionsOf(db: Db, f: FieldSpec, storeId: string): Promise<{ value
     const bays = await db.bay.findMany({ where: { storeId, removedAt: null }, orderBy: { id: 'asc' } });
     return bays.map((b) => ({ value: b.id, label: b.name }));
   }
+  if (f.options === 'stores') {
+    // The other stores, where a vehicle may move to.
+    const stores = await db.store.findMany({ where: { id: { not: storeId } }, orderBy: { id: 'asc' }, select: { id: true, name: true } });
+    return stores.map((st) => ({ value: st.id, label: st.name }));
+  }
   if (typeof f.options === 'string' && f.options.startsWith('staff:')) {
     const role = f.options.slice('staff:'.length) as StaffRole;
     const staff = await db.staff.findMany({ where: { storeId, role, active: true }, orderBy: { id: 'asc' } });

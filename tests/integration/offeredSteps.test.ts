@@ -150,3 +150,16 @@ test("the API answers a refusal in the caller's language: English by default, Ch
   expect(((await (await book('zh-CN,zh;q=0.9,en;q=0.5')).json()) as { error: string }).error).toBe('contactPhone: 只能是数字、空格或短横线');
   expect(((await (await book('en-US,en;q=0.9,zh;q=0.5')).json()) as { error: string }).error).toBe('contactPhone: contactPhone must be digits, spaces or dashes');
 });
+
+test('a closed vehicle may move to another store: offered to the managers the policy allows, with the other stores to choose', async () => {
+  shown = stateOf({ stage: 'CLOSED', accepts: [] });
+  for (const role of ROLES) {
+    const { forms, html } = await offeredOn(role);
+    expect({ role, forms }).toEqual({ role, forms: can(role, 'vehicle.transfer') ? [...(can(role, 'care.call') ? ['care-call'] : []), 'vehicle-transfer'] : can(role, 'care.call') ? ['care-call'] : [] });
+    if (can(role, 'vehicle.transfer')) {
+      const transfer = html.slice(html.indexOf('data-action="vehicle-transfer"'));
+      expect(transfer.slice(0, transfer.indexOf('</form>'))).toMatch(/<option value="store-b"[^>]*>Store B<\/option>/);
+      expect(transfer.slice(0, transfer.indexOf('</form>'))).not.toContain('value="store-a"');
+    }
+  }
+});

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { LIFECYCLE_STEPS } from '../../commands/lifecycleSteps';
 import { stepSchemas } from '../../commands/schemas';
-import { actionForTask, stepForm, stepForms } from '../../web/actions';
+import { actionForTask, stepForm, stepForms, TRANSFER } from '../../web/actions';
 import { bodyFromFields, fieldsOfSchema, formFieldOf, LIST_ROWS } from '../../web/commandForms';
 import { LANGS, text } from '../../web/i18n';
 
@@ -20,7 +20,7 @@ test('every lifecycle step of the catalogue has a form with a field for each inp
 });
 
 test('every heading, button, label and choice of every form reads in Chinese and in English', () => {
-  const specs = [...stepForms(), actionForTask('NEW_CAR_7DC_CALL')!, actionForTask('FAILURE_TICKET_ANSWER')!];
+  const specs = [...stepForms(), TRANSFER, actionForTask('NEW_CAR_7DC_CALL')!, actionForTask('FAILURE_TICKET_ANSWER')!];
   const keys = new Set<string>();
   for (const spec of specs) {
     keys.add(spec.title).add(spec.submit);

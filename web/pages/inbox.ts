@@ -4,7 +4,7 @@ import { checkAccess, principalOf } from '../../api/auth/middleware';
 import { can } from '../../api/auth/policy';
 import { inStore } from '../../api/auth/principal';
 import { listLifecycles } from '../../api/visibility';
-import { ActionSpec, actionForTask, CARE_CONTACT, policyActionOf, stepForm, stepForms } from '../actions';
+import { ActionSpec, actionForTask, CARE_CONTACT, policyActionOf, stepForm, stepForms, TRANSFER } from '../actions';
 import { notFound, page, WebContext } from '../context';
 import { ActionResult, executeAction } from '../execute';
 import { localPath, setFlash, takeFlash } from '../flash';
@@ -99,7 +99,7 @@ export function inboxPages(ctx: WebContext): Router {
   router.post('/vehicles/:vin/act', async (req, res) => {
     const vin = vinSchema.safeParse(req.params.vin);
     if (!vin.success) throw notFound('no such vehicle');
-    const spec = stepForms().find((f) => f.id === String(req.body?.action ?? ''));
+    const spec = [...stepForms(), TRANSFER].find((f) => f.id === String(req.body?.action ?? ''));
     if (!spec) throw notFound('no such action');
     const p = checkAccess(req, policyActionOf(spec));
     await ctx.checkVehicle(p, vin.data);

@@ -6,7 +6,7 @@ import { principalOf } from '../../api/auth/middleware';
 import { can, maskPhone, seesPhoneNumbers } from '../../api/auth/policy';
 import { isWorkflowNotFound } from '../../api/workflowErrors';
 import { getState, LifecycleState, lifecycleWorkflowId } from '../../workflows/definitions';
-import { ActionSpec, actionForTask, CARE_CONTACT, policyActionOf, stepForms } from '../actions';
+import { ActionSpec, actionForTask, CARE_CONTACT, policyActionOf, stepForms, TRANSFER } from '../actions';
 import { freeTimes, PickerDay } from '../slotPicker';
 import { FormState } from '../fieldErrors';
 import { correctionsAt } from '../../workflows/stepValidation';
@@ -58,6 +58,10 @@ async function actionsFor(ctx: WebContext, req: Request, vin: string, storeId: s
     if (!spec || !can(p.role, policyActionOf(spec))) continue;
     if (spec.target.type === 'step') owed.set(spec.id, t);
     else actions.push({ title: label(lang, 'task', t.kind), dueAt: t.dueAt, rule: t.rule, open: true, form: await resolveForm(ctx.db, spec, storeId, `/tasks/${t.id}/act`, back, { formId: `task:${t.id}`, state: refused }) });
+  }
+  // A closed vehicle (or one whose lifecycle is gone) may move to another store.
+  if ((!state || state.stage === 'CLOSED') && can(p.role, 'vehicle.transfer')) {
+    actions.push({ title: text(lang, TRANSFER.title), dueAt: undefined, rule: '', open: refused?.formId === TRANSFER.id, form: await resolveForm(ctx.db, TRANSFER, storeId, `/vehicles/${vin}/act`, back, { state: refused }) });
   }
   if (!state) return actions;
   const steps = stepForms().filter((spec) => spec.target.type === 'step' && can(p.role, policyActionOf(spec)));
