@@ -385,6 +385,9 @@ const LABELS: Record<string, Dict> = {
   },
   audit: {
     'vehicle.registered': ['车辆登记，开始服务周期', 'Vehicle registered; its service cycle started'],
+    'vehicle.transferred': ['车辆转到其他门店', 'Vehicle moved to another store'],
+    'lifecycle.reopened': ['重新开启服务周期', 'Service cycle reopened'],
+    'vehicle.sales-consultant-reassigned': ['更换销售顾问', 'Sales consultant reassigned'],
     'cycle.scheduled': ['计算下次保养日期', 'Next service date computed'],
     'customer.notified': ['已通知客户', 'Customer notified'],
     'task.opened': ['生成待办任务', 'Task opened'],

@@ -213,9 +213,10 @@ export function storeSetupPages(ctx: WebContext): Router {
             dayName: label(lang, 'weekday', String(d.weekday)),
             weekday: d.weekday,
             shown: d.closed ? `${text(lang, 'storeSetupClosedDay')}` : `${d.opensAt}–${d.closesAt}`,
-            opensAt: field('hours', `days.${i}.opensAt`, d.opensAt),
-            closesAt: field('hours', `days.${i}.closesAt`, d.closesAt),
-            closed: { name: `days.${i}.closed`, checked: hoursForm ? !!hoursForm.values[`days.${i}.closed`] : d.closed, error: hoursForm?.errors[`days.${i}.closed`] },
+            // A store that keeps no hours yet books by its contact hours every day: the form starts from those.
+            opensAt: field('hours', `days.${i}.opensAt`, hours.keepsHours ? d.opensAt : hours.contactHours.start),
+            closesAt: field('hours', `days.${i}.closesAt`, hours.keepsHours ? d.closesAt : hours.contactHours.end),
+            closed: { name: `days.${i}.closed`, checked: hoursForm ? !!hoursForm.values[`days.${i}.closed`] : hours.keepsHours && d.closed, error: hoursForm?.errors[`days.${i}.closed`] },
           })),
         },
         // `date` is a helper's name in the views.

@@ -88,6 +88,21 @@ const AUDIT: Record<string, [zh: string, en: string]> = {
   'service-plan.removed': ['删除车型保养计划', 'Service plan removed'],
   'store-settings.changed': ['修改门店设置', 'Store settings changed'],
   'channel.configured': ['配置消息渠道', 'Channel configured'],
+  'template.saved': ['保存消息模板', 'Template saved'],
+  'template.reset': ['消息模板恢复默认', 'Template reset to the default'],
+  'store.created': ['创建门店', 'Store created'],
+  'staff.added': ['新增员工', 'Staff member added'],
+  'staff.renamed': ['修改员工姓名', 'Staff member renamed'],
+  'staff.role-changed': ['修改员工角色', "Staff member's role changed"],
+  'staff.disabled': ['停用员工账号', 'Staff member disabled'],
+  'staff.enabled': ['启用员工账号', 'Staff member enabled'],
+  'staff.password-reset': ['重置员工密码', "Staff member's password reset"],
+  'staff.password-changed': ['员工修改密码', 'Staff member changed their password'],
+  'staff.customers-reassigned': ['销售顾问的客户转交他人', "Sales consultant's customers reassigned"],
+  'import.uploaded': ['上传导入文件', 'Import file uploaded'],
+  'import.preset-saved': ['保存导入映射', 'Import mapping saved'],
+  'import.started': ['开始导入', 'Import started'],
+  'import.finished': ['导入完成', 'Import finished'],
 };
 
 export const STORE_SETUP_TEXT: Record<string, [zh: string, en: string]> = {
