@@ -1,12 +1,14 @@
 // A store's configuration of one way out (EMAIL, SMS, WECOM, DINGTALK): checked against that channel's
-// own schema, stored, recorded in the store's audit chain with its secrets masked; messages that waited
-// for the channel go at once.
+// own schema and its destinations against the outbound guard (notifications/outbound.ts), stored,
+// recorded in the store's audit chain with its secrets masked; messages that waited for the channel go
+// at once.
 import { z } from 'zod';
 import { requireStore } from '../api/notifications/templateAdmin';
 import { HttpError } from '../api/httpError';
 import { Prisma, StoreChannel } from '../generated/prisma/client';
 import type { NotificationChannel } from '../generated/prisma/enums';
-import { CONFIG_SCHEMAS, isTransportKind, redactConfig, TRANSPORT_KINDS } from '../notifications/channelConfig';
+import { checkChannelDestination, CONFIG_SCHEMAS, ConfigOf, isTransportKind, redactConfig, TRANSPORT_KINDS, TransportKind } from '../notifications/channelConfig';
+import { OutboundRefusedError } from '../notifications/outbound';
 import { defineCommand } from './command';
 import { parseInput } from './input';
 import { recordStoreEvent } from './storeAudit';
@@ -32,6 +34,14 @@ export const configureChannelCommand = defineCommand<typeof channelSchema, Chann
     // Each channel's configuration has its own shape (README "Channels").
     const config = parseInput(CONFIG_SCHEMAS[kind] as z.ZodType<unknown>, body.config) as Prisma.InputJsonObject;
     await requireStore(db, storeId);
+    // The sender checks again at every send (names can change what they resolve to); this check tells
+    // the person configuring now rather than through failed messages.
+    try {
+      await checkChannelDestination(kind, config as unknown as ConfigOf<TransportKind>);
+    } catch (err) {
+      if (err instanceof OutboundRefusedError) throw new HttpError(422, `${kind} channel refused: ${err.message}`);
+      throw err;
+    }
     const saved = await db.$transaction(async (tx) => {
       const row = await tx.storeChannel.upsert({
         where: { storeId_channel: { storeId, channel: kind as NotificationChannel } },

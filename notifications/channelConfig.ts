@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import type { Db } from '../activities/database';
 import type { NotificationChannel } from '../generated/prisma/enums';
+import { checkHttpDestination, maskUrl } from './outbound';
+import { smtpConnection } from './transports/email';
 
 export const smtpConfigSchema = z.object({
   /** A nodemailer connection URL, e.g. smtps://user:pass@mail.example.com:465 */
@@ -10,7 +12,9 @@ export const smtpConfigSchema = z.object({
   from: z.string().min(3),
 });
 
-export const smsConfigSchema = z.object({
+/** The generic HTTP gateway; `provider` may be left out (configurations from before the providers). */
+export const httpSmsConfigSchema = z.object({
+  provider: z.literal('http'),
   url: z.string().url(),
   method: z.enum(['POST', 'PUT']).default('POST'),
   /** One header line the gateway authenticates with, e.g. "Authorization: Bearer …" */
@@ -19,6 +23,34 @@ export const smsConfigSchema = z.object({
   /** Handlebars over {to, text, idempotencyKey}; `{{json text}}` quotes a value for JSON. */
   bodyTemplate: z.string().default('{"to":{{json to}},"text":{{json text}},"requestId":{{json idempotencyKey}} }'),
 });
+
+/** Alibaba Cloud SMS: per message key an approved template code and template parameter → message variable. */
+export const aliyunSmsConfigSchema = z.object({
+  provider: z.literal('aliyun'),
+  accessKeyId: z.string().min(1),
+  accessKeySecret: z.string().min(1),
+  signName: z.string().min(1),
+  regionId: z.string().default('cn-hangzhou'),
+  endpoint: z.string().url().default('https://dysmsapi.aliyuncs.com/'),
+  templates: z.record(z.string(), z.object({ code: z.string().min(1), params: z.record(z.string(), z.string()).default({}) })),
+});
+
+/** Tencent Cloud SMS: per message key an approved template id and the variables for its {1}, {2} … in order. */
+export const tencentSmsConfigSchema = z.object({
+  provider: z.literal('tencent'),
+  secretId: z.string().min(1),
+  secretKey: z.string().min(1),
+  sdkAppId: z.string().min(1),
+  signName: z.string().min(1),
+  region: z.string().default('ap-guangzhou'),
+  endpoint: z.string().url().default('https://sms.tencentcloudapi.com/'),
+  templates: z.record(z.string(), z.object({ code: z.string().min(1), params: z.array(z.string()).default([]) })),
+});
+
+export const smsConfigSchema = z.preprocess(
+  (value) => (value && typeof value === 'object' && !('provider' in value) ? { ...value, provider: 'http' } : value),
+  z.discriminatedUnion('provider', [httpSmsConfigSchema, aliyunSmsConfigSchema, tencentSmsConfigSchema]),
+);
 
 export const robotConfigSchema = z.object({
   webhookUrl: z.string().url(),
@@ -31,6 +63,9 @@ export const robotConfigSchema = z.object({
 
 export type SmtpConfig = z.infer<typeof smtpConfigSchema>;
 export type SmsConfig = z.infer<typeof smsConfigSchema>;
+export type HttpSmsConfig = z.infer<typeof httpSmsConfigSchema>;
+export type AliyunSmsConfig = z.infer<typeof aliyunSmsConfigSchema>;
+export type TencentSmsConfig = z.infer<typeof tencentSmsConfigSchema>;
 export type RobotConfig = z.infer<typeof robotConfigSchema>;
 
 /** The configurable ways out; pages (channel PAGE) go by e-mail or SMS to each person. */
@@ -75,13 +110,28 @@ export async function channelConfig<K extends TransportKind>(db: Pick<Db, 'store
   return parsed.data as ConfigOf<K>;
 }
 
-/** For the API: the config without its secrets. */
+const SECRET_FIELDS = new Set(['secret', 'accessKeySecret', 'secretKey', 'password']);
+
+/** For the API, pages and the audit trail: the config without its secrets. */
 export function redactConfig(config: unknown): unknown {
   if (!config || typeof config !== 'object') return config;
   const copy: Record<string, unknown> = { ...(config as Record<string, unknown>) };
-  if (typeof copy.url === 'string') copy.url = copy.url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
-  if (typeof copy.webhookUrl === 'string') copy.webhookUrl = copy.webhookUrl.replace(/((?:key|access_token)=)[^&]+/, '$1***');
-  if (copy.secret) copy.secret = '***';
+  for (const field of ['url', 'webhookUrl', 'endpoint']) if (typeof copy[field] === 'string') copy[field] = maskUrl(copy[field] as string);
+  for (const field of SECRET_FIELDS) if (copy[field]) copy[field] = '***';
   if (typeof copy.authHeader === 'string') copy.authHeader = copy.authHeader.replace(/:.*/, ': ***');
   return copy;
+}
+
+/** The hosts a channel configuration calls, checked as the sender will (README "Outbound safety"). */
+export async function checkChannelDestination(kind: TransportKind, config: ConfigOf<TransportKind>): Promise<void> {
+  if (kind === 'EMAIL') {
+    await smtpConnection((config as SmtpConfig).url);
+    return;
+  }
+  if (kind === 'SMS') {
+    const sms = config as SmsConfig;
+    await checkHttpDestination(sms.provider === 'http' ? sms.url : sms.endpoint);
+    return;
+  }
+  await checkHttpDestination((config as RobotConfig).webhookUrl);
 }

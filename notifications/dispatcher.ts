@@ -13,6 +13,7 @@ import { ackUrl } from './pageAck';
 import { isLocale, Locale, renderTemplate, resolveTemplate, TemplateError } from './templates';
 import { emailTransport } from './transports/email';
 import { dingTalkRobot, weComRobot } from './transports/robots';
+import { aliyunSms, tencentSms } from './transports/chinaSms';
 import { httpSmsGateway } from './transports/sms';
 import { PermanentDeliveryError, Transport } from './transports/transport';
 
@@ -75,16 +76,19 @@ export function transportKindFor(channel: NotificationChannel, recipient: string
   return undefined;
 }
 
-function defaultTransportFor<K extends TransportKind>(kind: K, config: ConfigOf<K>): Transport {
+/** Signed requests (the China SMS providers, DingTalk) carry the product's clock, not the system's. */
+function defaultTransportFor<K extends TransportKind>(kind: K, config: ConfigOf<K>, now: () => Date): Transport {
   switch (kind) {
     case 'EMAIL':
       return emailTransport(config as ConfigOf<'EMAIL'>);
-    case 'SMS':
-      return httpSmsGateway(config as ConfigOf<'SMS'>);
+    case 'SMS': {
+      const sms = config as ConfigOf<'SMS'>;
+      return sms.provider === 'aliyun' ? aliyunSms(sms, now) : sms.provider === 'tencent' ? tencentSms(sms, now) : httpSmsGateway(sms);
+    }
     case 'WECOM':
       return weComRobot(config as ConfigOf<'WECOM'>);
     default:
-      return dingTalkRobot(config as ConfigOf<'DINGTALK'>);
+      return dingTalkRobot(config as ConfigOf<'DINGTALK'>, () => now().getTime());
   }
 }
 
@@ -103,7 +107,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const clock = options.clock ?? systemClock;
   const now = () => clock.now();
   const baseUrl = options.publicBaseUrl ?? process.env.PUBLIC_BASE_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
-  const makeTransport = options.transportFor ?? defaultTransportFor;
+  const makeTransport = options.transportFor ?? (<K extends TransportKind>(kind: K, config: ConfigOf<K>) => defaultTransportFor(kind, config, now));
   const log = options.log ?? ((line: string) => console.log(line));
   const transports = new Map<string, Transport>();
 
@@ -204,9 +208,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
     const locale: Locale = isLocale(n.locale) ? n.locale : customerFacing && isLocale(n.vehicle.customer.locale) ? n.vehicle.customer.locale : 'zh-CN';
     let rendered;
+    let variables: Record<string, unknown>;
     try {
       const source = await resolveTemplate(db, store.id, n.template, locale);
-      const variables = { storeName: store.name, ...(n.payload as Record<string, unknown>), ...(n.ackCode ? { ackCode: n.ackCode, ackUrl: ackUrl(baseUrl, n.ackCode) } : {}) };
+      variables = { storeName: store.name, ...(n.payload as Record<string, unknown>), ...(n.ackCode ? { ackCode: n.ackCode, ackUrl: ackUrl(baseUrl, n.ackCode) } : {}) };
       rendered = renderTemplate(source, variables, { locale, timeZone: store.timeZone });
     } catch (err) {
       if (err instanceof TemplateError) return giveUp('FAILED', `template ${n.template} (${locale}): ${err.message}`);
@@ -216,7 +221,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     if (count === 0) return;
 
     try {
-      const receipt = await transport(kind, config).send({ to: n.recipient, subject: rendered.subject, body: rendered.body, idempotencyKey: n.idempotencyKey });
+      const receipt = await transport(kind, config).send({ to: n.recipient, subject: rendered.subject, body: rendered.body, idempotencyKey: n.idempotencyKey, template: n.template, variables });
       await db.$transaction(async (tx) => {
         const done = await tx.notification.updateMany({ where: fence, data: { status: 'SENT', sentAt: now(), leaseUntil: null, failureReason: null, providerId: receipt.providerId ?? null } });
         if (done.count) await tx.auditEvent.createMany({ data: [audit('message.sent', { via: kind, providerId: receipt.providerId })], skipDuplicates: true });

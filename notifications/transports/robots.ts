@@ -7,7 +7,8 @@ import { OutgoingMessage, postJson, Transport } from './transport';
 /** Both robots answer 200 with {errcode, errmsg}; a non-zero errcode is a failed send. */
 function checkAnswer(robot: string, answer: unknown): void {
   const errcode = (answer as { errcode?: number } | null)?.errcode;
-  if (errcode !== undefined && errcode !== 0) throw new Error(`${robot} robot refused the message: errcode ${errcode} ${(answer as { errmsg?: string }).errmsg ?? ''}`.trim());
+  // errcode only: errmsg is the robot's free text, which may quote the request back.
+  if (errcode !== undefined && errcode !== 0) throw new Error(`${robot} robot refused the message: errcode ${Number(errcode)}`);
 }
 
 export function weComRobot(config: RobotConfig): Transport {
@@ -32,7 +33,7 @@ export function dingTalkSignedUrl(webhookUrl: string, secret: string, timestamp:
   return url.toString();
 }
 
-export function dingTalkRobot(config: RobotConfig, now: () => number = Date.now): Transport {
+export function dingTalkRobot(config: RobotConfig, now: () => number): Transport {
   return {
     async send(message: OutgoingMessage) {
       const at = { atMobiles: config.mentionMobiles, isAtAll: false };

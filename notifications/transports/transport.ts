@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { outboundRequest } from '../outbound';
 
 export interface OutgoingMessage {
   to: string;
@@ -6,6 +7,9 @@ export interface OutgoingMessage {
   body: string;
   /** The outbox row's key: the receiving side can drop a repeat it already has. */
   idempotencyKey: string;
+  /** The message's template key and variables, for providers that send an approved template by code. */
+  template?: string;
+  variables?: Record<string, unknown>;
 }
 
 export interface DeliveryReceipt {
@@ -30,20 +34,15 @@ export function isPermanentHttpStatus(status: number): boolean {
 }
 
 export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<unknown> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(30_000),
-  });
-  const text = await res.text();
-  if (!res.ok) {
-    const reason = `HTTP ${res.status} from ${new URL(url).host}: ${text.slice(0, 200)}`;
+  const res = await outboundRequest(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  // The remote body stays out of the reason: it may echo the request (a secret) or be anything at all.
+  if (res.status < 200 || res.status >= 300) {
+    const reason = `HTTP ${res.status} from ${new URL(url).host}`;
     throw isPermanentHttpStatus(res.status) ? new PermanentDeliveryError(reason) : new Error(reason);
   }
   try {
-    return JSON.parse(text);
+    return JSON.parse(res.text);
   } catch {
-    return text;
+    return res.text;
   }
 }

@@ -393,6 +393,16 @@ describe('API for the admin UI', () => {
     expect((await call('POST', '/api/templates/late-notice/preview', { locale: 'fr' }, 'sm-wang')).status).toBe(400);
     expect((await call('GET', '/api/outbox?status=LOST')).status).toBe(400);
     expect((await call('PUT', `/api/stores/${STORE}/channels/SMS`, { config: { url: 'not a url' } }, 'sm-wang')).status).toBe(400);
+    // Outbound safety: destinations are checked when configured, with the reason (README "Outbound safety").
+    const refused = async (channel: string, config: unknown) => {
+      const res = await call('PUT', `/api/stores/${STORE}/channels/${channel}`, { config }, 'sm-wang');
+      expect(res.status).toBe(422);
+      return res.json.error as string;
+    };
+    expect(await refused('SMS', { url: 'https://10.0.0.5/sms' })).toContain('SMS channel refused: host 10.0.0.5 resolves to a private, loopback or link-local address');
+    expect(await refused('WECOM', { webhookUrl: 'https://169.254.169.254/latest/meta-data/' })).toContain('cloud metadata address');
+    expect(await refused('SMS', { provider: 'tencent', secretId: 'AKID1', secretKey: 'k', sdkAppId: '1400000001', signName: '店', endpoint: 'http://[::1]:9/', templates: {} })).toContain('private, loopback or link-local');
+    expect(await refused('EMAIL', { url: 'smtp://mailer:pw@192.168.1.20:25', from: 'a@b.cn' })).toContain('EMAIL channel refused: host 192.168.1.20');
     expect((await call('GET', `/api/stores/${STORE}/channels`)).status).toBe(403);
     const channels = await call('GET', `/api/stores/${STORE}/channels`, undefined, 'sm-wang');
     expect(channels.json.channels.find((c: any) => c.channel === 'SMS')).toMatchObject({ source: 'store', enabled: true, config: { authHeader: 'Authorization: ***' } });

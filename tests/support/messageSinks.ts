@@ -5,6 +5,10 @@ import { AddressInfo } from 'node:net';
 import { ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
+// The stand-ins listen on loopback, which the outbound guard refuses unless the operator allows it;
+// child processes (the sender in senderCrash) inherit it.
+process.env.OUTBOUND_ALLOWED_HOSTS ??= '127.0.0.1';
+
 export interface ReceivedMail {
   envelopeTo: string[];
   parsed: ParsedMail;
