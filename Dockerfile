@@ -26,7 +26,7 @@ WORKDIR /app
 COPY --from=build /app /app
 USER node
 EXPOSE 3000
-# Only the API (or the all-in-one role) serves HTTP; a worker has nothing to probe here.
+# Liveness: the API's /healthz, or for a worker its own health endpoint (WORKER_HEALTH_PORT).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
-  CMD node -e "if ((process.env.SERVICE_LANE_ROLE || 'all') === 'worker') process.exit(0); fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((res) => process.exit(res.ok ? 0 : 1), () => process.exit(1));"
+  CMD node -e "const worker = process.env.SERVICE_LANE_ROLE === 'worker'; fetch('http://127.0.0.1:' + (worker ? process.env.WORKER_HEALTH_PORT || 3001 : process.env.PORT || 3000) + '/healthz').then((res) => process.exit(res.ok ? 0 : 1), () => process.exit(1));"
 CMD ["node", "--import", "tsx", "runtime/start.ts"]

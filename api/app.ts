@@ -10,6 +10,9 @@ import { listWorkflowsSchema, ticketIdSchema, vinSchema } from '../commands/sche
 import { ticketAnswerCommand, ticketSubject } from '../commands/ticketAnswer';
 import { transferVehicleCommand } from '../commands/transferVehicle';
 import { Clock, systemClock } from '../runtime/clock';
+import { logger as defaultLogger } from '../runtime/logger';
+import { createMetrics, Metrics } from '../runtime/metrics';
+import type { Logger } from 'pino';
 import {
   getFailureTicket,
   getState,
@@ -27,6 +30,7 @@ import { codecRoutes } from './codecRoutes';
 import { HttpError } from './httpError';
 import { reasonIn } from '../commands/reasons';
 import { notificationRoutes } from './notificationRoutes';
+import { observabilityRoutes, requestLogging } from './observability';
 import { storeSettingsRoutes } from './storeSettingsRoutes';
 import { storeSetupRoutes } from './storeSetupRoutes';
 import { staffRoutes } from './staffRoutes';
@@ -52,6 +56,10 @@ export interface ApiDeps {
   commands?: CommandDeps;
   /** Origins of the Temporal web UI allowed to call the codec endpoint from a browser; none unless given. */
   temporalUiOrigins?: readonly string[];
+  /** Where request and error lines go; the product's JSON logger unless a test captures them. */
+  logger?: Logger;
+  /** The Prometheus registry served on /metrics; one of its own unless given. */
+  metrics?: Metrics;
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
@@ -79,7 +87,7 @@ function inCallersLanguage(req: Request, err: HttpError): { error: string; detai
   return { error, details: err.details };
 }
 
-export function createApp({ client, db, signInLimits, routers = [], clock = systemClock, commands = createCommandDeps({ client, db, clock }), temporalUiOrigins = [] }: ApiDeps): express.Express {
+export function createApp({ client, db, signInLimits, routers = [], clock = systemClock, commands = createCommandDeps({ client, db, clock }), temporalUiOrigins = [], logger = defaultLogger, metrics = createMetrics({ db, clock }) }: ApiDeps): express.Express {
   const app = express();
   const { storeOf } = commands;
   const checkVehicle = vehicleScope(storeOf);
@@ -90,6 +98,8 @@ export function createApp({ client, db, signInLimits, routers = [], clock = syst
     return vin;
   };
   app.disable('x-powered-by');
+  app.use(requestLogging(logger));
+  app.use(observabilityRoutes({ client, db, metrics, logger }));
   app.use(contentTypes());
   app.use(express.json({ limit: '100kb' }));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
@@ -212,7 +222,7 @@ export function createApp({ client, db, signInLimits, routers = [], clock = syst
       res.status(503).set('Retry-After', '5').json({ error: 'the service is overloaded or a part of it is unreachable; try again shortly' });
       return;
     }
-    console.error(err);
+    req.log.error({ err }, 'request failed');
     res.status(500).json({ error: 'internal error; the request was not applied' });
   });
   return app;

@@ -2,6 +2,7 @@
 // under ./data), or pointed at a real cluster and PostgreSQL through TEMPORAL_ADDRESS and DATABASE_URL.
 // SERVICE_LANE_ROLE=api|worker runs one half, for deployments that scale them apart.
 import { Client, Connection } from '@temporalio/client';
+import { Runtime } from '@temporalio/worker';
 import path from 'node:path';
 import { createDb } from '../activities/database';
 import { createApp } from '../api/app';
@@ -15,6 +16,10 @@ import { seedDemoStoreIfEmpty } from './demoStore';
 import { seedDemoVehicles } from './demoVehicles';
 import { startEmbeddedDatabase } from './embeddedDatabase';
 import { runLifecycleWorker } from './lifecycleWorker';
+import { logger, temporalLogger } from './logger';
+import { createMetrics } from './metrics';
+import { requestIdInterceptor } from './requestIdHeader';
+import { serveWorkerHealth } from './workerHealth';
 import { applyMigrations } from './migrate';
 import { payloadDataConverter } from './payloadCodec';
 import { payloadKeysFor } from './payloadKeys';
@@ -30,7 +35,7 @@ async function main(): Promise<void> {
   if (!['all', 'api', 'worker'].includes(role)) throw new Error(`SERVICE_LANE_ROLE must be all, api or worker, got ${role}`);
   const stops: Stop[] = [];
   const shutdown = async () => {
-    for (const stop of stops.reverse()) await stop().catch((err) => console.error('while stopping:', err));
+    for (const stop of stops.reverse()) await stop().catch((err) => logger.error({ err }, 'while stopping'));
   };
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -82,6 +87,10 @@ async function main(): Promise<void> {
     }
 
     if (role !== 'api') {
+      // Before any native connection, which fixes the runtime: the SDK's lines as the product's JSON, and
+      // its own metrics (task slots, poll latency, schedule-to-start) for Prometheus when asked for.
+      const temporalMetrics = process.env.TEMPORAL_METRICS_ADDRESS;
+      Runtime.install({ logger: temporalLogger(logger), ...(temporalMetrics ? { telemetryOptions: { metrics: { prometheus: { bindAddress: temporalMetrics } } } } : {}) });
       const worker = await runLifecycleWorker({
         address: temporalAddress,
         namespace: config.temporalNamespace,
@@ -89,14 +98,19 @@ async function main(): Promise<void> {
         bundleCacheDir: path.join(config.dataDir, 'workflow-bundles'),
         dataConverter,
         onFailure: (err) => {
-          console.error('worker stopped:', err);
+          logger.error({ err }, 'worker stopped');
           process.kill(process.pid, 'SIGTERM');
         },
       });
       stops.push(worker.stop);
+      if (role === 'worker') {
+        const health = await serveWorkerHealth(() => worker.worker.getState(), Number(process.env.WORKER_HEALTH_PORT ?? 3001));
+        stops.push(health.stop);
+      }
       // The outbox sender runs beside the worker; with no channel configured messages wait in the outbox.
       const { leaseMs, pollMs } = outboxTimingFromEnv();
-      const dispatcher = createDispatcher({ db, leaseMs, clock });
+      const outboxLog = logger.child({ component: 'outbox' });
+      const dispatcher = createDispatcher({ db, leaseMs, clock, log: (line) => outboxLog.info(line) });
       const sending = dispatcher.start(pollMs);
       stops.push(async () => {
         await sending.stop();
@@ -107,9 +121,9 @@ async function main(): Promise<void> {
     if (role !== 'worker') {
       const connection = await Connection.connect({ address: temporalAddress });
       stops.push(() => connection.close());
-      const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter });
+      const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter, interceptors: { workflow: [requestIdInterceptor] } });
       const commands = createCommandDeps({ client, db, clock });
-      const app = createApp({ client, db, clock, commands, temporalUiOrigins: config.temporalUiOrigins, routers: [createWebRouter({ client, db, clock, commands, temporalUiUrl: temporalUiUrl ?? 'http://127.0.0.1:8233', namespace: config.temporalNamespace })] });
+      const app = createApp({ client, db, clock, commands, temporalUiOrigins: config.temporalUiOrigins, logger, metrics: createMetrics({ db, clock }), routers: [createWebRouter({ client, db, clock, commands, temporalUiUrl: temporalUiUrl ?? 'http://127.0.0.1:8233', namespace: config.temporalNamespace })] });
       const server = app.listen(config.apiPort, '0.0.0.0');
       await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
       stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
@@ -131,6 +145,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
+  logger.fatal({ err }, 'could not start');
   process.exit(1);
 });
