@@ -119,9 +119,11 @@ export async function runRows(deps: CommandDeps, principal: Principal, jobId: st
       held = next;
     }
     const at = clock.now();
+    // Counted before the transaction: every row is done, and on a one-connection pool (the embedded
+    // database) a read outside the transaction would wait for the connection the transaction holds.
+    const { counts } = await progressOf(db, { ...job, status: 'DONE' }, at);
     await db.$transaction(async (tx) => {
       await tx.importJob.update({ where: { id: jobId }, data: { status: 'DONE', finishedAt: at, leaseUntil: null } });
-      const { counts } = await progressOf(db, { ...job, status: 'DONE' }, at);
       await recordStoreEvent(tx, { storeId: job.storeId, action: 'import.finished', actor: principal.id, at, data: { jobId, kind: job.kind, fileName: job.fileName, counts } });
     });
   } catch (err) {
