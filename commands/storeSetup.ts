@@ -106,34 +106,6 @@ export const servicePlanChangeSchema = z
   .strictObject({ intervalMonths: planTerms.intervalMonths.optional(), intervalKm: planTerms.intervalKm.optional(), laborHours: planTerms.laborHours.optional(), estimateCny: planTerms.estimateCny, parts: planParts.optional() })
   .refine((p) => Object.keys(p).length > 0, 'send at least one of intervalMonths, intervalKm, laborHours, estimateCny, parts');
 
-// ---- Refusals the pages show in Chinese (commands/reasons.ts has the shared ones) ----
-
-export const STORE_SETUP_REASONS_ZH: [RegExp, string][] = [
-  [/^must be a time of day HH:MM \(00:00–23:59\)$/, '须为时间 时:分（00:00–23:59）'],
-  [/^must be a time of day HH:MM \(00:00–24:00\)$/, '须为时间 时:分（00:00–24:00）'],
-  [/^a closed day has no opening hours$/, '休息日不填营业时间'],
-  [/^is required on an open day$/, '营业日必填'],
-  [/^must be after opensAt$/, '须晚于开门时间'],
-  [/^must be after start$/, '须晚于上班时间'],
-  [/^must list each weekday .*$/, '须列出周一至周日每天各一次'],
-  [/^at least one weekday must be open .*$/, '每周至少要有一天营业（不设营业时间的门店按联系时间每天接受预约）'],
-  [/^must be one of QUICK_SERVICE, GENERAL_REPAIR, BODY_PAINT$/, '须为快修、机修或钣喷之一'],
-  [/^send name, kind or both$/, '请填写名称或类型'],
-  [/^name at least one bay kind the technician works in$/, '至少选择一种技师能做的工位类型'],
-  [/^lists a bay kind twice$/, '工位类型重复'],
-  [/^one shift per weekday$/, '每天只能有一个班次'],
-  [/^send skills, shifts or both$/, '请填写技能或班次'],
-  [/^must be more than 0 and at most (\d+)$/, '须大于 0 且不超过 $1'],
-  [/^lists a part twice$/, '配件重复'],
-  [/^send at least one of .*$/, '请至少修改一项'],
-  [/^has passed: the store's today is (.*)$/, '日期已过：门店今天是 $1'],
-  [/^is already a closed day \((.*)\)$/, '已是休息日（$1）'],
-  [/^another bay of this store is called (.*)$/, '本店已有名为 $1 的工位'],
-  [/^is not an active technician \(role TECHNICIAN\) of store (.*)$/, '不是门店 $1 在职的维修技师'],
-  [/^is in the workshop plan already$/, '已在车间计划中'],
-  [/^no such part$/, '没有此配件'],
-];
-
 // ---- The answer of a change ----
 
 export type AffectedBookingView = BookingView & { reasons: ConflictReason[] };

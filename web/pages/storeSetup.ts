@@ -23,7 +23,6 @@ import {
   removeServicePlanCommand,
   removeTechnicianCommand,
   setOpeningHoursCommand,
-  STORE_SETUP_REASONS_ZH,
   upsertServicePlanCommand,
 } from '../../commands/storeSetup';
 import { changeStoreSettingsCommand, rejectedSettings } from '../../commands/storeSettings';
@@ -39,13 +38,6 @@ import { REFUSALS } from '../refusal';
 import { langOf, renderPage } from '../render';
 
 type Form = Record<string, unknown>;
-
-/** A refusal in the reader's language: this area's own reasons first, then the shared table. */
-function reasonOf(lang: Lang, message: string): string {
-  if (lang === 'en') return message;
-  for (const [pattern, zh] of STORE_SETUP_REASONS_ZH) if (pattern.test(message)) return message.replace(pattern, zh);
-  return reasonIn('zh', message);
-}
 
 /** What the form sent for a field, as text; a field sent several times (checkboxes) as a comma list. */
 function sentText(form: Form, name: string): string {
@@ -72,11 +64,11 @@ function refusedState(lang: Lang, err: HttpError, formId: string, names: string[
   const issues = Array.isArray(err.details)
     ? (err.details as { path?: unknown; message?: unknown; zh?: unknown }[]).map((i) => {
         const message = String(i.message ?? '');
-        const ours = reasonOf('zh', message);
+        const ours = reasonIn('zh', message);
         return { ...i, path: fieldOf(String(i.path ?? '')), zh: ours !== message ? ours : i.zh };
       })
     : undefined;
-  const { errors, message } = fieldErrorsOf(new HttpError(err.status, issues ? err.message : reasonOf(lang, err.message), issues, err.extra), names, lang);
+  const { errors, message } = fieldErrorsOf(new HttpError(err.status, issues ? err.message : reasonIn(lang, err.message), issues, err.extra), names, lang);
   return { formId, values: Object.fromEntries(names.map((n) => [n, sentText(form, n)])), errors, message };
 }
 
@@ -421,7 +413,7 @@ export function storeSetupPages(ctx: WebContext): Router {
         [...refused].filter((key) => key in SETTINGS_CATALOGUE).map((key) => [key, `${text(lang, 'settingsNotUsable')} ${rangeText(lang, SETTINGS_CATALOGUE[key as keyof StoreSettings].range)}`]),
       );
       const values = Object.fromEntries(Object.keys(SETTINGS_CATALOGUE).map((key) => [key, sentText(form, key)]));
-      await showSettings(req, res, err.status, { formId: 'settings', values, errors, message: Object.keys(errors).length ? undefined : reasonOf(lang, err.message) });
+      await showSettings(req, res, err.status, { formId: 'settings', values, errors, message: Object.keys(errors).length ? undefined : reasonIn(lang, err.message) });
     }
   });
 
