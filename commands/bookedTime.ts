@@ -18,6 +18,12 @@ export interface BookedTime {
 // day full is a conflict with other bookings (409).
 export const RULE_REFUSALS = new Set(['OFF_GRID', 'WRONG_BAY_KIND', 'PAST', 'HOLIDAY', 'CLOSED', 'MORNING_RUSH', 'EVENING', 'JOB_LONGER_THAN_DAY', 'PARTS_LATE']);
 
+/** The bay reservations of the vehicle's open booking: a booking being moved does not stand in its own way. */
+export async function ownBookedReservations(db: CommandContext['db'], vin: string): Promise<string[]> {
+  const rows = await db.bayReservation.findMany({ where: { vin, status: 'BOOKED', booking: { status: { in: ['TENTATIVE', 'CONFIRMED'] } } }, select: { id: true } });
+  return rows.map((r) => r.id);
+}
+
 export async function checkBookedTime(ctx: CommandContext, vin: string, booked: BookedTime): Promise<void> {
   const storeId = await ctx.storeOf(vin);
   const capacity = storeId ? await ctx.capacityOf(ctx.db, storeId) : null;
@@ -30,9 +36,7 @@ export async function checkBookedTime(ctx: CommandContext, vin: string, booked: 
   // A hold the desk placed for this vehicle at this time is the booking's own: the lifecycle adopts it.
   const ownHold = await ctx.db.bayReservation.findFirst({ where: { storeId, vin, startsAt: new Date(booked.start), bookingId: null, ...inForce(now) } });
   if (ownHold) return;
-  const own = booked.moving
-    ? (await ctx.db.bayReservation.findMany({ where: { vin, status: 'BOOKED', booking: { status: { in: ['TENTATIVE', 'CONFIRMED'] } } }, select: { id: true } })).map((r) => r.id)
-    : [];
+  const own = booked.moving ? await ownBookedReservations(ctx.db, vin) : [];
   const occupations = await occupationsOfBookedDay(ctx.db, storeId, booked.start, capacity.model.utcOffsetMinutes, now, own);
   const assessment = assessSlot(capacity.model, occupations, { jobTypeCode: LIFECYCLE_JOB_TYPE, start: booked.start, notBefore: now.getTime() }, capacity.settings);
   if (assessment.ok) return;

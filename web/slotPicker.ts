@@ -4,8 +4,9 @@
 // offered here is one the command accepts, and a refused one it refuses for the same reason.
 import { LIFECYCLE_JOB_TYPE, occupationsOfBookedDay } from '../activities/bayReservations';
 import { inForce } from '../activities/capacityModel';
+import { ownBookedReservations } from '../commands/bookedTime';
 import type { CommandDeps } from '../commands/command';
-import { BookingTimeReason, bookingTimeRefusal, StoreHours } from '../domain/bookingHours';
+import { bookingWeek, BookingTimeReason, bookingTimeRefusal, StoreHours } from '../domain/bookingHours';
 import { addDays, CalendarDate, localDate, localTime } from '../domain/calendar';
 import { CapacityModel, ClosedReason, Interval, isClosed, Occupation, openingWindow, weekdayOf } from '../domain/capacity';
 import { assessSlot, SlotAssessment } from '../domain/slotSearch';
@@ -40,17 +41,6 @@ export const DEFAULT_PICKER_DAYS = 3;
 export const MAX_PICKER_DAYS = 14;
 
 /**
- * The store's weekly hours exactly as `bookingTimeRefusal` reads them: its opening hours where it keeps
- * them, else its contact hours every day. The grid is anchored on them.
- */
-function hoursModel(hours: StoreHours): CapacityModel {
-  const weekly = hours.openingHours.length
-    ? hours.openingHours
-    : [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, opensAt: hours.contactStartTime, closesAt: hours.contactEndTime }));
-  return { utcOffsetMinutes: hours.utcOffsetMinutes, openingHours: weekly, holidays: hours.holidays, bays: [], technicians: [], jobTypes: [] };
-}
-
-/**
  * The widest hours of the week on a date (earliest opening to latest closing), so that every day lists
  * the same span and a day that opens later or closes earlier shows those times refused.
  */
@@ -77,7 +67,7 @@ export async function freeTimes(deps: CommandDeps, vin: string, opts: { days?: n
   const now = deps.clock.now();
   const nowMs = now.getTime();
   const hours: StoreHours = { ...model, contactStartTime: settings.contactStartTime, contactEndTime: settings.contactEndTime };
-  const weekly = hoursModel(hours);
+  const weekly = bookingWeek(hours);
   const planned = model.jobTypes.some((j) => j.code === LIFECYCLE_JOB_TYPE);
   const today = localDate(nowMs, offset);
   const dates = Array.from({ length: days }, (_, i) => addDays(today, i));
@@ -92,7 +82,7 @@ export async function freeTimes(deps: CommandDeps, vin: string, opts: { days?: n
     });
     for (const h of holds) held.add(h.startsAt.getTime());
     if (opts.moving) {
-      own = (await deps.db.bayReservation.findMany({ where: { vin, status: 'BOOKED', booking: { status: { in: ['TENTATIVE', 'CONFIRMED'] } } }, select: { id: true } })).map((r) => r.id);
+      own = await ownBookedReservations(deps.db, vin);
     }
   }
 
