@@ -37,18 +37,32 @@ export interface LifecycleStep {
   // The input type is checked by the schema at run time; the Update's own type is the workflow's business.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   update: UpdateDefinition<LifecycleState, [any]>;
-  /** The time the step books, for the steps that book. */
-  bookedTime?: (input: Record<string, unknown>) => BookedTime | undefined;
+  /** For the steps that book: the input that carries the time. */
+  booking?: StepBooking;
 }
 
-const at = (value: unknown, moving = false): BookedTime | undefined => (typeof value === 'string' ? { start: Date.parse(value), moving } : undefined);
+export interface StepBooking {
+  field: string;
+  /** The step moves the car's booking, whose own bay time does not stand in its way (R7 reschedule). */
+  moving: boolean;
+  /** The inputs with which the step books, when it does not always. */
+  when?: (input: Record<string, unknown>) => boolean;
+}
+
+/** The time the step books with this input, if it books. */
+export function bookedTimeOf(step: LifecycleStep, input: Record<string, unknown>): BookedTime | undefined {
+  const booking = step.booking;
+  if (!booking || (booking.when && !booking.when(input))) return undefined;
+  const value = input[booking.field];
+  return typeof value === 'string' ? { start: Date.parse(value), moving: booking.moving } : undefined;
+}
 
 export const LIFECYCLE_STEPS: LifecycleStep[] = [
-  { path: 'call-outcome', summary: 'Record the reminder call outcome: booked, undecided, declined, unreachable', rule: 'R3/R4/R5', schema: stepSchemas.callOutcome, update: recordCallOutcome, bookedTime: (i) => (i.outcome === 'BOOKED' ? at(i.bookedFor) : undefined) },
-  { path: 'bookings', summary: 'Inbound booking by phone, web/app or at the counter', rule: 'R5', schema: stepSchemas.inboundBooking, update: bookInbound, bookedTime: (i) => at(i.bookedFor) },
+  { path: 'call-outcome', summary: 'Record the reminder call outcome: booked, undecided, declined, unreachable', rule: 'R3/R4/R5', schema: stepSchemas.callOutcome, update: recordCallOutcome, booking: { field: 'bookedFor', moving: false, when: (i) => i.outcome === 'BOOKED' } },
+  { path: 'bookings', summary: 'Inbound booking by phone, web/app or at the counter', rule: 'R5', schema: stepSchemas.inboundBooking, update: bookInbound, booking: { field: 'bookedFor', moving: false } },
   { path: 'walk-in', summary: 'A car that arrives without a booking: received and checked in at once', rule: 'R12', schema: stepSchemas.walkIn, update: walkIn },
   { path: 'preparation-complete', summary: 'Technical director: preparation complete', rule: 'R6', schema: stepSchemas.preparationComplete, update: completePreparation },
-  { path: 'confirmation', summary: 'Confirmation call 2 days before: confirmed, reschedule (newBookedFor) or cancel (reason)', rule: 'R7/R8/R9', schema: stepSchemas.confirmation, update: confirmBooking, bookedTime: (i) => (i.outcome === 'RESCHEDULE' ? at(i.newBookedFor, true) : undefined) },
+  { path: 'confirmation', summary: 'Confirmation call 2 days before: confirmed, reschedule (newBookedFor) or cancel (reason)', rule: 'R7/R8/R9', schema: stepSchemas.confirmation, update: confirmBooking, booking: { field: 'newBookedFor', moving: true, when: (i) => i.outcome === 'RESCHEDULE' } },
   { path: 'staff-assignment', summary: 'Service manager names SA and technician the day before', rule: 'R10', schema: stepSchemas.staffAssignment, update: assignStaff },
   { path: 'check-in', summary: 'Vehicle checked in at reception', rule: 'R12', schema: stepSchemas.checkIn, update: checkIn },
   { path: 'progress-check', summary: "Workshop's answer to the 80% status check", rule: 'R14', schema: stepSchemas.progressCheck, update: recordProgressCheck },
@@ -66,7 +80,7 @@ function stepCommand(step: LifecycleStep): Command<z.ZodType, LifecycleState> {
     action: stepAction(step.path),
     schema: step.schema,
     async run(ctx, subject, input) {
-      const booked = step.bookedTime?.(input as Record<string, unknown>);
+      const booked = bookedTimeOf(step, input as Record<string, unknown>);
       if (booked) await checkBookedTime(ctx, subject.vin, booked);
       const lifecycle = ctx.client.workflow.getHandle(lifecycleWorkflowId(subject.vin));
       return sendUpdate(() => lifecycle.executeUpdate(step.update, { args: [{ ...(input as object), actor: ctx.principal.id }] }), `no running lifecycle for VIN ${subject.vin}`, {
@@ -95,6 +109,6 @@ export function stepInputRefusal(updateName: string, input: Record<string, unkno
   const { actor: _actor, ...body } = input;
   const parsed = step.schema.safeParse(body);
   if (!parsed.success) return parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
-  const booked = step.bookedTime?.(parsed.data as Record<string, unknown>);
+  const booked = bookedTimeOf(step, parsed.data as Record<string, unknown>);
   return booked ? bookingTimeRefusal(booked.start, nowMs, hours)?.message : undefined;
 }

@@ -24,7 +24,7 @@ export interface ActionSpec {
   fields: FieldSpec[];
 }
 
-// Where a select's options come from, which inputs the server fills in, and the times that book.
+// Where a select's options come from and which inputs the server fills in.
 const HINTS: Record<string, FieldHint> = {
   bayId: { kind: 'select', options: 'bays' },
   technicianId: { kind: 'select', options: 'staff:TECHNICIAN' },
@@ -34,9 +34,7 @@ const HINTS: Record<string, FieldHint> = {
   technicianName: 'omit',
   // A care call's contact is the task's.
   contact: 'omit',
-  bookedFor: { books: true },
   toStoreId: { kind: 'select', options: 'stores' },
-  newBookedFor: { books: true },
 };
 
 // R7: the confirmation call's usual answer is a confirmation.
@@ -44,12 +42,17 @@ const STEP_HINTS: Record<string, Record<string, FieldHint>> = {
   confirmation: { outcome: { value: 'CONFIRMED' } },
 };
 
+// The time a step books is offered with the free times of the slot search.
+function bookingHint(step: LifecycleStep): Record<string, FieldHint> {
+  return step.booking ? { [step.booking.field]: { books: { moving: step.booking.moving } } } : {};
+}
+
 function stepSpec(step: LifecycleStep): ActionSpec {
-  return { id: step.path, title: `step.${step.path}`, submit: `submit.${step.path}`, target: { type: 'step', step }, fields: fieldsOfSchema(step.schema, { ...HINTS, ...STEP_HINTS[step.path] }) };
+  return { id: step.path, title: `step.${step.path}`, submit: `submit.${step.path}`, target: { type: 'step', step }, fields: fieldsOfSchema(step.schema, { ...HINTS, ...bookingHint(step), ...STEP_HINTS[step.path] }) };
 }
 
 const STEP_SPECS = new Map(LIFECYCLE_STEPS.map((s) => [s.path, stepSpec(s)]));
-const CARE_CALL: ActionSpec = { id: 'care-call', title: 'step.care-call', submit: 'send', target: { type: 'care' }, fields: fieldsOfSchema(careCallSchema, HINTS) };
+const CARE_CALL: ActionSpec = { id: 'care-call', title: 'step.care-call', submit: 'send', target: { type: 'care' }, fields: fieldsOfSchema(careCallSchema, { ...HINTS, bookedFor: { books: { moving: false } } }) };
 const TICKET_ANSWER: ActionSpec = { id: 'ticket-answer', title: 'step.ticket-answer', submit: 'send', target: { type: 'ticket' }, fields: fieldsOfSchema(ticketAnswerSchema, HINTS) };
 
 /** A manager moves a closed vehicle to another store, which then reopens it there. */

@@ -21,7 +21,7 @@ export interface FieldSpec {
   /** A row of a list input (the items of additional work), counted from 0. */
   row?: number;
   /** A time the step books: offered with the free times of the slot search. */
-  books?: boolean;
+  books?: { moving: boolean };
   error?: string;
 }
 

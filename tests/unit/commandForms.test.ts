@@ -39,7 +39,7 @@ test('field kinds follow the schema: enums are selects, numbers numbers, instant
   const byName = (path: string) => new Map(stepForm(path).fields.map((f) => [f.name, f]));
   const booking = byName('bookings');
   expect(booking.get('channel')).toMatchObject({ kind: 'select', required: true });
-  expect(booking.get('bookedFor')).toMatchObject({ kind: 'datetime', as: 'instant', required: true, books: true });
+  expect(booking.get('bookedFor')).toMatchObject({ kind: 'datetime', as: 'instant', required: true, books: { moving: false } });
   expect(booking.get('faultDescription')).toMatchObject({ kind: 'textarea', required: true });
   expect(booking.get('mileageKm')).toMatchObject({ kind: 'number', required: false });
   expect(byName('preparation-complete').get('technicianId')).toMatchObject({ kind: 'select', options: 'staff:TECHNICIAN' });
@@ -50,6 +50,8 @@ test('field kinds follow the schema: enums are selects, numbers numbers, instant
   expect(work.get('items.0.safety')).toMatchObject({ kind: 'checkbox', row: 0 });
   // R7: the confirmation call's usual answer is preselected.
   expect(byName('confirmation').get('outcome')).toMatchObject({ value: 'CONFIRMED', required: false });
+  // R7: a reschedule moves the booking: its picker does not count the booking's own bay time against it.
+  expect(byName('confirmation').get('newBookedFor')).toMatchObject({ books: { moving: true } });
 });
 
 test("a form's strings become the body the schema takes: typed, empty fields and rows left out, times in the store's zone", () => {

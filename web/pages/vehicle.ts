@@ -36,9 +36,9 @@ export async function lifecycleState(ctx: WebContext, vin: string): Promise<Life
  * booking's, whose own bay time does not stand in its way (R7 reschedule).
  */
 async function pickersFor(ctx: WebContext, vin: string, offered: ActionSpec[]): Promise<Record<string, PickerDay[]>> {
-  const names = new Set(offered.flatMap((spec) => spec.fields.filter((f) => f.books).map((f) => f.name)));
+  const booking = new Map(offered.flatMap((spec) => spec.fields.flatMap((f) => (f.books ? [[f.name, f.books.moving] as const] : []))));
   const pickers: Record<string, PickerDay[]> = {};
-  for (const name of names) pickers[name] = await freeTimes(ctx.commands, vin, { moving: name === 'newBookedFor' });
+  for (const [name, moving] of booking) pickers[name] = await freeTimes(ctx.commands, vin, { moving });
   return pickers;
 }
 
