@@ -10,7 +10,7 @@ import { lifecycleStepCommand } from '../commands/lifecycleSteps';
 import { ticketAnswerCommand, ticketSubject } from '../commands/ticketAnswer';
 import { transferVehicleCommand } from '../commands/transferVehicle';
 import { reasonIn } from '../commands/reasons';
-import { resolveStoreSettings } from '../domain/storeSettings';
+import { DEFAULT_STORE_SETTINGS } from '../domain/storeSettings';
 import { ActionSpec, bodyFromForm } from './actions';
 import { WebContext } from './context';
 import { FormState, refusedForm } from './fieldErrors';
@@ -38,8 +38,8 @@ export function refusalMessage(lang: Lang, err: HttpError, reason = reasonIn(lan
 /** A datetime-local field carries the store's wall clock: the vehicle's store says which zone that is. */
 async function storeOffsetOf(ctx: WebContext, vin: string): Promise<number> {
   const storeId = await ctx.commands.storeOf(vin);
-  const store = storeId ? await ctx.db.store.findUnique({ where: { id: storeId }, select: { settings: true } }) : null;
-  return resolveStoreSettings(store?.settings).utcOffsetMinutes;
+  const capacity = storeId ? await ctx.commands.capacityOf(ctx.db, storeId) : null;
+  return capacity?.settings.utcOffsetMinutes ?? DEFAULT_STORE_SETTINGS.utcOffsetMinutes;
 }
 
 async function run(ctx: WebContext, req: Request, spec: ActionSpec, subject: ActionSubject): Promise<string> {
