@@ -20,7 +20,6 @@ import { benchAuthorization } from './signIn';
 
 const MANAGER = 'sm-wang';
 const CALL_ACTOR = 'cr-zhao';
-const IDLE_PROBES = 20;
 const RAW_CONCURRENCY = 10;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -212,16 +211,17 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stack.stop().then(() => process.exit(130)));
   try {
     console.error(`[bench] stack up in ${round1((performance.now() - t0) / 1000)} s; ${cars} cars, ${rate} starts/s`);
-    const probeVins = await prepareProbeCars(stack, IDLE_PROBES + probes);
+    // As many idle samples as samples during the import, so the two p99s are read from samples of one size.
+    const probeVins = await prepareProbeCars(stack, 2 * probes);
     await waitForIdleWorker(stack);
     const idleMs: number[] = [];
-    for (const vin of probeVins.slice(0, IDLE_PROBES)) {
+    for (const vin of probeVins.slice(0, probes)) {
       idleMs.push(await callOutcome(stack.apiUrl, vin));
-      await sleep(300);
+      await sleep(500);
     }
     await waitForIdleWorker(stack);
     const rssIdleMb = mb(process.memoryUsage().rss);
-    const imported = await importPhase(stack, cars, probeVins.slice(IDLE_PROBES));
+    const imported = await importPhase(stack, cars, probeVins.slice(probes));
     console.error(`[bench] import: ${JSON.stringify(imported)}`);
     const drainS = await waitForIdleWorker(stack);
     const raw = await rawPhase(stack, cars);
