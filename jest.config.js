@@ -9,6 +9,6 @@ module.exports = {
   // CI must end when the tests have: a handle some suite leaves open (worker threads, sockets) must not
   // hold the run until its time limit. `npx jest --detectOpenHandles` names them.
   forceExit: true,
-  setupFiles: ['<rootDir>/tests/setup/temporalLogging.ts', '<rootDir>/tests/setup/productLogs.ts', '<rootDir>/tests/setup/payloadKeys.ts'],
+  setupFiles: ['<rootDir>/tests/setup/temporalLogging.ts', '<rootDir>/tests/setup/productLogs.ts', '<rootDir>/tests/setup/payloadKeys.ts', '<rootDir>/tests/setup/passwordCost.ts'],
   reporters: ['default', '<rootDir>/tests/setup/summaryReporter.js'],
 };

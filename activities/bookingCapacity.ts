@@ -6,7 +6,7 @@ import { jobMinutes, Priority } from '../domain/capacity';
 import { Tx } from './auditedStep';
 import { adoptHold, claimBayTime, claimSlot, LIFECYCLE_JOB_TYPE, releaseReservation, SlotRefused } from './bayReservations';
 import { CapacityOf } from './capacityModel';
-import { reserveParts, returnParts } from './parts';
+import { ReservationResult, reserveParts, returnParts } from './parts';
 import type { ServicePlanTerms } from './servicePlans';
 
 export interface BookingSlot {
@@ -90,6 +90,6 @@ export async function releaseBookingCapacity(tx: Tx, bookingId: string, actor: s
  * R6: the work order's parts are set aside against the booking; whether they arrive in time shows on the
  * preparation board (LATE), and POST /api/bookings/:id/parts proposes other times (R8).
  */
-export async function reservePlanParts(tx: Tx, bookingId: string, plan: ServicePlanTerms | null, now: Date): Promise<void> {
-  if (plan && plan.parts.length > 0) await reserveParts(tx, bookingId, plan.parts, 'system', now);
+export async function reservePlanParts(tx: Tx, bookingId: string, plan: ServicePlanTerms | null, now: Date): Promise<ReservationResult | undefined> {
+  return plan && plan.parts.length > 0 ? reserveParts(tx, bookingId, plan.parts, 'system', now) : undefined;
 }

@@ -12,6 +12,11 @@ export interface CyclePolicy {
   intervalMonths: number;
   intervalKm: number;
   servicePlanId: string | null;
+  /**
+   * The store's weekly opening hours and coming holidays: work for people falls due in them (none kept:
+   * its contact hours). Absent in policies recorded before working hours counted.
+   */
+  workingHours?: { openingHours: { weekday: number; opensAt: string; closesAt: string }[]; holidays: string[] };
 }
 
 /** The due date of a cycle as R1 decided it, with what it was decided from. */
@@ -73,7 +78,12 @@ function unknownStore(storeId: string): ApplicationFailure {
 
 /** Store settings and the model's service interval, read at the start of each cycle (R1). */
 async function cyclePolicy(db: Db, storeId: string, model: string): Promise<CyclePolicy> {
-  const [store, plan] = await Promise.all([db.store.findUnique({ where: { id: storeId } }), db.servicePlan.findUnique({ where: { model } })]);
+  const [store, plan, openingHours, holidays] = await Promise.all([
+    db.store.findUnique({ where: { id: storeId } }),
+    db.servicePlan.findUnique({ where: { model } }),
+    db.storeOpeningHours.findMany({ where: { storeId }, orderBy: { weekday: 'asc' } }),
+    db.storeHoliday.findMany({ where: { storeId }, orderBy: { date: 'asc' } }),
+  ]);
   if (!store) throw unknownStore(storeId);
   const settings = resolveStoreSettings(store.settings);
   return {
@@ -81,6 +91,10 @@ async function cyclePolicy(db: Db, storeId: string, model: string): Promise<Cycl
     intervalMonths: plan?.intervalMonths ?? settings.defaultIntervalMonths,
     intervalKm: plan?.intervalKm ?? settings.defaultIntervalKm,
     servicePlanId: plan?.id ?? null,
+    workingHours: {
+      openingHours: openingHours.map((h) => ({ weekday: h.weekday, opensAt: h.opensAt, closesAt: h.closesAt })),
+      holidays: holidays.map((h) => h.date.toISOString().slice(0, 10)),
+    },
   };
 }
 

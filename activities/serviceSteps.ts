@@ -15,7 +15,10 @@ import type {
   StaffAssignmentInput,
   PreparationCompleteInput,
   ProgressCheckInput,
+  PartsDepositInput,
 } from '../workflows/definitions';
+import { DepositAsked, partsDeposit } from '../domain/partsDeposit';
+import type { ReservationResult } from './parts';
 import type { BookingChannel, BookingStatus } from '../generated/prisma/enums';
 import { AlsoAudited, auditedStep, StepRecord, Tx } from './auditedStep';
 import { CapacityOf, capacityCache } from './capacityModel';
@@ -56,6 +59,34 @@ async function recordMileage(tx: Tx, ctx: StepContext, mileageKm: number): Promi
 export interface Preparation {
   servicePlanId: string | null;
   task: TaskSpec;
+  /** R6b: the store's threshold at the time of booking; parts to order costing this much ask a deposit. */
+  partsDepositFromCny?: number;
+}
+
+/** A booking step's result: the booking, its work order when it made one, and the deposit its parts ask (R6b). */
+export type BookingMade = {
+  bookingId: string;
+  repairOrderId?: string;
+  deposit?: DepositAsked;
+};
+
+/**
+ * R6b: the parts the work order reserved that no shelf and no open order covers must be ordered for this
+ * customer; when they are expensive the booking asks for half their price before they are ordered.
+ */
+async function askPartsDeposit(tx: Tx, bookingId: string, reserved: ReservationResult | undefined, fromCny: number, alsoAudited: AlsoAudited): Promise<DepositAsked | undefined> {
+  const toOrder = reserved?.readiness.parts.filter((p) => p.source === 'ORDER_NEEDED') ?? [];
+  if (toOrder.length === 0) return undefined;
+  const parts = await tx.part.findMany({ where: { partNumber: { in: toOrder.map((p) => p.partNumber) } } });
+  const priced = toOrder.map((p) => {
+    const part = parts.find((x) => x.partNumber === p.partNumber)!;
+    return { partNumber: p.partNumber, quantity: p.quantity, priceCny: Number(part.priceCny), leadDays: part.leadDays };
+  });
+  const asked = partsDeposit(priced, { partsDepositFromCny: fromCny });
+  if (!asked) return undefined;
+  await tx.booking.update({ where: { id: bookingId }, data: { depositRequiredCny: asked.depositCny } });
+  alsoAudited({ step: 'parts-deposit-asked', action: 'parts-deposit.asked', rule: 'R6b', actor: 'system', data: { bookingId, ...asked, parts: priced } }, null);
+  return asked;
 }
 
 function workOrderCreated(bookingId: string, servicePlanId: string | null): StepRecord {
@@ -71,19 +102,20 @@ export function serviceStepActivities(db: Db) {
   const capacityOf = capacityCache();
   const planOf = servicePlanCache();
 
-  async function createWorkOrder(tx: Tx, ctx: StepContext, bookingId: string, servicePlanId: string | null): Promise<string> {
+  async function createWorkOrder(tx: Tx, ctx: StepContext, bookingId: string, servicePlanId: string | null): Promise<{ repairOrderId: string; reserved?: ReservationResult }> {
     const plan = await planOf(tx, servicePlanId);
     const order = await createRepairOrder(tx, ctx, bookingId, plan, PERIODIC_MAINTENANCE);
-    await reservePlanParts(tx, bookingId, plan, new Date(ctx.at));
-    return order.id;
+    const reserved = await reservePlanParts(tx, bookingId, plan, new Date(ctx.at));
+    return { repairOrderId: order.id, reserved };
   }
 
-  /** R6 inside the booking's transaction, audited as the work order and the task on their own would be. */
-  async function prepareInTx(tx: Tx, ctx: StepContext, bookingId: string, p: Preparation, alsoAudited: AlsoAudited): Promise<string> {
-    const repairOrderId = await createWorkOrder(tx, ctx, bookingId, p.servicePlanId);
+  /** R6 (and R6b) inside the booking's transaction, audited as the work order and the task on their own would be. */
+  async function prepareInTx(tx: Tx, ctx: StepContext, bookingId: string, p: Preparation, alsoAudited: AlsoAudited): Promise<BookingMade> {
+    const { repairOrderId, reserved } = await createWorkOrder(tx, ctx, bookingId, p.servicePlanId);
     alsoAudited(workOrderCreated(bookingId, p.servicePlanId), { repairOrderId });
     await openTaskInTx(tx, ctx, p.task, alsoAudited);
-    return repairOrderId;
+    const deposit = p.partsDepositFromCny === undefined ? undefined : await askPartsDeposit(tx, bookingId, reserved, p.partsDepositFromCny, alsoAudited);
+    return { bookingId, repairOrderId, ...(deposit ? { deposit } : {}) };
   }
 
   return {
@@ -91,7 +123,7 @@ export function serviceStepActivities(db: Db) {
      * R3: the reminder call's outcome; a booked time becomes a tentative booking (R5), with `preparation`
      * also its work order and preparation task (R6); mileage is kept (R1).
      */
-    async recordCallOutcome(ctx: StepContext, input: CallOutcomeInput, storeId: string, attempt = 1, preparation?: Preparation): Promise<{ bookingId: string | null; repairOrderId?: string }> {
+    async recordCallOutcome(ctx: StepContext, input: CallOutcomeInput, storeId: string, attempt = 1, preparation?: Preparation): Promise<Omit<BookingMade, 'bookingId'> & { bookingId: string | null }> {
       const action = input.outcome === 'BOOKED' ? 'booking.tentative' : `call.${input.outcome.toLowerCase()}`;
       const rule = input.outcome === 'BOOKED' ? 'R5' : input.outcome === 'UNDECIDED' ? 'R4' : 'R3';
       return auditedStep(db, ctx, { step: `call-outcome${attemptSuffix(attempt)}`, action, rule, actor: input.actor, data: { ...payloadOf(input), attempt } }, async (tx, alsoAudited) => {
@@ -99,18 +131,18 @@ export function serviceStepActivities(db: Db) {
         if (input.mileageKm !== undefined) await recordMileage(tx, ctx, input.mileageKm);
         if (input.outcome !== 'BOOKED') return { bookingId: null };
         const bookingId = await createBooking(tx, ctx, { storeId, channel: 'REMINDER_CALL', bookedFor: input.bookedFor!, requests: input.requests, createdBy: input.actor }, capacityOf);
-        return preparation ? { bookingId, repairOrderId: await prepareInTx(tx, ctx, bookingId, preparation, alsoAudited) } : { bookingId };
+        return preparation ? prepareInTx(tx, ctx, bookingId, preparation, alsoAudited) : { bookingId };
       });
     },
 
     /** R5: the customer booked by phone, web/app or at the counter; pending reminder calls become moot. */
-    async bookInbound(ctx: StepContext, input: InboundBookingInput, storeId: string, preparation?: Preparation): Promise<{ bookingId: string; repairOrderId?: string }> {
+    async bookInbound(ctx: StepContext, input: InboundBookingInput, storeId: string, preparation?: Preparation): Promise<BookingMade> {
       return auditedStep(db, ctx, { step: 'inbound-booking', action: 'booking.tentative', rule: 'R5', actor: input.actor, data: payloadOf(input) }, async (tx, alsoAudited) => {
         await cancelOpenTasks(tx, ctx, 'REMINDER_CALL', input.actor, `booked via ${input.channel}`);
         if (input.mileageKm !== undefined) await recordMileage(tx, ctx, input.mileageKm);
         const requests = [input.faultDescription, input.requests].filter(Boolean).join('\n');
         const bookingId = await createBooking(tx, ctx, { storeId, channel: input.channel, bookedFor: input.bookedFor, requests, createdBy: input.actor }, capacityOf);
-        return preparation ? { bookingId, repairOrderId: await prepareInTx(tx, ctx, bookingId, preparation, alsoAudited) } : { bookingId };
+        return preparation ? prepareInTx(tx, ctx, bookingId, preparation, alsoAudited) : { bookingId };
       });
     },
 
@@ -121,13 +153,25 @@ export function serviceStepActivities(db: Db) {
      */
     async prepareWorkOrder(ctx: StepContext, bookingId: string, servicePlanId: string | null, preparationTask?: TaskSpec): Promise<{ repairOrderId: string }> {
       const made = await auditedStep(db, ctx, workOrderCreated(bookingId, servicePlanId), async (tx, alsoAudited) => {
-        const repairOrderId = await createWorkOrder(tx, ctx, bookingId, servicePlanId);
+        const { repairOrderId } = await createWorkOrder(tx, ctx, bookingId, servicePlanId);
         if (!preparationTask) return { repairOrderId };
         await openTaskInTx(tx, ctx, preparationTask, alsoAudited);
         return { repairOrderId, taskOpened: true };
       });
       if (preparationTask && !('taskOpened' in made)) await openTaskStep(db, ctx, preparationTask);
       return { repairOrderId: made.repairOrderId };
+    },
+
+    /** R6b: the customer paid the deposit for the booking's expensive parts; the order may go out, the SA's call is done. */
+    async recordPartsDeposit(ctx: StepContext, input: PartsDepositInput, bookingId: string): Promise<null> {
+      return auditedStep(db, ctx, { step: 'parts-deposit', action: 'parts-deposit.paid', rule: 'R6b', actor: input.actor, data: payloadOf(input) }, async (tx) => {
+        await tx.booking.update({ where: { id: bookingId }, data: { depositPaidCny: input.amountCny, depositPaidAt: new Date(ctx.at), depositPaidBy: input.actor } });
+        await tx.task.updateMany({
+          where: { vin: ctx.vin, workflowId: ctx.workflowId, cycle: ctx.cycle, kind: 'PARTS_DEPOSIT_CALL', status: 'OPEN' },
+          data: { status: 'DONE', completedBy: input.actor, completedAt: new Date(ctx.at), outcome: payloadOf(input) as never },
+        });
+        return null;
+      });
     },
 
     /** R6: the technical director reports preparation complete to the SA. */

@@ -11,6 +11,8 @@ export interface TaskSpec {
   assigneeRole: StaffRole;
   /** The second and later task of one kind in a cycle (a second call, a retry) count from 2. */
   attempt?: number;
+  /** When the rule asked for the work, where that fell outside working hours and the task opened later. */
+  ruleAt?: string;
 }
 
 /** Attempt 1 keeps the plain key, so tasks opened before attempts existed are still found. */
@@ -52,6 +54,7 @@ async function createTask(tx: Tx, ctx: StepContext, spec: TaskSpec): Promise<nul
       kind: spec.kind,
       rule: spec.rule,
       dueAt: new Date(spec.dueAt),
+      ruleAt: spec.ruleAt === undefined ? null : new Date(spec.ruleAt),
       assigneeRole: spec.assigneeRole,
     },
   });

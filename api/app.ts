@@ -10,6 +10,7 @@ import { listWorkflowsSchema, ticketIdSchema, vinSchema } from '../commands/sche
 import { ticketAnswerCommand, ticketSubject } from '../commands/ticketAnswer';
 import { transferVehicleCommand } from '../commands/transferVehicle';
 import { Clock, systemClock } from '../runtime/clock';
+import type { TrustProxy } from '../runtime/config';
 import { logger as defaultLogger } from '../runtime/logger';
 import { createMetrics, Metrics } from '../runtime/metrics';
 import type { Logger } from 'pino';
@@ -60,6 +61,8 @@ export interface ApiDeps {
   logger?: Logger;
   /** The Prometheus registry served on /metrics; one of its own unless given. */
   metrics?: Metrics;
+  /** Proxies whose X-Forwarded-For / -Proto are believed (client address for the sign-in limit, Secure cookies); none unless given. */
+  trustProxy?: TrustProxy;
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
@@ -87,7 +90,7 @@ function inCallersLanguage(req: Request, err: HttpError): { error: string; detai
   return { error, details: err.details };
 }
 
-export function createApp({ client, db, signInLimits, routers = [], clock = systemClock, commands = createCommandDeps({ client, db, clock }), temporalUiOrigins = [], logger = defaultLogger, metrics = createMetrics({ db, clock }) }: ApiDeps): express.Express {
+export function createApp({ client, db, signInLimits, routers = [], clock = systemClock, commands = createCommandDeps({ client, db, clock }), temporalUiOrigins = [], logger = defaultLogger, metrics = createMetrics({ db, clock }), trustProxy = false }: ApiDeps): express.Express {
   const app = express();
   const { storeOf } = commands;
   const checkVehicle = vehicleScope(storeOf);
@@ -98,6 +101,7 @@ export function createApp({ client, db, signInLimits, routers = [], clock = syst
     return vin;
   };
   app.disable('x-powered-by');
+  app.set('trust proxy', trustProxy);
   app.use(requestLogging(logger));
   app.use(observabilityRoutes({ client, db, metrics, logger }));
   app.use(contentTypes());

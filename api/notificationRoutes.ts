@@ -117,7 +117,8 @@ export function notificationRoutes({ commands }: NotificationRouteDeps): express
   const acknowledge = async (req: Request, res: Response) => {
     const code = String(req.params.code).toUpperCase();
     const page = await db.notification.findUnique({ where: { ackCode: code } });
-    if (!page) throw new HttpError(404, 'no page with this acknowledgement code');
+    // Only a vehicle's pages (R18/R24) carry a code; a message about no vehicle is never acknowledged.
+    if (!page?.vin) throw new HttpError(404, 'no page with this acknowledgement code');
     const payload = page.payload as { level?: number; round?: number };
     const first = !page.acknowledgedAt;
     const by = req.principal?.id ?? page.recipient;

@@ -39,9 +39,10 @@ export function requestLogging(logger: Logger): express.RequestHandler[] {
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 /** Prometheus may read /metrics from this host, or from anywhere with METRICS_TOKEN as its bearer token. */
-export function mayScrape(req: Pick<Request, 'socket' | 'header'>, token: string | undefined): boolean {
-  // The socket's address, not req.ip: X-Forwarded-For is the caller's to write.
-  if (LOOPBACK.has(req.socket.remoteAddress ?? '')) return true;
+export function mayScrape(req: Pick<Request, 'socket' | 'header' | 'ip'>, token: string | undefined): boolean {
+  // Both: the socket's address, since X-Forwarded-For is the caller's to write where no proxy is trusted;
+  // and req.ip, since behind a trusted proxy on this host (TRUST_PROXY) every socket is loopback.
+  if (LOOPBACK.has(req.socket.remoteAddress ?? '') && LOOPBACK.has(req.ip ?? '')) return true;
   if (!token) return false;
   const given = Buffer.from(/^Bearer\s+(\S+)$/.exec(req.header('authorization') ?? '')?.[1] ?? '');
   const expected = Buffer.from(token);

@@ -96,6 +96,12 @@ export async function capacityDays(db: Db, storeId: string, capacity: StoreCapac
 
 export type CapacityDay = Awaited<ReturnType<typeof capacityDays>>[number];
 
+/** R6b: the deposit a booking's expensive parts ask for and whether it was paid; null when none is asked. */
+export function depositOf(b: { depositRequiredCny: { toString(): string } | null; depositPaidCny: { toString(): string } | null; depositPaidAt: Date | null }) {
+  if (b.depositRequiredCny === null) return null;
+  return { requiredCny: Number(b.depositRequiredCny), paidCny: b.depositPaidCny === null ? null : Number(b.depositPaidCny), paidAt: b.depositPaidAt?.toISOString() ?? null, paid: b.depositPaidAt !== null };
+}
+
 /** R6: the store's open bookings in the range, ordered by booked day then urgency, with bay and parts state; null for an unknown store. */
 export async function preparationBoard(db: Db, storeId: string, range: DateRange, now: number) {
   const store = await db.store.findUnique({ where: { id: storeId } });
@@ -137,6 +143,8 @@ export async function preparationBoard(db: Db, storeId: string, range: DateRange
       technicianId: b.technicianId,
       repairOrder: b.repairOrder,
       prepared: b.repairOrder?.status === 'PREPARED',
+      // R6b: expensive parts to order wait for the customer's deposit.
+      deposit: depositOf(b),
       parts: {
         state: partsState(live, readyAt, b.bookedFor, now),
         readyAt: readyAt === null ? null : new Date(readyAt).toISOString(),

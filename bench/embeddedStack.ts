@@ -23,7 +23,7 @@ import { startTemporalDevServer } from '../runtime/temporalDevServer';
 
 const NAMESPACE = 'default';
 // Encrypted like the product's payloads, so the numbers include the codec; the key dies with the run.
-const dataConverter = payloadDataConverter([newPayloadKey('bench')]);
+export const dataConverter = payloadDataConverter([newPayloadKey('bench')]);
 
 export interface EmbeddedStack {
   /** Base URL of the API, e.g. http://127.0.0.1:41234 */
@@ -32,6 +32,11 @@ export interface EmbeddedStack {
   client: Client;
   worker: Worker;
   db: Db;
+  /** The Temporal dev server's gRPC address and process. */
+  temporalAddress: string;
+  temporalPid: number;
+  /** A new worker in place of the running one: its workflow cache starts empty. */
+  restartWorker(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -87,18 +92,33 @@ export async function startEmbeddedStack(temporalCli: string, instrumentDb: (db:
     });
     stops.push(server.stop);
 
-    const worker = await startWorker(server.address, db, stops);
+    let running = await startWorker(server.address, db);
+    stops.push(() => running.stop());
     const client = await connectClient(server.address, stops);
     const apiUrl = await listen(createApp({ client, db }), stops);
-    return { apiUrl, client, worker, db, stop };
+    const stack: EmbeddedStack = {
+      apiUrl,
+      client,
+      worker: running.worker,
+      db,
+      temporalAddress: server.address,
+      temporalPid: server.pid,
+      async restartWorker() {
+        await running.stop();
+        running = await startWorker(server.address, db);
+        stack.worker = running.worker;
+      },
+      stop,
+    };
+    return stack;
   } catch (err) {
     await stop();
     throw err;
   }
 }
 
-async function startWorker(address: string, db: Db, stops: Stop[]): Promise<Worker> {
-  const { worker, stop } = await runLifecycleWorker({
+async function startWorker(address: string, db: Db): Promise<{ worker: Worker; stop: () => Promise<void> }> {
+  return runLifecycleWorker({
     address,
     namespace: NAMESPACE,
     db,
@@ -110,8 +130,6 @@ async function startWorker(address: string, db: Db, stops: Stop[]): Promise<Work
       process.exitCode = 1;
     },
   });
-  stops.push(stop);
-  return worker;
 }
 
 async function connectClient(address: string, stops: Stop[]): Promise<Client> {

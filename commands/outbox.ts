@@ -8,6 +8,7 @@ import type { Notification } from '../generated/prisma/client';
 import { undeliveredTaskPrefix } from '../notifications/dispatcher';
 import { CommandContext, defineCommand } from './command';
 import { text } from './input';
+import { recordStoreEvent } from './storeAudit';
 
 /** An outbox message, by its id; the command answers 404 for one of another store, as if it did not exist. */
 export type OutboxSubject = {
@@ -24,7 +25,8 @@ async function settle(ctx: CommandContext, action: Settling, id: string, note: s
   if (action === 'resolve' && !note) throw new HttpError(400, 'note: say how the recipient was reached');
   const message = await visibleMessage(db, ctx.principal, id);
   if (!SETTLEABLE.includes(message.status)) throw new HttpError(409, `message is ${message.status}; only FAILED or BOUNCED messages are settled by hand`);
-  const vehicle = await db.vehicle.findUniqueOrThrow({ where: { vin: message.vin } });
+  // A store's report to its managers (R23) is about no one vehicle: its settling goes to the store's chain.
+  const vehicle = message.vin ? await db.vehicle.findUniqueOrThrow({ where: { vin: message.vin } }) : null;
   await db.$transaction(async (tx) => {
     const { count } = await tx.notification.updateMany({
       where: { id: message.id, status: message.status },
@@ -35,18 +37,20 @@ async function settle(ctx: CommandContext, action: Settling, id: string, note: s
       where: { idempotencyKey: { startsWith: undeliveredTaskPrefix(message.idempotencyKey) }, status: 'OPEN' },
       data: { status: 'DONE', completedBy: actor, completedAt: at, outcome: { action, note: note ?? null } },
     });
+    const settled = { action: action === 'retry' ? 'message.retried' : 'message.resolved', data: { notificationId: message.id, previousStatus: message.status, previousReason: message.failureReason, note: note ?? null } };
+    if (!vehicle) return recordStoreEvent(tx, { storeId: message.storeId!, actor, at, ...settled });
     await tx.auditEvent.create({
       data: {
         idempotencyKey: `${message.idempotencyKey}:${action}:${at.toISOString()}`,
-        vin: message.vin,
+        vin: vehicle.vin,
         workflowId: message.workflowId ?? vehicle.workflowId,
         runId: 'api',
         cycle: message.cycle ?? vehicle.cycle,
         rule: message.rule,
-        action: action === 'retry' ? 'message.retried' : 'message.resolved',
+        action: settled.action,
         actor,
         occurredAt: at,
-        data: { notificationId: message.id, previousStatus: message.status, previousReason: message.failureReason, note: note ?? null },
+        data: settled.data,
       },
     });
   });

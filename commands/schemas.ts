@@ -79,6 +79,7 @@ export const stepSchemas = {
     mileageKm: km.optional(),
     requests: note.optional(),
   }),
+  partsDeposit: z.strictObject({ amountCny: cny, note: note.optional() }),
   preparationComplete: z.strictObject({ bayId: text({ max: 64 }).optional(), technicianId: staffId.optional() }),
   confirmation: z.strictObject({
     outcome: z.enum(['CONFIRMED', 'RESCHEDULE', 'CANCEL']).optional(),
@@ -123,4 +124,4 @@ export const listWorkflowsSchema = z.strictObject({
 export const ticketIdSchema = z.string().regex(/^failure-[A-HJ-NPR-Z0-9]{17}-c[0-9]{1,4}$/, 'not a service-failure ticket id');
 export const ticketAnswerSchema = z.strictObject({ answer: text({ min: 2, max: 2000, multiline: true }) });
 
-export const careCallSchema = z.strictObject({ contact: z.enum(['NEW_CAR_7DC', 'USAGE_FOLLOW_UP', 'FIRST_SERVICE_CONFIRMATION', 'MONTHLY_CALLBACK', 'MANAGEMENT_CALLBACK', 'YEARLY_CALLBACK']), outcome: text({ min: 2, max: 1000, multiline: true }) });
+export const careCallSchema = z.strictObject({ contact: z.enum(['NEW_CAR_7DC', 'USAGE_FOLLOW_UP', 'FIRST_SERVICE_CONFIRMATION', 'FIRST_SERVICE_FOLLOW_UP', 'MONTHLY_CALLBACK', 'MANAGEMENT_CALLBACK', 'YEARLY_CALLBACK']), outcome: text({ min: 2, max: 1000, multiline: true }) });

@@ -55,6 +55,15 @@ export function usageFollowUpCall(deliveryDate: CalendarDate, from: CalendarDate
   return callOn(addDays(deliveryDate, s.usageFollowUpDays), from, s);
 }
 
+/**
+ * R1b / R22: a first service cancelled or missed on `missedOn` is followed up by the sales consultant within
+ * the store's days, that day included: the first service is due within three months of delivery whatever
+ * happens, so it is not left to the next interval.
+ */
+export function missedFirstServiceFollowUp(missedOn: CalendarDate, from: CalendarDate, s: StoreSettings): CareOccurrence | undefined {
+  return callOn(missedOn, from, { ...s, careCallDays: Math.max(1, s.missedFirstServiceFollowUpDays) });
+}
+
 /** R22 / R1b: a week before the first service's 3-month deadline the sales consultant confirms its time. */
 export function firstServiceConfirmationCall(deliveryDate: CalendarDate, from: CalendarDate, s: StoreSettings): CareOccurrence | undefined {
   const deadline = addMonths(deliveryDate, s.firstServiceWithinMonths);

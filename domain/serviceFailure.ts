@@ -1,6 +1,7 @@
 // R18 / R19 / R24: when a follow-up becomes a service-failure ticket, who owns it, and how it climbs.
 import { addDays, localDate, localTime } from './calendar';
 import { StoreSettings } from './storeSettings';
+import { addWorkingHours, WorkingHours } from './workingHours';
 
 export type FailureGrade = 'A' | 'B' | 'C' | 'D';
 export type EscalationRole = 'SERVICE_ADVISOR' | 'SERVICE_SUPERVISOR' | 'SERVICE_MANAGER' | 'CUSTOMER_MANAGER' | 'GENERAL_MANAGER';
@@ -55,11 +56,12 @@ export function escalationLadder(grade: FailureGrade): EscalationLevel[] {
 
 /**
  * How long a level has to answer: the SA of a D ticket by the end of the next day (R18), every other
- * level the store's answer hours (R24: 24 hours).
+ * level the store's answer hours (R24: 24 hours) — counted in the store's working hours when they are
+ * known, so a ticket does not climb the ladder overnight or over a closed weekend.
  */
-export function answerDeadline(fromMs: number, grade: FailureGrade, levelIndex: number, s: StoreSettings): number {
+export function answerDeadline(fromMs: number, grade: FailureGrade, levelIndex: number, s: StoreSettings, hours?: WorkingHours): number {
   if (grade === 'D' && levelIndex === 0) {
     return localTime(addDays(localDate(fromMs, s.utcOffsetMinutes), 1), s.contactEndTime, s.utcOffsetMinutes);
   }
-  return fromMs + s.failureAnswerHours * 3_600_000;
+  return hours ? addWorkingHours(fromMs, s.failureAnswerHours, hours) : fromMs + s.failureAnswerHours * 3_600_000;
 }

@@ -25,6 +25,8 @@ export interface StoreSettings {
   noShowGraceMinutes: number;
   firstServiceWithinMonths: number; // R1b
   progressCheckFraction: number; // R14
+  /** R14 before R15: the 80% check comes at least this long before the pickup notice, so its answer is in first. */
+  progressCheckBeforeNoticeMinutes: number;
   shortJobMaxHours: number; // R15: up to this, notice 1 hour before ready
   shortJobNoticeHours: number; // R15
   longJobNoticeHours: number; // R15
@@ -37,6 +39,10 @@ export interface StoreSettings {
   /** R18 / R24: a page not acknowledged within this many minutes goes on to the next level; 0: no acknowledgement asked. */
   pageAckMinutes: number;
   salesCallWithinDays: number; // R19
+  /** R1b / R22: a first service cancelled or missed: the sales consultant follows it up within this many days. */
+  missedFirstServiceFollowUpDays: number;
+  /** R6b: parts to order for one booking costing this much or more ask a deposit of half their price; 0: no deposits. */
+  partsDepositFromCny: number;
   defaultIntervalMonths: number; // R1 when the model has no service plan
   defaultIntervalKm: number; // R1
   newCarDailyKm: number; // R1 before a car has any usage history
@@ -90,6 +96,7 @@ export const DEFAULT_STORE_SETTINGS: StoreSettings = {
   noShowGraceMinutes: 60,
   firstServiceWithinMonths: 3,
   progressCheckFraction: 0.8,
+  progressCheckBeforeNoticeMinutes: 30,
   shortJobMaxHours: 48,
   shortJobNoticeHours: 1,
   longJobNoticeHours: 4,
@@ -101,6 +108,8 @@ export const DEFAULT_STORE_SETTINGS: StoreSettings = {
   majorQualityLossCny: 20000,
   pageAckMinutes: 60,
   salesCallWithinDays: 7,
+  missedFirstServiceFollowUpDays: 3,
+  partsDepositFromCny: 2000,
   defaultIntervalMonths: 6,
   defaultIntervalKm: 5000,
   newCarDailyKm: 40,

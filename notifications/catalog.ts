@@ -77,6 +77,22 @@ export const TEMPLATE_CATALOG: readonly TemplateEntry[] = [
     sample: { ...customer, deadline: '2027-02-20', consultantName: '周销售' },
     optional: ['consultantName'],
   },
+  {
+    key: 'report-delivery',
+    rule: 'R23',
+    audience: 'staff',
+    what: "a store's report (daily, weekly, monthly, 3DC, service failures) to its managers when it falls due",
+    sample: {
+      storeName: '示范4S店',
+      title: { zh: '日报 2026-12-06 – 2026-12-07', en: 'Daily report 2026-12-06 – 2026-12-07' },
+      asOf: '2026-12-07T01:00:00.000Z',
+      lines: [
+        { zh: '昨日 · 昨日预约', en: "Yesterday · Yesterday's bookings", count: 12, base: '' },
+        { zh: '车间 · 其中预约进店', en: 'Workshop · Of which booked', count: 9, base: 11 },
+      ],
+      url: 'http://localhost:3000/stores/demo-store/reports/DAILY/2026-12-06/2026-12-07',
+    },
+  },
 ];
 
 export function catalogEntry(key: string): TemplateEntry | undefined {

@@ -4,9 +4,11 @@
 // templates, sends them and records the outcome. A sender that dies mid-send leaves its row SENDING; once
 // the lease has run out another sender takes it over. Every write after the claim is fenced on the
 // attempt number, so a sender that lost its lease cannot overwrite the outcome of the one that took over.
+import type { Tx } from '../activities/auditedStep';
 import type { Db } from '../activities/database';
 import type { NotificationChannel, NotificationStatus, StaffRole } from '../generated/prisma/enums';
 import { contactHours, heldUntil } from '../domain/quietHours';
+import { recordStoreEvent } from '../commands/storeAudit';
 import { Clock, systemClock } from '../runtime/clock';
 import { channelConfig, ConfigOf, TransportKind } from './channelConfig';
 import { ackUrl } from './pageAck';
@@ -147,21 +149,20 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       include: { vehicle: { include: { store: true, customer: { include: { optOuts: true } } } } },
     });
     const fence = { id: n.id, status: 'SENDING' as NotificationStatus, attempts: row.attempts };
-    const store = n.vehicle.store;
+    // A store's report to its managers (R23) is about no one vehicle: its store is the row's own.
+    const store = n.vehicle?.store ?? (await db.store.findUniqueOrThrow({ where: { id: n.storeId! } }));
+    const customer = n.vehicle?.customer;
     const workflowId = n.workflowId ?? n.idempotencyKey.split(':')[0];
     // Outcomes are written under the fence, once per send; a message retried by hand may have several.
-    const audit = (action: string, data: Record<string, unknown>) => ({
-      idempotencyKey: `${n.idempotencyKey}:${action}:${at.toISOString()}`,
-      vin: n.vin,
-      workflowId,
-      runId: 'outbox',
-      cycle: n.cycle ?? 0,
-      rule: n.rule,
-      action,
-      actor: 'outbox-sender',
-      occurredAt: at,
-      data: { notificationId: n.id, channel: n.channel, recipient: n.recipient, template: n.template, attempts: row.attempts, ...data },
-    });
+    // A vehicle's messages go to its chain, the others to the store's.
+    const audit = async (tx: Tx, action: string, data: Record<string, unknown>) => {
+      const facts = { notificationId: n.id, channel: n.channel, recipient: n.recipient, template: n.template, attempts: row.attempts, ...data };
+      if (!n.vin) return recordStoreEvent(tx, { storeId: store.id, action, actor: 'outbox-sender', at, data: facts });
+      await tx.auditEvent.createMany({
+        data: [{ idempotencyKey: `${n.idempotencyKey}:${action}:${at.toISOString()}`, vin: n.vin, workflowId, runId: 'outbox', cycle: n.cycle ?? 0, rule: n.rule, action, actor: 'outbox-sender', occurredAt: at, data: facts }],
+        skipDuplicates: true,
+      });
+    };
     /** Back to the queue without counting an attempt: held, not failed. */
     const release = async (until: Date, reason: string) => {
       await db.notification.updateMany({ where: fence, data: { status: 'QUEUED', attempts: { decrement: 1 }, nextAttemptAt: until, leaseUntil: null, failureReason: reason } });
@@ -171,24 +172,27 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       await db.$transaction(async (tx) => {
         const { count } = await tx.notification.updateMany({ where: fence, data: { status, leaseUntil: null, failureReason: reason } });
         if (count === 0) return;
-        // A person reaches the recipient another way; the task says which rule's message it was.
-        await tx.task.createMany({
-          data: [{ idempotencyKey: `${undeliveredTaskPrefix(n.idempotencyKey)}${at.toISOString()}`, vin: n.vin, workflowId, cycle: n.cycle ?? 0, kind: 'UNDELIVERED_MESSAGE', rule: n.rule, dueAt: at, assigneeRole }],
-          skipDuplicates: true,
-        });
-        await tx.auditEvent.createMany({ data: [audit(`message.${status.toLowerCase()}`, { reason })], skipDuplicates: true });
+        // A person reaches the recipient another way; the task says which rule's message it was. A report
+        // (no vehicle) is read on its page instead, and its failure shows in the outbox.
+        if (n.vin) {
+          await tx.task.createMany({
+            data: [{ idempotencyKey: `${undeliveredTaskPrefix(n.idempotencyKey)}${at.toISOString()}`, vin: n.vin, workflowId, cycle: n.cycle ?? 0, kind: 'UNDELIVERED_MESSAGE', rule: n.rule, dueAt: at, assigneeRole }],
+            skipDuplicates: true,
+          });
+        }
+        await audit(tx, `message.${status.toLowerCase()}`, { reason });
       });
       log(`outbox: ${n.channel} ${n.template} to ${n.recipient} ${status.toLowerCase()}: ${reason}`);
     };
 
     const customerFacing = CUSTOMER_CHANNELS.includes(n.channel);
     if (customerFacing) {
-      const optOut = n.vehicle.customer.optOuts.find((o) => o.channel === n.channel);
+      const optOut = customer?.optOuts.find((o) => o.channel === n.channel);
       if (optOut) {
         const reason = `customer opted out of ${n.channel} on ${optOut.recordedAt.toISOString()} (${optOut.reason}; recorded by ${optOut.recordedBy})`;
         await db.$transaction(async (tx) => {
           const { count } = await tx.notification.updateMany({ where: fence, data: { status: 'SUPPRESSED', leaseUntil: null, failureReason: reason } });
-          if (count) await tx.auditEvent.createMany({ data: [audit('message.suppressed', { reason })], skipDuplicates: true });
+          if (count) await audit(tx, 'message.suppressed', { reason });
         });
         return;
       }
@@ -206,7 +210,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     }
     if (!config) return release(new Date(at.getTime() + recheckMs), `no ${kind} channel configured for store ${store.id}: kept in the outbox`);
 
-    const locale: Locale = isLocale(n.locale) ? n.locale : customerFacing && isLocale(n.vehicle.customer.locale) ? n.vehicle.customer.locale : 'zh-CN';
+    const locale: Locale = isLocale(n.locale) ? n.locale : customerFacing && isLocale(customer?.locale) ? customer.locale : 'zh-CN';
     let rendered;
     let variables: Record<string, unknown>;
     try {
@@ -224,7 +228,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       const receipt = await transport(kind, config).send({ to: n.recipient, subject: rendered.subject, body: rendered.body, idempotencyKey: n.idempotencyKey, template: n.template, variables });
       await db.$transaction(async (tx) => {
         const done = await tx.notification.updateMany({ where: fence, data: { status: 'SENT', sentAt: now(), leaseUntil: null, failureReason: null, providerId: receipt.providerId ?? null } });
-        if (done.count) await tx.auditEvent.createMany({ data: [audit('message.sent', { via: kind, providerId: receipt.providerId })], skipDuplicates: true });
+        if (done.count) await audit(tx, 'message.sent', { via: kind, providerId: receipt.providerId });
       });
     } catch (err) {
       const reason = (err as Error).message || String(err);

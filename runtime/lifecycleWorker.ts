@@ -3,7 +3,11 @@ import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { activityTrouble } from '../activities/activityTrouble';
 import type { Db } from '../activities/database';
+import { reportDeliveryActivities } from '../reports/delivery';
 import { LIFECYCLE_TASK_QUEUE } from '../workflows/definitions';
+import type { Logger } from 'pino';
+import { requestIdActivities } from './requestIdActivities';
+import type { TemporalConnectionOptions } from './temporalConnection';
 import { prebuiltWorkflowBundle } from './workflowBundle';
 
 /**
@@ -12,6 +16,12 @@ import { prebuiltWorkflowBundle } from './workflowBundle';
  * its next timer fires). Measured by bench/sleepingFleet.ts.
  */
 export const MAX_CACHED_LIFECYCLES = Number(process.env.MAX_CACHED_LIFECYCLES ?? 100);
+
+/**
+ * How long a stopping worker lets its running activities finish before it cancels them; docker-compose.yml
+ * gives the worker container 60 s (stop_grace_period) before it is killed, which leaves time to drain after.
+ */
+export const WORKER_SHUTDOWN_GRACE = '45s';
 
 /**
  * Worker options shared by the product and the benchmarks that measure it; `dataConverter` is
@@ -26,17 +36,21 @@ export function lifecycleWorkerOptions(connection: NativeConnection, namespace: 
     activities,
     dataConverter,
     maxCachedWorkflows: MAX_CACHED_LIFECYCLES,
+    shutdownGraceTime: WORKER_SHUTDOWN_GRACE,
   };
 }
 
 /**
  * The worker that runs the vehicle lifecycles and their database activities; the workflow code is
  * bundled once per source change and kept in `bundleCacheDir`. Activities that keep failing are
- * recorded for the managers' list of stuck lifecycles (activities/activityTrouble.ts).
+ * recorded for the managers' list of stuck lifecycles (activities/activityTrouble.ts). Each activity logs
+ * one line, with the id of the request whose step scheduled it (runtime/requestIdActivities.ts).
  */
-export async function createLifecycleWorker(connection: NativeConnection, namespace: string, db: Db, bundleCacheDir: string, dataConverter: DataConverter): Promise<Worker> {
+export async function createLifecycleWorker(connection: NativeConnection, namespace: string, db: Db, bundleCacheDir: string, dataConverter: DataConverter, log?: Logger): Promise<Worker> {
   const bundle = await prebuiltWorkflowBundle(bundleCacheDir);
-  return Worker.create({ ...lifecycleWorkerOptions(connection, namespace, createActivities(db), bundle, dataConverter), interceptors: { activity: [activityTrouble(db)] } });
+  // The report schedule's runs (R23) share the queue: a report is a few queries and an outbox write.
+  const activities = { ...createActivities(db), ...reportDeliveryActivities(db) };
+  return Worker.create({ ...lifecycleWorkerOptions(connection, namespace, activities, bundle, dataConverter), interceptors: { activity: [requestIdActivities(log), activityTrouble(db)] } });
 }
 
 /**
@@ -45,13 +59,15 @@ export async function createLifecycleWorker(connection: NativeConnection, namesp
  */
 export async function runLifecycleWorker(o: {
   address: string;
+  /** TLS and API key of a configured cluster (runtime/temporalConnection.ts); plain when left out. */
+  connectionOptions?: TemporalConnectionOptions;
   namespace: string;
   db: Db;
   bundleCacheDir: string;
   dataConverter: DataConverter;
   onFailure: (err: unknown) => void;
 }): Promise<{ worker: Worker; stop: () => Promise<void> }> {
-  const connection = await NativeConnection.connect({ address: o.address });
+  const connection = await NativeConnection.connect({ address: o.address, ...o.connectionOptions });
   let worker: Worker;
   try {
     worker = await createLifecycleWorker(connection, o.namespace, o.db, o.bundleCacheDir, o.dataConverter);

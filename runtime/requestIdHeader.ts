@@ -1,20 +1,19 @@
 // Carries the API request's id to Temporal as a header on what the request sends (a step's Update, a
 // registration's start, a signal): the workflow history then names the request that caused each step,
-// without changing any workflow input.
+// without changing any workflow input. The worker carries it on to the step's activities and log lines
+// (runtime/requestIdWorkflowInterceptors.ts, runtime/requestIdActivities.ts).
 import type { WorkflowClientInterceptor } from '@temporalio/client';
-import { defaultPayloadConverter, Headers } from '@temporalio/common';
+import type { Headers } from '@temporalio/common';
 import { requestContext } from './logger';
+import { withRequestId } from './requestIdPayload';
 
-export const REQUEST_ID_HEADER = 'service-lane-request-id';
+export { REQUEST_ID_HEADER } from './requestIdPayload';
 
-function withRequestId(headers: Headers): Headers {
-  const requestId = requestContext.getStore()?.requestId;
-  return requestId ? { ...headers, [REQUEST_ID_HEADER]: defaultPayloadConverter.toPayload(requestId) } : headers;
-}
+const current = (headers: Headers) => withRequestId(headers, requestContext.getStore()?.requestId);
 
 export const requestIdInterceptor: WorkflowClientInterceptor = {
-  start: (input, next) => next({ ...input, headers: withRequestId(input.headers) }),
-  signalWithStart: (input, next) => next({ ...input, headers: withRequestId(input.headers) }),
-  signal: (input, next) => next({ ...input, headers: withRequestId(input.headers) }),
-  startUpdate: (input, next) => next({ ...input, headers: withRequestId(input.headers) }),
+  start: (input, next) => next({ ...input, headers: current(input.headers) }),
+  signalWithStart: (input, next) => next({ ...input, headers: current(input.headers) }),
+  signal: (input, next) => next({ ...input, headers: current(input.headers) }),
+  startUpdate: (input, next) => next({ ...input, headers: current(input.headers) }),
 };

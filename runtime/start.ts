@@ -16,8 +16,10 @@ import { seedDemoStoreIfEmpty } from './demoStore';
 import { seedDemoVehicles } from './demoVehicles';
 import { startEmbeddedDatabase } from './embeddedDatabase';
 import { runLifecycleWorker } from './lifecycleWorker';
+import { ensureReportSchedule } from '../reports/schedule';
 import { logger, temporalLogger } from './logger';
 import { createMetrics } from './metrics';
+import { describeConnection } from './temporalConnection';
 import { requestIdInterceptor } from './requestIdHeader';
 import { serveWorkerHealth } from './workerHealth';
 import { applyMigrations } from './migrate';
@@ -93,6 +95,7 @@ async function main(): Promise<void> {
       Runtime.install({ logger: temporalLogger(logger), ...(temporalMetrics ? { telemetryOptions: { metrics: { prometheus: { bindAddress: temporalMetrics } } } } : {}) });
       const worker = await runLifecycleWorker({
         address: temporalAddress,
+        connectionOptions: config.temporalConnection,
         namespace: config.temporalNamespace,
         db,
         bundleCacheDir: path.join(config.dataDir, 'workflow-bundles'),
@@ -119,23 +122,25 @@ async function main(): Promise<void> {
     }
 
     if (role !== 'worker') {
-      const connection = await Connection.connect({ address: temporalAddress });
+      const connection = await Connection.connect({ address: temporalAddress, ...config.temporalConnection });
       stops.push(() => connection.close());
       const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter, interceptors: { workflow: [requestIdInterceptor] } });
       const commands = createCommandDeps({ client, db, clock });
-      const app = createApp({ client, db, clock, commands, temporalUiOrigins: config.temporalUiOrigins, logger, metrics: createMetrics({ db, clock }), routers: [createWebRouter({ client, db, clock, commands, temporalUiUrl: temporalUiUrl ?? 'http://127.0.0.1:8233', namespace: config.temporalNamespace })] });
+      const app = createApp({ client, db, clock, commands, temporalUiOrigins: config.temporalUiOrigins, trustProxy: config.trustProxy, logger, metrics: createMetrics({ db, clock }), routers: [createWebRouter({ client, db, clock, commands, temporalUiUrl: temporalUiUrl ?? 'http://127.0.0.1:8233', namespace: config.temporalNamespace })] });
       const server = app.listen(config.apiPort, '0.0.0.0');
       await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
       stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
       console.log(`Service Lane web   http://localhost:${config.apiPort}/${seedDemo ? '  (demo sign-in: sa-li / demo1234, see README)' : ''}`);
       console.log(`Service Lane API   http://localhost:${config.apiPort}/api  (OpenAPI: /api/openapi.json)`);
       // An empty database has nobody to sign in: the first store and its general manager come from this link.
+      // R23: the stores' reports go out on time from the report schedule (created once, kept by Temporal).
+      await ensureReportSchedule(client);
       const setupToken = await offerFirstAccount(db, clock.now());
       if (setupToken) console.log(`First account      ${process.env.PUBLIC_BASE_URL ?? `http://localhost:${config.apiPort}`}/setup/${setupToken}  (works once, for ${SETUP_TOKEN_TTL_MS / 3_600_000} h: the first store and its general manager; or npm run admin -- create-general-manager)`);
       // Once, with the demo store: vehicles at different stages (they need the worker, so this runs after it).
       if (demoStoreCreated && role === 'all') void seedDemoVehicles(client, clock).then(() => console.log('demo: vehicles registered at their stages'));
     }
-    console.log(`Temporal           ${temporalAddress}${temporalUiUrl ? `  (web UI: ${temporalUiUrl})` : ''}`);
+    console.log(`Temporal           ${temporalAddress} (${describeConnection(config.temporalConnection)}, namespace ${config.temporalNamespace})${temporalUiUrl ? `  (web UI: ${temporalUiUrl})` : ''}`);
     console.log(`Payloads           encrypted with key ${payloadKeys.keys[0].id} (${payloadKeys.keys.length} key${payloadKeys.keys.length > 1 ? 's' : ''} from ${payloadKeys.source})${role === 'worker' ? '' : `; codec endpoint for the Temporal UI: http://127.0.0.1:${config.apiPort}/codec`}`);
     console.log(`Data               ${embedded ? config.dataDir : 'DATABASE_URL'}   Ctrl-C stops everything`);
   } catch (err) {

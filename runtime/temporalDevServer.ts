@@ -8,6 +8,8 @@ import { SEARCH_ATTRIBUTE_FLAGS } from '../workflows/definitions';
 export interface TemporalDevServer {
   address: string;
   uiUrl: string;
+  /** The server's process, for the benchmarks that read its CPU time. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -82,6 +84,7 @@ export async function startTemporalDevServer(o: DevServerOptions): Promise<Tempo
   return {
     address,
     uiUrl: `http://127.0.0.1:${o.uiPort}`,
+    pid: child.pid!,
     async stop() {
       process.off('exit', stopWithUs);
       child.kill('SIGTERM');

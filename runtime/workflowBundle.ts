@@ -4,10 +4,10 @@ import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { systemClock } from './clock';
-import { WORKFLOW_BUNDLE_OPTIONS } from './workflowBundleOptions';
+import { BUNDLED_RUNTIME_MODULES, WORKFLOW_BUNDLE_OPTIONS } from './workflowBundleOptions';
 
 const ROOT = path.resolve(__dirname, '..');
-/** Everything webpack pulls into the workflow bundle, plus the SDK that bundles it. */
+/** Everything webpack pulls into the workflow bundle, plus the SDK that bundles it; .js for the compiled image. */
 const SOURCES = ['workflows', 'domain', 'activities'];
 const SDK_MANIFEST = require.resolve('@temporalio/workflow/package.json');
 
@@ -47,6 +47,10 @@ async function sourceHash(): Promise<string> {
   const hash = createHash('sha256');
   hash.update(await readFile(SDK_MANIFEST));
   hash.update(JSON.stringify(WORKFLOW_BUNDLE_OPTIONS.preloadModules?.map((m) => path.relative(ROOT, m))));
+  for (const file of BUNDLED_RUNTIME_MODULES) {
+    hash.update(path.relative(ROOT, file));
+    hash.update(await readFile(file));
+  }
   for (const dir of SOURCES) {
     for (const file of await listFiles(path.join(ROOT, dir))) {
       hash.update(path.relative(ROOT, file));
@@ -61,7 +65,7 @@ async function listFiles(dir: string): Promise<string[]> {
   const nested = await Promise.all(
     entries
       .sort((a, b) => a.name.localeCompare(b.name))
-      .map((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)) : Promise.resolve(e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []))),
+      .map((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)) : Promise.resolve(/\.(ts|js)$/.test(e.name) ? [path.join(dir, e.name)] : []))),
   );
   return nested.flat();
 }

@@ -12,7 +12,12 @@ const WORKFLOWS_PATH = require.resolve('../workflows');
  * replay. Safe because those modules keep no per-workflow state at module level (checked by
  * tests/static/workflowModuleState.test.ts); the SDK freezes their exports.
  */
-export const WORKFLOW_BUNDLE_OPTIONS: Pick<BundleOptions, 'workflowsPath' | 'preloadModules'> = {
+export const WORKFLOW_BUNDLE_OPTIONS: Pick<BundleOptions, 'workflowsPath' | 'preloadModules' | 'workflowInterceptorModules'> = {
   workflowsPath: WORKFLOWS_PATH,
   preloadModules: [WORKFLOWS_PATH],
+  // The request id of a person's step, carried to the step's activities and the workflow's log lines.
+  workflowInterceptorModules: [require.resolve('./requestIdWorkflowInterceptors')],
 };
+
+/** Modules outside workflows/ that the bundle holds: a change to them must make a new bundle. */
+export const BUNDLED_RUNTIME_MODULES = [require.resolve('./requestIdWorkflowInterceptors'), require.resolve('./requestIdPayload')];

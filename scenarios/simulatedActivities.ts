@@ -1,7 +1,9 @@
 import type { LifecycleActivities } from '../activities';
 import type { CyclePolicy } from '../activities/registration';
 import type { StepContext } from '../activities/stepContext';
+import type { Preparation } from '../activities/serviceSteps';
 import { cycleDueDate } from '../domain/dueDate';
+import { partsDeposit, PartToOrder } from '../domain/partsDeposit';
 import { DEFAULT_STORE_SETTINGS } from '../domain/storeSettings';
 
 export interface RecordedCall {
@@ -16,13 +18,18 @@ export interface RecordedCall {
  * Stand-ins for the database activities that record what the workflow asked for and when: the back
  * office of the scenario runner, and the fake activities of the workflow tests.
  */
-export function recordingActivities(policy: Partial<CyclePolicy> = {}) {
+export function recordingActivities(policy: Partial<CyclePolicy> = {}, partsToOrder: PartToOrder[] = []) {
   const calls: RecordedCall[] = [];
   const record = (name: keyof LifecycleActivities, args: unknown[]) => {
     const ctx = args[0] as StepContext | undefined;
     calls.push({ name, at: ctx?.at, cycle: ctx?.cycle, args: args.slice(1) });
   };
   const cyclePolicy = (): CyclePolicy => ({ settings: DEFAULT_STORE_SETTINGS, intervalMonths: 6, intervalKm: 10000, servicePlanId: 'plan-1', ...policy });
+  // R6b: a booking that prepares its work order asks a deposit when the simulated parts to order are expensive.
+  const depositOf = (preparation: Preparation | undefined) => {
+    const deposit = preparation?.partsDepositFromCny === undefined ? undefined : partsDeposit(partsToOrder, { partsDepositFromCny: preparation.partsDepositFromCny });
+    return deposit ? { deposit } : {};
+  };
   const activities: LifecycleActivities = {
     registerVehicle: async (...a) => (record('registerVehicle', a), null),
     loadCyclePolicy: async (...a) => (calls.push({ name: 'loadCyclePolicy', args: a }), cyclePolicy()),
@@ -48,8 +55,9 @@ export function recordingActivities(policy: Partial<CyclePolicy> = {}) {
     openTask: async (...a) => (record('openTask', a), null),
     queueCustomerMessage: async (...a) => (record('queueCustomerMessage', a), null),
     // A booking step given a preparation (R6) also makes the work order.
-    recordCallOutcome: async (...a) => (record('recordCallOutcome', a), a[1].outcome === 'BOOKED' ? { bookingId: 'booking-1', ...(a[4] ? { repairOrderId: 'ro-1' } : {}) } : { bookingId: null }),
-    bookInbound: async (...a) => (record('bookInbound', a), { bookingId: 'booking-inbound', ...(a[3] ? { repairOrderId: 'ro-1' } : {}) }),
+    recordCallOutcome: async (...a) => (record('recordCallOutcome', a), a[1].outcome === 'BOOKED' ? { bookingId: 'booking-1', ...(a[4] ? { repairOrderId: 'ro-1', ...depositOf(a[4]) } : {}) } : { bookingId: null }),
+    bookInbound: async (...a) => (record('bookInbound', a), { bookingId: 'booking-inbound', ...(a[3] ? { repairOrderId: 'ro-1', ...depositOf(a[3]) } : {}) }),
+    recordPartsDeposit: async (...a) => (record('recordPartsDeposit', a), null),
     closeCycleWithoutService: async (...a) => (record('closeCycleWithoutService', a), null),
     prepareWorkOrder: async (...a) => (record('prepareWorkOrder', a), { repairOrderId: 'ro-1' }),
     completePreparation: async (...a) => (record('completePreparation', a), null),

@@ -78,6 +78,27 @@ WRAP
   chmod +x "$ts/run"
   export TEMPORAL_TEST_SERVER=$ts/run
 
+  # The production Temporal server and its schema tool for tests/topology, at the version
+  # docker-compose.yml runs, built once from the Go module proxy (15-20 minutes cold on 2 cores), with
+  # the schema files the admin-tools image carries. TEMPORAL_SERVER_DIR names a ready-made directory.
+  if [ -z "${TEMPORAL_SERVER_DIR:-}" ]; then
+    server_version=$(sed -n 's|^ *image: *temporalio/server:\([0-9][0-9.]*\) *$|\1|p' docker-compose.yml)
+    [ -n "$server_version" ] || { say "docker-compose.yml names no temporalio/server:<version>"; exit 1; }
+    TEMPORAL_SERVER_DIR=$cache/temporal-server/v$server_version
+    if [ ! -f "$TEMPORAL_SERVER_DIR/.complete" ]; then
+      command -v go >/dev/null 2>&1 || apt_install golang-go
+      say "building the Temporal server v$server_version and its sql tool from the Go module proxy (15-20 minutes, once)"
+      mkdir -p "$TEMPORAL_SERVER_DIR"
+      GOBIN=$TEMPORAL_SERVER_DIR go install "go.temporal.io/server/cmd/server@v$server_version" >&2
+      GOBIN=$TEMPORAL_SERVER_DIR go install "go.temporal.io/server/cmd/tools/sql@v$server_version" >&2
+      rm -rf "$TEMPORAL_SERVER_DIR/schema"
+      cp -R "$(go env GOMODCACHE)/go.temporal.io/server@v$server_version/schema" "$TEMPORAL_SERVER_DIR/schema"
+      chmod -R u+w "$TEMPORAL_SERVER_DIR/schema"
+      touch "$TEMPORAL_SERVER_DIR/.complete"
+    fi
+  fi
+  export TEMPORAL_SERVER_DIR
+
   # A real PostgreSQL for the integration tests.
   if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
     say "installing PostgreSQL from Debian"

@@ -9,6 +9,7 @@ import { SLOTS_TEXT } from './text/slots';
 import { STORE_SETUP_TEXT } from './text/storeSetup';
 import { STAFF_TEXT } from './text/staff';
 import { WORKSHOP_TEXT } from './text/workshop';
+import { REPORTS_TEXT } from './text/reports';
 export type Lang = 'zh' | 'en';
 export const LANGS: Lang[] = ['zh', 'en'];
 
@@ -23,6 +24,7 @@ const TEXT: Dict = {
   ...STORE_SETUP_TEXT,
   ...STAFF_TEXT,
   ...WORKSHOP_TEXT,
+  ...REPORTS_TEXT,
   appName: ['服务通道', 'Service Lane'],
   signIn: ['登录', 'Sign in'],
   signOut: ['退出', 'Sign out'],
@@ -192,6 +194,10 @@ const TEXT: Dict = {
   workOrder: ['维修委托书', 'Work order'],
   needsBay: ['待分配工位', 'Needs a bay'],
   expectedArrival: ['预计到货', 'Expected'],
+  depositPaid: ['订金已付', 'Deposit paid'],
+  ruleTime: ['规则时间（非营业时间，顺延至营业开始）', 'rule time (outside working hours, opened when the store opens)'],
+  depositUnpaid: ['订金未付，配件暂不订货', 'Deposit unpaid: parts held'],
+  deposit: ['配件订金', 'Parts deposit'],
   basket: ['料筐', 'Basket'],
   pickParts: ['拣料', 'Pick parts'],
   partsPicked: ['已拣料，料筐', 'Parts picked; basket'],
@@ -305,6 +311,9 @@ const LABELS: Record<string, Dict> = {
     MONTHLY_CALLBACK_CALL: ['提车一个月回访', 'One-month callback'],
     MANAGEMENT_CALLBACK_CALL: ['总经办季度抽样回访', "Management's quarterly callback"],
     YEARLY_CALLBACK_CALL: ['提车一年回访', 'One-year callback'],
+    PARTS_DEPOSIT_CALL: ['配件订金电话（未付订金，配件暂不订货）', 'Parts deposit call (parts held until paid)'],
+    FIRST_SERVICE_FOLLOW_UP_CALL: ['首保取消或未到店：销售顾问跟进', 'First service cancelled or missed: sales consultant follow-up'],
+    VISIT_DOCUMENTS: ['单据未交客服：接车单、派工单、结算单、检查表（交车后一个工作日内）', "Visit documents not with customer relations (reception, dispatch, settlement, checklist; due a working day after delivery)"],
     UNDELIVERED_MESSAGE: ['未送达消息', 'Undelivered message'],
     REFUSED_STEP: ['被数据库拒绝的步骤（请更正后重做）', 'Step refused by the database (do it again with corrected data)'],
   },
@@ -433,6 +442,9 @@ const LABELS: Record<string, Dict> = {
 const WAITING: [prefix: string, zh: string][] = [
   ["sales consultant's call: the real reason", '销售顾问回访：记录真实原因'],
   ['80% status check task', '80% 进度确认任务'],
+  ['parts deposit of at least', '配件订金（至少配件价格的一半），收到后才订货'],
+  ['deposit call task', '配件订金电话任务（未付订金，配件暂不订货）'],
+  ["sales consultant's follow-up of a first service cancelled or missed", '首保取消或未到店：销售顾问跟进'],
   ['SA and technician assignment task', '安排顾问和技师的任务'],
   ['SA and technician named', '服务经理安排顾问和技师'],
   ['arrival (no-show after grace time)', '客户到店（超过宽限时间即未到店）'],

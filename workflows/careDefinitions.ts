@@ -1,6 +1,6 @@
 // The customer-care workflow's public contract (R20, R21, R22): its input, the call outcome people
 // send (Update) and what it waits for (Query). Shared by workflow, API and tests.
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CalendarDate } from '../domain/calendar';
 import type { Actor, CustomerFacts, Waiting } from './definitions';
 
@@ -11,7 +11,7 @@ export function careWorkflowId(vin: string): string {
 /** Contacts the workflow makes itself: a message in the outbox. */
 export type CareMessageContact = 'BIRTHDAY_GREETING' | 'INSPECTION_REMINDER' | 'INSURANCE_REMINDER' | 'HOLIDAY_GREETING';
 /** Contacts a person makes: a task, answered by `recordCareCall`. */
-export type CareCallContact = 'NEW_CAR_7DC' | 'USAGE_FOLLOW_UP' | 'FIRST_SERVICE_CONFIRMATION' | 'MONTHLY_CALLBACK' | 'MANAGEMENT_CALLBACK' | 'YEARLY_CALLBACK';
+export type CareCallContact = 'NEW_CAR_7DC' | 'USAGE_FOLLOW_UP' | 'FIRST_SERVICE_CONFIRMATION' | 'FIRST_SERVICE_FOLLOW_UP' | 'MONTHLY_CALLBACK' | 'MANAGEMENT_CALLBACK' | 'YEARLY_CALLBACK';
 export type CareContact = CareMessageContact | CareCallContact;
 
 export interface CareCustomer extends CustomerFacts {
@@ -56,6 +56,15 @@ export interface CustomerCareInput {
   salesConsultantId?: string;
   /** Absent when care starts; set by the workflow itself when it continues as new. */
   progress?: CareProgress;
+  /** R1b / R22: the store-local day the first service was last cancelled or missed (the lifecycle's signal), carried over. */
+  firstServiceMissedOn?: CalendarDate;
+}
+
+/** R1b / R22: the vehicle's lifecycle tells its care that the first service was cancelled or the customer did not come. */
+export interface FirstServiceMissed {
+  /** The store-local day it happened. */
+  on: CalendarDate;
+  reason: string;
 }
 
 /** R20 / R22: what the call achieved, in the caller's words. */
@@ -80,3 +89,4 @@ export interface CareState {
 
 export const recordCareCall = defineUpdate<CareState, [CareCallInput]>('recordCareCall');
 export const getCare = defineQuery<CareState>('getCare');
+export const firstServiceMissed = defineSignal<[FirstServiceMissed]>('firstServiceMissed');

@@ -13,6 +13,7 @@ import {
   insuranceRenewalReminder,
   isMonthDay,
   managementCallback,
+  missedFirstServiceFollowUp,
   monthlyCallback,
   newCarSurveyCall,
   usageFollowUpCall,
@@ -27,6 +28,7 @@ import {
   CareState,
   CareWaiting,
   CustomerCareInput,
+  firstServiceMissed,
   getCare,
   OpenCareCall,
   recordCareCall,
@@ -123,6 +125,13 @@ const CALLS: Record<CareCallContact, CallPlan> = {
     role: 'SALES_CONSULTANT',
     next: (i, from, s) => (i.newCar ? firstServiceConfirmationCall(i.deliveryDate, from, s) : undefined),
   },
+  FIRST_SERVICE_FOLLOW_UP: {
+    rule: 'R22',
+    what: "sales consultant's follow-up of a first service cancelled or missed",
+    kind: 'FIRST_SERVICE_FOLLOW_UP_CALL',
+    role: 'SALES_CONSULTANT',
+    next: (i, from, s) => (i.newCar && i.firstServiceMissedOn ? missedFirstServiceFollowUp(i.firstServiceMissedOn, from, s) : undefined),
+  },
   MONTHLY_CALLBACK: {
     rule: 'R20',
     what: 'one-month callback after delivery',
@@ -163,8 +172,15 @@ function checkInput(input: CustomerCareInput): void {
   }
 }
 
-export async function customerCare(input: CustomerCareInput): Promise<void> {
-  checkInput(input);
+export async function customerCare(given: CustomerCareInput): Promise<void> {
+  checkInput(given);
+  // The lifecycle's news (a first service missed) is laid over the facts care started with.
+  const input: CustomerCareInput = { ...given };
+  let replan = false;
+  wf.setHandler(firstServiceMissed, (missed) => {
+    input.firstServiceMissedOn = missed.on;
+    replan = true;
+  });
   const info = wf.workflowInfo();
   const runStartedAt = Date.now();
   const openCalls: OpenCareCall[] = [...(input.progress?.openCalls ?? [])];
@@ -234,7 +250,13 @@ export async function customerCare(input: CustomerCareInput): Promise<void> {
     if (!next) break;
     const { contact, occurrence } = next;
     const remaining = occurrence.at - Date.now();
-    if (remaining > 0) await wf.sleep(remaining);
+    // A contact the lifecycle's news made owed sooner is planned again.
+    if (remaining > 0 && (await wf.condition(() => replan, remaining))) {
+      replan = false;
+      next = undefined;
+      continue;
+    }
+    replan = false;
     const ctx = ctxFor(occurrence.occasion);
     if (isCall(contact)) {
       const plan = CALLS[contact];

@@ -102,6 +102,21 @@ export interface InboundBookingInput extends Actor {
   requests?: string;
 }
 
+/** R6b: the customer paid the deposit for the expensive parts the booking orders. */
+export interface PartsDepositInput extends Actor {
+  amountCny: number;
+  note?: string;
+}
+
+/** R6b: the deposit a booking's expensive parts ask for, and whether it came in. */
+export interface PartsDepositState {
+  depositCny: number;
+  partsCny: number;
+  /** The last moment the parts can be ordered for the booked time; the order waits for the deposit. */
+  orderBy: string;
+  paidCny?: number;
+}
+
 export interface PreparationCompleteInput extends Actor {
   bayId?: string;
   technicianId?: string;
@@ -241,6 +256,8 @@ export interface LifecycleState {
   bookedFor?: string;
   /** Why calling stopped without a booking (declined, never reached); the cycle stays open for an inbound booking. */
   unresolvedReason?: string;
+  /** R6b: set when the booking's parts to order ask a deposit. */
+  partsDeposit?: PartsDepositState;
   checkedInAt?: string;
   promisedReadyAt?: string;
   deliveredAt?: string;
@@ -255,6 +272,7 @@ export const recordCallOutcome = defineUpdate<LifecycleState, [CallOutcomeInput]
 export const bookInbound = defineUpdate<LifecycleState, [InboundBookingInput]>('bookInbound');
 export const walkIn = defineUpdate<LifecycleState, [WalkInInput]>('walkIn');
 export const correctLifecycle = defineUpdate<LifecycleState, [CorrectionInput]>('correctLifecycle');
+export const recordPartsDeposit = defineUpdate<LifecycleState, [PartsDepositInput]>('recordPartsDeposit');
 export const completePreparation = defineUpdate<LifecycleState, [PreparationCompleteInput]>('completePreparation');
 export const confirmBooking = defineUpdate<LifecycleState, [ConfirmationInput]>('confirmBooking');
 export const assignStaff = defineUpdate<LifecycleState, [StaffAssignmentInput]>('assignStaff');
@@ -297,6 +315,8 @@ export interface FailureTicketInput {
   reason: string;
   scores: { attitude: number; quality: number };
   openedBy: string;
+  /** The store's opening hours and holidays: the ladder's answer hours count only those. Absent on older tickets: clock hours. */
+  workingHours?: { openingHours: { weekday: number; opensAt: string; closesAt: string }[]; holidays: string[] };
 }
 
 export interface FailureTicketAnswer extends Actor {

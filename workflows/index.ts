@@ -1,3 +1,4 @@
 export { customerCare } from './customerCare';
+export { reportDelivery } from './reportDelivery';
 export { serviceFailureTicket } from './serviceFailureTicket';
 export { vehicleLifecycle } from './vehicleLifecycle';

@@ -5,6 +5,7 @@ import type { LifecycleActivities } from '../activities';
 import type { StepContext } from '../activities/stepContext';
 import type { CyclePolicy } from '../activities/registration';
 import type { StoreSettings } from '../domain/storeSettings';
+import type { WorkingHours } from '../domain/workingHours';
 import {
   CorrectionInput,
   LifecycleState,
@@ -21,6 +22,11 @@ import {
 import { countInFlight, DATA_ERROR_TYPE, HumanSteps, routeSteps } from './humanSteps';
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** A task opened later than its rule asked (outside working hours) shows the rule's time. */
+export function ruleTimeOf(ruleAt: number, opensAt: number): { ruleAt?: string } {
+  return opensAt === ruleAt ? {} : { ruleAt: iso(ruleAt) };
+}
 
 /**
  * For a branch that runs beside the main path and is awaited later: if the cycle is cancelled (a
@@ -149,6 +155,13 @@ export class Lifecycle {
 
   get settings() {
     return this.policy.settings;
+  }
+
+  /** The store's working hours as this cycle knows them: work for people opens in them. */
+  get workingHours(): WorkingHours {
+    const s = this.settings;
+    const known = this.policy.workingHours;
+    return { utcOffsetMinutes: s.utcOffsetMinutes, contactStartTime: s.contactStartTime, contactEndTime: s.contactEndTime, openingHours: known?.openingHours ?? [], holidays: known?.holidays ?? [] };
   }
 
   private changedSettings?: StoreSettings;

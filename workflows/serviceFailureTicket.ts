@@ -70,7 +70,9 @@ export async function serviceFailureTicket(input: FailureTicketInput): Promise<v
 
   const askForAck = wf.patched('paging-ack-r18');
   const s = await acts.loadStoreSettings(input.storeId);
-  let deadline = answerDeadline(Date.now(), input.grade, 0, s);
+  // Escalations count the store's working hours (its contact hours where it keeps no opening hours).
+  const hours = input.workingHours && { ...input.workingHours, utcOffsetMinutes: s.utcOffsetMinutes, contactStartTime: s.contactStartTime, contactEndTime: s.contactEndTime };
+  let deadline = answerDeadline(Date.now(), input.grade, 0, s, hours);
   await acts.openFailureTicket(ctx(), input, ladder[0].roles[0], iso(deadline));
   for (let level = 0, round = 0; ; ) {
     Object.assign(state, { level, owners: ladder[level].roles, answerBy: iso(deadline) });
@@ -83,7 +85,7 @@ export async function serviceFailureTicket(input: FailureTicketInput): Promise<v
       await acts.recordLateAnswer(ctx(), { level, round, roles: ladder[level].roles, points: ladder[level].latePenaltyPoints, unacknowledged: true });
       level++;
       round = 0;
-      deadline = answerDeadline(Date.now(), input.grade, level, s);
+      deadline = answerDeadline(Date.now(), input.grade, level, s, hours);
       continue;
     }
     if (await wf.condition(() => state.answered, deadline - Date.now())) break;
@@ -95,7 +97,7 @@ export async function serviceFailureTicket(input: FailureTicketInput): Promise<v
     } else {
       round++;
     }
-    deadline = answerDeadline(Date.now(), input.grade, level, s);
+    deadline = answerDeadline(Date.now(), input.grade, level, s, hours);
   }
   await wf.condition(wf.allHandlersFinished);
 }

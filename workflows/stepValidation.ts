@@ -1,7 +1,8 @@
 // Checks of a person's input that need no database; they run in the Update validators, so a bad
 // step is rejected with its reason before it enters the workflow history.
-import type { Stage, CorrectionInput, SalesCallInput, AdditionalWorkDecision, AdditionalWorkReport, CallOutcomeInput, ConfirmationInput, InboundBookingInput, StaffAssignmentInput, CheckInInput, DeliveryInput, FollowUpInput, ProgressCheckInput } from './definitions';
+import type { Stage, CorrectionInput, SalesCallInput, AdditionalWorkDecision, AdditionalWorkReport, CallOutcomeInput, ConfirmationInput, InboundBookingInput, StaffAssignmentInput, CheckInInput, DeliveryInput, FollowUpInput, ProgressCheckInput, PartsDepositInput, PartsDepositState } from './definitions';
 import { FUEL_LEVELS, MAX_PROMISE_MARGIN_MINUTES, PARTS_SOURCES, PRICE_METHODS } from './definitions';
+import { depositCovered } from '../domain/partsDeposit';
 
 function futureInstant(value: unknown, field: string): void {
   const ms = typeof value === 'string' ? Date.parse(value) : NaN;
@@ -71,6 +72,14 @@ export function validateProgressCheck(i: ProgressCheckInput): void {
   if (typeof i.onTime !== 'boolean') throw new Error('onTime must be true or false');
   if (i.newPromisedReadyAt !== undefined) futureInstant(i.newPromisedReadyAt, 'newPromisedReadyAt');
   if (!i.onTime && i.newPromisedReadyAt === undefined) throw new Error('a delayed job needs newPromisedReadyAt');
+}
+
+/** R6b: a deposit is at least half the price of the parts to order; less does not release the order. */
+export function validatePartsDeposit(i: PartsDepositInput, asked: PartsDepositState | undefined): void {
+  if (typeof i.amountCny !== 'number' || !(i.amountCny >= 0)) throw new Error('amountCny must be a non-negative amount');
+  if (asked && !depositCovered(i.amountCny, asked)) {
+    throw new Error(`amountCny must be at least the deposit asked: ${asked.depositCny} CNY, half the price of the parts to order (${asked.partsCny} CNY)`);
+  }
 }
 
 export function validateDelivery(i: DeliveryInput): void {

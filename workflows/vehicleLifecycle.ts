@@ -13,6 +13,7 @@ import {
   recordFollowUp,
   recordProgressCheck,
   recordSalesCall,
+  recordPartsDeposit,
   bookInbound,
   storeSettingsChanged,
   correctLifecycle,
@@ -26,11 +27,12 @@ import { Lifecycle } from './lifecycle';
 import { bookService } from './phases/booking';
 import { confirmAppointment } from './phases/confirmation';
 import { scheduleCycle } from './phases/dueDate';
+import { followUpMissedFirstService } from './phases/firstService';
 import { followUpCall } from './phases/followUp';
 import { prepareService } from './phases/preparation';
 import { Job, receiveVehicle, walkInJob } from './phases/reception';
 import { serviceUntilDelivered } from './phases/workInProgress';
-import { StageConflict, validateCorrection, validateSalesCall, validateAdditionalWork, validateAdditionalWorkDecision, validateCallOutcome, validateConfirmation, validateInboundBooking, validateStaffAssignment, validateCheckIn, validateDelivery, validateFollowUp, validateProgressCheck } from './stepValidation';
+import { StageConflict, validateCorrection, validateSalesCall, validateAdditionalWork, validateAdditionalWorkDecision, validateCallOutcome, validateConfirmation, validateInboundBooking, validateStaffAssignment, validateCheckIn, validateDelivery, validateFollowUp, validateProgressCheck, validatePartsDeposit } from './stepValidation';
 
 export async function vehicleLifecycle(input: VehicleLifecycleInput): Promise<void> {
   const lc = new Lifecycle(input);
@@ -42,6 +44,7 @@ export async function vehicleLifecycle(input: VehicleLifecycleInput): Promise<vo
   lc.steps.accept(recordCallOutcome, validateCallOutcome);
   lc.steps.accept(bookInbound, validateInboundBooking);
   lc.steps.accept(walkIn, validateCheckIn);
+  lc.steps.accept(recordPartsDeposit, (i) => validatePartsDeposit(i, lc.state.partsDeposit));
   lc.steps.accept(completePreparation);
   lc.steps.accept(confirmBooking, validateConfirmation);
   lc.steps.accept(assignStaff, validateStaffAssignment);
@@ -105,7 +108,10 @@ async function runCycle(lc: Lifecycle): Promise<void> {
     const { repairOrderId } = await prepareService(lc, booking); // R6
     for (let round = 1; ; ) {
       const confirmation = await confirmAppointment(lc, booking, repairOrderId, round); // R7 → R9
-      if (confirmation.outcome === 'cancelled') return closeCycleWithoutService(lc);
+      if (confirmation.outcome === 'cancelled') {
+        await followUpMissedFirstService(lc, lc.state.unresolvedReason!); // R1b, R22
+        return closeCycleWithoutService(lc);
+      }
       round = confirmation.round + 1;
       const arrival = await receiveVehicle(lc, booking, repairOrderId); // R10 → R12
       if (arrival === 'no-show') return closeCycleWithoutService(lc);

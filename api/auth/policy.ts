@@ -58,6 +58,8 @@ export const POLICY = {
   'step:call-outcome': ['CUSTOMER_RELATIONS', 'BOOKING_SPECIALIST', 'SERVICE_ADVISOR', 'SERVICE_MANAGER'],
   'step:bookings': ['CUSTOMER_RELATIONS', 'BOOKING_SPECIALIST', 'SERVICE_ADVISOR', 'SALES_CONSULTANT', 'SERVICE_MANAGER'],
   'step:walk-in': ['SERVICE_ADVISOR', 'SERVICE_MANAGER'],
+  // R6b the SA (or a manager) takes the deposit for expensive parts at the counter or by transfer.
+  'step:parts-deposit': ['SERVICE_ADVISOR', 'SERVICE_MANAGER'],
   // R6 the technical director confirms preparation.
   'step:preparation-complete': ['TECHNICAL_DIRECTOR', 'SERVICE_MANAGER'],
   // R7–R9 the SA's confirmation call.
@@ -82,6 +84,14 @@ export const POLICY = {
   // Issue 16: a DMS export imported into the store; the store's customers, vehicles and history exported.
   'store.import': ['SERVICE_MANAGER', 'GENERAL_MANAGER', 'CUSTOMER_MANAGER'],
   'store.export': ['SERVICE_MANAGER', 'GENERAL_MANAGER', 'CUSTOMER_MANAGER', 'AUDITOR'],
+  // R23 the store's reports (daily, weekly, monthly, 3DC, service failures) and the vehicles behind each figure.
+  'reports.view': [...MANAGERS, 'AUDITOR'],
+  // R23 one vehicle, two files (sales and service): the people who keep and use them.
+  'files.read': ['CUSTOMER_RELATIONS', 'SERVICE_ADVISOR', 'SALES_CONSULTANT', ...MANAGERS, 'AUDITOR'],
+  // R23 customer relations record that a visit's documents reached the service file.
+  'documents.receive': ['CUSTOMER_RELATIONS', 'CUSTOMER_MANAGER'],
+  // R22 the first-service booked-arrival rate: each consultant their own, managers every consultant's.
+  'firstService.view': ['SALES_CONSULTANT', ...MANAGERS, 'AUDITOR'],
   // Everyone chooses their own password (and must, after a new account or a reset).
   'password.change': EVERYONE,
 } satisfies Record<string, readonly StaffRole[]>;

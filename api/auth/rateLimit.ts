@@ -1,8 +1,9 @@
 import { elapsedMs } from '../../runtime/clock';
 
 /**
- * Failed sign-ins per key (staff id, client address) in a sliding window. Kept in memory: each API
- * process limits on its own, which bounds guessing to (processes × limit) per window.
+ * Failures per key in a sliding window, kept in memory: each API process limits on its own, which bounds
+ * guessing to (processes × limit) per window. Sign-in itself is limited in the database, across processes
+ * (signInLimiter.ts); this one guards the password change's current password, behind a session already.
  */
 export class LoginRateLimiter {
   private readonly failures = new Map<string, number[]>();

@@ -174,6 +174,7 @@ describe('customer messages', () => {
     expect(mailsTo(v.email)[0].parsed.subject).toBe('苏F12345可以取车啦');
     expect(mailsTo(v.email)[0].parsed.text).toMatch(/^王先生，11月23日.*15:00来取车。南通示范店/);
     expect((await call('DELETE', `/api/templates/pickup-notice/zh-CN?store=${STORE}`, undefined, 'sm-wang')).status).toBe(204);
+    expect(await db.storeAuditEvent.findFirstOrThrow({ where: { storeId: STORE, action: 'template.reset' } })).toMatchObject({ actor: 'sm-wang', data: { key: 'pickup-notice', locale: 'zh-CN' } });
   });
 
   it('quiet hours: at 22:00 store time a customer message waits for 09:00; it goes out then', async () => {

@@ -377,10 +377,19 @@ test('bad input is a 400 naming the field; Chinese names are accepted', async ()
   expect(await db.staff.findUniqueOrThrow({ where: { id: 'tech-new' } })).toMatchObject({ name: '郑师傅', role: 'TECHNICIAN', mustChangePassword: true });
 });
 
+test("a manager changes a person's role: one audited step naming both roles", async () => {
+  const sm = as('sm-a');
+  expect((await sm('POST', `/api/stores/${STORE}/staff`, { id: 'bk-role', name: '孙预约', role: 'BOOKING_SPECIALIST' })).status).toBe(201);
+  const changed = await sm('PATCH', '/api/staff/bk-role', { role: 'CUSTOMER_RELATIONS' });
+  expect(changed.status).toBe(200);
+  expect(changed.json).toMatchObject({ id: 'bk-role', role: 'CUSTOMER_RELATIONS' });
+  expect(await db.storeAuditEvent.findFirstOrThrow({ where: { action: 'staff.role-changed' } })).toMatchObject({ storeId: STORE, actor: 'sm-a', data: { staffId: 'bk-role', from: 'BOOKING_SPECIALIST', to: 'CUSTOMER_RELATIONS' } });
+});
+
 test('audit: every staff change is in the store chain with who and when, and no event holds a password or a hash', async () => {
   const events = await db.storeAuditEvent.findMany({ where: { action: { startsWith: 'staff.' } }, orderBy: { id: 'asc' } });
   const actions = new Set(events.map((e) => e.action));
-  for (const a of ['staff.added', 'staff.disabled', 'staff.enabled', 'staff.renamed', 'staff.password-reset', 'staff.password-changed', 'staff.customers-reassigned']) expect(actions).toContain(a);
+  for (const a of ['staff.added', 'staff.disabled', 'staff.enabled', 'staff.renamed', 'staff.role-changed', 'staff.password-reset', 'staff.password-changed', 'staff.customers-reassigned']) expect(actions).toContain(a);
   expect(events.find((e) => e.action === 'staff.disabled')).toMatchObject({ actor: 'sm-a', storeId: STORE, data: { staffId: 'sc-away', sessionsEnded: 2 } });
   expect(events.find((e) => e.action === 'staff.added' && (e.data as { staffId: string }).staffId === 'aud-b')).toMatchObject({ actor: 'gm', storeId: OTHER });
   expect(events.every((e) => e.occurredAt instanceof Date && e.hash)).toBe(true);

@@ -231,9 +231,9 @@ describe('docker-compose.yml: the app reaches the services this file defines', (
     expect(exposed).toContain(port);
   });
 
-  test('the migrate job runs runtime/migrate.ts (which exists and has a CLI entry) on the app database', () => {
+  test('the migrate job runs runtime/migrate.ts, compiled (which exists and has a CLI entry), on the app database', () => {
     const migrate = services.migrate;
-    expect(commandText(migrate)).toContain('runtime/migrate.ts');
+    expect(commandText(migrate)).toContain('dist/runtime/migrate.js');
     const source = read('runtime/migrate.ts');
     // Without the entry point the job would import the module, do nothing and exit 0.
     expect(source).toContain('require.main === module');
@@ -331,16 +331,16 @@ describe('Dockerfile and .dockerignore', () => {
     expect(['root', '0', '']).not.toContain(user);
   });
 
-  test('CMD runs runtime/start.ts with tsx, and tsx is in the image', () => {
+  test('CMD runs runtime/start.ts compiled to dist/ by `npm run build`, which the build stage runs', () => {
     const cmd = finalStage().filter((instruction) => instruction.keyword === 'CMD').pop()?.args ?? '';
-    expect(cmd).toContain('runtime/start.ts');
-    expect(cmd).toContain('tsx');
+    expect(JSON.parse(cmd)).toEqual(['node', 'dist/runtime/start.js']);
     expect(existsSync(path.join(ROOT, 'runtime/start.ts'))).toBe(true);
-    const pkg = JSON.parse(read('package.json')) as { dependencies?: Record<string, string> };
-    if (!pkg.dependencies?.tsx) {
-      // tsx is a dev dependency: an install or prune that drops dev dependencies leaves CMD unable to start.
-      expect(read('Dockerfile')).not.toMatch(/--omit[= ]dev|--production|--only[= ]prod|npm prune/);
-    }
+    const pkg = JSON.parse(read('package.json')) as { scripts?: Record<string, string> };
+    expect(pkg.scripts?.build).toBeDefined();
+    expect(dockerfileInstructions().filter((instruction) => instruction.keyword === 'RUN').map((instruction) => instruction.args)).toContain('npm run build');
+    // No TypeScript at run time: the image keeps the production dependencies only.
+    expect(cmd).not.toContain('tsx');
+    expect(read('Dockerfile')).toMatch(/npm ci --omit=dev/);
   });
 
   test('HEALTHCHECK probes the API route /healthz', () => {

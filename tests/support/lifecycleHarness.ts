@@ -96,8 +96,8 @@ export async function withLifecycle(
   });
 }
 
-export function tasksOpened(calls: RecordedCall[]): Array<{ kind: string; rule: string; attempt?: number; dueAt: string; at?: string }> {
-  type Opened = { kind: string; rule: string; attempt?: number; dueAt: string };
+export function tasksOpened(calls: RecordedCall[]): Array<{ kind: string; rule: string; attempt?: number; dueAt: string; ruleAt?: string; at?: string }> {
+  type Opened = { kind: string; rule: string; attempt?: number; dueAt: string; ruleAt?: string };
   // The first preparation task is opened with the booking (or, in older runs, the work order), in its transaction.
   const specOf: Partial<Record<RecordedCall['name'], (args: unknown[]) => unknown>> = {
     openTask: (args) => args[0],

@@ -12,6 +12,10 @@ const execFileAsync = promisify(execFile);
 export interface TestPostgres {
   url: string;
   stop(): Promise<void>;
+  /** Stops the server as a power cut would (`pg_ctl -m immediate`: no checkpoint, recovery on the next start). */
+  crash(): Promise<void>;
+  /** Starts it again on the same data directory and port after `crash`. */
+  restart(): Promise<void>;
 }
 
 const DATABASE = 'service_lane';
@@ -64,13 +68,16 @@ export async function startPostgres(): Promise<TestPostgres> {
         '',
       ].join('\n'),
     );
-    try {
-      await run('pg_ctl', ['-D', dataDir, '-l', logFile, '-w', '-t', '60', 'start']);
-    } catch (error) {
-      const log = await readFile(logFile, 'utf8').catch(() => '(no server log)');
-      throw new Error(`PostgreSQL did not start on port ${port}:\n${log.slice(-2000)}`, { cause: error });
-    }
-    started = true;
+    const start = async () => {
+      try {
+        await run('pg_ctl', ['-D', dataDir, '-l', logFile, '-w', '-t', '60', 'start']);
+      } catch (error) {
+        const log = await readFile(logFile, 'utf8').catch(() => '(no server log)');
+        throw new Error(`PostgreSQL did not start on port ${port}:\n${log.slice(-2000)}`, { cause: error });
+      }
+      started = true;
+    };
+    await start();
 
     const admin = new Client({ connectionString: `postgresql://postgres@127.0.0.1:${port}/postgres` });
     await admin.connect();
@@ -79,7 +86,11 @@ export async function startPostgres(): Promise<TestPostgres> {
     } finally {
       await admin.end();
     }
-    return { url: `postgresql://postgres@127.0.0.1:${port}/${DATABASE}`, stop };
+    const crash = async () => {
+      started = false;
+      await run('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+    };
+    return { url: `postgresql://postgres@127.0.0.1:${port}/${DATABASE}`, stop, crash, restart: start };
   } catch (error) {
     // The startup failure is the error to report; a failed cleanup on top of it would only hide it.
     await stop().catch(() => undefined);

@@ -39,8 +39,11 @@ test('credentials and personal fields are redacted by name at any depth, and fre
 });
 
 test('/metrics is for this host, or for a caller with METRICS_TOKEN as its bearer token', () => {
-  const req = (remoteAddress: string, authorization?: string) => ({ socket: { remoteAddress }, header: (name: string) => (name === 'authorization' ? authorization : undefined) }) as unknown as Request;
+  const req = (remoteAddress: string, authorization?: string, ip = remoteAddress) => ({ socket: { remoteAddress }, ip, header: (name: string) => (name === 'authorization' ? authorization : undefined) }) as unknown as Request;
   expect(mayScrape(req('127.0.0.1'), undefined)).toBe(true);
+  // Through a trusted proxy on this host: the socket is loopback, the caller is not.
+  expect(mayScrape(req('127.0.0.1', undefined, '203.0.113.9'), undefined)).toBe(false);
+  expect(mayScrape(req('127.0.0.1', 'Bearer scrape-secret', '203.0.113.9'), 'scrape-secret')).toBe(true);
   expect(mayScrape(req('::1'), undefined)).toBe(true);
   expect(mayScrape(req('10.0.0.7'), undefined)).toBe(false);
   expect(mayScrape(req('10.0.0.7', 'Bearer scrape-secret'), undefined)).toBe(false);

@@ -49,8 +49,15 @@ test('R18: a ticket nobody acknowledges or answers climbs a level per unacknowle
     await handle.executeUpdate(recordFollowUp, { args: [{ actor: 'cr-zhao', attitudeScore: 3, qualityScore: 5 }] });
     const { handle: ticket, state } = await openedTicket('LSVFAILURENOANS01');
     expect(state.grade).toBe('C');
-    await env.sleep(3.5 * DAY);
-    const pages = calls.filter((c) => c.name === 'pageEscalationLevel').map((c) => c.args[0] as { level: number; round: number; roles: string[] });
+    // The top is paged again at each deadline, 24 working hours apart: the store works 09:00–18:00.
+    const paging = () => calls.filter((c) => c.name === 'pageEscalationLevel');
+    await env.sleep(3 * HOUR);
+    for (let round = 1; round <= 3; round++) {
+      const { answerBy } = await ticket.query(getFailureTicket);
+      await env.sleep(Date.parse(answerBy) + 60_000 - (await env.currentTimeMs()));
+      await until(async () => paging().length >= 3 + round);
+    }
+    const pages = paging().map((c) => c.args[0] as { level: number; round: number; roles: string[] });
     expect(pages.map((p) => [p.level, p.round, p.roles.join('+')])).toEqual([
       [0, 0, 'SERVICE_SUPERVISOR'],
       [1, 0, 'SERVICE_MANAGER+CUSTOMER_MANAGER'],
@@ -71,6 +78,8 @@ test('R18: a ticket nobody acknowledges or answers climbs a level per unacknowle
     const paged = calls.filter((c) => c.name === 'pageEscalationLevel').map((c) => Date.parse(c.at!));
     expect(paged[1] - paged[0]).toBeGreaterThanOrEqual(HOUR);
     expect(paged[1] - paged[0]).toBeLessThan(HOUR + 60_000);
+    // 24 working hours of nine a day: more than two days between the top's pages, not one.
+    expect(paged[4] - paged[3]).toBeGreaterThan(2 * DAY);
     await ticket.terminate('test over');
   });
 });

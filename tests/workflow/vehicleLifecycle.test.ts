@@ -114,15 +114,17 @@ test('R1 R2 R3 R5 R6 R7 R10 R11 R12 R14 R15 R16 R17: one whole cycle with real d
     await observed(handle, 'inService');
     expect(inService.waitingFor.map((w) => w.rule).sort()).toEqual(['R14', 'R15', 'R16']);
 
-    // R15 (1 hour before ready on a 4-hour job) comes before R14 (80% = 3 h 12 min).
-    await env.sleep(3 * HOUR + 13 * 60_000);
-    const pickup = calls.find((c) => c.name === 'queueCustomerMessage' && (c.args[0] as { rule: string }).rule === 'R15')!;
-    expect(minutesBetween(checkedInAt, pickup.at)).toBe(180);
+    // R14 before R15: on a 4-hour job the check moves from 80% (3 h 12 min) to half an hour before the
+    // pickup notice (1 hour before ready), and the notice goes out once the workshop has answered.
+    await env.sleep(2 * HOUR + 31 * 60_000);
     const check = calls.find((c) => c.name === 'openTask' && (c.args[0] as { kind: string }).kind === 'PROGRESS_CHECK')!;
-    expect(minutesBetween(checkedInAt, check.at)).toBe(192);
+    expect(minutesBetween(checkedInAt, check.at)).toBe(150);
     await observed(handle, 'progressCheck');
 
     await handle.executeUpdate(recordProgressCheck, { args: [{ actor: 'sa-li', onTime: true }] });
+    await env.sleep(checkedInAt + 3 * HOUR + 60_000 - (await env.currentTimeMs()));
+    const pickup = calls.find((c) => c.name === 'queueCustomerMessage' && (c.args[0] as { rule: string }).rule === 'R15')!;
+    expect(minutesBetween(checkedInAt, pickup.at)).toBe(180);
     expect(await rejection(handle.executeUpdate(deliver, { args: [{ actor: 'sa-li', amountDueCny: -1, amountPaidCny: 0 }] }))).toBe(
       'amountDueCny must be a non-negative amount',
     );

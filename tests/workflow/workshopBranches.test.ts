@@ -32,6 +32,10 @@ test('R13: additional work waits for the customer; approval adds it and moves th
     const decision = calls.find((c) => c.name === 'decideAdditionalWork')!;
     expect(decision.args.slice(2)).toEqual([1, [brakePads.description], newPromise]);
 
+    // R14 before R15: the check (half an hour before the original notice) is answered before any notice goes out.
+    await env.sleep(checkedInAt + 2.5 * HOUR + 60_000 - (await env.currentTimeMs()));
+    expect(messagesQueued(calls).filter((m) => m.rule === 'R15')).toEqual([]);
+    await handle.executeUpdate(recordProgressCheck, { args: [{ actor: 'sa-li', onTime: true }] });
     // The pickup notice moves with the promise: 1 hour before the new ready time, not the old one.
     await env.sleep(promisedReadyAt + 2 * HOUR - (await env.currentTimeMs()));
     const notice = messagesQueued(calls).find((m) => m.rule === 'R15')!;

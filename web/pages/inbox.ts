@@ -52,6 +52,8 @@ export function inboxPages(ctx: WebContext): Router {
           customer: t.vehicle.customer.name,
           rule: t.rule,
           dueAt: t.dueAt,
+          // Opened later than its rule asked (outside working hours): the rule's time is shown with it.
+          ruleAt: t.ruleAt,
           overdue: t.dueAt.getTime() < now,
           today: t.dueAt.getTime() >= now && t.dueAt.getTime() < endOfToday,
           form: allowed ? await resolveForm(ctx.db, spec, t.vehicle.storeId, `/tasks/${t.id}/act`, '/inbox', { formId: formIdOf(spec, t.id), pickerAt: `/vehicles/${t.vin}` }) : undefined,
@@ -71,6 +73,7 @@ export function inboxPages(ctx: WebContext): Router {
           customer: '',
           rule: 'R15/R16',
           dueAt,
+          ruleAt: null,
           overdue: dueAt.getTime() < now,
           today: dueAt.getTime() >= now && dueAt.getTime() < endOfToday,
           form: await resolveForm(ctx.db, stepForm('delivery'), p.storeId, `/vehicles/${wf.vin}/act`, '/inbox'),

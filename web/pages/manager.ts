@@ -9,6 +9,7 @@ import { page, WebContext } from '../context';
 import { label, labelsOf, text } from '../i18n';
 import { storeKpis } from '../kpis';
 import { langOf, renderPage } from '../render';
+import { temporalWorkflowLink } from '../../runtime/temporalConnection';
 
 const keyword = (v: unknown) => (typeof v === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v) ? v : undefined);
 
@@ -64,7 +65,8 @@ export function managerPages(ctx: WebContext): Router {
         stuck,
         kpis,
         charts,
-        temporalUiUrl: ctx.temporalUiUrl.replace(/\/$/, ''),
+        // The workflow id is appended by the page: a link per row, in the configured namespace.
+        temporalWorkflowsUrl: temporalWorkflowLink(ctx.temporalUiUrl, ctx.namespace ?? 'default', ''),
       }),
     );
   });

@@ -17,9 +17,10 @@ import { langOf, renderPage } from '../render';
 import { resolveForm } from '../resolveForm';
 import { timelineOf } from '../timeline';
 import { messagesSection } from './vehicleMessages';
+import { temporalWorkflowLink } from '../../runtime/temporalConnection';
 
 export function temporalWorkflowUrl(ctx: WebContext, workflowId: string): string {
-  return `${ctx.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(ctx.namespace ?? 'default')}/workflows/${encodeURIComponent(workflowId)}`;
+  return temporalWorkflowLink(ctx.temporalUiUrl, ctx.namespace ?? 'default', workflowId);
 }
 
 export async function lifecycleState(ctx: WebContext, vin: string): Promise<LifecycleState | null> {

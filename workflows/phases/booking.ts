@@ -6,7 +6,8 @@ import type { DueDate } from '../../domain/dueDate';
 import { addDays, localTime } from '../../domain/calendar';
 import { bookInbound, CallOutcomeInput, recordCallOutcome, Stage, Waiting, walkIn, WalkInInput } from '../definitions';
 import { awaitedLater, iso, Lifecycle } from '../lifecycle';
-import type { Preparation } from '../../activities/serviceSteps';
+import type { BookingMade, Preparation } from '../../activities/serviceSteps';
+import type { DepositAsked } from '../../domain/partsDeposit';
 import type { TaskSpec } from '../../activities/tasks';
 import { recomputeDueDate } from './dueDate';
 import { preparationTask } from './preparation';
@@ -14,8 +15,8 @@ import { preparationTask } from './preparation';
 export interface Booking {
   bookingId: string;
   bookedFor: number;
-  /** R6 done with the booking: its work order, and the preparation task opened for the technical director. */
-  prepared?: { repairOrderId: string; task: TaskSpec };
+  /** R6 done with the booking: its work order, the preparation task opened for the technical director, and the deposit its parts ask (R6b). */
+  prepared?: { repairOrderId: string; task: TaskSpec; deposit?: DepositAsked };
   /** R12: the car walked in: booking, work order and check-in are already done. */
   walkIn?: { repairOrderId: string; input: WalkInInput };
 }
@@ -29,11 +30,12 @@ const WORK_ORDER_WITH_BOOKING_PATCH = 'work-order-with-booking';
 /** What a booking at `bookedFor` prepares in its own transaction, in runs that do (R6). */
 function preparationWith(lc: Lifecycle, bookedFor: string): Preparation | undefined {
   if (!lc.patched(WORK_ORDER_WITH_BOOKING_PATCH, 'third')) return undefined;
-  return { servicePlanId: lc.policy.servicePlanId, task: preparationTask(lc, Date.parse(bookedFor), 1) };
+  return { servicePlanId: lc.policy.servicePlanId, task: preparationTask(lc, Date.parse(bookedFor), 1), partsDepositFromCny: lc.settings.partsDepositFromCny };
 }
 
-function prepared(preparation: Preparation | undefined, repairOrderId: string | undefined): Booking['prepared'] {
-  return preparation && repairOrderId ? { repairOrderId, task: preparation.task } : undefined;
+function prepared(preparation: Preparation | undefined, made: Omit<BookingMade, 'bookingId'>): Booking['prepared'] {
+  if (!preparation || !made.repairOrderId) return undefined;
+  return { repairOrderId: made.repairOrderId, task: preparation.task, ...(made.deposit ? { deposit: made.deposit } : {}) };
 }
 
 /**
@@ -121,7 +123,7 @@ export async function bookService(lc: Lifecycle, firstDue: DueDate): Promise<Boo
                 claim.hold(async () => {
                   const preparation = preparationWith(lc, i.bookedFor);
                   const result = preparation ? await lc.acts.bookInbound(lc.ctx(), i, vehicle.storeId, preparation) : await lc.acts.bookInbound(lc.ctx(), i, vehicle.storeId);
-                  return { ...result, prepared: prepared(preparation, result.repairOrderId) };
+                  return { ...result, prepared: prepared(preparation, result) };
                 }),
               () => claim.taken() || closed,
             ),
@@ -197,7 +199,7 @@ async function reminderCalls(
       const preparation = i.outcome === 'BOOKED' ? preparationWith(lc, i.bookedFor!) : undefined;
       if (preparation) {
         const result = await lc.acts.recordCallOutcome(lc.ctx(), i, vehicle.storeId, attempt, preparation);
-        return { ...result, prepared: prepared(preparation, result.repairOrderId) };
+        return { ...result, prepared: prepared(preparation, result) };
       }
       return attempt === 1 ? lc.acts.recordCallOutcome(lc.ctx(), i, vehicle.storeId) : lc.acts.recordCallOutcome(lc.ctx(), i, vehicle.storeId, attempt);
     };

@@ -43,6 +43,7 @@ async function recoverService(lc: Lifecycle, survey: FollowUpInput, firstService
             reason: survey.comment ?? `CSI attitude ${survey.attitudeScore}, quality ${survey.qualityScore}`,
             scores: { attitude: survey.attitudeScore, quality: survey.qualityScore },
             openedBy: survey.actor,
+            workingHours: { openingHours: lc.workingHours.openingHours, holidays: lc.workingHours.holidays },
           },
         ],
       }),

@@ -1,7 +1,9 @@
 import { confirmationCallWindow } from '../../domain/contactSchedule';
+import { DepositAsked, depositCallAt, partsOrderBy } from '../../domain/partsDeposit';
+import { workingTimeFrom } from '../../domain/workingHours';
 import type { TaskSpec } from '../../activities/tasks';
-import { completePreparation } from '../definitions';
-import { iso, Lifecycle } from '../lifecycle';
+import { completePreparation, recordPartsDeposit } from '../definitions';
+import { awaitedLater, iso, Lifecycle, ruleTimeOf } from '../lifecycle';
 import type { Booking } from './booking';
 
 /** Runs recorded before it opened the preparation task in a transaction of its own, after the work order. */
@@ -11,6 +13,8 @@ const TASK_WITH_WORK_ORDER_PATCH = 'preparation-task-with-work-order';
 export async function prepareService(lc: Lifecycle, booking: Booking): Promise<{ repairOrderId: string }> {
   lc.enter('AWAITING_PREPARATION');
   if (booking.prepared) {
+    const deposit = booking.prepared.deposit;
+    if (deposit) lc.inBackground(collectPartsDeposit(lc, booking, deposit));
     await awaitPreparationComplete(lc, booking, booking.prepared.repairOrderId, booking.prepared.task);
     return { repairOrderId: booking.prepared.repairOrderId };
   }
@@ -49,4 +53,34 @@ async function awaitPreparationComplete(lc: Lifecycle, booking: Booking, repairO
       ? lc.acts.completePreparation(lc.ctx(), i, booking.bookingId, repairOrderId, round)
       : lc.acts.completePreparation(lc.ctx(), i, booking.bookingId, repairOrderId),
   );
+}
+
+/**
+ * R6b: expensive parts are ordered for this customer only once half their price is paid. The deposit is
+ * taken whenever the customer pays it, from the booking until the car arrives; one not in by the day
+ * before the order must go out gives the SA a call to make, while there is still time to pay.
+ */
+async function collectPartsDeposit(lc: Lifecycle, booking: Booking, asked: DepositAsked): Promise<void> {
+  const orderBy = partsOrderBy(booking.bookedFor, asked.leadDays);
+  const deposit = { depositCny: asked.depositCny, partsCny: asked.partsCny, orderBy: iso(orderBy) };
+  lc.state.partsDeposit = deposit;
+  let paid = false;
+  // A car that arrived, or a cycle that closed without it, owes no deposit any more.
+  const over = () => lc.state.checkedInAt !== undefined || lc.state.stage === 'CYCLE_COMPLETE';
+  const payment = awaitedLater(
+    lc.steps
+      .perform(recordPartsDeposit, { what: `parts deposit of at least ${asked.depositCny} CNY, before the parts are ordered`, rule: 'R6b', by: deposit.orderBy }, (i) =>
+        lc.acts.recordPartsDeposit(lc.ctx(), i, booking.bookingId), over,
+      )
+      .then((r) => {
+        paid = r !== undefined;
+        if (r) lc.state.partsDeposit = { ...deposit, paidCny: r.input.amountCny };
+      }),
+  );
+  const ruleAt = depositCallAt(orderBy, Date.now(), lc.settings);
+  const callAt = workingTimeFrom(ruleAt, lc.workingHours);
+  if (await lc.sleepUntil(lc.state.stage, { what: 'deposit call task (parts held until paid)', rule: 'R6b', by: iso(callAt) }, () => paid || over())) {
+    await lc.acts.openTask(lc.ctx(), { kind: 'PARTS_DEPOSIT_CALL', rule: 'R6b', dueAt: iso(Math.max(orderBy, callAt)), assigneeRole: 'SERVICE_ADVISOR', ...ruleTimeOf(ruleAt, callAt) });
+  }
+  await payment;
 }

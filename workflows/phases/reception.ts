@@ -5,6 +5,7 @@ import { addDays, localTime } from '../../domain/calendar';
 import { assignStaff, checkIn } from '../definitions';
 import { iso, Lifecycle } from '../lifecycle';
 import type { Booking } from './booking';
+import { followUpMissedFirstService } from './firstService';
 
 export interface Job {
   repairOrderId: string;
@@ -93,6 +94,7 @@ async function watchForNoShow(lc: Lifecycle, booking: Booking, done: () => boole
   const callBy = localTime(addDays(lc.state.dueDate!, 0), s.contactEndTime, s.utcOffsetMinutes);
   await lc.acts.markNoShow(lc.ctx(), booking.bookingId, iso(Math.max(callBy, Date.now() + 4 * 3_600_000)));
   lc.state.unresolvedReason = 'customer did not come to the booked appointment';
+  await followUpMissedFirstService(lc, lc.state.unresolvedReason); // R1b, R22
   const lastChance = localTime(addDays(lc.state.dueDate!, s.openForBookingDaysAfterDue), s.contactEndTime, s.utcOffsetMinutes);
   if (await lc.sleepUntil('NO_SHOW', { what: 'late arrival or the booking window closing', rule: 'R5', by: iso(lastChance) }, done)) close();
 }

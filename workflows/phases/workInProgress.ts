@@ -1,9 +1,11 @@
 // R13, R14, R15 and R16 run side by side: the customer may collect before a check or a notice is due.
+import * as wf from '@temporalio/workflow';
 import { HOUR_MS, localDate } from '../../domain/calendar';
 import { pickupNoticeAt } from '../../domain/pickupNotice';
 import { progressCheckAt } from '../../domain/progressCheck';
+import { workingTimeFrom } from '../../domain/workingHours';
 import { decideAdditionalWork, deliver, recordProgressCheck, reportAdditionalWork } from '../definitions';
-import { awaitedLater, iso, Lifecycle } from '../lifecycle';
+import { awaitedLater, iso, Lifecycle, ruleTimeOf } from '../lifecycle';
 import type { Job } from './reception';
 
 /** R13: the SA's call about additional work is due this soon after the workshop reports it. */
@@ -15,10 +17,11 @@ const ADDITIONAL_WORK_PATCH = 'additional-work-r13-late-notice-r15';
 /** Work until delivery; returns when the vehicle was handed over. */
 export async function serviceUntilDelivered(lc: Lifecycle, job: Job): Promise<{ deliveredAt: number; serviceDate: string }> {
   let delivered = false;
+  let checkAnswered = false;
   const withAdditionalWork = lc.patched(ADDITIONAL_WORK_PATCH);
   const checks = awaitedLater(Promise.all([
-    statusCheckAt80Percent(lc, job, () => delivered, withAdditionalWork),
-    pickupNotice(lc, job, () => delivered),
+    statusCheckAt80Percent(lc, job, () => delivered, withAdditionalWork).then(() => (checkAnswered = true)),
+    pickupNotice(lc, job, () => checkAnswered, () => delivered),
     withAdditionalWork ? additionalWork(lc, job, () => delivered) : undefined,
   ]));
   await lc.steps.perform(deliver, { what: 'delivery and settlement', rule: 'R16', by: iso(job.promisedReadyAt + HOUR_MS) }, (i) =>
@@ -34,9 +37,11 @@ export async function serviceUntilDelivered(lc: Lifecycle, job: Job): Promise<{ 
 
 /** R14: at 80% of the estimated time the SA asks the workshop; a reported delay moves the promised time. */
 async function statusCheckAt80Percent(lc: Lifecycle, job: Job, delivered: () => boolean, lateNotice: boolean): Promise<void> {
-  const checkAt = progressCheckAt(job.checkedInAt, job.promisedReadyAt, lc.settings);
+  const ruleAt = progressCheckAt(job.checkedInAt, job.promisedReadyAt, lc.settings);
+  // A check whose time falls at night or on a closed day is asked when the store opens again.
+  const checkAt = workingTimeFrom(ruleAt, lc.workingHours);
   if (!(await lc.sleepUntil('IN_SERVICE', { what: '80% status check task', rule: 'R14', by: iso(checkAt) }, delivered))) return;
-  await lc.acts.openTask(lc.ctx(), { kind: 'PROGRESS_CHECK', rule: 'R14', dueAt: iso(job.promisedReadyAt), assigneeRole: 'SERVICE_ADVISOR' });
+  await lc.acts.openTask(lc.ctx(), { kind: 'PROGRESS_CHECK', rule: 'R14', dueAt: iso(Math.max(job.promisedReadyAt, checkAt)), assigneeRole: 'SERVICE_ADVISOR', ...ruleTimeOf(ruleAt, checkAt) });
   const answer = await lc.steps.perform(
     recordProgressCheck,
     { what: 'workshop answer to the 80% check', rule: 'R14', by: iso(job.promisedReadyAt) },
@@ -87,14 +92,20 @@ async function additionalWork(lc: Lifecycle, job: Job, delivered: () => boolean)
   }
 }
 
-/** R15: the customer is told to come 1 or 4 hours before ready; a moved promise moves the notice. */
-async function pickupNotice(lc: Lifecycle, job: Job, delivered: () => boolean): Promise<void> {
+/**
+ * R15: the customer is told to come 1 or 4 hours before ready; a moved promise moves the notice. R14 before
+ * R15: never while the workshop's check is still open, so "please come" is not followed by "sorry, it will
+ * be late" — a notice whose time comes first waits for the answer, and a delay answered moves it.
+ */
+async function pickupNotice(lc: Lifecycle, job: Job, checkAnswered: () => boolean, delivered: () => boolean): Promise<void> {
   for (;;) {
     const planned = job.promisedReadyAt;
+    const moved = () => delivered() || job.promisedReadyAt !== planned;
     const noticeAt = pickupNoticeAt(job.checkedInAt, planned, lc.settings);
-    const reached = await lc.sleepUntil('IN_SERVICE', { what: 'pickup notice to the customer', rule: 'R15', by: iso(noticeAt) }, () => delivered() || job.promisedReadyAt !== planned);
+    const reached = await lc.sleepUntil('IN_SERVICE', { what: 'pickup notice to the customer', rule: 'R15', by: iso(noticeAt) }, moved);
+    if (reached) await wf.condition(() => checkAnswered() || moved());
     if (delivered()) return;
-    if (reached) break;
+    if (!moved()) break;
   }
   const { customer, vehicle } = lc.input;
   await lc.acts.queueCustomerMessage(lc.ctx(), { template: 'pickup-notice', rule: 'R15', customer, payload: { plate: vehicle.plate, readyAt: iso(job.promisedReadyAt) } });
