@@ -10,7 +10,7 @@ import type { Db } from '../activities/database';
 import { hashPassword, verifyPassword } from '../api/auth/passwords';
 import { ROLES } from '../api/auth/policy';
 import { inStore, Principal } from '../api/auth/principal';
-import { LoginRateLimiter } from '../api/auth/rateLimit';
+import { attemptSucceeded, reserveAttempt, SignInKey } from '../api/auth/signInLimiter';
 import { forgetSessionsOf } from '../api/auth/sessions';
 import { HttpError } from '../api/httpError';
 import { Prisma } from '../generated/prisma/client';
@@ -302,8 +302,11 @@ export const reassignCustomersCommand = defineCommand<typeof reassignCustomersSc
   },
 });
 
-/** Wrong current passwords per person: a stolen session must not make the password change a guessing door. */
-const wrongCurrentPasswords = new LoginRateLimiter(5, 15 * 60_000);
+/**
+ * Wrong current passwords per person, counted in the database like sign-ins (every API process and the web
+ * against one limit): a stolen session must not make the password change a guessing door.
+ */
+const wrongCurrentPasswordsOf = (staffId: string): SignInKey => ({ key: `password-change:${staffId}`, limit: { maxFailures: 5, windowMs: 15 * 60_000 }, clearedBySuccess: true });
 
 export interface PasswordChanged {
   staff: StaffView;
@@ -317,14 +320,12 @@ export const changeOwnPasswordCommand = defineCommand<typeof changeOwnPasswordSc
   action: 'password.change',
   schema: changeOwnPasswordSchema,
   async run({ db, principal, at }, _subject, { currentPassword, newPassword }) {
-    if (wrongCurrentPasswords.retryAfterMs(principal.id) > 0) throw new HttpError(429, 'too many wrong current passwords; try again later');
+    const attempt = await reserveAttempt(db, [wrongCurrentPasswordsOf(principal.id)]);
+    if (!attempt.ok) throw new HttpError(429, 'too many wrong current passwords; try again later');
     const me = await db.staff.findUnique({ where: { id: principal.id } });
     if (!me) throw new HttpError(401, 'sign in first');
-    if (!(await verifyPassword(currentPassword, me.passwordHash))) {
-      wrongCurrentPasswords.fail(principal.id);
-      throw fieldRefusal(400, 'currentPassword', 'is not your current password');
-    }
-    wrongCurrentPasswords.succeed(principal.id);
+    if (!(await verifyPassword(currentPassword, me.passwordHash))) throw fieldRefusal(400, 'currentPassword', 'is not your current password');
+    await attemptSucceeded(db, attempt);
     const problem = passwordProblem(newPassword, me.id) ?? (newPassword === currentPassword ? 'must differ from the current password' : undefined);
     if (problem) throw fieldRefusal(400, 'newPassword', problem);
     const passwordHash = await hashPassword(newPassword);

@@ -172,6 +172,22 @@ test('a new person signs in with the temporary password, must choose their own f
   expect((await page(again.cookie, '/board')).status).toBe(200);
 });
 
+test('five wrong current passwords lock the password change for 15 minutes, counted across API processes', async () => {
+  const added = await as('sm-a')('POST', `/api/stores/${STORE}/staff`, { id: 'sa-guess', name: '郭猜', role: 'SERVICE_ADVISOR' });
+  const temporary: string = added.json.temporaryPassword;
+  passwords.add(temporary);
+  const { token } = await apiSignIn('sa-guess', temporary);
+  const other = await listen(db);
+  const chosen = '郭猜自己选的一个新密码';
+  passwords.add(chosen);
+  // Guesses alternate between two API processes on one database: the limit is one.
+  for (let i = 0; i < 5; i++) {
+    expectRefusal(await send(token, 'POST', '/api/session/password', { currentPassword: `guess-${i}-wrong`, newPassword: chosen }, i % 2 ? other : base), 400, /^currentPassword: is not your current password$/);
+  }
+  expectRefusal(await send(token, 'POST', '/api/session/password', { currentPassword: temporary, newPassword: chosen }, other), 429, /^too many wrong current passwords; try again later$/);
+  expect((await db.staff.findUniqueOrThrow({ where: { id: 'sa-guess' } })).mustChangePassword).toBe(true);
+});
+
 test('a password equal to the staff id is refused, by length or by the rule itself', async () => {
   const added = await as('sm-a')('POST', `/api/stores/${STORE}/staff`, { id: 'cr-long-staff-id', name: '赵客服', role: 'CUSTOMER_RELATIONS', initialPassword: 'cr-long-staff-id' });
   expectRefusal(added, 400, /^initialPassword: must not be the staff id$/);

@@ -1,7 +1,6 @@
 // Pure parts of sign-in, the policy and the web UI.
 import { hashPassword, verifyPassword } from '../../api/auth/passwords';
 import { maskPhone, maskPhonesDeep } from '../../api/auth/policy';
-import { LoginRateLimiter } from '../../api/auth/rateLimit';
 import { digest, verifyChainRows, type ChainRow } from '../../api/audit/verifyChain';
 import { actionForTask, bodyFromForm } from '../../web/actions';
 import { storeLocalToInstant } from '../../web/commandForms';
@@ -21,17 +20,6 @@ test('passwords: scrypt hashes with their own salt; only the right password veri
   expect(await verifyPassword('s3cret-pasS', a)).toBe(false);
   expect(await verifyPassword('anything', null)).toBe(false);
   expect(await verifyPassword('anything', 'plain-text')).toBe(false);
-});
-
-test('rate limiter: five failures in the window block the key until the oldest leaves it', () => {
-  const limiter = new LoginRateLimiter(5, 60_000);
-  for (let i = 0; i < 5; i++) limiter.fail('sa-li', 1_000 + i);
-  expect(limiter.retryAfterMs('sa-li', 2_000)).toBe(60_000 + 1_000 - 2_000);
-  expect(limiter.retryAfterMs('cr-zhao', 2_000)).toBe(0);
-  expect(limiter.retryAfterMs('sa-li', 61_001)).toBe(0);
-  limiter.fail('x', 0);
-  limiter.succeed('x');
-  expect(limiter.retryAfterMs('x', 1)).toBe(0);
 });
 
 test('phone masking keeps the first three and last four digits, at any depth, leaving class instances alone', () => {
