@@ -1,16 +1,12 @@
 // R22 the consultants' first-service booked-arrival rate page on a real PostgreSQL (Temporal is never
 // reached): each consultant's base and arrivals for the month with the cars behind them; a consultant sees
 // their own, a manager every consultant; others may not.
-import { Server } from 'node:http';
-import { AddressInfo } from 'node:net';
-import { Client, Connection } from '@temporalio/client';
 import { createDb, Db } from '../../activities/database';
-import { createApp } from '../../api/app';
 import { openSession } from '../../api/auth/sessions';
 import { localTime } from '../../domain/calendar';
 import { settableClock } from '../../runtime/clock';
 import { applyMigrations } from '../../runtime/migrate';
-import { createWebRouter } from '../../web/router';
+import { DatabaseOnlyWeb, startDatabaseOnlyWeb } from '../support/databaseOnlyApi';
 import { startPostgres, TestPostgres } from '../support/postgres';
 import { addStaff } from '../support/staff';
 
@@ -32,9 +28,8 @@ const CARS = [
 
 let postgres: TestPostgres;
 let db: Db;
-let server: Server;
+let web: DatabaseOnlyWeb;
 let base: string;
-let connection: Connection;
 
 beforeAll(async () => {
   postgres = await startPostgres();
@@ -58,16 +53,12 @@ beforeAll(async () => {
       await db.booking.create({ data: { idempotencyKey: `fs-${car.n}-${i}`, vin: vin(car.n), storeId: STORE, cycle: 1, channel: 'PHONE', status, bookedFor: at(day), createdBy: 'seed' } });
     }
   }
-  connection = Connection.lazy({ address: '127.0.0.1:1' });
-  const client = new Client({ connection });
-  server = createApp({ client, db, clock, routers: [createWebRouter({ client, db, clock, temporalUiUrl: 'http://127.0.0.1:8233' })] }).listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  web = await startDatabaseOnlyWeb(db, clock);
+  base = web.base;
 }, 120_000);
 
 afterAll(async () => {
-  await new Promise((r) => server?.close(r));
-  await connection?.close().catch(() => undefined);
+  await web?.stop();
   await db?.$disconnect();
   await postgres?.stop();
 });

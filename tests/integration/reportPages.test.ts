@@ -1,18 +1,14 @@
 // R23 the reports pages over a seeded month on a real PostgreSQL (Temporal is never reached): the month's
 // report calendar, one report with each figure linking to the vehicles behind it, the Excel and CSV
 // downloads holding the same figures and vehicles, in Chinese and English, and who may see them.
-import { Server } from 'node:http';
-import { AddressInfo } from 'node:net';
-import { Client, Connection } from '@temporalio/client';
 import ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { createDb, Db } from '../../activities/database';
-import { createApp } from '../../api/app';
 import { openSession } from '../../api/auth/sessions';
 import { settableClock } from '../../runtime/clock';
 import { applyMigrations } from '../../runtime/migrate';
-import { createWebRouter } from '../../web/router';
 import { REPORTS_TEXT } from '../../web/text/reports';
+import { DatabaseOnlyWeb, startDatabaseOnlyWeb } from '../support/databaseOnlyApi';
 import { startPostgres, TestPostgres } from '../support/postgres';
 import { EXPECTED, local, OTHER_STORE, REPORT_STORE, seedReportMonth, vinOf } from '../support/reportMonth';
 import { addStaff } from '../support/staff';
@@ -23,9 +19,8 @@ const DAILY = `/stores/${REPORT_STORE}/reports/DAILY/${EXPECTED.daily.period.fro
 
 let postgres: TestPostgres;
 let db: Db;
-let server: Server;
+let web: DatabaseOnlyWeb;
 let base: string;
-let connection: Connection;
 
 beforeAll(async () => {
   postgres = await startPostgres();
@@ -38,16 +33,12 @@ beforeAll(async () => {
     { id: 'aud-r', storeId: OTHER_STORE, role: 'AUDITOR', allStores: true },
     { id: 'sm-other', storeId: OTHER_STORE, role: 'SERVICE_MANAGER' },
   ]);
-  connection = Connection.lazy({ address: '127.0.0.1:1' });
-  const client = new Client({ connection });
-  server = createApp({ client, db, clock, routers: [createWebRouter({ client, db, clock, temporalUiUrl: 'http://127.0.0.1:8233' })] }).listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  web = await startDatabaseOnlyWeb(db, clock);
+  base = web.base;
 }, 120_000);
 
 afterAll(async () => {
-  await new Promise((r) => server?.close(r));
-  await connection?.close().catch(() => undefined);
+  await web?.stop();
   await db?.$disconnect();
   await postgres?.stop();
 });

@@ -2,21 +2,17 @@
 // PostgreSQL (Temporal is never reached): every setting with its rule, its allowed values and when a change
 // applies; forms for the managers only, refused ones shown again with the reasons beside the fields and the
 // values kept; the bookings a change left out listed with a link to each vehicle.
-import { Server } from 'node:http';
-import { AddressInfo } from 'node:net';
-import { Client, Connection } from '@temporalio/client';
 import { createDb, Db } from '../../activities/database';
 import { serviceStepActivities } from '../../activities/serviceSteps';
-import { createApp } from '../../api/app';
 import { openSession } from '../../api/auth/sessions';
 import { addDays, localDate, localTime } from '../../domain/calendar';
 import { DEFAULT_STORE_SETTINGS } from '../../domain/storeSettings';
 import { SETTINGS_CATALOGUE } from '../../domain/storeSettingsCatalogue';
 import { applyMigrations } from '../../runtime/migrate';
 import { seedWorkshop } from '../../runtime/workshopSeed';
-import { createWebRouter } from '../../web/router';
 import { rangeText } from '../../web/pages/storeSetup';
 import { STORE_SETUP_TEXT } from '../../web/text/storeSetup';
+import { DatabaseOnlyWeb, startDatabaseOnlyWeb } from '../support/databaseOnlyApi';
 import { startPostgres, TestPostgres } from '../support/postgres';
 import { addStaff } from '../support/staff';
 
@@ -28,9 +24,8 @@ const VIN = 'LFV2A21K8P4077701';
 
 let postgres: TestPostgres;
 let db: Db;
-let server: Server;
+let web: DatabaseOnlyWeb;
 let base: string;
-let connection: Connection;
 
 beforeAll(async () => {
   postgres = await startPostgres();
@@ -51,16 +46,12 @@ beforeAll(async () => {
     { actor: 'sa-p', channel: 'PHONE', bookedFor: new Date(localTime(DAY, '10:00', OFFSET)).toISOString(), faultDescription: '定期保养', contactPhone: '13900007701' },
     STORE,
   );
-  connection = Connection.lazy({ address: '127.0.0.1:1' });
-  const client = new Client({ connection });
-  server = createApp({ client, db, routers: [createWebRouter({ client, db, temporalUiUrl: 'http://127.0.0.1:8233' })] }).listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  web = await startDatabaseOnlyWeb(db);
+  base = web.base;
 }, 120_000);
 
 afterAll(async () => {
-  await new Promise((r) => server?.close(r));
-  await connection?.close().catch(() => undefined);
+  await web?.stop();
   await db?.$disconnect();
   await postgres?.stop();
 });

@@ -2,16 +2,12 @@
 // search by plate, VIN, customer name and date (a visit of the product or one a DMS import brought in),
 // the sales file and the service file of one car, and who may read them; each visit's documents reach
 // customer relations within a working day, or a task says they have not.
-import { Server } from 'node:http';
-import { AddressInfo } from 'node:net';
-import { Client, Connection } from '@temporalio/client';
 import { createDb, Db } from '../../activities/database';
-import { createApp } from '../../api/app';
 import { openSession } from '../../api/auth/sessions';
 import { settableClock } from '../../runtime/clock';
 import { applyMigrations } from '../../runtime/migrate';
 import { openVisitDocumentTasks } from '../../reports/visitDocuments';
-import { createWebRouter } from '../../web/router';
+import { DatabaseOnlyWeb, startDatabaseOnlyWeb } from '../support/databaseOnlyApi';
 import { startPostgres, TestPostgres } from '../support/postgres';
 import { local, OTHER_STORE, REPORT_STORE, seedReportMonth, vinOf } from '../support/reportMonth';
 import { addStaff } from '../support/staff';
@@ -20,9 +16,8 @@ const clock = settableClock(local('2026-12-09 12:00'));
 
 let postgres: TestPostgres;
 let db: Db;
-let server: Server;
+let web: DatabaseOnlyWeb;
 let base: string;
-let connection: Connection;
 
 beforeAll(async () => {
   postgres = await startPostgres();
@@ -45,16 +40,12 @@ beforeAll(async () => {
   await db.repairOrder.updateMany({ where: { vin: vinOf(1) }, data: { checkInMileageKm: 5230, receivedBy: 'sa-f', settledCny: '680.00' } });
   // Car 3's history from the old DMS: a visit in June 2025.
   await db.serviceVisit.create({ data: { storeId: REPORT_STORE, repairOrderNo: 'DMS-2025-0601', serviceDate: new Date('2025-06-01'), vin: vinOf(3), mileageKm: 1200, description: '首保', amountCny: '0.00' } });
-  connection = Connection.lazy({ address: '127.0.0.1:1' });
-  const client = new Client({ connection });
-  server = createApp({ client, db, clock, routers: [createWebRouter({ client, db, clock, temporalUiUrl: 'http://127.0.0.1:8233' })] }).listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  web = await startDatabaseOnlyWeb(db, clock);
+  base = web.base;
 }, 120_000);
 
 afterAll(async () => {
-  await new Promise((r) => server?.close(r));
-  await connection?.close().catch(() => undefined);
+  await web?.stop();
   await db?.$disconnect();
   await postgres?.stop();
 });

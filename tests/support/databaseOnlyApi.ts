@@ -5,6 +5,8 @@ import type { StaffRole } from '../../generated/prisma/enums';
 import { AddressInfo } from 'node:net';
 import type { Db } from '../../activities/database';
 import { createApp } from '../../api/app';
+import type { Clock } from '../../runtime/clock';
+import { createWebRouter } from '../../web/router';
 import { addStaff, signIn } from './staff';
 
 export interface DatabaseOnlyApi {
@@ -23,4 +25,24 @@ export async function startDatabaseOnlyApi(db: Db, people: { id: string; storeId
   const tokens = new Map<string, string>();
   for (const p of people) tokens.set(p.id, await signIn(base, p.id));
   return { base, tokens, stop: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+export interface DatabaseOnlyWeb {
+  base: string;
+  stop(): Promise<void>;
+}
+
+/** The API with the web pages, for tests of pages that only read and write the database; `clock` fixes their time. */
+export async function startDatabaseOnlyWeb(db: Db, clock?: Clock): Promise<DatabaseOnlyWeb> {
+  const connection = Connection.lazy({ address: '127.0.0.1:1' });
+  const client = new Client({ connection });
+  const server = createApp({ client, db, clock, routers: [createWebRouter({ client, db, clock, temporalUiUrl: 'http://127.0.0.1:8233' })] }).listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async stop() {
+      await new Promise((r) => server.close(r));
+      await connection.close().catch(() => undefined);
+    },
+  };
 }
