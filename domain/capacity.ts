@@ -81,16 +81,9 @@ export function dayFrame(date: CalendarDate, utcOffsetMinutes: number): DayFrame
   return { weekday: weekdayOf(date), midnight: localTime(date, '00:00', utcOffsetMinutes) };
 }
 
-const minutesOfDay = new Map<string, number>();
-
-/** 'HH:MM' as minutes after midnight; shift times repeat, so each is parsed once. */
+/** 'HH:MM' as minutes after midnight, by plain arithmetic: workflow code reaches this module through the working hours. */
 function minuteOf(hhmm: string): number {
-  let minutes = minutesOfDay.get(hhmm);
-  if (minutes === undefined) {
-    minutes = (localTime('2000-01-01', hhmm, 0) - Date.UTC(2000, 0, 1)) / MINUTE_MS;
-    minutesOfDay.set(hhmm, minutes);
-  }
-  return minutes;
+  return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 }
 
 /** The store's opening window on a date, or why it has none. */

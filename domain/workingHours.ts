@@ -1,16 +1,11 @@
 // Work for people falls due in working hours: the store's opening hours and closed days where it keeps
-// them, its contact hours every day where it does not (the same reading of a store as bookingHours.ts).
-// Workflow code imports this, so it keeps to plain arithmetic on the hours it is handed.
-import { addDays, CalendarDate, HOUR_MS, localDate, localTime } from './calendar';
+// them, its contact hours every day where it does not — the hours bookings fall in (bookingHours.ts).
+// Workflow code imports this, so it and what it imports keep to plain arithmetic on the hours handed in.
+import { bookingWeek, StoreHours } from './bookingHours';
+import { addDays, CalendarDate, HOUR_MS, localDate } from './calendar';
+import { isClosed, openingWindow } from './capacity';
 
-export interface WorkingHours {
-  utcOffsetMinutes: number;
-  /** Weekly opening hours (0 = Sunday); empty when the store keeps none. */
-  openingHours: { weekday: number; opensAt: string; closesAt: string }[];
-  holidays: CalendarDate[];
-  contactStartTime: string;
-  contactEndTime: string;
-}
+export type WorkingHours = StoreHours;
 
 export interface Period {
   start: number;
@@ -21,18 +16,10 @@ const MINUTE_MS = 60_000;
 /** A store closed for longer than this is taken as never working: the rule's own time stands. */
 const LONGEST_CLOSURE_DAYS = 366;
 
-function weekdayOf(date: CalendarDate): number {
-  return new Date(`${date}T00:00:00Z`).getUTCDay();
-}
-
 /** The store's working period on a local date, or undefined on a day it does not work. */
 export function workingPeriod(date: CalendarDate, hours: WorkingHours): Period | undefined {
-  if (hours.holidays.includes(date)) return undefined;
-  const day = hours.openingHours.length ? hours.openingHours.find((h) => h.weekday === weekdayOf(date)) : { opensAt: hours.contactStartTime, closesAt: hours.contactEndTime };
-  if (!day) return undefined;
-  const start = localTime(date, day.opensAt, hours.utcOffsetMinutes);
-  const end = localTime(date, day.closesAt, hours.utcOffsetMinutes);
-  return end > start ? { start, end } : undefined;
+  const window = openingWindow(bookingWeek(hours), date);
+  return isClosed(window) ? undefined : window;
 }
 
 /**
