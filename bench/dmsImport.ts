@@ -9,6 +9,7 @@
 // process's RSS: worker, API, PGlite and the bench itself together.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { addDays, localDate } from '../domain/calendar';
 import { DEFAULT_STORE_SETTINGS } from '../domain/storeSettings';
 import { DEMO_STORE_ID } from '../runtime/demoStore';
@@ -23,6 +24,40 @@ const MANAGER = 'sm-wang';
 const RAW_CONCURRENCY = 10;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Garbage-collection pauses of this process (worker, API, PGlite), to tell which slow human steps waited for
+ * one: a step's window is [start, start + latency] on performance.now()'s clock, as the pauses are.
+ */
+const gcPauses: { start: number; ms: number }[] = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcPauses.push({ start: entry.startTime, ms: entry.duration });
+}).observe({ entryTypes: ['gc'] });
+
+interface Probe {
+  start: number;
+  ms: number;
+}
+
+async function probe(apiUrl: string, vin: string): Promise<Probe> {
+  const start = performance.now();
+  return { start, ms: await callOutcome(apiUrl, vin) };
+}
+
+const gcMsWithin = (from: number, to: number) => round1(gcPauses.filter((p) => p.start < to && p.start + p.ms > from).reduce((sum, p) => sum + p.ms, 0));
+
+/** The slowest steps with the GC pause time inside each, and the pauses over the whole window. */
+function gcReport(probes: Probe[], from: number, to: number) {
+  const pauses = gcPauses.filter((p) => p.start >= from && p.start < to);
+  return {
+    slowest: [...probes].sort((a, b) => b.ms - a.ms).slice(0, 5).map((p) => ({ ms: round1(p.ms), gcMs: gcMsWithin(p.start, p.start + p.ms) })),
+    pauses: pauses.length,
+    pausedMs: round1(pauses.reduce((sum, p) => sum + p.ms, 0)),
+    pausesOver50Ms: pauses.filter((p) => p.ms > 50).length,
+    longestMs: round1(Math.max(0, ...pauses.map((p) => p.ms))),
+    windowS: round1((to - from) / 1000),
+  };
+}
 const mb = (bytes: number) => Math.round(bytes / 1048576);
 
 function arg(name: string): string | undefined {
@@ -79,11 +114,11 @@ async function importPhase(stack: EmbeddedStack, cars: number, probeVins: string
     }
   })();
   // The human step during the import: one call outcome at a time, 500 ms apart.
-  const loadedMs: number[] = [];
+  const loaded: Probe[] = [];
   const prober = (async () => {
     for (const vin of probeVins) {
       if (!running) break;
-      loadedMs.push(await callOutcome(stack.apiUrl, vin));
+      loaded.push(await probe(stack.apiUrl, vin));
       await sleep(500);
     }
   })();
@@ -110,7 +145,8 @@ async function importPhase(stack: EmbeddedStack, cars: number, probeVins: string
     await sampler;
     await prober.catch((err) => console.error('[bench] probe failed:', err));
   }
-  const runS = (performance.now() - t2) / 1000;
+  const runEnd = performance.now();
+  const runS = (runEnd - t2) / 1000;
   // Whether the job itself came to DONE (see above), a few seconds later.
   await sleep(7000);
   const after = (await call(stack.apiUrl, MANAGER, 'GET', `${base}/${job.id}`)).json;
@@ -125,7 +161,8 @@ async function importPhase(stack: EmbeddedStack, cars: number, probeVins: string
     counts: final.counts,
     jobAfter: { status: after.status, done: after.done, lastError: typeof after.lastError === 'string' ? after.lastError.split('\n').slice(-2).join(' ').slice(0, 300) : (after.lastError ?? null) },
     workerRssMb: { before: mb(rss[0]), max: mb(Math.max(...rss)), end: mb(rss[rss.length - 1]) },
-    humanStepDuringImportMs: loadedMs.length ? stats(loadedMs) : null,
+    humanStepDuringImportMs: loaded.length ? stats(loaded.map((p) => p.ms)) : null,
+    gcDuringImport: gcReport(loaded, t2, runEnd),
   };
 }
 
@@ -152,18 +189,20 @@ async function main(): Promise<void> {
     // As many idle samples as samples during the import, so the two p99s are read from samples of one size.
     const probeVins = await prepareCallableCars(stack, 2 * probes);
     await waitForIdleWorker(stack);
-    const idleMs: number[] = [];
+    const idle: Probe[] = [];
+    const idleFrom = performance.now();
     for (const vin of probeVins.slice(0, probes)) {
-      idleMs.push(await callOutcome(stack.apiUrl, vin));
+      idle.push(await probe(stack.apiUrl, vin));
       await sleep(500);
     }
+    const gcIdle = gcReport(idle, idleFrom, performance.now());
     await waitForIdleWorker(stack);
     const rssIdleMb = mb(process.memoryUsage().rss);
     const imported = await importPhase(stack, cars, probeVins.slice(probes));
     console.error(`[bench] import: ${JSON.stringify(imported)}`);
     const drainS = await waitForIdleWorker(stack);
     const raw = await rawPhase(stack, cars);
-    const idle = stats(idleMs);
+    const idleStats = stats(idle.map((p) => p.ms));
     const summary = {
       startedAt,
       database: process.env.BENCH_POSTGRES === '1' ? 'PostgreSQL (throw-away cluster), pool of 10' : 'embedded PGlite, one connection',
@@ -177,10 +216,11 @@ async function main(): Promise<void> {
       ratio: Math.round((imported.carsPerSecond / raw.carsPerSecond) * 100) / 100,
       humanStep: {
         step: 'POST /api/vehicles/:vin/call-outcome (recordCallOutcome Update), one at a time',
-        idleMs: idle,
+        idleMs: idleStats,
         duringImportMs: imported.humanStepDuringImportMs,
-        p99Ratio: imported.humanStepDuringImportMs ? round1(imported.humanStepDuringImportMs.p99 / idle.p99) : null,
+        p99Ratio: imported.humanStepDuringImportMs ? round1(imported.humanStepDuringImportMs.p99 / idleStats.p99) : null,
       },
+      gc: { idle: gcIdle, duringImport: imported.gcDuringImport },
       targets: { carsPerSecond: 50, ratio: 0.8, p99Ratio: 2 },
     };
     const dir = path.join(__dirname, 'results');

@@ -121,7 +121,8 @@ export interface Topology {
   stop(): Promise<void>;
 }
 
-export async function startProductionTopology(): Promise<Topology> {
+/** A benchmark's knobs: variables the workers get on top of the compose file's, and flags for their `node` (a profiler). */
+export async function startProductionTopology(options: { workerEnv?: Record<string, string>; workerNodeFlags?: string[] } = {}): Promise<Topology> {
   const bins = serverBinaries();
   const base = await mkdtemp(path.join(tmpdir(), 'service-lane-topology-'));
   // The app processes run unprivileged and read their workflow bundle from here.
@@ -221,8 +222,9 @@ export async function startProductionTopology(): Promise<Topology> {
     const workers: Proc[] = [];
     const startWorker = async (index: number) => {
       const health = await freePort();
-      const env = { ...envOf('worker'), WORKER_HEALTH_PORT: String(health), TEMPORAL_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`, ...outbox };
-      const worker = startProcess(`worker-${index + 1}`, appArgv(services.worker.argv.length ? services.worker.argv : image.cmd), appOptions(env));
+      const env = { ...envOf('worker'), WORKER_HEALTH_PORT: String(health), TEMPORAL_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`, ...outbox, ...options.workerEnv };
+      const [command, ...args] = services.worker.argv.length ? services.worker.argv : image.cmd;
+      const worker = startProcess(`worker-${index + 1}`, appArgv(command === 'node' ? [command, ...(options.workerNodeFlags ?? []), ...args] : [command, ...args]), appOptions(env));
       procs.push(worker);
       workers[index] = worker;
       await until(`worker ${index + 1} to be healthy (its /healthz)`, async () => ((await fetch(`http://127.0.0.1:${health}/healthz`)).ok ? true : undefined), 180_000, [worker]);
