@@ -14,6 +14,7 @@ import { applyMigrations } from '../../runtime/migrate';
 import { createTimeSkippingEnv, lifecycleBundle } from '../../runtime/timeSkippingServer';
 import { LIFECYCLE_TASK_QUEUE } from '../../workflows/definitions';
 import { FleetRequestState, getFleetRequest } from '../../workflows/fleetRequest/definitions';
+import { recordHistoryIfAsked } from '../support/lifecycleHarness';
 import { startPostgres, TestPostgres } from '../support/postgres';
 
 const STORE = 'store-fleet-wf';
@@ -88,6 +89,7 @@ test('R25: a request unanswered for 24 hours pages the service manager and gives
     // Waiting for the workflow's end skips the 24 hours.
     const handle = env.client.workflow.getHandle(recorded.workflowId);
     await handle.result();
+    await recordHistoryIfAsked(env.client, recorded.workflowId, (await handle.describe()).runId, 'fleet-request-escalated');
     expect((await handle.query(getFleetRequest)) as FleetRequestState).toMatchObject({ answered: false, escalated: true });
     const pages = await db.notification.findMany({ where: { workflowId: recorded.workflowId } });
     expect(pages.map((p) => [p.channel, p.recipient, p.template, p.rule])).toEqual([['PAGE', 'sm@fleet.example', 'fleet-request-page', 'R25']]);
@@ -129,6 +131,7 @@ test('R25: a request answered within 24 hours pages nobody, and its task is done
 
     const handle = env.client.workflow.getHandle(recorded.workflowId);
     await handle.result();
+    await recordHistoryIfAsked(env.client, recorded.workflowId, (await handle.describe()).runId, 'fleet-request-answered');
     expect((await handle.query(getFleetRequest)) as FleetRequestState).toMatchObject({ answered: true, escalated: false });
     expect(await db.notification.count({ where: { workflowId: recorded.workflowId } })).toBe(0);
     const request = await db.fleetRequest.findUniqueOrThrow({ where: { id: recorded.id } });
