@@ -95,6 +95,8 @@ test('R25: a fleet added on the page, a request refused under 24 h ahead beside 
   const open = (await sa.get(fleetPage)).html;
   expect(open).toContain(`<tr data-request="${request!.id}" data-status="OPEN">`);
   expect(open).toContain(`data-form="fleet-answer:${request!.id}"`);
+  // The advisors' task is in their inbox, leading to the fleet's page to answer.
+  expect((await sa.get('/inbox')).html).toMatch(new RegExp(`data-kind="FLEET_REQUEST_ANSWER" data-vin="${VIN}">[\\s\\S]*?<a href="${fleetPage}">到车队页面答复</a>`));
 
   // A request received two days ago and never answered (its deadline passed) stands out.
   const old = await stack.db.fleetRequest.create({

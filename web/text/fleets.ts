@@ -42,6 +42,7 @@ export const FLEETS_TEXT: Record<string, [zh: string, en: string]> = {
   fleetAnswer: ['答复', 'Answer'],
   fleetAnswerSubmit: ['答复车队', 'Answer the fleet'],
   fleetAnswered: ['已答复车队', 'Answer recorded'],
+  openFleetRequest: ['到车队页面答复', 'Answer on the fleet page'],
   'fleetStatus.OPEN': ['待答复', 'Open'],
   'fleetStatus.ANSWERED': ['已答复', 'Answered'],
   'fleetField.name': ['车队名称', 'Fleet name'],
