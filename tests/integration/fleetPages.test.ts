@@ -72,6 +72,24 @@ test('R25: a fleet added on the page, a request refused under 24 h ahead beside 
   expect((await sm.get(list)).html).toContain(`<a href="${fleetPage}">顺达物流</a>`);
   expect((await sm.post(`${fleetPage}/vehicles`, [['vin', VIN]])).status).toBe(303);
 
+  // The manager edits the account: the form shows the contacts, the saved list replaces them.
+  expect((await sm.get(fleetPage)).html).toMatch(/data-field="contacts.0.email"><span>[^<]*<\/span>\s*<input name="contacts.0.email" value="chen@shunda.example"/);
+  const edited = await sm.post(fleetPage, [
+    ['name', '顺达物流'],
+    ['note', '月结客户'],
+    ['contacts.0.name', '陈经理'],
+    ['contacts.0.phone', '13800001111'],
+    ['contacts.0.email', 'chen@shunda.example'],
+    ['contacts.1.name', '调度员'],
+    ['contacts.1.phone', '13800002222'],
+  ]);
+  expect(edited.status).toBe(303);
+  expect((await stack.db.fleetContact.findMany({ where: { fleetAccountId: fleet.id }, orderBy: { name: 'asc' } })).map((c) => [c.name, c.email])).toEqual([
+    ['调度员', null],
+    ['陈经理', 'chen@shunda.example'],
+  ]);
+  expect((await sm.get(fleetPage)).html).toContain('无邮箱：收不到维修报告');
+
   const soon = await sa.post(`${fleetPage}/requests`, [
     ['vins', VIN],
     ['requestedFor', local(Date.now() + 10 * HOUR)],

@@ -1,13 +1,13 @@
 // R25 corporate fleets in the admin UI, the same commands as the API (commands/fleets.ts): the store's
 // fleets with their open and overdue requests; one fleet with its contacts, vehicles and requests
 // (overdue ones highlighted), and the forms to record a request and to answer one with time and place.
-// A manager also adds fleets and moves vehicles in and out. A refused form comes back with its reasons
+// A manager also adds and edits fleets and moves vehicles in and out. A refused form comes back with its reasons
 // beside the fields, in the page's language.
 import express, { Request, Response, Router } from 'express';
 import { principalOf } from '../../api/auth/middleware';
 import { can } from '../../api/auth/policy';
 import { inStore } from '../../api/auth/principal';
-import { fleetOf, fleetsOf } from '../../api/fleetView';
+import { fleetOf, fleetsOf, FleetView } from '../../api/fleetView';
 import { HttpError } from '../../api/httpError';
 import { runCommand } from '../../commands/command';
 import {
@@ -15,6 +15,7 @@ import {
   attachFleetVehicleCommand,
   createFleetCommand,
   detachFleetVehicleCommand,
+  editFleetCommand,
   fleetAccountSchema,
   fleetAnswerSchema,
   fleetRequestSchema,
@@ -22,7 +23,7 @@ import {
   recordFleetRequestCommand,
 } from '../../commands/fleets';
 import { resolveStoreSettings } from '../../domain/storeSettings';
-import { bodyFromFields, FieldSpec, fieldsOfSchema, sentString } from '../commandForms';
+import { bodyFromFields, FieldSpec, fieldsOfSchema, LIST_ROWS, sentString } from '../commandForms';
 import { notFound, page, WebContext } from '../context';
 import { FormState, refusedForm } from '../fieldErrors';
 import { setFlash, takeFlash } from '../flash';
@@ -44,16 +45,23 @@ const fleetPath = (storeId: string, fleetId: string) => `${fleetsPath(storeId)}/
 const refusedHere = (err: unknown): err is HttpError => err instanceof HttpError && [400, 409, 422].includes(err.status);
 
 /** A form as the `action` partial draws it: a refused one with what was typed and the reasons. */
-function formView(o: { id: string; formAction: string; submit: string; fields: FieldSpec[]; state?: FormState }) {
+function formView(o: { id: string; formAction: string; submit: string; fields: FieldSpec[]; state?: FormState; values?: Record<string, string> }) {
   const refused = o.state?.formId === o.id ? o.state : undefined;
   const groups: { row?: number; fields: object[] }[] = [];
   for (const f of o.fields) {
-    const field = { ...f, value: refused?.values[f.name] ?? '', error: refused?.errors[f.name] };
+    const field = { ...f, value: refused ? (refused.values[f.name] ?? '') : (o.values?.[f.name] ?? ''), error: refused?.errors[f.name] };
     const last = groups.at(-1);
     if (last && f.row !== undefined && last.row === f.row) last.fields.push(field);
     else groups.push({ row: f.row, fields: [field] });
   }
   return { id: o.id, formId: o.id, formAction: o.formAction, returnTo: o.formAction, hidden: [], submit: o.submit, message: refused?.message, refused: refused !== undefined, groups };
+}
+
+/** The account as its edit form shows it, each contact in a row of its own. */
+function accountValues(fleet: FleetView): Record<string, string> {
+  const values: Record<string, string> = { name: fleet.name, note: fleet.note ?? '' };
+  fleet.contacts.forEach((c, i) => Object.assign(values, { [`contacts.${i}.name`]: c.name, [`contacts.${i}.phone`]: c.phone, [`contacts.${i}.email`]: c.email ?? '' }));
+  return values;
 }
 
 export function fleetPages(ctx: WebContext): Router {
@@ -96,6 +104,8 @@ export function fleetPages(ctx: WebContext): Router {
           answerForm: requests && r.status === 'OPEN' ? formView({ id: `fleet-answer:${r.id}`, formAction: `${base}/requests/${encodeURIComponent(r.id)}/answer`, submit: 'fleetAnswerSubmit', fields: ANSWER_FIELDS, state }) : undefined,
         })),
         requestForm: requests && fleet.vehicles.length ? { ...formView({ id: 'fleet-request', formAction: `${base}/requests`, submit: 'fleetRecordSubmit', fields: REQUEST_FIELDS, state }), vinsError: state?.formId === 'fleet-request' ? state.errors.vins : undefined } : undefined,
+        // The form has LIST_ROWS contact rows and replaces the contacts: a fleet with more is edited over the API, never cut short here.
+        editForm: manages && fleet.contacts.length <= LIST_ROWS ? formView({ id: 'fleet-edit', formAction: base, submit: 'fleetEditSubmit', fields: ACCOUNT_FIELDS, state, values: accountValues(fleet) }) : undefined,
         attachForm: manages ? formView({ id: 'fleet-attach', formAction: `${base}/vehicles`, submit: 'fleetAttach', fields: VEHICLE_FIELDS, state }) : undefined,
         flash: takeFlash(req, res),
       }),
@@ -136,6 +146,12 @@ export function fleetPages(ctx: WebContext): Router {
 
   router.get('/stores/:storeId/fleets/:fleetId', page('fleet.read'), (req, res) => fleetPage(req, res));
   const fleetSubject = async (req: Request) => ({ storeId: (await visibleStore(req)).id, fleetId: String(req.params.fleetId) });
+
+  router.post('/stores/:storeId/fleets/:fleetId', page('fleet.manage'), async (req, res) => {
+    const subject = await fleetSubject(req);
+    const body = bodyFromFields(ACCOUNT_FIELDS, form(req), 0);
+    await submit(req, res, { run: () => runCommand(ctx.commands, principalOf(req), editFleetCommand, subject, body), formId: 'fleet-edit', fields: ACCOUNT_FIELDS, done: 'fleetEdited', back: fleetPath(subject.storeId, subject.fleetId), again: (status, state) => fleetPage(req, res, status, state) });
+  });
 
   router.post('/stores/:storeId/fleets/:fleetId/vehicles', page('fleet.manage'), async (req, res) => {
     const subject = await fleetSubject(req);
