@@ -8,7 +8,7 @@ import type { FleetRequestInput } from '../workflows/fleetRequest/definitions';
 import { auditedStep, Tx } from './auditedStep';
 import { Db } from './database';
 import { queuePages } from './paging';
-import { StepContext } from './stepContext';
+import { StepContext, stepKey } from './stepContext';
 import { openTaskInTx } from './tasks';
 
 /** Whether the request is answered, with its row locked until the step's transaction ends. */
@@ -36,6 +36,10 @@ export function fleetRequestActivities(db: Db): FleetRequestActivities {
           },
         });
         await openTaskInTx(tx, ctx, { kind: 'FLEET_REQUEST_ANSWER', rule: 'R25', dueAt: answerBy, assigneeRole: 'SERVICE_ADVISOR' }, alsoAudited);
+        // The step's own event is in the first vehicle's history; the request's other vehicles get theirs.
+        await tx.auditEvent.createMany({
+          data: input.vins.slice(1).map((vin) => ({ idempotencyKey: stepKey({ ...ctx, vin }, `fleet-request:${vin}`), vin, workflowId: ctx.workflowId, runId: ctx.runId, cycle: ctx.cycle, rule: 'R25', action: 'fleet-request.received', actor: input.receivedBy, occurredAt: new Date(ctx.at), data })),
+        });
         await recordStoreEvent(tx, { storeId: input.storeId, action: 'fleet-request.received', actor: input.receivedBy, at: new Date(input.receivedAt), data });
         return null;
       });

@@ -55,10 +55,9 @@ function refusal(status: number, path: string, message: string): HttpError {
 }
 
 /** The fleet, locked for the change, when it is the store's; 404 otherwise, as if it did not exist. */
-async function lockFleet(tx: Tx, { storeId, fleetId }: FleetSubject): Promise<{ id: string; name: string }> {
-  const found = await tx.$queryRaw<{ id: string; name: string }[]>`SELECT "id", "name" FROM "FleetAccount" WHERE "id" = ${fleetId} AND "storeId" = ${storeId} FOR UPDATE`;
+async function lockFleet(tx: Tx, { storeId, fleetId }: FleetSubject): Promise<void> {
+  const found = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "FleetAccount" WHERE "id" = ${fleetId} AND "storeId" = ${storeId} FOR UPDATE`;
   if (found.length === 0) throw new HttpError(404, `no fleet ${fleetId}`);
-  return found[0];
 }
 
 type FleetAccountInput = z.output<typeof fleetAccountSchema>;

@@ -52,16 +52,18 @@ const person = (id: string, role: StaffRole): Principal => ({ id, name: id, role
 const SA = person('sa-fleet', 'SERVICE_ADVISOR');
 const SM = person('sm-fleet', 'SERVICE_MANAGER');
 
-/** A fleet with one vehicle of the store; the product clock follows the server's time. */
-async function fleetWithVehicle(vin: string): Promise<{ deps: CommandDeps; fleetId: string; now: () => Promise<void> }> {
+/** A fleet of the store's vehicles (the company is their customer); the product clock follows the server's time. */
+async function fleetWithVehicles(...vins: string[]): Promise<{ deps: CommandDeps; fleetId: string; now: () => Promise<void> }> {
   const clock = settableClock(new Date(await env.currentTimeMs()));
   const deps = createCommandDeps({ client: env.client, db, clock });
-  const customer = await db.customer.create({ data: { storeId: STORE, name: `物流公司 ${vin}`, phone: `139${vin.slice(-8)}` } });
-  await db.vehicle.create({
-    data: { vin, plate: `苏E${vin.slice(-5)}`, model: 'Lavida', storeId: STORE, customerId: customer.id, deliveryDate: new Date('2025-06-01'), mileageKm: 30000, mileageRecordedAt: new Date('2026-11-01'), avgDailyKm: 120, workflowId: `vehicle-${vin}` },
-  });
-  const { id: fleetId } = await runCommand(deps, SM, createFleetCommand, { storeId: STORE }, { name: `顺达物流 ${vin}`, contacts: [{ name: '陈经理', phone: '13800001111', email: 'chen@shunda.example' }] });
-  await runCommand(deps, SM, attachFleetVehicleCommand, { storeId: STORE, fleetId }, { vin });
+  const customer = await db.customer.create({ data: { storeId: STORE, name: `物流公司 ${vins[0]}`, phone: `139${vins[0].slice(-8)}` } });
+  const { id: fleetId } = await runCommand(deps, SM, createFleetCommand, { storeId: STORE }, { name: `顺达物流 ${vins[0]}`, contacts: [{ name: '陈经理', phone: '13800001111', email: 'chen@shunda.example' }] });
+  for (const vin of vins) {
+    await db.vehicle.create({
+      data: { vin, plate: `苏E${vin.slice(-5)}`, model: 'Lavida', storeId: STORE, customerId: customer.id, deliveryDate: new Date('2025-06-01'), mileageKm: 30000, mileageRecordedAt: new Date('2026-11-01'), avgDailyKm: 120, workflowId: `vehicle-${vin}` },
+    });
+    await runCommand(deps, SM, attachFleetVehicleCommand, { storeId: STORE, fleetId }, { vin });
+  }
   return { deps, fleetId, now: async () => clock.set(new Date(await env.currentTimeMs())) };
 }
 
@@ -78,7 +80,7 @@ test('R25: a request unanswered for 24 hours pages the service manager and gives
   const vin = 'LSVFLEETLATE00001';
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: LIFECYCLE_TASK_QUEUE, workflowBundle: await lifecycleBundle(), activities: fleetRequestActivities(db) });
   await worker.runUntil(async () => {
-    const { deps, fleetId, now } = await fleetWithVehicle(vin);
+    const { deps, fleetId, now } = await fleetWithVehicles(vin);
     const requestedFor = new Date((await env.currentTimeMs()) + 72 * HOUR).toISOString();
     const recorded = await runCommand(deps, SA, recordFleetRequestCommand, { storeId: STORE, fleetId }, { vins: [vin], requestedFor, service: '季度保养' });
     const saTask = await until('the advisors’ task', () => db.task.findFirst({ where: { workflowId: recorded.workflowId, assigneeRole: 'SERVICE_ADVISOR' } }));
@@ -120,9 +122,10 @@ test('R25: a request answered within 24 hours pages nobody, and its task is done
   const vin = 'LSVFLEETNTTME0001';
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: LIFECYCLE_TASK_QUEUE, workflowBundle: await lifecycleBundle(), activities: fleetRequestActivities(db) });
   await worker.runUntil(async () => {
-    const { deps, fleetId, now } = await fleetWithVehicle(vin);
+    const second = 'LSVFLEETNTTME0002';
+    const { deps, fleetId, now } = await fleetWithVehicles(vin, second);
     const requestedFor = new Date((await env.currentTimeMs()) + 48 * HOUR).toISOString();
-    const recorded = await runCommand(deps, SA, recordFleetRequestCommand, { storeId: STORE, fleetId }, { vins: [vin], requestedFor, service: '更换轮胎' });
+    const recorded = await runCommand(deps, SA, recordFleetRequestCommand, { storeId: STORE, fleetId }, { vins: [vin, second], requestedFor, service: '更换轮胎' });
     await until('the advisors’ task', () => db.task.findFirst({ where: { workflowId: recorded.workflowId } }));
     await env.sleep(20 * HOUR);
     await now();
@@ -142,6 +145,12 @@ test('R25: a request answered within 24 hours pages nobody, and its task is done
     const history = await db.auditEvent.findMany({ where: { vin, workflowId: recorded.workflowId }, orderBy: { id: 'asc' } });
     expect(history.map((e) => [e.action, e.actor])).toEqual([
       ['task.opened', 'system'],
+      ['fleet-request.received', 'sa-fleet'],
+      ['fleet-request.answered', 'sa-fleet'],
+    ]);
+    // The request's second vehicle carries it in its history too.
+    const secondHistory = await db.auditEvent.findMany({ where: { vin: second, workflowId: recorded.workflowId }, orderBy: { id: 'asc' } });
+    expect(secondHistory.map((e) => [e.action, e.actor])).toEqual([
       ['fleet-request.received', 'sa-fleet'],
       ['fleet-request.answered', 'sa-fleet'],
     ]);
