@@ -38,7 +38,7 @@ export function fleetPaths(): Record<string, object> {
         summary: "R25: the fleet's request, received now: at least 24 h before the requested time; the advisors must answer within 24 h (a task; the service manager is paged when it is late)",
         parameters: path('storeId', 'fleetId'),
         requestBody: body(fleetRequestSchema),
-        responses: { 201: { description: '{ id, receivedAt, workflowId }' }, ...refusals, 422: { ...errorResponse, description: 'Less than 24 h ahead (R25), or a vehicle that is not the fleet\'s' } },
+        responses: { 201: { description: '{ id, receivedAt, workflowId }: accepted; the request\'s workflow records it with its answer deadline and the advisors\' task as its first step, a moment later' }, ...refusals, 422: { ...errorResponse, description: 'Less than 24 h ahead (R25), or a vehicle that is not the fleet\'s' } },
       },
     },
     '/api/stores/{storeId}/fleets/{fleetId}/requests/{requestId}/answer': {
