@@ -1,10 +1,9 @@
 // R18 / R24: the service-failure ticket's records: the ticket, the pages to each level, late points, the answer.
 import type { EscalationRole } from '../domain/serviceFailure';
 import type { FailureTicketAnswer, FailureTicketInput } from '../workflows/definitions';
-import { channelConfig } from '../notifications/channelConfig';
-import { newAckCode } from '../notifications/pageAck';
 import { auditedStep, PersonsStep } from './auditedStep';
 import { Db } from './database';
+import { queuePages } from './paging';
 import { StepContext, stepKey } from './stepContext';
 
 function ticketKey(ctx: StepContext): string {
@@ -32,39 +31,20 @@ export function failureTicketActivities(db: Db) {
     },
 
     /**
-     * Pages every person of the level's roles in the store, and the store's WeCom / DingTalk group robots
-     * where it has them (delivery is the outbox sender's job), and puts the answer in their inbox. A role
-     * with nobody in it is paged by role, so the page is never dropped for want of a name. Each page row
+     * Pages the level's roles (activities/paging.ts) and puts the answer in their inbox. Each page row
      * carries its own acknowledgement code.
      */
     async pageEscalationLevel(ctx: StepContext, page: { storeId: string; level: number; round: number; roles: EscalationRole[]; answerBy: string; grade: string; reason: string }): Promise<null> {
       const step = `page:${page.level}:${page.round}`;
       return auditedStep(db, ctx, { step, action: 'failure-ticket.paged', rule: 'R18', actor: 'system', data: { ...page } }, async (tx) => {
-        const staff = await tx.staff.findMany({ where: { storeId: page.storeId, role: { in: page.roles }, active: true } });
-        const recipients = staff.length ? staff.map((p) => p.email ?? p.phone ?? p.id) : page.roles;
-        const robots: Array<'WECOM' | 'DINGTALK'> = [];
-        for (const robot of ['WECOM', 'DINGTALK'] as const) if (await channelConfig(tx, page.storeId, robot)) robots.push(robot);
-        const rows = [
-          ...recipients.map((recipient) => ({ channel: 'PAGE' as const, recipient, key: stepKey(ctx, `${step}:${recipient}`) })),
-          ...robots.map((channel) => ({ channel, recipient: 'group', key: stepKey(ctx, `${step}:${channel}`) })),
-        ];
-        await tx.notification.createMany({
-          data: rows.map(({ channel, recipient, key }) => ({
-            idempotencyKey: key,
-            vin: ctx.vin,
-            workflowId: ctx.workflowId,
-            cycle: ctx.cycle,
-            storeId: page.storeId,
-            channel,
-            template: 'failure-ticket-page',
-            rule: 'R18',
-            recipient,
-            payload: { vin: ctx.vin, rule: 'R18', grade: page.grade, reason: page.reason, answerBy: page.answerBy, level: page.level, round: page.round },
-            scheduledFor: new Date(ctx.at),
-            nextAttemptAt: new Date(ctx.at),
-            ackCode: newAckCode(),
-          })),
-          skipDuplicates: true,
+        await queuePages(tx, ctx, {
+          storeId: page.storeId,
+          roles: page.roles,
+          step,
+          template: 'failure-ticket-page',
+          rule: 'R18',
+          payload: { vin: ctx.vin, rule: 'R18', grade: page.grade, reason: page.reason, answerBy: page.answerBy, level: page.level, round: page.round },
+          acknowledged: true,
         });
         await tx.task.create({
           data: {

@@ -26,6 +26,7 @@ import { servicePlanCache, ServicePlanTerms } from './servicePlans';
 import { claimBayForBooking, moveBookingTime, placeBookingOnBay, releaseBookingCapacity, reservePlanParts } from './bookingCapacity';
 import { Db } from './database';
 import { StepContext, stepKey } from './stepContext';
+import { queueFleetRepairReport } from './fleetRepairReport';
 import { queueForCustomerInTx } from './notifications';
 import { attemptSuffix, cancelOpenTasks, closeTask, openTaskInTx, openTaskStep, TaskSpec } from './tasks';
 
@@ -364,7 +365,7 @@ export function serviceStepActivities(db: Db) {
     /** R16: settlement and hand-over; an underpaid settlement stays flagged; the service history moves on (R1). */
     async deliverVehicle(ctx: StepContext, input: DeliveryInput, repairOrderId: string, service: { serviceDate: string; mileageKm: number }): Promise<{ underpaid: boolean }> {
       const underpaid = input.amountPaidCny < input.amountDueCny;
-      return auditedStep(db, ctx, { step: 'delivery', action: 'vehicle.delivered', rule: 'R16', actor: input.actor, data: { ...payloadOf(input), underpaid } }, async (tx) => {
+      return auditedStep(db, ctx, { step: 'delivery', action: 'vehicle.delivered', rule: 'R16', actor: input.actor, data: { ...payloadOf(input), underpaid } }, async (tx, alsoAudited) => {
         await tx.repairOrder.update({
           where: { id: repairOrderId },
           data: { status: 'DELIVERED', deliveredAt: new Date(ctx.at), settledCny: input.amountPaidCny, underpaid },
@@ -372,6 +373,7 @@ export function serviceStepActivities(db: Db) {
         // A progress check still open when the customer collects early is moot, not forgotten.
         await tx.task.updateMany({ where: { vin: ctx.vin, cycle: ctx.cycle, status: 'OPEN', kind: 'PROGRESS_CHECK' }, data: { status: 'CANCELLED', completedBy: input.actor, completedAt: new Date(ctx.at) } });
         await tx.vehicle.update({ where: { vin: ctx.vin }, data: { lastServiceDate: new Date(service.serviceDate), lastServiceKm: service.mileageKm } });
+        await queueFleetRepairReport(tx, ctx, repairOrderId, alsoAudited);
         return { underpaid };
       });
     },

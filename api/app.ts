@@ -34,6 +34,7 @@ import { notificationRoutes } from './notificationRoutes';
 import { observabilityRoutes, requestLogging } from './observability';
 import { storeSettingsRoutes } from './storeSettingsRoutes';
 import { storeSetupRoutes } from './storeSetupRoutes';
+import { fleetRoutes } from './fleetRoutes';
 import { staffRoutes } from './staffRoutes';
 import { importRoutes } from './importRoutes';
 import { stuckRoutes } from './stuckRoutes';
@@ -211,6 +212,7 @@ export function createApp({ client, db, signInLimits, routers = [], clock = syst
   app.use(storeSetupRoutes({ commands }));
   app.use(staffRoutes({ commands }));
   app.use(importRoutes({ commands }));
+  app.use(fleetRoutes({ commands }));
   app.use(codecRoutes({ client, allowedOrigins: temporalUiOrigins }));
   for (const router of routers) app.use(router);
 

@@ -4,6 +4,7 @@ import { capacityPaths } from './capacityOpenApi';
 import { storeSetupPaths } from './storeSetupOpenApi';
 import { staffPaths } from './staffOpenApi';
 import { importPaths } from './importOpenApi';
+import { fleetPaths } from './fleetOpenApi';
 import { codecPaths } from './codecOpenApi';
 import { careCallSchema, registerVehicleSchema, ticketAnswerSchema } from '../commands/schemas';
 import { LIFECYCLE_STEPS } from '../commands/lifecycleSteps';
@@ -113,6 +114,7 @@ export function buildOpenApi(): object {
   Object.assign(paths, storeSetupPaths());
   Object.assign(paths, staffPaths());
   Object.assign(paths, importPaths());
+  Object.assign(paths, fleetPaths());
   Object.assign(paths, codecPaths());
   paths['/api/stores/{storeId}/settings'] = {
     get: { summary: "The store's settings (every number the rules name), its own values and the defaults", parameters: [{ name: 'storeId', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: { description: 'Settings' }, 404: { description: 'No such store (or not yours)' } } },

@@ -89,6 +89,19 @@ const ZH: [RegExp, string][] = [
   [/^is not an active technician \(role TECHNICIAN\) of store (.*)$/, '不是门店 $1 在职的维修技师'],
   [/^is in the workshop plan already$/, '已在车间计划中'],
   [/^no such part$/, '没有此配件'],
+  // Corporate fleets (R25).
+  [/^a fleet request must come at least (\d+) hours before the requested service time \((R\d+)\)$/, '车队预约须至少提前 $1 小时提出（$2）'],
+  [/^name at least one contact person of the fleet$/, '至少填写一位车队联系人'],
+  [/^name at least one vehicle of the fleet$/, '至少选择一辆车队车辆'],
+  [/^another fleet of this store has this name$/, '本店已有同名车队'],
+  [/^is already a vehicle of this fleet$/, '已是此车队的车辆'],
+  [/^belongs to another fleet: detach it there first$/, '属于其他车队，请先从该车队移出'],
+  [/^no vehicle (\S+) in store (\S+)$/, '门店 $2 没有车辆 $1'],
+  [/^not vehicles of this fleet: (.*)$/, '不是此车队的车辆：$1'],
+  [/^(\S+) is not a vehicle of fleet (\S+)$/, '$1 不是此车队的车辆'],
+  [/^the fleet request is already answered$/, '此车队预约已答复'],
+  [/^no fleet request (\S+)$/, '没有此车队预约'],
+  [/^no fleet (\S+)$/, '没有此车队'],
 ];
 
 /** The reason in `lang`; Chinese from the table, or as it is when the table has no entry. */

@@ -93,6 +93,34 @@ export const TEMPLATE_CATALOG: readonly TemplateEntry[] = [
       url: 'http://localhost:3000/stores/demo-store/reports/DAILY/2026-12-06/2026-12-07',
     },
   },
+  {
+    key: 'fleet-request-page',
+    rule: 'R25',
+    audience: 'staff',
+    what: "a fleet's request left unanswered for 24 hours, paged to the service manager",
+    sample: { storeName: '示范4S店', fleetName: '苏州顺达物流', vins: 'LSVAU2180N2183294', requestedFor: '2026-12-10T01:00:00.000Z', service: '10 辆车常规保养', answerBy: '2026-12-08T02:00:00.000Z' },
+  },
+  {
+    key: 'fleet-repair-report',
+    rule: 'R25',
+    audience: 'customer',
+    what: "a fleet vehicle's repair report (work, labour hours, cost) to the fleet's contacts after delivery",
+    sample: {
+      storeName: '示范4S店',
+      fleetName: '苏州顺达物流',
+      contactName: '陈经理',
+      plate: '苏E66666',
+      vin: 'LSVAU2180N2183294',
+      deliveredAt: '2026-12-09T08:30:00.000Z',
+      items: [
+        { description: '常规保养（机油、机滤）', laborHours: 1, priceCny: '480.00' },
+        { description: '前刹车片更换', laborHours: 1.5, priceCny: '620.00' },
+      ],
+      laborHours: 2.5,
+      totalCny: '1100.00',
+      settledCny: '1100.00',
+    },
+  },
 ];
 
 export function catalogEntry(key: string): TemplateEntry | undefined {

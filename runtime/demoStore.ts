@@ -50,6 +50,10 @@ export async function seedDemoStoreIfEmpty(db: Db): Promise<boolean> {
         { id: 'bay-b1', storeId: DEMO_STORE_B_ID, name: '快修 1', kind: 'QUICK_SERVICE' },
       ],
     }),
+    // R25: a corporate fleet to try the fleet page with; its manager adds vehicles there.
+    db.fleetAccount.create({
+      data: { id: 'fleet-shunda', storeId: DEMO_STORE_ID, name: '苏州顺达物流 Shunda Logistics', note: '月结 Monthly billing', contacts: { create: [{ name: '陈经理', phone: '13800001111', email: 'fleet@shunda.example' }] } },
+    }),
   ]);
   await seedDemoWorkshop(db);
   await addMissingDemoStaff(db);

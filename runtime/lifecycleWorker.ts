@@ -3,6 +3,7 @@ import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { activityTrouble } from '../activities/activityTrouble';
 import type { Db } from '../activities/database';
+import { fleetRequestActivities } from '../activities/fleetRequests';
 import { reportDeliveryActivities } from '../reports/delivery';
 import { LIFECYCLE_TASK_QUEUE } from '../workflows/definitions';
 import type { Logger } from 'pino';
@@ -48,8 +49,9 @@ export function lifecycleWorkerOptions(connection: NativeConnection, namespace: 
  */
 export async function createLifecycleWorker(connection: NativeConnection, namespace: string, db: Db, bundleCacheDir: string, dataConverter: DataConverter, log?: Logger): Promise<Worker> {
   const bundle = await prebuiltWorkflowBundle(bundleCacheDir);
-  // The report schedule's runs (R23) share the queue: a report is a few queries and an outbox write.
-  const activities = { ...createActivities(db), ...reportDeliveryActivities(db) };
+  // The report schedule's runs (R23) and the fleet requests' deadlines (R25) share the queue: each is a few
+  // queries and an outbox write.
+  const activities = { ...createActivities(db), ...reportDeliveryActivities(db), ...fleetRequestActivities(db) };
   return Worker.create({ ...lifecycleWorkerOptions(connection, namespace, activities, bundle, dataConverter), interceptors: { activity: [requestIdActivities(log), activityTrouble(db)] } });
 }
 

@@ -10,6 +10,7 @@ import { STORE_SETUP_TEXT } from './text/storeSetup';
 import { STAFF_TEXT } from './text/staff';
 import { WORKSHOP_TEXT } from './text/workshop';
 import { REPORTS_TEXT } from './text/reports';
+import { FLEETS_TEXT } from './text/fleets';
 export type Lang = 'zh' | 'en';
 export const LANGS: Lang[] = ['zh', 'en'];
 
@@ -25,6 +26,7 @@ const TEXT: Dict = {
   ...STAFF_TEXT,
   ...WORKSHOP_TEXT,
   ...REPORTS_TEXT,
+  ...FLEETS_TEXT,
   appName: ['服务通道', 'Service Lane'],
   signIn: ['登录', 'Sign in'],
   signOut: ['退出', 'Sign out'],
@@ -314,6 +316,7 @@ const LABELS: Record<string, Dict> = {
     PARTS_DEPOSIT_CALL: ['配件订金电话（未付订金，配件暂不订货）', 'Parts deposit call (parts held until paid)'],
     FIRST_SERVICE_FOLLOW_UP_CALL: ['首保取消或未到店：销售顾问跟进', 'First service cancelled or missed: sales consultant follow-up'],
     VISIT_DOCUMENTS: ['单据未交客服：接车单、派工单、结算单、检查表（交车后一个工作日内）', "Visit documents not with customer relations (reception, dispatch, settlement, checklist; due a working day after delivery)"],
+    FLEET_REQUEST_ANSWER: ['车队预约答复（24 小时内告知时间和地点）', 'Fleet request answer (time and place within 24 hours)'],
     UNDELIVERED_MESSAGE: ['未送达消息', 'Undelivered message'],
     REFUSED_STEP: ['被数据库拒绝的步骤（请更正后重做）', 'Step refused by the database (do it again with corrected data)'],
   },

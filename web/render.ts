@@ -66,6 +66,7 @@ export function renderPage(req: Request, view: string, title: string, context: R
       channels: can(p.role, 'channels.read') ? `/stores/${encodeURIComponent(p.storeId)}/channels` : undefined,
       staff: can(p.role, 'staff.manage') ? `/stores/${encodeURIComponent(p.storeId)}/staff` : undefined,
       imports: can(p.role, 'store.export') ? `/stores/${encodeURIComponent(p.storeId)}/imports` : undefined,
+      fleets: can(p.role, 'fleet.read') ? `/stores/${encodeURIComponent(p.storeId)}/fleets` : undefined,
       setup: can(p.role, 'settings.read') ? `/stores/${encodeURIComponent(p.storeId)}/setup` : undefined,
     },
   };

@@ -92,6 +92,12 @@ export const POLICY = {
   'documents.receive': ['CUSTOMER_RELATIONS', 'CUSTOMER_MANAGER'],
   // R22 the first-service booked-arrival rate: each consultant their own, managers every consultant's.
   'firstService.view': ['SALES_CONSULTANT', ...MANAGERS, 'AUDITOR'],
+  // R25 corporate fleets: the people who take and answer their requests see them; a manager keeps the
+  // accounts (contacts, vehicles); the advisors (and the booking specialist who places jobs) record a
+  // fleet's request and answer it with time and place, the service manager too after an escalation.
+  'fleet.read': ['SERVICE_ADVISOR', 'BOOKING_SPECIALIST', 'CUSTOMER_RELATIONS', ...MANAGERS, 'AUDITOR'],
+  'fleet.manage': ['SERVICE_MANAGER', 'GENERAL_MANAGER'],
+  'fleet.request': ['SERVICE_ADVISOR', 'BOOKING_SPECIALIST', 'SERVICE_MANAGER'],
   // Everyone chooses their own password (and must, after a new account or a reset).
   'password.change': EVERYONE,
 } satisfies Record<string, readonly StaffRole[]>;

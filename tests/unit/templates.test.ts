@@ -14,7 +14,7 @@ describe('default templates', () => {
     const files = readdirSync(path.join(__dirname, '../../notifications/templates')).sort();
     const expected = TEMPLATE_CATALOG.flatMap((e) => LOCALES.map((l) => `${e.key}.${l}.hbs`)).sort();
     expect(files).toEqual(expected);
-    expect(new Set(TEMPLATE_CATALOG.map((e) => e.rule))).toEqual(new Set(['R2', 'R10', 'R11', 'R13', 'R15', 'R17', 'R18', 'R20', 'R21', 'R22', 'R23']));
+    expect(new Set(TEMPLATE_CATALOG.map((e) => e.rule))).toEqual(new Set(['R2', 'R10', 'R11', 'R13', 'R15', 'R17', 'R18', 'R20', 'R21', 'R22', 'R23', 'R25']));
   });
 
   for (const entry of TEMPLATE_CATALOG) {

@@ -40,6 +40,15 @@ export function inboxPages(ctx: WebContext): Router {
       orderBy: { dueAt: 'asc' },
       take: 200,
     });
+    // R25: a fleet request's answer is given on its fleet's page.
+    const fleetRequests = await ctx.db.fleetRequest.findMany({
+      where: { workflowId: { in: tasks.filter((t) => t.kind === 'FLEET_REQUEST_ANSWER').map((t) => t.workflowId) } },
+      select: { workflowId: true, fleetAccount: { select: { id: true, storeId: true } } },
+    });
+    const fleetPageOf = (workflowId: string) => {
+      const found = fleetRequests.find((r) => r.workflowId === workflowId)?.fleetAccount;
+      return found && `/stores/${encodeURIComponent(found.storeId)}/fleets/${encodeURIComponent(found.id)}`;
+    };
     const items = await Promise.all(
       tasks.map(async (t) => {
         const spec = actionForTask(t.kind);
@@ -57,6 +66,7 @@ export function inboxPages(ctx: WebContext): Router {
           overdue: t.dueAt.getTime() < now,
           today: t.dueAt.getTime() >= now && t.dueAt.getTime() < endOfToday,
           form: allowed ? await resolveForm(ctx.db, spec, t.vehicle.storeId, `/tasks/${t.id}/act`, '/inbox', { formId: formIdOf(spec, t.id), pickerAt: `/vehicles/${t.vin}` }) : undefined,
+          fleetPage: t.kind === 'FLEET_REQUEST_ANSWER' ? fleetPageOf(t.workflowId) : undefined,
         };
       }),
     );
@@ -77,6 +87,7 @@ export function inboxPages(ctx: WebContext): Router {
           overdue: dueAt.getTime() < now,
           today: dueAt.getTime() >= now && dueAt.getTime() < endOfToday,
           form: await resolveForm(ctx.db, stepForm('delivery'), p.storeId, `/vehicles/${wf.vin}/act`, '/inbox'),
+          fleetPage: undefined,
         });
       }
       items.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
