@@ -107,6 +107,8 @@ export const stepSchemas = {
     comment: text({ max: 1000, multiline: true }).optional(),
     failureGrade: z.enum(['A', 'B', 'C', 'D']).optional(),
     qualityLossCny: cny.optional(),
+    /** R24: what happened in the quality incident, for the leadership who read its page. */
+    qualityIncident: text({ min: 2, max: 2000, multiline: true }).optional(),
   }),
   salesCall: z.strictObject({ realReason: text({ min: 2, max: 1000, multiline: true }) }),
 };

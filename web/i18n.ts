@@ -10,6 +10,7 @@ import { STORE_SETUP_TEXT } from './text/storeSetup';
 import { STAFF_TEXT } from './text/staff';
 import { WORKSHOP_TEXT } from './text/workshop';
 import { REPORTS_TEXT } from './text/reports';
+import { QUALITY_INCIDENT_TEXT } from './text/qualityIncident';
 export type Lang = 'zh' | 'en';
 export const LANGS: Lang[] = ['zh', 'en'];
 
@@ -25,6 +26,7 @@ const TEXT: Dict = {
   ...STAFF_TEXT,
   ...WORKSHOP_TEXT,
   ...REPORTS_TEXT,
+  ...QUALITY_INCIDENT_TEXT,
   appName: ['服务通道', 'Service Lane'],
   signIn: ['登录', 'Sign in'],
   signOut: ['退出', 'Sign out'],
