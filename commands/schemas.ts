@@ -28,6 +28,8 @@ export const registerVehicleSchema = z.strictObject({
   mileageRecordedOn: calendarDate.optional(),
   advisorId: staffId.optional(),
   salesConsultantId: staffId.optional(),
+  /** R23: what the car was sold for, kept in its sales file. */
+  salePriceCny: cny.optional(),
   customer: z.strictObject({
     name: text({ max: 64 }),
     phone: phone('phone'),

@@ -88,6 +88,7 @@ export async function vehicleFiles(db: Db, vin: string) {
     sale: {
       deliveryDate: vehicle.deliveryDate.toISOString().slice(0, 10),
       consultant: nameOf(vehicle.salesConsultantId),
+      priceCny: vehicle.salePriceCny?.toFixed(2) ?? null,
       contacts: vehicle.tasks.map((t) => ({ kind: t.kind, rule: t.rule, status: t.status, dueAt: t.dueAt, completedAt: t.completedAt, completedBy: t.completedBy })),
     },
     service: {
