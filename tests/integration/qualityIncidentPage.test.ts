@@ -136,7 +136,7 @@ test('R24 the answer closes the loop and is shown; the page reads in English too
   expect(stageRow(html, 'ARCHIVE')).toMatch(/data-done="true".*audit chain/);
 });
 
-// The manager and vehicle pages also link it, but they ask Temporal, which this test does not start.
+// The manager and vehicle pages also link it; they ask Temporal, so qualityIncidentStack.test.ts shows them.
 test('R24 the service file links the visit’s incident; another store does not see it', async () => {
   const files = await get('sm-q', `/vehicles/${VIN}/files`);
   expect(files.html).toMatch(new RegExp(`data-document="survey">[^<]*9 / 3 · <a href="/tickets/${TICKET}"`));
