@@ -91,7 +91,10 @@ test('R24 a follow-up loss over the threshold becomes an incident page with the 
   expect((await call('POST', `/api/vehicles/${VIN}/delivery`, { amountDueCny: 720, amountPaidCny: 720 })).status).toBe(200);
   await atStage('AWAITING_FOLLOW_UP');
 
-  // A description too short to say anything is refused at the door, with its reason.
+  // A loss without what happened, or with too short a description, is refused at the door, with its reason.
+  const noDescription = await call('POST', `/api/vehicles/${VIN}/follow-up`, { attitudeScore: 9, qualityScore: 4, qualityLossCny: 32000 }, 'cr-r24');
+  expect(noDescription.status).toBe(400);
+  expect(noDescription.json.details).toEqual([expect.objectContaining({ path: 'qualityIncident', message: 'a quality loss needs what happened (R24)', zh: '有质量损失须写明事故经过（R24）' })]);
   const tooShort = await call('POST', `/api/vehicles/${VIN}/follow-up`, { attitudeScore: 9, qualityScore: 4, qualityLossCny: 32000, qualityIncident: 'x' }, 'cr-r24');
   expect(tooShort.status).toBe(400);
   expect(JSON.stringify(tooShort.json)).toContain('qualityIncident');
