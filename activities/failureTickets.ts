@@ -14,6 +14,8 @@ export function failureTicketActivities(db: Db) {
   return {
     async openFailureTicket(ctx: StepContext, input: FailureTicketInput, firstOwner: EscalationRole, answerBy: string): Promise<null> {
       return auditedStep(db, ctx, { step: 'ticket-open', action: 'failure-ticket.opened', rule: input.rule, actor: input.openedBy, data: { ...input } }, async (tx) => {
+        // R24: the loss and what happened were registered on the follow-up call this ticket comes from.
+        const survey = await tx.followUpSurvey.findFirst({ where: { vin: input.vin, cycle: input.cycle }, orderBy: { recordedAt: 'desc' } });
         await tx.serviceFailureTicket.create({
           data: {
             idempotencyKey: ticketKey(ctx),
@@ -24,6 +26,9 @@ export function failureTicketActivities(db: Db) {
             ownerRole: firstOwner,
             answerBy: new Date(answerBy),
             workflowId: ctx.workflowId,
+            cycle: input.cycle,
+            qualityLossCny: survey?.qualityLossCny,
+            qualityIncident: survey?.qualityIncident,
           },
         });
         return null;

@@ -7,6 +7,13 @@ import { auditedStep, recordedStep, StepRecord, Tx } from './auditedStep';
 import { Db } from './database';
 import { StepContext } from './stepContext';
 
+/**
+ * The vehicle as registration gives it, with its sale price (R23). The lifecycle carries its input's
+ * vehicle to this activity untouched, so the price arrives without the workflow's own type naming it
+ * (workflows/ is being restructured; the field joins VehicleLifecycleInput there).
+ */
+export type RegisteredVehicle = VehicleLifecycleInput['vehicle'] & { salePriceCny?: number };
+
 export interface CyclePolicy {
   settings: StoreSettings;
   intervalMonths: number;
@@ -43,7 +50,8 @@ function registered(input: VehicleLifecycleInput): StepRecord {
  * has just read it, already vouches for the store and names the model's plan.
  */
 async function registerInTx(tx: Tx, ctx: StepContext, input: VehicleLifecycleInput, policy?: CyclePolicy): Promise<null> {
-  const { vehicle: v, customer: c } = input;
+  const { customer: c } = input;
+  const v: RegisteredVehicle = input.vehicle;
   if (!policy && !(await tx.store.findUnique({ where: { id: v.storeId }, select: { id: true } }))) throw unknownStore(v.storeId);
   const customer = await tx.customer.upsert({
     where: { storeId_phone: { storeId: v.storeId, phone: c.phone } },
@@ -59,6 +67,8 @@ async function registerInTx(tx: Tx, ctx: StepContext, input: VehicleLifecycleInp
     servicePlanId,
     salesConsultantId: v.salesConsultantId,
     advisorId: v.advisorId,
+    // Absent on a refresh that does not know it (a later cycle's input of an older run): left as it is.
+    salePriceCny: v.salePriceCny,
     deliveryDate: new Date(v.deliveryDate),
     mileageKm: v.mileageKm,
     mileageRecordedAt: new Date(v.mileageRecordedOn),

@@ -36,6 +36,7 @@ const ZH: [RegExp, string][] = [
   [/^a cancellation needs its reason \((R\d+)\)$/, '取消预约须写明原因（$1）'],
   [/^(?:\w+ )?is required \(R10: the customer is told who\)$/, '必填（R10：要告诉客户由谁服务）'],
   [/^realReason must record what the customer said \((R\d+)\)$/, '须记录客户说的真实原因（$1）'],
+  [/^a quality loss needs what happened \((R\d+)\)$/, '有质量损失须写明事故经过（$1）'],
   [/^items must list at least one additional item$/, '至少填写一个追加项目'],
   [/^every item needs a description$/, '每个项目都要写明内容'],
   [/^every item needs a non-negative priceCny$/, '每个项目都要有不小于 0 的价格'],

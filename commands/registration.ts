@@ -6,6 +6,7 @@ import { localDate } from '../domain/calendar';
 import { DEFAULT_STORE_SETTINGS } from '../domain/storeSettings';
 import { careWorkflowId, CustomerCareInput } from '../workflows/careDefinitions';
 import { LIFECYCLE_TASK_QUEUE, lifecycleWorkflowId, SA_ADVISOR, SA_PLATE, SA_STAGE, SA_STORE, SA_VIN, ServiceHistory, VehicleLifecycleInput } from '../workflows/definitions';
+import type { RegisteredVehicle } from '../activities/registration';
 import { inStore } from '../api/auth/principal';
 import { HttpError } from '../api/httpError';
 import { CommandContext, defineCommand } from './command';
@@ -19,18 +20,20 @@ export type Registration = z.infer<typeof registerVehicleSchema>;
  * meet the old runs' and each of its steps is really done.
  */
 export function lifecycleStart(body: Registration, actor: string, at: Date, history?: ServiceHistory): WorkflowStartOptions & { workflowId: string } {
+  const vehicle: RegisteredVehicle = {
+    vin: body.vin,
+    plate: body.plate,
+    model: body.model,
+    storeId: body.storeId,
+    deliveryDate: body.deliveryDate,
+    mileageKm: body.mileageKm,
+    mileageRecordedOn: body.mileageRecordedOn ?? localDate(at.getTime(), DEFAULT_STORE_SETTINGS.utcOffsetMinutes),
+    advisorId: body.advisorId,
+    salesConsultantId: body.salesConsultantId,
+    salePriceCny: body.salePriceCny,
+  };
   const input: VehicleLifecycleInput = {
-    vehicle: {
-      vin: body.vin,
-      plate: body.plate,
-      model: body.model,
-      storeId: body.storeId,
-      deliveryDate: body.deliveryDate,
-      mileageKm: body.mileageKm,
-      mileageRecordedOn: body.mileageRecordedOn ?? localDate(at.getTime(), DEFAULT_STORE_SETTINGS.utcOffsetMinutes),
-      advisorId: body.advisorId,
-      salesConsultantId: body.salesConsultantId,
-    },
+    vehicle,
     customer: body.customer,
     history: history ?? { cycle: 1, lastServiceDate: body.lastService?.date, lastServiceKm: body.lastService?.mileageKm },
     registeredBy: actor,

@@ -28,6 +28,8 @@ export const registerVehicleSchema = z.strictObject({
   mileageRecordedOn: calendarDate.optional(),
   advisorId: staffId.optional(),
   salesConsultantId: staffId.optional(),
+  /** R23: what the car was sold for, kept in its sales file. */
+  salePriceCny: cny.optional(),
   customer: z.strictObject({
     name: text({ max: 64 }),
     phone: phone('phone'),
@@ -101,13 +103,18 @@ export const stepSchemas = {
   }),
   additionalWorkDecision: z.strictObject({ approved: z.boolean(), note: note.optional() }),
   delivery: z.strictObject({ amountDueCny: cny, amountPaidCny: cny }),
-  followUp: z.strictObject({
-    attitudeScore: z.number().int().min(0).max(10),
-    qualityScore: z.number().int().min(0).max(10),
-    comment: text({ max: 1000, multiline: true }).optional(),
-    failureGrade: z.enum(['A', 'B', 'C', 'D']).optional(),
-    qualityLossCny: cny.optional(),
-  }),
+  followUp: z
+    .strictObject({
+      attitudeScore: z.number().int().min(0).max(10),
+      qualityScore: z.number().int().min(0).max(10),
+      comment: text({ max: 1000, multiline: true }).optional(),
+      failureGrade: z.enum(['A', 'B', 'C', 'D']).optional(),
+      qualityLossCny: cny.optional(),
+      /** R24: what happened in the quality incident, for the leadership who read its page. */
+      qualityIncident: text({ min: 2, max: 2000, multiline: true }).optional(),
+    })
+    // R24: a loss alone tells leadership nothing they can act on.
+    .refine((i) => !i.qualityLossCny || i.qualityIncident !== undefined, { path: ['qualityIncident'], message: 'a quality loss needs what happened (R24)' }),
   salesCall: z.strictObject({ realReason: text({ min: 2, max: 1000, multiline: true }) }),
 };
 

@@ -39,8 +39,8 @@ export async function exportCsv(db: Db, storeId: string, name: ExportName, seesP
   if (name === 'vehicles') {
     const vehicles = await db.vehicle.findMany({ where: { storeId }, include: { customer: true }, orderBy: { vin: 'asc' } });
     return csv(
-      ['vin', 'plate', 'model', 'deliveryDate', 'mileageKm', 'mileageRecordedOn', 'lastServiceDate', 'lastServiceKm', 'customerId', 'customerName', 'customerPhone', 'customerEmail', 'advisorId', 'salesConsultantId'],
-      vehicles.map((v) => [v.vin, v.plate, v.model, day(v.deliveryDate), v.mileageKm, day(v.mileageRecordedAt), day(v.lastServiceDate), v.lastServiceKm, idOf(v.customerId), v.customer.name, phone(v.customer.phone), v.customer.email, v.advisorId, v.salesConsultantId]),
+      ['vin', 'plate', 'model', 'deliveryDate', 'mileageKm', 'mileageRecordedOn', 'lastServiceDate', 'lastServiceKm', 'customerId', 'customerName', 'customerPhone', 'customerEmail', 'advisorId', 'salesConsultantId', 'salePriceCny'],
+      vehicles.map((v) => [v.vin, v.plate, v.model, day(v.deliveryDate), v.mileageKm, day(v.mileageRecordedAt), day(v.lastServiceDate), v.lastServiceKm, idOf(v.customerId), v.customer.name, phone(v.customer.phone), v.customer.email, v.advisorId, v.salesConsultantId, v.salePriceCny?.toFixed(2)]),
     );
   }
   const [store, visits, orders] = await Promise.all([

@@ -32,6 +32,7 @@ export const IMPORT_FIELDS: Record<ImportKind, ImportField[]> = {
     { name: 'customerBirthday', type: 'monthDay', aliases: ['生日', '出生日期', 'birthday'] },
     { name: 'advisorId', type: 'code', aliases: ['服务顾问编号', '服务顾问'] },
     { name: 'salesConsultantId', type: 'code', aliases: ['销售顾问编号', '销售顾问'] },
+    { name: 'salePriceCny', type: 'amount', aliases: ['成交价', '成交价格', '销售价格', '裸车价', '车价', 'sale price'] },
     { name: 'newCar', type: 'flag', aliases: ['本店新车', '新车', 'new car'] },
     { name: 'inspectionDate', type: 'date', aliases: ['年审日期', '年检日期', 'inspection date'] },
     { name: 'insuranceRenewalDate', type: 'date', aliases: ['保险到期日', '续保日期', '保险到期日期', 'insurance renewal date'] },

@@ -99,6 +99,7 @@ function vehicleInput(v: Record<string, CellValue>, storeId: string, today: stri
     mileageRecordedOn: v.mileageRecordedOn ?? (fromLastService ? lastService.date : today),
     advisorId: v.advisorId,
     salesConsultantId: v.salesConsultantId,
+    salePriceCny: v.salePriceCny,
     customer: dropUndefined({ name: v.customerName, phone: v.customerPhone, email: v.customerEmail, birthday: v.customerBirthday }),
     lastService,
     newCar: v.newCar,

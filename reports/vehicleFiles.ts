@@ -72,6 +72,7 @@ export async function vehicleFiles(db: Db, vin: string) {
       tasks: { where: { kind: { in: SALES_CONTACTS } }, orderBy: { dueAt: 'asc' } },
       repairOrders: { include: { items: { orderBy: { description: 'asc' } }, booking: true }, orderBy: [{ cycle: 'asc' }, { createdAt: 'asc' }] },
       surveys: true,
+      failureTickets: { orderBy: { createdAt: 'asc' } },
     },
   });
   if (!vehicle) return null;
@@ -87,11 +88,13 @@ export async function vehicleFiles(db: Db, vin: string) {
     sale: {
       deliveryDate: vehicle.deliveryDate.toISOString().slice(0, 10),
       consultant: nameOf(vehicle.salesConsultantId),
+      priceCny: vehicle.salePriceCny?.toFixed(2) ?? null,
       contacts: vehicle.tasks.map((t) => ({ kind: t.kind, rule: t.rule, status: t.status, dueAt: t.dueAt, completedAt: t.completedAt, completedBy: t.completedBy })),
     },
     service: {
       visits: vehicle.repairOrders.map((o) => {
         const survey = vehicle.surveys.find((s) => s.cycle === o.cycle);
+        const ticket = vehicle.failureTickets.find((t) => t.cycle === o.cycle);
         const received = documents.find((d) => d.repairOrderId === o.id);
         return {
           cycle: o.cycle,
@@ -109,6 +112,8 @@ export async function vehicleFiles(db: Db, vin: string) {
           dispatch: { advisor: nameOf(o.booking?.advisorId), technician: nameOf(o.booking?.technicianId), bayId: o.booking?.bayId ?? null, handedOverAt: o.handedOverAt, items: o.items.map((i) => ({ description: i.description, laborHours: i.laborHours, priceCny: i.priceCny.toFixed(2), additional: i.additional, approved: i.approved })) },
           settlement: o.deliveredAt && { deliveredAt: o.deliveredAt, settledCny: o.settledCny?.toFixed(2) ?? null, underpaid: o.underpaid },
           survey: survey && { recordedAt: survey.recordedAt, attitudeScore: survey.attitudeScore, qualityScore: survey.qualityScore },
+          // R18 / R24: the service-failure ticket the visit's follow-up call opened, to its own page.
+          ticket: ticket && { id: ticket.workflowId, grade: ticket.grade, rule: ticket.rule },
           // R23: the documents as customer relations received them (only a delivered visit's are complete).
           documents: received ? { receivedAt: received.receivedAt, receivedBy: nameOf(received.receivedBy) } : null,
           delivered: o.deliveredAt !== null,

@@ -5,12 +5,14 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { updateRejectionReason } from '../api/workflowErrors';
 import { stepInputRefusal } from '../commands/lifecycleSteps';
-import { addMonths, localDate } from '../domain/calendar';
+import { careCallSchema } from '../commands/schemas';
+import { addDays, addMonths, localDate } from '../domain/calendar';
 import { resolveStoreSettings, StoreSettings } from '../domain/storeSettings';
 import { lifecycleBundle } from '../runtime/timeSkippingServer';
+import { CareCallContact, CareContact, careWorkflowId, CareState, CustomerCareInput, getCare } from '../workflows/careDefinitions';
 import { FailureTicketState, getFailureTicket, LIFECYCLE_TASK_QUEUE, LifecycleState, lifecycleWorkflowId, VehicleLifecycleInput } from '../workflows/definitions';
-import { advanceTo } from './advance';
-import { Scenario, ScenarioVehicle } from './scenario';
+import { advanceCare, advanceTo, isOpenCall, RehearsalStuck, WaitBound } from './advance';
+import { CareStep, Scenario, ScenarioVehicle } from './scenario';
 import { RecordedCall, recordingActivities } from './simulatedActivities';
 import { durationMs, resolveInput } from './timeExpressions';
 
@@ -30,7 +32,18 @@ export interface VehicleOutcome {
   timeline: TimelineEvent[];
   finalState: LifecycleState;
   failureTicket?: FailureTicketState;
+  /** Where the vehicle's care stood at the end, when the scenario rehearsed it. */
+  care?: CareState;
 }
+
+/** The outbox template of each message care sends (workflows/customerCare.ts). */
+const CARE_TEMPLATES: Record<Exclude<CareContact, CareCallContact>, string> = {
+  BIRTHDAY_GREETING: 'birthday-greeting',
+  HOLIDAY_GREETING: 'holiday-greeting',
+  INSPECTION_REMINDER: 'inspection-reminder',
+  INSURANCE_REMINDER: 'insurance-renewal-reminder',
+};
+const isCareMessage = (contact: CareContact): contact is keyof typeof CARE_TEMPLATES => Object.hasOwn(CARE_TEMPLATES, contact);
 
 /** The rule each back-office step carries out, for activities whose input does not name it. */
 const ACTIVITY_RULES: Record<string, string> = {
@@ -80,34 +93,47 @@ const UNTIMED = new Set(['loadCyclePolicy', 'loadStoreSettings']);
 
 export async function runScenario(env: TestWorkflowEnvironment, scenario: Scenario): Promise<VehicleOutcome[]> {
   const settings = resolveStoreSettings(scenario.storeSettings);
+  const withinMs = durationMs(scenario.within);
   const outcomes: VehicleOutcome[] = [];
-  for (const vehicle of scenario.vehicles) outcomes.push(await runVehicle(env, vehicle, settings));
+  for (const vehicle of scenario.vehicles) outcomes.push(await runVehicle(env, vehicle, settings, withinMs));
   return outcomes;
 }
 
-async function runVehicle(env: TestWorkflowEnvironment, v: ScenarioVehicle, settings: StoreSettings): Promise<VehicleOutcome> {
+async function runVehicle(env: TestWorkflowEnvironment, v: ScenarioVehicle, settings: StoreSettings, withinMs: number): Promise<VehicleOutcome> {
   const { activities, calls } = recordingActivities({ settings, intervalMonths: v.intervalMonths, intervalKm: v.intervalKm, servicePlanId: null });
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: LIFECYCLE_TASK_QUEUE, workflowBundle: await lifecycleBundle(), activities });
   const steps: TimelineEvent[] = [];
   return worker.runUntil(async () => {
     const now = await env.currentTimeMs();
+    const today = localDate(now, settings.utcOffsetMinutes);
     const handle = await env.client.workflow.start('vehicleLifecycle', {
       taskQueue: LIFECYCLE_TASK_QUEUE,
       workflowId: lifecycleWorkflowId(v.vin),
-      args: [vehicleInput(v, localDate(now, settings.utcOffsetMinutes))],
+      args: [vehicleInput(v, today)],
     });
+    // Care starts after the lifecycle, as at registration (commands/registration.ts).
+    const care = v.care && (await env.client.workflow.start('customerCare', { taskQueue: LIFECYCLE_TASK_QUEUE, workflowId: careWorkflowId(v.vin), args: [careInput(v, today)] }));
+    // Messages care sent that an earlier step already expected: a message step waits for the next one.
+    const expectedMessages = new Map<string, number>();
     let last: LifecycleState | undefined;
     let ticketId: string | undefined;
     const seen = (s: LifecycleState) => {
       last = s;
       ticketId = s.failureTicket ?? ticketId;
     };
+    // The last events say why a vehicle stopped short (a refused step, a timer not yet fired).
+    const withLastEvents = (err: unknown) => {
+      if (err instanceof RehearsalStuck) err.message += `; the last events: ${JSON.stringify(timeline(calls, steps).slice(-5))}`;
+      throw err;
+    };
     try {
-      for (const step of v.script) {
-        await advanceTo(env, handle, step.at, seen).catch((err: Error) => {
-          // The last events say why a vehicle stopped short (a refused step, a timer not yet fired).
-          throw new Error(`${v.vin}: ${err.message}; the last events: ${JSON.stringify(timeline(calls, steps).slice(-5))}`);
-        });
+      for (const [index, step] of v.script.entries()) {
+        const bound = { step: `step ${index + 1} (${'care' in step ? step.care : step.send})`, withinMs: step.within ? durationMs(step.within) : withinMs };
+        if ('care' in step) {
+          await careStep(env, requireCare(care), step, bound, calls, steps, expectedMessages).catch(withLastEvents);
+          continue;
+        }
+        await advanceTo(env, handle, step.at, seen, bound).catch(withLastEvents);
         if (step.wait) await env.sleep(step.wait === 'booked' ? Math.max(0, Date.parse(last!.bookedFor!) - (await env.currentTimeMs())) : durationMs(step.wait));
         const at = await env.currentTimeMs();
         const input = { ...resolveInput(step.input, { now: at, dueDate: last?.dueDate, bookedFor: last?.bookedFor ? Date.parse(last.bookedFor) : undefined, utcOffsetMinutes: settings.utcOffsetMinutes }), actor: step.actor };
@@ -128,14 +154,73 @@ async function runVehicle(env: TestWorkflowEnvironment, v: ScenarioVehicle, sett
           steps.push({ at: new Date(at).toISOString(), event: `update:${step.send}`, rule: UPDATE_RULES[step.send], actor: step.actor, detail: { input, accepted: false, reason } });
         }
       }
-      const finalState = await advanceTo(env, handle, v.until, seen);
+      const finalState = await advanceTo(env, handle, v.until, seen, { step: 'until', withinMs }).catch(withLastEvents);
       const failureTicket = ticketId ? await env.client.workflow.getHandle(ticketId).query(getFailureTicket) : undefined;
-      return { vin: v.vin, workflowId: handle.workflowId, firstRunId: handle.firstExecutionRunId, timeline: timeline(calls, steps), finalState, failureTicket };
+      const careState = care && (await care.query(getCare));
+      return { vin: v.vin, workflowId: handle.workflowId, firstRunId: handle.firstExecutionRunId, timeline: timeline(calls, steps), finalState, failureTicket, ...(careState ? { care: careState } : {}) };
     } finally {
       await handle.terminate('scenario over').catch(() => undefined);
+      await care?.terminate('scenario over').catch(() => undefined);
       if (ticketId) await env.client.workflow.getHandle(ticketId).terminate('scenario over').catch(() => undefined);
     }
   });
+}
+
+/**
+ * A care step: waits (bounded) for the call to come due or the message to go, then records the call's
+ * outcome through the same check as the care-call door (commands/careCall.ts).
+ */
+async function careStep(env: TestWorkflowEnvironment, care: WorkflowHandle, step: CareStep, bound: WaitBound, calls: RecordedCall[], steps: TimelineEvent[], expectedMessages: Map<string, number>): Promise<void> {
+  const contact = step.care;
+  if (isCareMessage(contact)) {
+    const template = CARE_TEMPLATES[contact];
+    const already = expectedMessages.get(template) ?? 0;
+    const sent = () => calls.filter((c) => c.name === 'queueCustomerMessage' && (c.args[0] as { template?: string }).template === template && c.workflowId === care.workflowId).length;
+    await advanceCare(env, care, `care message ${contact}`, () => sent() > already, bound);
+    expectedMessages.set(template, already + 1);
+    if (step.wait) await env.sleep(durationMs(step.wait));
+    return;
+  }
+  const due = await advanceCare(env, care, `care call ${contact} (its outcome owed)`, (s) => s.waitingFor.some((w) => w.contact === contact && isOpenCall(w)), bound);
+  if (step.wait) await env.sleep(durationMs(step.wait));
+  if (step.outcome === undefined) return;
+  const at = new Date(await env.currentTimeMs()).toISOString();
+  const rule = due.waitingFor.find((w) => w.contact === contact)?.rule;
+  const input = { contact, outcome: step.outcome, actor: step.actor };
+  const parsed = careCallSchema.safeParse({ contact, outcome: step.outcome });
+  if (!parsed.success) {
+    steps.push({ at, event: 'update:recordCareCall', rule, actor: step.actor, detail: { input, accepted: false, reason: parsed.error.issues.map((i) => i.message).join('; ') } });
+    return;
+  }
+  try {
+    await care.executeUpdate('recordCareCall', { args: [{ ...parsed.data, actor: step.actor }] });
+    steps.push({ at, event: 'update:recordCareCall', rule, actor: step.actor, detail: { input, accepted: true } });
+  } catch (err) {
+    const reason = updateRejectionReason(err);
+    if (reason === undefined) throw err;
+    steps.push({ at, event: 'update:recordCareCall', rule, actor: step.actor, detail: { input, accepted: false, reason } });
+  }
+}
+
+function requireCare(care: WorkflowHandle | undefined): WorkflowHandle {
+  if (!care) throw new Error('a care step needs the vehicle\'s `care` facts, which start its care workflow');
+  return care;
+}
+
+function careInput(v: ScenarioVehicle, today: string): CustomerCareInput {
+  const c = v.care!;
+  return {
+    vin: v.vin,
+    storeId: 'scenario-store',
+    plate: v.plate,
+    deliveryDate: addMonths(today, -v.deliveredMonthsAgo),
+    newCar: c.newCar,
+    secondaryDealer: c.secondaryDealer,
+    customer: { ...v.customer, birthday: c.birthday },
+    inspectionDate: c.inspectionInDays === undefined ? undefined : addDays(today, c.inspectionInDays),
+    insuranceRenewalDate: c.insuranceRenewalInDays === undefined ? undefined : addDays(today, c.insuranceRenewalInDays),
+    salesConsultantId: c.salesConsultantId,
+  };
 }
 
 function requireTicket(ticketId: string | undefined): string {

@@ -9,9 +9,14 @@ import { z } from 'zod';
  */
 export const timeExpression = z.string();
 
-export const scriptStepSchema = z.strictObject({
+/** A bound on simulated time: `30d`, `12h`, `90m`. */
+const duration = z.string().regex(/^\d+(?:\.\d+)?[mhd]$/, 'a duration such as 30d, 12h or 90m');
+
+export const lifecycleStepSchema = z.strictObject({
   /** Wait until the vehicle is at this stage (simulated time runs through every timer on the way). */
   at: z.string().regex(/^[A-Z_]+$/),
+  /** Give up waiting for the stage after this much simulated time (default: the scenario's `within`). */
+  within: duration.optional(),
   /** Then let this much simulated time pass first: `2h`, `3d`, or `booked` (until the booked arrival). */
   wait: z.string().optional(),
   /** The Update a person sends, by its workflow name (recordCallOutcome, confirmBooking, …). */
@@ -20,6 +25,36 @@ export const scriptStepSchema = z.strictObject({
   actor: z.string().default('scenario'),
   /** Send to the vehicle's service-failure ticket instead of its lifecycle. */
   toTicket: z.boolean().default(false),
+});
+
+const CARE_CALLS = ['NEW_CAR_7DC', 'USAGE_FOLLOW_UP', 'FIRST_SERVICE_CONFIRMATION', 'FIRST_SERVICE_FOLLOW_UP', 'MONTHLY_CALLBACK', 'MANAGEMENT_CALLBACK', 'YEARLY_CALLBACK'] as const;
+const CARE_MESSAGES = ['BIRTHDAY_GREETING', 'HOLIDAY_GREETING', 'INSPECTION_REMINDER', 'INSURANCE_REMINDER'] as const;
+
+/**
+ * A step of the vehicle's care (R20–R22). For a call: wait until its task is open and the outcome owed,
+ * then record the outcome (`outcome`), as the care-call door does; without `outcome` the call only has to
+ * come due. For a message: wait until care has sent it.
+ */
+export const careStepSchema = z.strictObject({
+  care: z.enum([...CARE_CALLS, ...CARE_MESSAGES]),
+  within: duration.optional(),
+  /** Then let this much simulated time pass first. */
+  wait: duration.optional(),
+  outcome: z.string().optional(),
+  actor: z.string().default('scenario'),
+});
+
+export const scriptStepSchema = z.union([lifecycleStepSchema, careStepSchema]);
+
+/** The vehicle's care facts: present, the care workflow runs beside the lifecycle. Dates count from the run's day. */
+export const scenarioCareSchema = z.strictObject({
+  newCar: z.boolean().default(true),
+  secondaryDealer: z.boolean().optional(),
+  /** 'MM-DD'. */
+  birthday: z.string().regex(/^\d{2}-\d{2}$/).optional(),
+  inspectionInDays: z.number().int().min(0).optional(),
+  insuranceRenewalInDays: z.number().int().min(0).optional(),
+  salesConsultantId: z.string().optional(),
 });
 
 export const scenarioVehicleSchema = z.strictObject({
@@ -34,6 +69,7 @@ export const scenarioVehicleSchema = z.strictObject({
   intervalMonths: z.number().int().min(1).default(6),
   intervalKm: z.number().int().min(1000).default(7500),
   customer: z.strictObject({ name: z.string(), phone: z.string(), email: z.string().optional() }).default({ name: '测试客户', phone: '13800000000' }),
+  care: scenarioCareSchema.optional(),
   script: z.array(scriptStepSchema),
   /** After the script, let simulated time run on until this stage (default: the next cycle's reminder wait). */
   until: z.string().regex(/^[A-Z_]+$/).default('WAITING_FOR_REMINDER'),
@@ -44,9 +80,17 @@ export const scenarioSchema = z.strictObject({
   description: z.string().optional(),
   /** Store settings to rehearse (any key of the store settings; see domain/storeSettings.ts). */
   storeSettings: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * How much simulated time a step may wait for its stage or contact before the rehearsal reports it stuck
+   * (a step's own `within` overrides it); the closing `until` gets the same bound.
+   */
+  within: duration.default('400d'),
   vehicles: z.array(scenarioVehicleSchema).min(1),
 });
 
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioVehicle = z.infer<typeof scenarioVehicleSchema>;
 export type ScriptStep = z.infer<typeof scriptStepSchema>;
+export type LifecycleStep = z.infer<typeof lifecycleStepSchema>;
+export type CareStep = z.infer<typeof careStepSchema>;
+export type ScenarioCare = z.infer<typeof scenarioCareSchema>;

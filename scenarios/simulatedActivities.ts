@@ -11,6 +11,8 @@ export interface RecordedCall {
   /** The workflow time of the decision, from the step context. */
   at?: string;
   cycle?: number;
+  /** The workflow that asked: a vehicle's lifecycle, its care or its ticket share one back office. */
+  workflowId?: string;
   args: unknown[];
 }
 
@@ -22,7 +24,7 @@ export function recordingActivities(policy: Partial<CyclePolicy> = {}, partsToOr
   const calls: RecordedCall[] = [];
   const record = (name: keyof LifecycleActivities, args: unknown[]) => {
     const ctx = args[0] as StepContext | undefined;
-    calls.push({ name, at: ctx?.at, cycle: ctx?.cycle, args: args.slice(1) });
+    calls.push({ name, at: ctx?.at, cycle: ctx?.cycle, workflowId: ctx?.workflowId, args: args.slice(1) });
   };
   const cyclePolicy = (): CyclePolicy => ({ settings: DEFAULT_STORE_SETTINGS, intervalMonths: 6, intervalKm: 10000, servicePlanId: 'plan-1', ...policy });
   // R6b: a booking that prepares its work order asks a deposit when the simulated parts to order are expensive.

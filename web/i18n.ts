@@ -11,6 +11,7 @@ import { STAFF_TEXT } from './text/staff';
 import { WORKSHOP_TEXT } from './text/workshop';
 import { REPORTS_TEXT } from './text/reports';
 import { FLEETS_TEXT } from './text/fleets';
+import { QUALITY_INCIDENT_TEXT } from './text/qualityIncident';
 export type Lang = 'zh' | 'en';
 export const LANGS: Lang[] = ['zh', 'en'];
 
@@ -27,6 +28,7 @@ const TEXT: Dict = {
   ...WORKSHOP_TEXT,
   ...REPORTS_TEXT,
   ...FLEETS_TEXT,
+  ...QUALITY_INCIDENT_TEXT,
   appName: ['服务通道', 'Service Lane'],
   signIn: ['登录', 'Sign in'],
   signOut: ['退出', 'Sign out'],

@@ -30,6 +30,7 @@ import { reportPages } from './pages/reports';
 import { vehicleFilePages } from './pages/vehicleFiles';
 import { firstServiceRatePages } from './pages/firstServiceRate';
 import { fleetPages } from './pages/fleets';
+import { qualityIncidentPages } from './pages/qualityIncident';
 import { langOf, renderPage } from './render';
 
 export function createWebRouter(deps: WebDeps): Router {
@@ -46,7 +47,7 @@ export function createWebRouter(deps: WebDeps): Router {
     next();
   });
   // /vehicles/new before /vehicles/:vin, which would take "new" for a VIN.
-  for (const pages of [sessionPages, inboxPages, boardPages, registrationPages, vehiclePages, managerPages, auditPages, outboxPages, templatePages, channelPages, contactPreferencePages, capacityPages, repairOrderPages, workshopPages, staffPages, storeSetupPages, importPages, reportPages, vehicleFilePages, firstServiceRatePages, fleetPages]) router.use(pages(ctx));
+  for (const pages of [sessionPages, inboxPages, boardPages, registrationPages, vehiclePages, managerPages, auditPages, outboxPages, templatePages, channelPages, contactPreferencePages, capacityPages, repairOrderPages, workshopPages, staffPages, storeSetupPages, importPages, reportPages, vehicleFilePages, firstServiceRatePages, fleetPages, qualityIncidentPages]) router.use(pages(ctx));
   // Express recognises an error handler by its four parameters.
   router.use((thrown: unknown, req: Request, res: Response, next: NextFunction) => {
     if (req.path.startsWith('/api/')) return next(thrown);

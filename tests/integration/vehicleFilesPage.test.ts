@@ -7,6 +7,10 @@ import { openSession } from '../../api/auth/sessions';
 import { settableClock } from '../../runtime/clock';
 import { applyMigrations } from '../../runtime/migrate';
 import { openVisitDocumentTasks } from '../../reports/visitDocuments';
+import { registrationActivities } from '../../activities/registration';
+import { lifecycleStart } from '../../commands/registration';
+import { registerVehicleSchema } from '../../commands/schemas';
+import type { VehicleLifecycleInput } from '../../workflows/definitions';
 import { DatabaseOnlyWeb, startDatabaseOnlyWeb } from '../support/databaseOnlyApi';
 import { startPostgres, TestPostgres } from '../support/postgres';
 import { local, OTHER_STORE, REPORT_STORE, seedReportMonth, vinOf } from '../support/reportMonth';
@@ -151,4 +155,26 @@ test("R23 a visit's documents not with customer relations a working day after de
   expect(await db.visitDocuments.count()).toBe(1);
   // The next run opens nothing again.
   expect(await openVisitDocumentTasks(db, clock.now())).toBe(0);
+});
+
+test('R23 the sales file holds the sale price the registration gave; without one it says it is not registered', async () => {
+  // The door's schema and start options, then the lifecycle's first activity, as a registration runs them.
+  const body = registerVehicleSchema.parse({
+    vin: 'LSVREP0RTPR1CE001',
+    plate: '苏F7P001',
+    model: 'Lavida',
+    storeId: REPORT_STORE,
+    deliveryDate: '2026-11-20',
+    mileageKm: 15,
+    salesConsultantId: 'sc-f',
+    salePriceCny: 159800,
+    customer: { name: '价客户', phone: '13900000799' },
+  });
+  const input = lifecycleStart(body, 'sc-f', clock.now()).args![0] as VehicleLifecycleInput;
+  await registrationActivities(db).registerVehicle({ workflowId: `vehicle-${body.vin}`, runId: 'run-price', vin: body.vin, cycle: 1, at: clock.now().toISOString() }, input);
+  const priced = await get('sc-f', `/vehicles/${body.vin}/files`);
+  expect(priced.html).toContain('data-fact="price">159800.00 元<');
+  expect((await get('sc-f', `/vehicles/${vinOf(2)}/files`)).html).toMatch(/data-fact="price">未登记/);
+  // A price that is not an amount is refused at the door.
+  expect(registerVehicleSchema.safeParse({ ...body, salePriceCny: -1 }).success).toBe(false);
 });

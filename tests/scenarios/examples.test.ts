@@ -2,7 +2,10 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { addDays, addMonths, localDate } from '../../domain/calendar';
+import { DEFAULT_STORE_SETTINGS } from '../../domain/storeSettings';
 import { createTimeSkippingEnv } from '../../runtime/timeSkippingServer';
+import { isOpenCall } from '../../scenarios/advance';
 import { runScenario, VehicleOutcome } from '../../scenarios/runScenario';
 import { scenarioSchema } from '../../scenarios/scenario';
 
@@ -57,4 +60,34 @@ test('R9 R11: cancellation closes the cycle; a customer who never comes is a no-
   expect(events(cancelled)).toEqual(expect.arrayContaining(['R9 cancelBooking', 'R3 closeCycleWithoutService']));
   expect(events(noShow)).toEqual(expect.arrayContaining(['R11 markNoShow', 'R3 closeCycleWithoutService']));
   expect(noShow.finalState.cycle).toBe(3);
+});
+
+test('R20 R21 R22: a new car\'s care calls and reminders come due in order beside its lifecycle, and each call\'s outcome is recorded', async () => {
+  const [car] = await run('new-car-care.json');
+  expect(rejected(car)).toEqual([]);
+  const delivered = (car.timeline.find((e) => e.event === 'registerVehicle')!.detail as { vehicle: { deliveryDate: string } }).vehicle.deliveryDate;
+  // Holiday greetings (R21) fall where the run's calendar puts them: the expected timeline leaves them out.
+  const care = car.timeline.filter((e) => ['R20', 'R21', 'R22'].includes(e.rule ?? '') && e.event !== 'message:holiday-greeting');
+  const day = (at: string) => localDate(Date.parse(at), DEFAULT_STORE_SETTINGS.utcOffsetMinutes);
+  expect(care.map((e) => `${e.rule} ${e.event} ${day(e.at)}`)).toEqual([
+    `R20 task:NEW_CAR_7DC_CALL ${addDays(delivered, 7)}`,
+    `R20 update:recordCareCall ${addDays(delivered, 7)}`,
+    `R20 recordCareCall ${addDays(delivered, 7)}`,
+    `R21 message:insurance-renewal-reminder ${addDays(delivered, 20 - 7)}`,
+    `R20 task:MONTHLY_CALLBACK_CALL ${addMonths(delivered, 1)}`,
+    `R20 update:recordCareCall ${addMonths(delivered, 1)}`,
+    `R20 recordCareCall ${addMonths(delivered, 1)}`,
+    `R22 task:USAGE_FOLLOW_UP_CALL ${addDays(delivered, 45)}`,
+    `R22 update:recordCareCall ${addDays(delivered, 45)}`,
+    `R22 recordCareCall ${addDays(delivered, 45)}`,
+    `R21 message:inspection-reminder ${addDays(delivered, 60 - 7)}`,
+    `R22 task:FIRST_SERVICE_CONFIRMATION_CALL ${addDays(addMonths(delivered, 3), -7)}`,
+    `R22 update:recordCareCall ${addDays(addMonths(delivered, 3), -7)}`,
+    `R22 recordCareCall ${addDays(addMonths(delivered, 3), -7)}`,
+  ]);
+  // The lifecycle ran beside care: its first-service reminder call (R1b, R3) booked the car.
+  expect(events(car)).toEqual(expect.arrayContaining(['R2 message:maintenance-reminder', 'R3 task:REMINDER_CALL', 'R3 recordCallOutcome']));
+  expect(car.finalState.stage).toBe('AWAITING_PREPARATION');
+  // Every call answered: care waits only for its next contact.
+  expect(car.care!.waitingFor.filter(isOpenCall)).toEqual([]);
 });

@@ -8,6 +8,7 @@ import { DEFAULT_STORE_SETTINGS } from '../../domain/storeSettings';
 import { parseDate, parseKm, parseMonthDay, parsePhone, parsePlate } from '../../import/cells';
 import { guessMapping } from '../../import/fields';
 import { spreadOverdue } from '../../import/overdueCap';
+import { parseRow } from '../../import/rows';
 import { rateLimited, tokenBucket } from '../../import/startRate';
 import { readTable } from '../../import/table';
 
@@ -140,4 +141,16 @@ test('R2/R3 with a first contact day: an overdue car is reminded and called on t
   // Due in March: its own dates come later than the first contact day and stand.
   expect(iso(reminderAt('2027-03-01', s, '2026-12-10'))).toBe(iso(reminderAt('2027-03-01', s)));
   expect(reminderCallWindow('2027-03-01', s, '2026-12-10')).toEqual(reminderCallWindow('2027-03-01', s));
+});
+
+test('R23 a DMS column with the sale price reaches the registration; one that is not an amount is the row\'s reason', () => {
+  const headers = ['车架号', '车牌号', '车型', '交车日期', '里程', '客户姓名', '手机', '成交价'];
+  const mapping = guessMapping('VEHICLES', headers);
+  expect(mapping.salePriceCny).toBe('成交价');
+  const ctx = { kind: 'VEHICLES' as const, storeId: 'store-1', mapping, headers, today: '2026-12-08', knownCustomers: new Map() };
+  const row = (price: string) => parseRow(ctx, { line: 2, cells: ['LSVAU2180N2183294', '苏A12345', '朗逸', '2026-03-01', '3000', '王先生', '13800000000', price] });
+  expect(row('¥159,800').input).toMatchObject({ kind: 'VEHICLES', registration: { salePriceCny: 159800 } });
+  expect(row('').input).toMatchObject({ kind: 'VEHICLES', registration: { vin: 'LSVAU2180N2183294' } });
+  expect((row('').input as { registration: object }).registration).not.toHaveProperty('salePriceCny');
+  expect(row('面议').reasons).toEqual([expect.objectContaining({ column: '成交价', field: 'salePriceCny' })]);
 });

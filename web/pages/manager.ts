@@ -34,9 +34,17 @@ export function managerPages(ctx: WebContext): Router {
       .sort((a, b) => (a.nextDeadline ?? '9').localeCompare(b.nextDeadline ?? '9'));
 
     const inStore = store ? { vehicle: { storeId: store } } : {};
-    const [overdueTasks, escalated, stores, advisors, kpis, stuck] = await Promise.all([
+    // R24: quality incidents open, or answered within the last 30 days, whether or not they climbed the ladder.
+    const incidentsSince = new Date(now.getTime() - 30 * 24 * 3_600_000);
+    const [overdueTasks, escalated, incidents, stores, advisors, kpis, stuck] = await Promise.all([
       ctx.db.task.findMany({ where: { ...inStore, status: 'OPEN', dueAt: { lt: now } }, include: { vehicle: { select: { plate: true } } }, orderBy: { dueAt: 'asc' }, take: 100 }),
       ctx.db.serviceFailureTicket.findMany({ where: { ...inStore, answeredAt: null, level: { gt: 0 } }, include: { vehicle: { select: { plate: true } } }, orderBy: { answerBy: 'asc' }, take: 100 }),
+      ctx.db.serviceFailureTicket.findMany({
+        where: { ...inStore, rule: 'R24', OR: [{ answeredAt: null }, { answeredAt: { gte: incidentsSince } }] },
+        include: { vehicle: { select: { plate: true } } },
+        orderBy: { createdAt: 'desc' },
+        take: 100,
+      }),
       p.allStores ? ctx.db.store.findMany({ select: { id: true, name: true }, orderBy: { id: 'asc' } }) : Promise.resolve([]),
       ctx.db.staff.findMany({ where: { role: 'SERVICE_ADVISOR', ...(store ? { storeId: store } : {}) }, select: { id: true, name: true }, orderBy: { id: 'asc' } }),
       storeKpis(ctx.db, store, now),
@@ -62,6 +70,7 @@ export function managerPages(ctx: WebContext): Router {
         workflows: listed,
         overdueTasks: overdueTasks.map((t) => ({ ...t, plate: t.vehicle.plate })),
         escalated: escalated.map((t) => ({ ...t, plate: t.vehicle.plate })),
+        incidents: incidents.map((t) => ({ ...t, plate: t.vehicle.plate, qualityLossCny: t.qualityLossCny?.toFixed(2) ?? null })),
         stuck,
         kpis,
         charts,

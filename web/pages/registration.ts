@@ -38,6 +38,7 @@ const SECTIONS: { title: string; fields: Field[] }[] = [
       { name: 'mileageRecordedOn', path: 'mileageRecordedOn', label: 'regMileageRecordedOn', input: 'date' },
       { name: 'newCar', path: 'newCar', label: 'regNewCar', input: 'checkbox' },
       { name: 'secondaryDealer', path: 'secondaryDealer', label: 'regSecondaryDealer', input: 'checkbox' },
+      { name: 'salePriceCny', path: 'salePriceCny', label: 'regSalePrice', input: 'number' },
     ],
   },
   {

@@ -93,7 +93,7 @@ export async function vehiclePage(ctx: WebContext, req: Request, res: Response, 
   const [vehicle, state, events, staff] = await Promise.all([
     ctx.db.vehicle.findUnique({
       where: { vin },
-      include: { customer: true, bookings: { orderBy: { bookedFor: 'desc' } }, repairOrders: { orderBy: { createdAt: 'desc' }, include: { items: true } }, surveys: { orderBy: { recordedAt: 'desc' } }, tasks: { where: { status: 'OPEN' }, orderBy: { dueAt: 'asc' } } },
+      include: { customer: true, bookings: { orderBy: { bookedFor: 'desc' } }, repairOrders: { orderBy: { createdAt: 'desc' }, include: { items: true } }, surveys: { orderBy: { recordedAt: 'desc' } }, failureTickets: { orderBy: { createdAt: 'desc' } }, tasks: { where: { status: 'OPEN' }, orderBy: { dueAt: 'asc' } } },
     }),
     lifecycleState(ctx, vin),
     ctx.db.auditEvent.findMany({ where: { vin }, orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] }),

@@ -72,6 +72,7 @@ export const FORMS_TEXT: Record<string, [zh: string, en: string]> = {
   'field.comment': ['客户意见', "Customer's comment"],
   'field.failureGrade': ['服务失败等级', 'Service-failure grade'],
   'field.qualityLossCny': ['质量损失 (元)', 'Quality loss (CNY)'],
+  'field.qualityIncident': ['质量事故经过', 'What happened (quality incident)'],
   'field.realReason': ['真实原因', 'Real reason'],
   'field.action': ['更正', 'Correction'],
   'field.answer': ['答复', 'Answer'],

@@ -70,6 +70,7 @@ export const IMPORTS_TEXT: Record<string, [zh: string, en: string]> = {
   'importField.customerBirthday': ['客户生日', 'Customer birthday'],
   'importField.advisorId': ['服务顾问编号', 'Advisor id'],
   'importField.salesConsultantId': ['销售顾问编号', 'Sales consultant id'],
+  'importField.salePriceCny': ['成交价格 (元)', 'Sale price (CNY)'],
   'importField.newCar': ['本店新车', 'Sold new by this store'],
   'importField.inspectionDate': ['年审日期', 'Inspection date'],
   'importField.insuranceRenewalDate': ['保险到期日', 'Insurance renewal date'],

@@ -16,6 +16,7 @@ export const REGISTRATION_TEXT: Record<string, [zh: string, en: string]> = {
   regPeople: ['负责人', 'Who looks after the car'],
   regAdvisor: ['服务顾问', 'Service advisor'],
   regSalesConsultant: ['销售顾问', 'Sales consultant'],
+  regSalePrice: ['成交价格 (元)', 'Sale price (CNY)'],
   regLastService: ['上次保养（从未保养过可不填）', 'Last service (leave empty if never serviced)'],
   regLastServiceDate: ['上次保养日期', 'Last service date'],
   regLastServiceKm: ['上次保养里程 (km)', 'Mileage at last service (km)'],

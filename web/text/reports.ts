@@ -90,7 +90,7 @@ export const REPORTS_TEXT: Record<string, [zh: string, en: string]> = {
   saleDelivered: ['交车日期', 'Delivered'],
   saleConsultant: ['销售顾问', 'Sales consultant'],
   salePrice: ['成交价格', 'Price'],
-  salePriceNotKept: ['本系统未记录（见销售系统）', 'Not kept here (see the sales system)'],
+  salePriceNotKept: ['未登记（见销售系统）', 'Not registered (see the sales system)'],
   saleContacts: ['7DC 与关怀回访', '7DC and care contacts'],
   visitCycle: ['保养周期', 'Cycle'],
   visitReception: ['接车单', 'Reception sheet'],
