@@ -27,7 +27,7 @@ import { claimBayForBooking, moveBookingTime, placeBookingOnBay, releaseBookingC
 import { Db } from './database';
 import { StepContext, stepKey } from './stepContext';
 import { queueForCustomerInTx } from './notifications';
-import { attemptSuffix, cancelOpenTasks, closeTask, openTaskInTx, openTaskStep, TaskSpec } from './tasks';
+import { attemptSuffix, cancelOpenTasks, closeTask, openTaskInTx, TaskSpec } from './tasks';
 
 const PERIODIC_MAINTENANCE = 'Periodic maintenance / 定期保养';
 
@@ -146,20 +146,9 @@ export function serviceStepActivities(db: Db) {
       });
     },
 
-    /**
-     * R6: work order with its estimate from the model's service plan, parts checked against stock; with
-     * `preparationTask`, the technical director's task is opened in the same transaction. A work order the
-     * older code made on its own (its worker stopped before opening the task) gets its task now.
-     */
-    async prepareWorkOrder(ctx: StepContext, bookingId: string, servicePlanId: string | null, preparationTask?: TaskSpec): Promise<{ repairOrderId: string }> {
-      const made = await auditedStep(db, ctx, workOrderCreated(bookingId, servicePlanId), async (tx, alsoAudited) => {
-        const { repairOrderId } = await createWorkOrder(tx, ctx, bookingId, servicePlanId);
-        if (!preparationTask) return { repairOrderId };
-        await openTaskInTx(tx, ctx, preparationTask, alsoAudited);
-        return { repairOrderId, taskOpened: true };
-      });
-      if (preparationTask && !('taskOpened' in made)) await openTaskStep(db, ctx, preparationTask);
-      return { repairOrderId: made.repairOrderId };
+    /** R6: work order with its estimate from the model's service plan, parts checked against stock, for a booking made without one. */
+    async prepareWorkOrder(ctx: StepContext, bookingId: string, servicePlanId: string | null): Promise<{ repairOrderId: string }> {
+      return auditedStep(db, ctx, workOrderCreated(bookingId, servicePlanId), async (tx) => ({ repairOrderId: (await createWorkOrder(tx, ctx, bookingId, servicePlanId)).repairOrderId }));
     },
 
     /** R6b: the customer paid the deposit for the booking's expensive parts; the order may go out, the SA's call is done. */

@@ -68,10 +68,6 @@ interface CallPlan extends Plan {
   role: StaffRole;
 }
 
-/** Runs recorded before R20's callbacks and R21's holiday greetings plan only the contacts they knew. */
-const CALLBACKS_AND_HOLIDAYS_PATCH = 'care-callbacks-r20-holidays-r21';
-const LATER_CONTACTS: CareContact[] = ['MONTHLY_CALLBACK', 'MANAGEMENT_CALLBACK', 'YEARLY_CALLBACK', 'HOLIDAY_GREETING'];
-
 const MESSAGES: Record<CareMessageContact, MessagePlan> = {
   BIRTHDAY_GREETING: {
     rule: 'R21',
@@ -239,14 +235,13 @@ export async function customerCare(given: CustomerCareInput): Promise<void> {
     await acts.recordSettingsApplied(ctxFor(localDate(Date.now(), change.settings.utcOffsetMinutes)), change);
   });
 
-  const contacts = wf.patched(CALLBACKS_AND_HOLIDAYS_PATCH) ? ALL_CONTACTS : ALL_CONTACTS.filter((c) => !LATER_CONTACTS.includes(c));
   const loaded = await acts.loadStoreSettings(input.storeId);
   const settings = () => changedSettings ?? loaded;
   const today = localDate(Date.now(), settings().utcOffsetMinutes);
-  const owedFrom: Record<CareContact, CalendarDate> = { ...(Object.fromEntries(contacts.map((c) => [c, today])) as Record<CareContact, CalendarDate>), ...input.progress?.owedFrom };
+  const owedFrom: Record<CareContact, CalendarDate> = { ...(Object.fromEntries(ALL_CONTACTS.map((c) => [c, today])) as Record<CareContact, CalendarDate>), ...input.progress?.owedFrom };
 
   for (;;) {
-    next = earliest(input, contacts, owedFrom, settings());
+    next = earliest(input, ALL_CONTACTS, owedFrom, settings());
     if (!next) break;
     const { contact, occurrence } = next;
     const remaining = occurrence.at - Date.now();

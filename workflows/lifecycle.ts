@@ -47,29 +47,12 @@ const retry: wf.RetryPolicy = { initialInterval: '1 second', maximumInterval: '1
  */
 const stepRetry: wf.RetryPolicy = { ...retry, nonRetryableErrorTypes: [...NON_RETRYABLE, DATA_ERROR_TYPE] };
 
-const activityOptions: wf.ActivityOptions = { startToCloseTimeout: '1 minute', retry };
-
 /**
  * The lifecycle's activities are short database transactions: as local activities each costs one
  * marker event instead of three events and a workflow-task round trip, which keeps a cycle's history
  * small (issue target: ≤ 150 events) and an Update's answer quick.
  */
 const localActivityOptions: wf.LocalActivityOptions = { startToCloseTimeout: '1 minute', localRetryThreshold: '10 seconds', retry };
-
-/** Runs recorded before local activities replay with the activities they scheduled. */
-const LOCAL_ACTIVITIES_PATCH = 'local-db-activities';
-const COALESCED_SEARCH_ATTRIBUTES_PATCH = 'coalesced-search-attributes';
-/**
- * A run that records a baseline marker was started by code that takes every patched path up to that
- * baseline: one marker stands for them all. Each patch costs a marker and a TemporalChangeVersion upsert
- * in every cycle's history otherwise. `first` covers the patches below and in phases/ that name no
- * baseline, and publishing at rest; each later baseline also covers the patches that name it. Runs
- * recorded without a baseline ask for each patch as before. A patch added later must name a new
- * baseline, or be asked for on its own.
- */
-const PATCH_BASELINES = { first: 'baseline-2026-11-22', second: 'baseline-2026-11-22b', third: 'baseline-2026-11-22c', fourth: 'baseline-2026-11-22d' } as const;
-export type PatchBaseline = keyof typeof PATCH_BASELINES;
-const BASELINE_ORDER: PatchBaseline[] = ['first', 'second', 'third', 'fourth'];
 
 export class Lifecycle {
   readonly state: LifecycleState;
@@ -86,14 +69,7 @@ export class Lifecycle {
   private readonly timers = new Map<string, { waiting: Waiting; interrupt?: () => boolean }>();
   private readonly background: Promise<unknown>[] = [];
   private lastPublished = '';
-  private publishPending = false;
-  /** Runs recorded before coalescing replay with an upsert per change. */
-  private readonly coalescePublishing: boolean;
-  /** Search attributes change once the workflow is at rest, not before and after each activity. */
-  private readonly publishAtRest: boolean;
   private publishDue = false;
-  /** The baselines this run began on: the one it recorded and every older one, or none. */
-  private readonly baselines: ReadonlySet<PatchBaseline>;
   private readonly info = wf.workflowInfo();
 
   constructor(readonly input: VehicleLifecycleInput) {
@@ -109,36 +85,22 @@ export class Lifecycle {
       accepts: [],
     };
     this.odometer = { mileageKm: vehicle.mileageKm, mileageRecordedOn: vehicle.mileageRecordedOn };
-    // The newest baseline is asked for first, so a new run records only its marker.
-    const began = [...BASELINE_ORDER].reverse().find((b) => wf.patched(PATCH_BASELINES[b]));
-    this.baselines = new Set(began ? BASELINE_ORDER.slice(0, BASELINE_ORDER.indexOf(began) + 1) : []);
-    this.publishAtRest = this.baselines.has('first');
-    this.coalescePublishing = this.patched(COALESCED_SEARCH_ATTRIBUTES_PATCH);
-    const local = this.patched(LOCAL_ACTIVITIES_PATCH);
-    const stubs = local ? wf.proxyLocalActivities<LifecycleActivities>(localActivityOptions) : wf.proxyActivities<LifecycleActivities>(activityOptions);
-    const stepStubs = local
-      ? wf.proxyLocalActivities<LifecycleActivities>({ ...localActivityOptions, retry: stepRetry })
-      : wf.proxyActivities<LifecycleActivities>({ ...activityOptions, retry: stepRetry });
+    const stubs = wf.proxyLocalActivities<LifecycleActivities>(localActivityOptions);
+    const stepStubs = wf.proxyLocalActivities<LifecycleActivities>({ ...localActivityOptions, retry: stepRetry });
     // Counted per run, so one vehicle's slow activity never holds back another vehicle's Update answer.
     const tracked = countInFlight(routeSteps(stubs, stepStubs, () => this.steps.applyingStep()));
     this.acts = tracked.activities;
     this.track = tracked.track;
     this.steps = new HumanSteps(() => this.snapshot(), () => this.publish(), tracked.idle);
-    if (this.publishAtRest) void this.publishWhenIdle(tracked.idle);
+    void this.publishWhenIdle(tracked.idle);
     // The API sets the identity attributes at start and continue-as-new carries them over.
-    const known = wf.workflowInfo().typedSearchAttributes.get(SA_VIN) === vehicle.vin;
-    if (this.coalescePublishing && known) return;
+    if (wf.workflowInfo().typedSearchAttributes.get(SA_VIN) === vehicle.vin) return;
     wf.upsertSearchAttributes([
       { key: SA_VIN, value: vehicle.vin },
       { key: SA_PLATE, value: vehicle.plate },
       { key: SA_STORE, value: vehicle.storeId },
       ...(vehicle.advisorId ? [{ key: SA_ADVISOR, value: vehicle.advisorId }] : []),
     ]);
-  }
-
-  /** Whether this run takes the path of patch `id`: always when it began on the baseline that covers it. */
-  patched(id: string, coveredBy: PatchBaseline = 'first'): boolean {
-    return this.baselines.has(coveredBy) || wf.patched(id);
   }
 
   /**
@@ -220,26 +182,9 @@ export class Lifecycle {
     }
   }
 
-  /**
-   * Keeps the search attributes managers filter on in step with the state. Coalesced: the many changes
-   * of one step (a wait ends, the stage moves, the next wait starts) become one upsert at the end of
-   * that synchronous run, instead of an event each.
-   */
+  /** Search attributes change once the workflow is at rest, not before and after each activity. */
   private publish(): void {
-    if (this.publishAtRest) {
-      this.publishDue = true;
-      return;
-    }
-    if (!this.coalescePublishing) {
-      this.publishNow();
-      return;
-    }
-    if (this.publishPending) return;
-    this.publishPending = true;
-    void Promise.resolve().then(() => {
-      this.publishPending = false;
-      this.publishNow();
-    });
+    this.publishDue = true;
   }
 
   /**

@@ -68,7 +68,6 @@ export async function serviceFailureTicket(input: FailureTicketInput): Promise<v
     },
   );
 
-  const askForAck = wf.patched('paging-ack-r18');
   const s = await acts.loadStoreSettings(input.storeId);
   // Escalations count the store's working hours (its contact hours where it keeps no opening hours).
   const hours = input.workingHours && { ...input.workingHours, utcOffsetMinutes: s.utcOffsetMinutes, contactStartTime: s.contactStartTime, contactEndTime: s.contactEndTime };
@@ -80,7 +79,7 @@ export async function serviceFailureTicket(input: FailureTicketInput): Promise<v
     await acts.pageEscalationLevel(ctx(), { storeId: input.storeId, level, round, roles: ladder[level].roles, answerBy: iso(deadline), grade: input.grade, reason: input.reason });
     // The top of the ladder has nobody to pass an unacknowledged page to: it waits for its answer.
     const ackBy = Math.min(Date.now() + s.pageAckMinutes * 60_000, deadline);
-    const waitForAck = askForAck && s.pageAckMinutes > 0 && level < ladder.length - 1;
+    const waitForAck = s.pageAckMinutes > 0 && level < ladder.length - 1;
     if (waitForAck && !(await wf.condition(() => state.answered || acknowledged(level, round), Math.max(ackBy - Date.now(), 1)))) {
       await acts.recordLateAnswer(ctx(), { level, round, roles: ladder[level].roles, points: ladder[level].latePenaltyPoints, unacknowledged: true });
       level++;

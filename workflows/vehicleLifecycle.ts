@@ -105,7 +105,7 @@ async function runCycle(lc: Lifecycle): Promise<void> {
   if (booking.walkIn) {
     job = walkInJob(lc, booking); // R12
   } else {
-    const { repairOrderId } = await prepareService(lc, booking); // R6
+    const { repairOrderId } = await prepareService(lc, booking, booking.prepared!); // R6
     for (let round = 1; ; ) {
       const confirmation = await confirmAppointment(lc, booking, repairOrderId, round); // R7 → R9
       if (confirmation.outcome === 'cancelled') {

@@ -98,10 +98,9 @@ export async function withLifecycle(
 
 export function tasksOpened(calls: RecordedCall[]): Array<{ kind: string; rule: string; attempt?: number; dueAt: string; ruleAt?: string; at?: string }> {
   type Opened = { kind: string; rule: string; attempt?: number; dueAt: string; ruleAt?: string };
-  // The first preparation task is opened with the booking (or, in older runs, the work order), in its transaction.
+  // The first preparation task is opened with the booking, in its transaction.
   const specOf: Partial<Record<RecordedCall['name'], (args: unknown[]) => unknown>> = {
     openTask: (args) => args[0],
-    prepareWorkOrder: (args) => args[2],
     recordCallOutcome: (args) => (args[3] as { task?: Opened } | undefined)?.task,
     bookInbound: (args) => (args[2] as { task?: Opened } | undefined)?.task,
   };

@@ -21,21 +21,13 @@ export interface Booking {
   walkIn?: { repairOrderId: string; input: WalkInInput };
 }
 
-/** Histories recorded before call outcomes other than BOOKED existed replay without these commands. */
-const CALL_OUTCOMES_PATCH = 'call-outcomes-r3-r4-r5';
-const WALK_IN_PATCH = 'walk-in-r12';
-/** Runs recorded before it prepared the work order in a transaction of its own, after the booking. */
-const WORK_ORDER_WITH_BOOKING_PATCH = 'work-order-with-booking';
-
-/** What a booking at `bookedFor` prepares in its own transaction, in runs that do (R6). */
-function preparationWith(lc: Lifecycle, bookedFor: string): Preparation | undefined {
-  if (!lc.patched(WORK_ORDER_WITH_BOOKING_PATCH, 'third')) return undefined;
+/** What a booking at `bookedFor` prepares in its own transaction (R6). */
+function preparationWith(lc: Lifecycle, bookedFor: string): Preparation {
   return { servicePlanId: lc.policy.servicePlanId, task: preparationTask(lc, Date.parse(bookedFor), 1), partsDepositFromCny: lc.settings.partsDepositFromCny };
 }
 
-function prepared(preparation: Preparation | undefined, made: Omit<BookingMade, 'bookingId'>): Booking['prepared'] {
-  if (!preparation || !made.repairOrderId) return undefined;
-  return { repairOrderId: made.repairOrderId, task: preparation.task, ...(made.deposit ? { deposit: made.deposit } : {}) };
+function prepared(preparation: Preparation, made: Omit<BookingMade, 'bookingId'>): NonNullable<Booking['prepared']> {
+  return { repairOrderId: made.repairOrderId!, task: preparation.task, ...(made.deposit ? { deposit: made.deposit } : {}) };
 }
 
 /**
@@ -103,57 +95,51 @@ async function sleepUnlessBooked(lc: Lifecycle, claim: BookingClaim, stage: Stag
 
 /** Returns the booking, or undefined when the cycle ends without one (declined, never reached). */
 export async function bookService(lc: Lifecycle, firstDue: DueDate): Promise<Booking | undefined> {
-  const allOutcomes = lc.patched(CALL_OUTCOMES_PATCH);
-  const walkIns = allOutcomes && lc.patched(WALK_IN_PATCH);
   let booking: Booking | undefined;
   const claim = bookingClaim();
   let closed = false;
   const { vehicle } = lc.input;
 
   // R5: an inbound booking is accepted until the cycle closes; it makes pending calls moot.
-  const inbound = allOutcomes
-    ? awaitedLater(
-        unlessBooked(
-          claim,
-          () =>
-            lc.steps.perform(
-              bookInbound,
-              { what: 'inbound booking (phone, web/app, counter)', rule: 'R5', by: iso(closesAt(lc, firstDue)) },
-              (i) =>
-                claim.hold(async () => {
-                  const preparation = preparationWith(lc, i.bookedFor);
-                  const result = preparation ? await lc.acts.bookInbound(lc.ctx(), i, vehicle.storeId, preparation) : await lc.acts.bookInbound(lc.ctx(), i, vehicle.storeId);
-                  return { ...result, prepared: prepared(preparation, result) };
-                }),
-              () => claim.taken() || closed,
-            ),
-          () => closed,
-        ).then((r) => {
-          if (r) booking ??= { bookingId: r.result.bookingId, bookedFor: Date.parse(r.input.bookedFor), prepared: r.result.prepared };
-        }),
-      )
-    : Promise.resolve();
+  const inbound = awaitedLater(
+    unlessBooked(
+      claim,
+      () =>
+        lc.steps.perform(
+          bookInbound,
+          { what: 'inbound booking (phone, web/app, counter)', rule: 'R5', by: iso(closesAt(lc, firstDue)) },
+          (i) =>
+            claim.hold(async () => {
+              const preparation = preparationWith(lc, i.bookedFor);
+              const result = await lc.acts.bookInbound(lc.ctx(), i, vehicle.storeId, preparation);
+              return { ...result, prepared: prepared(preparation, result) };
+            }),
+          () => claim.taken() || closed,
+        ),
+      () => closed,
+    ).then((r) => {
+      if (r) booking ??= { bookingId: r.result.bookingId, bookedFor: Date.parse(r.input.bookedFor), prepared: r.result.prepared };
+    }),
+  );
 
   // R12: a customer who drives in unannounced is received at once.
-  const walkedIn = walkIns
-    ? awaitedLater(
-        unlessBooked(
-          claim,
-          () =>
-            lc.steps.perform(
-              walkIn,
-              undefined,
-              (i) => claim.hold(() => lc.acts.receiveWalkIn(lc.ctx(), i, vehicle.storeId, lc.policy.servicePlanId)),
-              () => claim.taken() || closed,
-            ),
-          () => closed,
-        ).then((r) => {
-          if (r) booking ??= { bookingId: r.result.bookingId, bookedFor: Date.now(), walkIn: { repairOrderId: r.result.repairOrderId, input: r.input } };
-        }),
-      )
-    : Promise.resolve();
+  const walkedIn = awaitedLater(
+    unlessBooked(
+      claim,
+      () =>
+        lc.steps.perform(
+          walkIn,
+          undefined,
+          (i) => claim.hold(() => lc.acts.receiveWalkIn(lc.ctx(), i, vehicle.storeId, lc.policy.servicePlanId)),
+          () => claim.taken() || closed,
+        ),
+      () => closed,
+    ).then((r) => {
+      if (r) booking ??= { bookingId: r.result.bookingId, bookedFor: Date.now(), walkIn: { repairOrderId: r.result.repairOrderId, input: r.input } };
+    }),
+  );
 
-  const unresolved = await reminderCalls(lc, firstDue, claim, allOutcomes, (b) => (booking = b));
+  const unresolved = await reminderCalls(lc, firstDue, claim, (b) => (booking = b));
   // Calling stopped while another path's booking was being applied: whether it went through decides.
   if (unresolved && claim.pending()) await claim.resume();
   if (unresolved && !claim.taken()) {
@@ -177,7 +163,6 @@ async function reminderCalls(
   lc: Lifecycle,
   firstDue: DueDate,
   claim: BookingClaim,
-  allOutcomes: boolean,
   book: (b: Booking) => void,
 ): Promise<string | undefined> {
   const { vehicle, customer } = lc.input;
@@ -196,8 +181,8 @@ async function reminderCalls(
     lc.enter('AWAITING_CALL_OUTCOME');
     const what = attempt === 1 ? 'reminder call outcome' : `reminder call outcome (call ${attempt})`;
     const record = async (i: CallOutcomeInput) => {
-      const preparation = i.outcome === 'BOOKED' ? preparationWith(lc, i.bookedFor!) : undefined;
-      if (preparation) {
+      if (i.outcome === 'BOOKED') {
+        const preparation = preparationWith(lc, i.bookedFor!);
         const result = await lc.acts.recordCallOutcome(lc.ctx(), i, vehicle.storeId, attempt, preparation);
         return { ...result, prepared: prepared(preparation, result) };
       }
@@ -212,7 +197,7 @@ async function reminderCalls(
       book({ bookingId: result.bookingId!, bookedFor: Date.parse(input.bookedFor!), prepared: 'prepared' in result ? result.prepared : undefined });
       return undefined;
     }
-    if (allOutcomes && input.mileageKm !== undefined) {
+    if (input.mileageKm !== undefined) {
       due = await recomputeDueDate(lc, input.mileageKm, localDate(Date.now(), s.utcOffsetMinutes), attempt + 1);
     }
     if (input.outcome === 'DECLINED') return 'customer declined (R4: no second call)';

@@ -1,24 +1,16 @@
 import { cycleDueDate, DueDate } from '../../domain/dueDate';
 import { Lifecycle } from '../lifecycle';
 
-/** Runs recorded before registering, loading the policy and recording the due date were one step. */
-const OPEN_CYCLE_PATCH = 'open-cycle-in-one-step';
-
 /** R1 / R1b: when this cycle's maintenance is due, from the store's policy and the vehicle's history. */
 export async function scheduleCycle(lc: Lifecycle): Promise<DueDate> {
   const { vehicle, history } = lc.input;
-  if (lc.patched(OPEN_CYCLE_PATCH, 'fourth')) {
-    // One local activity instead of three: every one is an activation again whenever the lifecycle is replayed.
-    const { policy, due } = await lc.acts.openCycle(lc.ctx(), lc.input, history.cycle === 1);
-    lc.state.dueDate = due.dueDate;
-    lc.state.dueReason = due.reason;
-    // Store settings that changed while the cycle opened decide, as they would have a moment later.
-    if (lc.usePolicy(policy)) return decideDueDate(lc, vehicle.mileageKm, vehicle.mileageRecordedOn, 2);
-    return { dueDate: due.dueDate, reason: due.reason };
-  }
-  if (history.cycle === 1) await lc.acts.registerVehicle(lc.ctx(), lc.input);
-  lc.usePolicy(await lc.acts.loadCyclePolicy(vehicle.storeId, vehicle.model));
-  return decideDueDate(lc, vehicle.mileageKm, vehicle.mileageRecordedOn, 1);
+  // One local activity instead of three: every one is an activation again whenever the lifecycle is replayed.
+  const { policy, due } = await lc.acts.openCycle(lc.ctx(), lc.input, history.cycle === 1);
+  lc.state.dueDate = due.dueDate;
+  lc.state.dueReason = due.reason;
+  // Store settings that changed while the cycle opened decide, as they would have a moment later.
+  if (lc.usePolicy(policy)) return decideDueDate(lc, vehicle.mileageKm, vehicle.mileageRecordedOn, 2);
+  return { dueDate: due.dueDate, reason: due.reason };
 }
 
 /** R1 again when a call or visit reports the odometer: a car driven more than expected is due sooner. */
@@ -43,6 +35,7 @@ async function decideDueDate(lc: Lifecycle, mileageKm: number, recordedOn: strin
   const changed = due.dueDate !== lc.state.dueDate;
   lc.state.dueDate = due.dueDate;
   lc.state.dueReason = due.reason;
-  if (revision === 1 || changed) await lc.acts.scheduleCycle(lc.ctx(), { ...due, avgDailyKm, policy: lc.policy, ...(revision > 1 ? { revision } : {}) });
+  // `openCycle` recorded revision 1; a later revision is recorded only when it moves the date.
+  if (changed) await lc.acts.scheduleCycle(lc.ctx(), { ...due, avgDailyKm, policy: lc.policy, revision });
   return due;
 }

@@ -5,9 +5,6 @@ import { failureTicketWorkflowId, FollowUpInput, recordFollowUp, recordSalesCall
 import { iso, Lifecycle } from '../lifecycle';
 import { serviceFailureTicket } from '../serviceFailureTicket';
 
-/** Histories recorded before service recovery (R18, R19, R24) existed replay without it. */
-const SERVICE_RECOVERY_PATCH = 'service-recovery-r18-r19-r24';
-
 /** R17: the follow-up call 3 days after delivery (2 for a first service) with CSI scores. */
 export async function followUpCall(lc: Lifecycle, deliveredAt: number): Promise<void> {
   const firstService = lc.input.history.lastServiceDate === undefined && lc.input.history.skippedDueDate === undefined;
@@ -18,7 +15,7 @@ export async function followUpCall(lc: Lifecycle, deliveredAt: number): Promise<
   const { input } = (await lc.steps.perform(recordFollowUp, { what: 'follow-up call with CSI scores', rule: 'R17', by: iso(call.by) }, (i) =>
     lc.acts.recordFollowUp(lc.ctx(), i),
   ))!;
-  if (lc.patched(SERVICE_RECOVERY_PATCH)) await recoverService(lc, input, firstService);
+  await recoverService(lc, input, firstService);
 }
 
 /** R18 / R24: a dissatisfied customer gets a ticket of its own; R19: a first-service customer a sales call. */

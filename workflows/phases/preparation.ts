@@ -6,30 +6,12 @@ import { completePreparation, recordPartsDeposit } from '../definitions';
 import { awaitedLater, iso, Lifecycle, ruleTimeOf } from '../lifecycle';
 import type { Booking } from './booking';
 
-/** Runs recorded before it opened the preparation task in a transaction of its own, after the work order. */
-const TASK_WITH_WORK_ORDER_PATCH = 'preparation-task-with-work-order';
-
-/** R6: work order and estimate (made with the booking in today's runs), then the technical director's "preparation complete". */
-export async function prepareService(lc: Lifecycle, booking: Booking): Promise<{ repairOrderId: string }> {
+/** R6: the work order, its estimate and the technical director's task came with the booking; then "preparation complete". */
+export async function prepareService(lc: Lifecycle, booking: Booking, prepared: NonNullable<Booking['prepared']>): Promise<{ repairOrderId: string }> {
   lc.enter('AWAITING_PREPARATION');
-  if (booking.prepared) {
-    const deposit = booking.prepared.deposit;
-    if (deposit) lc.inBackground(collectPartsDeposit(lc, booking, deposit));
-    await awaitPreparationComplete(lc, booking, booking.prepared.repairOrderId, booking.prepared.task);
-    return { repairOrderId: booking.prepared.repairOrderId };
-  }
-  if (lc.patched(TASK_WITH_WORK_ORDER_PATCH, 'second')) {
-    // One transaction for both: the booking step's Update answers once the task is in the inbox.
-    const task = preparationTask(lc, booking.bookedFor, 1);
-    const { repairOrderId } = await lc.acts.prepareWorkOrder(lc.ctx(), booking.bookingId, lc.policy.servicePlanId, task);
-    await awaitPreparationComplete(lc, booking, repairOrderId, task);
-    return { repairOrderId };
-  }
-  const { repairOrderId } = await lc.acts.prepareWorkOrder(lc.ctx(), booking.bookingId, lc.policy.servicePlanId);
-  const task = preparationTask(lc, booking.bookedFor, 1);
-  await lc.acts.openTask(lc.ctx(), task);
-  await awaitPreparationComplete(lc, booking, repairOrderId, task);
-  return { repairOrderId };
+  if (prepared.deposit) lc.inBackground(collectPartsDeposit(lc, booking, prepared.deposit));
+  await awaitPreparationComplete(lc, booking, prepared.repairOrderId, prepared.task);
+  return { repairOrderId: prepared.repairOrderId };
 }
 
 /** R6 again after a reschedule (R7/R8): the technical director confirms preparation for the new time. */

@@ -14,23 +14,17 @@ export interface Job {
   promisedReadyAt: number;
 }
 
-/** Histories recorded before R10, R11 and no-shows existed replay without their timers. */
-const ARRIVAL_PATCH = 'arrival-r10-r11-no-show';
-
 /**
  * Returns the job once the vehicle is checked in, 'no-show' when the customer never came, or
  * 'back-to-confirmation' when a manager reopened the confirmation call before the car arrived.
  */
 export async function receiveVehicle(lc: Lifecycle, booking: Booking, repairOrderId: string): Promise<Job | 'no-show' | 'back-to-confirmation'> {
-  const withArrivalSteps = lc.patched(ARRIVAL_PATCH);
   const reopensBefore = lc.reopenRequests.length;
   const reopened = () => lc.reopenRequests.length > reopensBefore;
   let arrived = false;
   let closed = false;
   const done = () => arrived || closed || reopened();
-  if (withArrivalSteps) {
-    lc.inBackground(Promise.all([nameStaffDayBefore(lc, booking, done), remindOnTheDay(lc, booking, done), watchForNoShow(lc, booking, done, () => (closed = true))]));
-  }
+  lc.inBackground(Promise.all([nameStaffDayBefore(lc, booking, done), remindOnTheDay(lc, booking, done), watchForNoShow(lc, booking, done, () => (closed = true))]));
   const reception = await lc.steps.perform(
     checkIn,
     { what: 'vehicle check-in at reception', rule: 'R12', by: iso(booking.bookedFor) },

@@ -11,18 +11,14 @@ import type { Job } from './reception';
 /** R13: the SA's call about additional work is due this soon after the workshop reports it. */
 const ADDITIONAL_WORK_CALL_MINUTES = 30;
 
-/** Histories recorded before R13 and the R15 late notice existed replay without them. */
-const ADDITIONAL_WORK_PATCH = 'additional-work-r13-late-notice-r15';
-
 /** Work until delivery; returns when the vehicle was handed over. */
 export async function serviceUntilDelivered(lc: Lifecycle, job: Job): Promise<{ deliveredAt: number; serviceDate: string }> {
   let delivered = false;
   let checkAnswered = false;
-  const withAdditionalWork = lc.patched(ADDITIONAL_WORK_PATCH);
   const checks = awaitedLater(Promise.all([
-    statusCheckAt80Percent(lc, job, () => delivered, withAdditionalWork).then(() => (checkAnswered = true)),
+    statusCheckAt80Percent(lc, job, () => delivered).then(() => (checkAnswered = true)),
     pickupNotice(lc, job, () => checkAnswered, () => delivered),
-    withAdditionalWork ? additionalWork(lc, job, () => delivered) : undefined,
+    additionalWork(lc, job, () => delivered),
   ]));
   await lc.steps.perform(deliver, { what: 'delivery and settlement', rule: 'R16', by: iso(job.promisedReadyAt + HOUR_MS) }, (i) =>
     lc.acts.deliverVehicle(lc.ctx(), i, job.repairOrderId, { serviceDate: localDate(Date.now(), lc.settings.utcOffsetMinutes), mileageKm: job.mileageKm }),
@@ -36,7 +32,7 @@ export async function serviceUntilDelivered(lc: Lifecycle, job: Job): Promise<{ 
 }
 
 /** R14: at 80% of the estimated time the SA asks the workshop; a reported delay moves the promised time. */
-async function statusCheckAt80Percent(lc: Lifecycle, job: Job, delivered: () => boolean, lateNotice: boolean): Promise<void> {
+async function statusCheckAt80Percent(lc: Lifecycle, job: Job, delivered: () => boolean): Promise<void> {
   const ruleAt = progressCheckAt(job.checkedInAt, job.promisedReadyAt, lc.settings);
   // A check whose time falls at night or on a closed day is asked when the store opens again.
   const checkAt = workingTimeFrom(ruleAt, lc.workingHours);
@@ -52,7 +48,7 @@ async function statusCheckAt80Percent(lc: Lifecycle, job: Job, delivered: () => 
     job.promisedReadyAt = Date.parse(answer.input.newPromisedReadyAt);
     lc.state.promisedReadyAt = answer.input.newPromisedReadyAt;
   }
-  if (lateNotice && answer && !answer.input.onTime) {
+  if (answer && !answer.input.onTime) {
     // R15: a car that will not be ready on time is announced at once, with the reason and an apology.
     const { customer, vehicle } = lc.input;
     await lc.acts.queueCustomerMessage(lc.ctx(), {
