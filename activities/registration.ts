@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { cycleDueDate, DueDate } from '../domain/dueDate';
 import { resolveStoreSettings, StoreSettings } from '../domain/storeSettings';
 import type { Prisma } from '../generated/prisma/client';
-import type { VehicleLifecycleInput } from '../workflows/definitions';
+import type { VehicleLifecycleInput } from '../workflows/lifecycle/contract';
 import { auditedStep, StepRecord, Tx } from './auditedStep';
 import { Db } from './database';
 import { StepContext } from './stepContext';

@@ -1,22 +1,6 @@
 // The steps people perform in a service cycle, each one transaction with its audit event.
 import { ApplicationFailure } from '@temporalio/common';
-import type {
-  AdditionalWorkDecision,
-  AdditionalWorkReport,
-  CallOutcomeInput,
-  CheckInInput,
-  ConfirmationInput,
-  DeliveryInput,
-  FollowUpInput,
-  InboundBookingInput,
-  WalkInInput,
-  CorrectionInput,
-  SalesCallInput,
-  StaffAssignmentInput,
-  PreparationCompleteInput,
-  ProgressCheckInput,
-  PartsDepositInput,
-} from '../workflows/definitions';
+import type { AdditionalWorkDecision, AdditionalWorkReport, CallOutcomeInput, CheckInInput, ConfirmationInput, DeliveryInput, FollowUpInput, InboundBookingInput, WalkInInput, CorrectionInput, SalesCallInput, StaffAssignmentInput, PreparationCompleteInput, ProgressCheckInput, PartsDepositInput } from '../workflows/lifecycle/contract';
 import { DepositAsked, partsDeposit } from '../domain/partsDeposit';
 import type { ReservationResult } from './parts';
 import type { BookingChannel, BookingStatus } from '../generated/prisma/enums';

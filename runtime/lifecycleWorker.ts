@@ -4,7 +4,7 @@ import { createActivities } from '../activities';
 import { activityTrouble } from '../activities/activityTrouble';
 import type { Db } from '../activities/database';
 import { reportDeliveryActivities } from '../reports/delivery';
-import { LIFECYCLE_TASK_QUEUE } from '../workflows/definitions';
+import { LIFECYCLE_TASK_QUEUE } from '../workflows/lifecycle/contract';
 import type { Logger } from 'pino';
 import { requestIdActivities } from './requestIdActivities';
 import type { TemporalConnectionOptions } from './temporalConnection';

@@ -1,6 +1,6 @@
 import { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { getState, LifecycleState } from '../workflows/definitions';
+import { getState, LifecycleState } from '../workflows/lifecycle/contract';
 
 const realTime = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

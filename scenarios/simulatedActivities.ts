@@ -1,4 +1,4 @@
-import type { LifecycleActivities } from '../activities';
+import type { Activities } from '../activities';
 import type { CyclePolicy } from '../activities/registration';
 import type { StepContext } from '../activities/stepContext';
 import type { Preparation } from '../activities/serviceSteps';
@@ -7,7 +7,7 @@ import { partsDeposit, PartToOrder } from '../domain/partsDeposit';
 import { DEFAULT_STORE_SETTINGS } from '../domain/storeSettings';
 
 export interface RecordedCall {
-  name: keyof LifecycleActivities;
+  name: keyof Activities;
   /** The workflow time of the decision, from the step context. */
   at?: string;
   cycle?: number;
@@ -20,7 +20,7 @@ export interface RecordedCall {
  */
 export function recordingActivities(policy: Partial<CyclePolicy> = {}, partsToOrder: PartToOrder[] = []) {
   const calls: RecordedCall[] = [];
-  const record = (name: keyof LifecycleActivities, args: unknown[]) => {
+  const record = (name: keyof Activities, args: unknown[]) => {
     const ctx = args[0] as StepContext | undefined;
     calls.push({ name, at: ctx?.at, cycle: ctx?.cycle, args: args.slice(1) });
   };
@@ -30,7 +30,7 @@ export function recordingActivities(policy: Partial<CyclePolicy> = {}, partsToOr
     const deposit = preparation?.partsDepositFromCny === undefined ? undefined : partsDeposit(partsToOrder, { partsDepositFromCny: preparation.partsDepositFromCny });
     return deposit ? { deposit } : {};
   };
-  const activities: LifecycleActivities = {
+  const activities: Activities = {
     registerVehicle: async (...a) => (record('registerVehicle', a), null),
     loadCyclePolicy: async (...a) => (calls.push({ name: 'loadCyclePolicy', args: a }), cyclePolicy()),
     scheduleCycle: async (...a) => (record('scheduleCycle', a), null),

@@ -6,7 +6,7 @@ import { createDb, Db } from '../../activities/database';
 import { registrationActivities } from '../../activities/registration';
 import { StepContext } from '../../activities/stepContext';
 import { applyMigrations } from '../../runtime/migrate';
-import type { VehicleLifecycleInput } from '../../workflows/definitions';
+import type { VehicleLifecycleInput } from '../../workflows/lifecycle/contract';
 import { startPostgres, TestPostgres } from '../support/postgres';
 
 const STORE = 'store-open';

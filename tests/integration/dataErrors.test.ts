@@ -17,7 +17,7 @@ let postgres: TestPostgres;
 let db: Db;
 let activities: ReturnType<typeof createActivities>;
 
-/** The retry policies the lifecycle gives its activities (workflows/lifecycle.ts). */
+/** The retry policies the lifecycle gives its activities (workflows/lifecycle/lifecycle.ts). */
 const systemPolicy = { initialInterval: 1000, backoffCoefficient: 2, maximumInterval: 60_000, nonRetryableErrorTypes: ['UnknownStore', 'UnknownBay'] };
 const personsStepPolicy = { ...systemPolicy, nonRetryableErrorTypes: [...systemPolicy.nonRetryableErrorTypes, DATA_ERROR_TYPE] };
 const personsStep = () => new MockActivityEnvironment({ retryPolicy: personsStepPolicy, isLocal: true });

@@ -3,7 +3,7 @@
 import { Client } from '@temporalio/client';
 import { createActivities } from '../../activities';
 import { Db } from '../../activities/database';
-import { lifecycleWorkflowId, LifecycleState, Stage } from '../../workflows/definitions';
+import { lifecycleWorkflowId, LifecycleState, Stage } from '../../workflows/lifecycle/contract';
 import { recordHistoryIfAsked } from '../support/lifecycleHarness';
 import { addStaff, signIn } from '../support/staff';
 import { ProductStack, startProductStack } from '../support/productStack';

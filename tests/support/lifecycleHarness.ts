@@ -11,7 +11,7 @@ import { addMonths } from '../../domain/calendar';
 import { RecordedCall, recordingActivities } from '../../scenarios/simulatedActivities';
 import { lifecycleBundle } from '../../runtime/timeSkippingServer';
 import { advanceTo } from '../../scenarios/advance';
-import { checkIn, completePreparation, confirmBooking, LIFECYCLE_TASK_QUEUE, recordCallOutcome, lifecycleWorkflowId, VehicleLifecycleInput } from '../../workflows/definitions';
+import { checkIn, completePreparation, confirmBooking, LIFECYCLE_TASK_QUEUE, recordCallOutcome, lifecycleWorkflowId, VehicleLifecycleInput } from '../../workflows/lifecycle/contract';
 
 export { advanceTo };
 

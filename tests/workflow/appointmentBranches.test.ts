@@ -2,7 +2,7 @@
 // R10/R11 around the appointment, and the customer who does not come.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { addMonths } from '../../domain/calendar';
-import { checkIn, completePreparation, confirmBooking, correctLifecycle, getState } from '../../workflows/definitions';
+import { checkIn, completePreparation, confirmBooking, correctLifecycle, getState } from '../../workflows/lifecycle/contract';
 import { updateRejection } from '../../api/workflowErrors';
 import { advanceTo, bookAndPrepare, DAY, HOUR, isoDay, messagesQueued, rejection, tasksOpened, toMinute, withLifecycle } from '../support/lifecycleHarness';
 import { createTimeSkippingEnv } from '../../runtime/timeSkippingServer';

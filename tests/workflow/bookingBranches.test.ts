@@ -1,7 +1,8 @@
 // The ways a cycle reaches (or misses) a booking: R3 outcomes, R4 second call, R5 inbound bookings.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { addMonths } from '../../domain/calendar';
-import { bookInbound, correctLifecycle, getState, recordCallOutcome, storeSettingsChanged, walkIn } from '../../workflows/definitions';
+import { bookInbound, correctLifecycle, getState, recordCallOutcome, walkIn } from '../../workflows/lifecycle/contract';
+import { storeSettingsChanged } from '../../workflows/shared';
 import { DEFAULT_STORE_SETTINGS } from '../../domain/storeSettings';
 import { advanceTo, DAY, HOUR, isoDay, localDay, rejection, tasksOpened, toMinute, withLifecycle } from '../support/lifecycleHarness';
 import { createTimeSkippingEnv } from '../../runtime/timeSkippingServer';

@@ -3,18 +3,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { addMonths } from '../../domain/calendar';
-import {
-  assignStaff,
-  checkIn,
-  completePreparation,
-  confirmBooking,
-  deliver,
-  getState,
-  LIFECYCLE_TASK_QUEUE,
-  recordCallOutcome,
-  recordFollowUp,
-  recordProgressCheck,
-} from '../../workflows/definitions';
+import { assignStaff, checkIn, completePreparation, confirmBooking, deliver, getState, LIFECYCLE_TASK_QUEUE, recordCallOutcome, recordFollowUp, recordProgressCheck } from '../../workflows/lifecycle/contract';
 import { advanceTo, HOUR, recordHistoryIfAsked, isoDay, localDay, rejection, startLifecycle, toMinute, vehicleInput } from '../support/lifecycleHarness';
 import { OBSERVED, sortedAccepts } from '../support/stageAccepts';
 import type { WorkflowHandle } from '@temporalio/client';

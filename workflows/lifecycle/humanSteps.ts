@@ -3,33 +3,14 @@
 // has applied the step, or the reason it could not.
 import type { UpdateDefinition } from '@temporalio/common';
 import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCancellation, setHandler } from '@temporalio/workflow';
-import type { Actor, LifecycleState, Waiting } from './definitions';
+import { REJECTION_TYPES } from '../shared';
+import type { Actor, Waiting } from '../shared';
+import type { LifecycleState } from './contract';
 
 interface Ticket {
   input: unknown;
   settled: boolean;
   error?: string;
-}
-
-/** Failure types the API maps to HTTP statuses: a step out of turn is a conflict, bad data is unprocessable. */
-export const REJECTION_TYPES = { wrongStage: 'WrongStage', invalidInput: 'InvalidInput', stepRejected: 'StepRejected' } as const;
-
-/**
- * The failure type of data the database cannot take (activities/dataErrors.ts). A person's step lists it
- * among its activities' non-retryable types, so the person hears of it at once and corrects the data;
- * anywhere else it is retried like an outage, and shows in the managers' list of stuck lifecycles.
- */
-export const DATA_ERROR_TYPE = 'DataError';
-
-/**
- * What an Update handler that calls its activity itself (a care call, a ticket's answer) throws when that
- * activity failed for good — data the database refused, under a retry policy that lists DATA_ERROR_TYPE
- * as non-retryable: a refusal of the step (StepRejected, 422) with the activity's reason, as `perform`
- * answers a lifecycle step. Anything else (a cancellation) goes on as it is.
- */
-export function stepRefusal(err: unknown): unknown {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  return cause instanceof ApplicationFailure ? ApplicationFailure.create({ message: cause.message, type: REJECTION_TYPES.stepRejected, nonRetryable: true }) : err;
 }
 
 const wrongStage = (message: string) => ApplicationFailure.create({ message, type: REJECTION_TYPES.wrongStage, nonRetryable: true });

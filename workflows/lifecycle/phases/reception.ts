@@ -1,24 +1,18 @@
 // From the confirmed booking to the vehicle in the workshop: R10 staff named the day before, R11 reminder
 // on the day, R12 check-in, and what happens when the customer does not come.
-import { dayOfReminderAt, noShowAt, staffAssignmentWindow } from '../../domain/contactSchedule';
-import { addDays, localTime } from '../../domain/calendar';
-import { assignStaff, checkIn } from '../definitions';
-import { iso, Lifecycle } from '../lifecycle';
-import type { Booking } from './booking';
+import { dayOfReminderAt, noShowAt, staffAssignmentWindow } from '../../../domain/contactSchedule';
+import { addDays, localTime } from '../../../domain/calendar';
+import { assignStaff, checkIn } from '../contract';
+import { iso } from '../../shared';
+import { Lifecycle } from '../lifecycle';
+import type { AdvanceBooking, Job, WalkInBooking } from '../decisions';
 import { followUpMissedFirstService } from './firstService';
-
-export interface Job {
-  repairOrderId: string;
-  checkedInAt: number;
-  mileageKm: number;
-  promisedReadyAt: number;
-}
 
 /**
  * Returns the job once the vehicle is checked in, 'no-show' when the customer never came, or
  * 'back-to-confirmation' when a manager reopened the confirmation call before the car arrived.
  */
-export async function receiveVehicle(lc: Lifecycle, booking: Booking, repairOrderId: string): Promise<Job | 'no-show' | 'back-to-confirmation'> {
+export async function receiveVehicle(lc: Lifecycle, booking: AdvanceBooking, repairOrderId: string): Promise<Job | 'no-show' | 'back-to-confirmation'> {
   const reopensBefore = lc.reopenRequests.length;
   const reopened = () => lc.reopenRequests.length > reopensBefore;
   let arrived = false;
@@ -43,8 +37,8 @@ export async function receiveVehicle(lc: Lifecycle, booking: Booking, repairOrde
 }
 
 /** R12: a walk-in was checked in with its booking; the job starts from there. */
-export function walkInJob(lc: Lifecycle, booking: Booking): Job {
-  const { repairOrderId, input } = booking.walkIn!;
+export function walkInJob(lc: Lifecycle, booking: WalkInBooking): Job {
+  const { repairOrderId, input } = booking.walkIn;
   const job = { repairOrderId, checkedInAt: booking.bookedFor, mileageKm: input.mileageKm, promisedReadyAt: Date.parse(input.promisedReadyAt) };
   lc.odometer = { mileageKm: job.mileageKm, mileageRecordedOn: lc.odometer.mileageRecordedOn };
   lc.state.checkedInAt = lc.state.bookedFor = iso(job.checkedInAt);
@@ -54,7 +48,7 @@ export function walkInJob(lc: Lifecycle, booking: Booking): Job {
 }
 
 /** R10: the service manager names SA and technician the day before; the customer's SMS names them. */
-async function nameStaffDayBefore(lc: Lifecycle, booking: Booking, done: () => boolean): Promise<void> {
+async function nameStaffDayBefore(lc: Lifecycle, booking: AdvanceBooking, done: () => boolean): Promise<void> {
   const window = staffAssignmentWindow(booking.bookedFor, lc.settings);
   if (!(await lc.sleepUntil('AWAITING_CHECK_IN', { what: 'SA and technician assignment task', rule: 'R10', by: iso(window.at) }, done))) return;
   await lc.acts.openTask(lc.ctx(), { kind: 'STAFF_ASSIGNMENT', rule: 'R10', dueAt: iso(window.by), assigneeRole: 'SERVICE_MANAGER' });
@@ -72,7 +66,7 @@ async function nameStaffDayBefore(lc: Lifecycle, booking: Booking, done: () => b
 }
 
 /** R11: remind the customer on the day, the store's lead time before the booked arrival. */
-async function remindOnTheDay(lc: Lifecycle, booking: Booking, done: () => boolean): Promise<void> {
+async function remindOnTheDay(lc: Lifecycle, booking: AdvanceBooking, done: () => boolean): Promise<void> {
   if (!(await lc.sleepUntil('AWAITING_CHECK_IN', { what: 'day-of arrival reminder', rule: 'R11', by: iso(dayOfReminderAt(booking.bookedFor, lc.settings)) }, done))) return;
   const { customer, vehicle } = lc.input;
   await lc.acts.queueCustomerMessage(lc.ctx(), { template: 'appointment-reminder', rule: 'R11', customer, payload: { plate: vehicle.plate, bookedFor: iso(booking.bookedFor) } });
@@ -82,7 +76,7 @@ async function remindOnTheDay(lc: Lifecycle, booking: Booking, done: () => boole
  * A customer who has not come by the grace time is a no-show: the SA calls, and the booking stays open
  * for a late arrival until the cycle's booking window closes.
  */
-async function watchForNoShow(lc: Lifecycle, booking: Booking, done: () => boolean, close: () => void): Promise<void> {
+async function watchForNoShow(lc: Lifecycle, booking: AdvanceBooking, done: () => boolean, close: () => void): Promise<void> {
   const s = lc.settings;
   if (!(await lc.sleepUntil('AWAITING_CHECK_IN', { what: 'arrival (no-show after grace time)', rule: 'R11', by: iso(noShowAt(booking.bookedFor, s)) }, done))) return;
   const callBy = localTime(addDays(lc.state.dueDate!, 0), s.contactEndTime, s.utcOffsetMinutes);

@@ -1,12 +1,13 @@
 // R13, R14, R15 and R16 run side by side: the customer may collect before a check or a notice is due.
 import * as wf from '@temporalio/workflow';
-import { HOUR_MS, localDate } from '../../domain/calendar';
-import { pickupNoticeAt } from '../../domain/pickupNotice';
-import { progressCheckAt } from '../../domain/progressCheck';
-import { workingTimeFrom } from '../../domain/workingHours';
-import { decideAdditionalWork, deliver, recordProgressCheck, reportAdditionalWork } from '../definitions';
-import { awaitedLater, iso, Lifecycle, ruleTimeOf } from '../lifecycle';
-import type { Job } from './reception';
+import { HOUR_MS, localDate } from '../../../domain/calendar';
+import { pickupNoticeAt } from '../../../domain/pickupNotice';
+import { progressCheckAt } from '../../../domain/progressCheck';
+import { workingTimeFrom } from '../../../domain/workingHours';
+import { decideAdditionalWork, deliver, recordProgressCheck, reportAdditionalWork } from '../contract';
+import { awaitedLater, Lifecycle } from '../lifecycle';
+import { iso, ruleTimeOf } from '../../shared';
+import type { Job } from '../decisions';
 
 /** R13: the SA's call about additional work is due this soon after the workshop reports it. */
 const ADDITIONAL_WORK_CALL_MINUTES = 30;

@@ -1,32 +1,22 @@
 // R2 reminder → R3 call(s) → R5 tentative booking; R4 second call for the undecided; inbound bookings
 // from any channel are taken at any point until a booking exists.
-import { localDate } from '../../domain/calendar';
-import { reminderAt, reminderCallWindow, retryCallWindow, secondCallWindow, ContactWindow } from '../../domain/contactSchedule';
-import type { DueDate } from '../../domain/dueDate';
-import { addDays, localTime } from '../../domain/calendar';
-import { bookInbound, CallOutcomeInput, recordCallOutcome, Stage, Waiting, walkIn, WalkInInput } from '../definitions';
-import { awaitedLater, iso, Lifecycle } from '../lifecycle';
-import type { BookingMade, Preparation } from '../../activities/serviceSteps';
-import type { DepositAsked } from '../../domain/partsDeposit';
-import type { TaskSpec } from '../../activities/tasks';
+import { localDate, addDays, localTime } from '../../../domain/calendar';
+import { reminderAt, reminderCallWindow, retryCallWindow, secondCallWindow, ContactWindow } from '../../../domain/contactSchedule';
+import type { DueDate } from '../../../domain/dueDate';
+import { bookInbound, CallOutcomeInput, recordCallOutcome, Stage, walkIn } from '../contract';
+import type { AdvanceBooking, Booking } from '../decisions';
+import { Waiting, iso } from '../../shared';
+import { awaitedLater, Lifecycle } from '../lifecycle';
+import type { BookingMade, Preparation } from '../../../activities/serviceSteps';
 import { recomputeDueDate } from './dueDate';
 import { preparationTask } from './preparation';
-
-export interface Booking {
-  bookingId: string;
-  bookedFor: number;
-  /** R6 done with the booking: its work order, the preparation task opened for the technical director, and the deposit its parts ask (R6b). */
-  prepared?: { repairOrderId: string; task: TaskSpec; deposit?: DepositAsked };
-  /** R12: the car walked in: booking, work order and check-in are already done. */
-  walkIn?: { repairOrderId: string; input: WalkInInput };
-}
 
 /** What a booking at `bookedFor` prepares in its own transaction (R6). */
 function preparationWith(lc: Lifecycle, bookedFor: string): Preparation {
   return { servicePlanId: lc.policy.servicePlanId, task: preparationTask(lc, Date.parse(bookedFor), 1), partsDepositFromCny: lc.settings.partsDepositFromCny };
 }
 
-function prepared(preparation: Preparation, made: Omit<BookingMade, 'bookingId'>): NonNullable<Booking['prepared']> {
+function prepared(preparation: Preparation, made: Omit<BookingMade, 'bookingId'>): AdvanceBooking['prepared'] {
   return { repairOrderId: made.repairOrderId!, task: preparation.task, ...(made.deposit ? { deposit: made.deposit } : {}) };
 }
 
@@ -186,7 +176,8 @@ async function reminderCalls(
         const result = await lc.acts.recordCallOutcome(lc.ctx(), i, vehicle.storeId, attempt, preparation);
         return { ...result, prepared: prepared(preparation, result) };
       }
-      return attempt === 1 ? lc.acts.recordCallOutcome(lc.ctx(), i, vehicle.storeId) : lc.acts.recordCallOutcome(lc.ctx(), i, vehicle.storeId, attempt);
+      const result = await (attempt === 1 ? lc.acts.recordCallOutcome(lc.ctx(), i, vehicle.storeId) : lc.acts.recordCallOutcome(lc.ctx(), i, vehicle.storeId, attempt));
+      return { ...result, prepared: undefined };
     };
     const call = await unlessBooked(claim, () =>
       lc.steps.perform(recordCallOutcome, { what, rule: 'R3', by: iso(window.by) }, (i) => (i.outcome === 'BOOKED' ? claim.hold(() => record(i)) : record(i)), claim.taken),
@@ -194,7 +185,7 @@ async function reminderCalls(
     if (!call) return undefined;
     const { input, result } = call;
     if (input.outcome === 'BOOKED') {
-      book({ bookingId: result.bookingId!, bookedFor: Date.parse(input.bookedFor!), prepared: 'prepared' in result ? result.prepared : undefined });
+      book({ bookingId: result.bookingId!, bookedFor: Date.parse(input.bookedFor!), prepared: result.prepared! });
       return undefined;
     }
     if (input.mileageKm !== undefined) {

@@ -1,9 +1,11 @@
 import * as wf from '@temporalio/workflow';
-import { followUpCallWindow } from '../../domain/contactSchedule';
-import { failureGrade, fullySatisfied, needsFailureTicket } from '../../domain/serviceFailure';
-import { failureTicketWorkflowId, FollowUpInput, recordFollowUp, recordSalesCall } from '../definitions';
-import { iso, Lifecycle } from '../lifecycle';
-import { serviceFailureTicket } from '../serviceFailureTicket';
+import { followUpCallWindow } from '../../../domain/contactSchedule';
+import { failureGrade, fullySatisfied, needsFailureTicket } from '../../../domain/serviceFailure';
+import { failureTicketWorkflowId } from '../../failureTicket/contract';
+import { FollowUpInput, recordFollowUp, recordSalesCall } from '../contract';
+import { iso } from '../../shared';
+import { Lifecycle } from '../lifecycle';
+import { serviceFailureTicket } from '../../failureTicket/workflow';
 
 /** R17: the follow-up call 3 days after delivery (2 for a first service) with CSI scores. */
 export async function followUpCall(lc: Lifecycle, deliveredAt: number): Promise<void> {

@@ -1,32 +1,14 @@
 // The machinery every phase of a vehicle's cycle shares: its state, the timers and human steps it is
 // waiting on (the "waiting for" a manager sees), the search attributes, and the activities.
 import * as wf from '@temporalio/workflow';
-import type { LifecycleActivities } from '../activities';
-import type { StepContext } from '../activities/stepContext';
-import type { CyclePolicy } from '../activities/registration';
-import type { StoreSettings } from '../domain/storeSettings';
-import type { WorkingHours } from '../domain/workingHours';
-import {
-  CorrectionInput,
-  LifecycleState,
-  SA_ADVISOR,
-  SA_NEXT_DEADLINE,
-  SA_PLATE,
-  SA_STAGE,
-  SA_STORE,
-  SA_VIN,
-  Stage,
-  VehicleLifecycleInput,
-  Waiting,
-} from './definitions';
-import { countInFlight, DATA_ERROR_TYPE, HumanSteps, routeSteps } from './humanSteps';
-
-export const iso = (ms: number): string => new Date(ms).toISOString();
-
-/** A task opened later than its rule asked (outside working hours) shows the rule's time. */
-export function ruleTimeOf(ruleAt: number, opensAt: number): { ruleAt?: string } {
-  return opensAt === ruleAt ? {} : { ruleAt: iso(ruleAt) };
-}
+import type { LifecycleActivities } from './activities';
+import type { StepContext } from '../../activities/stepContext';
+import type { CyclePolicy } from '../../activities/registration';
+import type { StoreSettings } from '../../domain/storeSettings';
+import type { WorkingHours } from '../../domain/workingHours';
+import { CorrectionInput, LifecycleState, SA_ADVISOR, SA_NEXT_DEADLINE, SA_PLATE, SA_STAGE, SA_STORE, SA_VIN, Stage, VehicleLifecycleInput } from './contract';
+import { DATA_ERROR_TYPE, iso, Waiting } from '../shared';
+import { countInFlight, HumanSteps, routeSteps } from './humanSteps';
 
 /**
  * For a branch that runs beside the main path and is awaited later: if the cycle is cancelled (a

@@ -1,28 +1,7 @@
 // One vehicle's after-sales life: one service cycle per run, continued as new for the next cycle.
 import * as wf from '@temporalio/workflow';
-import {
-  assignStaff,
-  decideAdditionalWork,
-  reportAdditionalWork,
-  checkIn,
-  completePreparation,
-  confirmBooking,
-  deliver,
-  getState,
-  recordCallOutcome,
-  recordFollowUp,
-  recordProgressCheck,
-  recordSalesCall,
-  recordPartsDeposit,
-  bookInbound,
-  storeSettingsChanged,
-  correctLifecycle,
-  CorrectionInput,
-  Stage,
-  VehicleLifecycleInput,
-  walkIn,
-} from './definitions';
-import { REJECTION_TYPES } from './humanSteps';
+import { assignStaff, decideAdditionalWork, reportAdditionalWork, checkIn, completePreparation, confirmBooking, deliver, getState, recordCallOutcome, recordFollowUp, recordProgressCheck, recordSalesCall, recordPartsDeposit, bookInbound, correctLifecycle, CorrectionInput, Stage, VehicleLifecycleInput, walkIn } from './contract';
+import { storeSettingsChanged, REJECTION_TYPES } from '../shared';
 import { Lifecycle } from './lifecycle';
 import { bookService } from './phases/booking';
 import { confirmAppointment } from './phases/confirmation';
@@ -30,7 +9,8 @@ import { scheduleCycle } from './phases/dueDate';
 import { followUpMissedFirstService } from './phases/firstService';
 import { followUpCall } from './phases/followUp';
 import { prepareService } from './phases/preparation';
-import { Job, receiveVehicle, walkInJob } from './phases/reception';
+import type { Job } from './decisions';
+import { receiveVehicle, walkInJob } from './phases/reception';
 import { serviceUntilDelivered } from './phases/workInProgress';
 import { StageConflict, validateCorrection, validateSalesCall, validateAdditionalWork, validateAdditionalWorkDecision, validateCallOutcome, validateConfirmation, validateInboundBooking, validateStaffAssignment, validateCheckIn, validateDelivery, validateFollowUp, validateProgressCheck, validatePartsDeposit } from './stepValidation';
 
@@ -102,10 +82,10 @@ async function runCycle(lc: Lifecycle): Promise<void> {
   const booking = await bookService(lc, due); // R2 → R5, or a walk-in (R12)
   if (!booking) return closeCycleWithoutService(lc);
   let job: Job | undefined;
-  if (booking.walkIn) {
+  if ('walkIn' in booking) {
     job = walkInJob(lc, booking); // R12
   } else {
-    const { repairOrderId } = await prepareService(lc, booking, booking.prepared!); // R6
+    const { repairOrderId } = await prepareService(lc, booking); // R6
     for (let round = 1; ; ) {
       const confirmation = await confirmAppointment(lc, booking, repairOrderId, round); // R7 → R9
       if (confirmation.outcome === 'cancelled') {

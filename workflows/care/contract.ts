@@ -1,8 +1,8 @@
 // The customer-care workflow's public contract (R20, R21, R22): its input, the call outcome people
 // send (Update) and what it waits for (Query). Shared by workflow, API and tests.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { CalendarDate } from '../domain/calendar';
-import type { Actor, CustomerFacts, Waiting } from './definitions';
+import type { CalendarDate } from '../../domain/calendar';
+import type { Actor, CustomerFacts, Waiting } from '../shared';
 
 export function careWorkflowId(vin: string): string {
   return `care-${vin.toUpperCase()}`;

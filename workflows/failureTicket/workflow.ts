@@ -3,22 +3,20 @@
 // A page nobody acknowledges within the store's acknowledgement time climbs at once; an acknowledged
 // one keeps the ticket at its level until the answer deadline.
 import * as wf from '@temporalio/workflow';
-import type { LifecycleActivities } from '../activities';
-import { answerDeadline, escalationLadder } from '../domain/serviceFailure';
-import { answerFailureTicket, FailureTicketAnswer, FailureTicketInput, getFailureTicket } from './definitions';
-import { DATA_ERROR_TYPE, REJECTION_TYPES, stepRefusal } from './humanSteps';
-import { iso } from './lifecycle';
-import { acknowledgePage, AcknowledgedTicketState, PageAcknowledgement } from './pagingDefinitions';
+import type { FailureTicketActivities } from './activities';
+import { answerDeadline, escalationLadder } from '../../domain/serviceFailure';
+import { answerFailureTicket, FailureTicketAnswer, FailureTicketInput, getFailureTicket, acknowledgePage, AcknowledgedTicketState, PageAcknowledgement } from './contract';
+import { DATA_ERROR_TYPE, REJECTION_TYPES, stepRefusal, iso } from '../shared';
 
 const retry: wf.RetryPolicy = { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['UnknownStore'] };
-const acts = wf.proxyActivities<LifecycleActivities>({ startToCloseTimeout: '1 minute', retry });
+const acts = wf.proxyActivities<FailureTicketActivities>({ startToCloseTimeout: '1 minute', retry });
 /**
  * The same activities for the owner's answer (the answerFailureTicket Update): data the database refuses is
  * final there, so the answer is refused (422) and the ticket stays open for a corrected one; the activity
  * is told so in the call (`PersonsStep`, activities/auditedStep.ts: a remote activity does not always see
  * its retry policy) and records the refusal. The same commands as `acts`: only the retry policy differs.
  */
-const stepActs = wf.proxyActivities<LifecycleActivities>({ startToCloseTimeout: '1 minute', retry: { ...retry, nonRetryableErrorTypes: [...retry.nonRetryableErrorTypes!, DATA_ERROR_TYPE] } });
+const stepActs = wf.proxyActivities<FailureTicketActivities>({ startToCloseTimeout: '1 minute', retry: { ...retry, nonRetryableErrorTypes: [...retry.nonRetryableErrorTypes!, DATA_ERROR_TYPE] } });
 
 /** A refusal the API tells apart: out of turn (409) or input it cannot take (422). */
 const refusal = (type: string, message: string) => wf.ApplicationFailure.create({ message, type, nonRetryable: true });

@@ -1,7 +1,8 @@
-import { confirmationCallWindow } from '../../domain/contactSchedule';
-import { ConfirmationInput, confirmBooking } from '../definitions';
-import { iso, Lifecycle } from '../lifecycle';
-import type { Booking } from './booking';
+import { confirmationCallWindow } from '../../../domain/contactSchedule';
+import { ConfirmationInput, confirmBooking } from '../contract';
+import { iso } from '../../shared';
+import { Lifecycle } from '../lifecycle';
+import type { AdvanceBooking } from '../decisions';
 import { recheckPreparation } from './preparation';
 
 /**
@@ -10,7 +11,7 @@ import { recheckPreparation } from './preparation';
  */
 export async function confirmAppointment(
   lc: Lifecycle,
-  booking: Booking,
+  booking: AdvanceBooking,
   repairOrderId: string,
   firstRound: number,
 ): Promise<{ outcome: 'confirmed' | 'cancelled'; round: number }> {
@@ -37,7 +38,7 @@ export async function confirmAppointment(
   }
 }
 
-function applyConfirmation(lc: Lifecycle, i: ConfirmationInput, booking: Booking, repairOrderId: string, round: number): Promise<null> {
+function applyConfirmation(lc: Lifecycle, i: ConfirmationInput, booking: AdvanceBooking, repairOrderId: string, round: number): Promise<null> {
   switch (i.outcome ?? 'CONFIRMED') {
     case 'RESCHEDULE':
       return lc.acts.rescheduleBooking(lc.ctx(), i, booking.bookingId, round);

@@ -2,8 +2,8 @@
 // or missed goes to the sales consultant at once, through the vehicle's care workflow, which owns the
 // first-three-services calls — not left until the next cycle's reminder.
 import * as wf from '@temporalio/workflow';
-import { localDate } from '../../domain/calendar';
-import { careWorkflowId, firstServiceMissed } from '../careDefinitions';
+import { localDate } from '../../../domain/calendar';
+import { careWorkflowId, firstServiceMissed } from '../../care/contract';
 import { Lifecycle } from '../lifecycle';
 
 export async function followUpMissedFirstService(lc: Lifecycle, reason: string): Promise<void> {

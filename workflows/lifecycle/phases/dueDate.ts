@@ -1,4 +1,4 @@
-import { cycleDueDate, DueDate } from '../../domain/dueDate';
+import { cycleDueDate, DueDate } from '../../../domain/dueDate';
 import { Lifecycle } from '../lifecycle';
 
 /** R1 / R1b: when this cycle's maintenance is due, from the store's policy and the vehicle's history. */

@@ -2,51 +2,24 @@
 // the new-car 7DC survey and the sales consultant's first-three-services calls, each a task a person
 // answers, and the yearly birthday greeting and inspection / insurance reminders, each an outbox message.
 import * as wf from '@temporalio/workflow';
-import type { LifecycleActivities } from '../activities';
-import { addDays, CalendarDate, isCalendarDate, localDate } from '../domain/calendar';
-import {
-  birthdayGreeting,
-  CareOccurrence,
-  firstServiceConfirmationCall,
-  holidayGreeting,
-  inspectionReminder,
-  insuranceRenewalReminder,
-  isMonthDay,
-  managementCallback,
-  missedFirstServiceFollowUp,
-  monthlyCallback,
-  newCarSurveyCall,
-  usageFollowUpCall,
-  yearlyCallback,
-} from '../domain/careSchedule';
-import type { StoreSettings } from '../domain/storeSettings';
-import type { StaffRole, TaskKind } from '../generated/prisma/enums';
-import {
-  CareCallContact,
-  CareContact,
-  CareMessageContact,
-  CareState,
-  CareWaiting,
-  CustomerCareInput,
-  firstServiceMissed,
-  getCare,
-  OpenCareCall,
-  recordCareCall,
-} from './careDefinitions';
-import { storeSettingsChanged } from './definitions';
-import { DATA_ERROR_TYPE, REJECTION_TYPES, stepRefusal } from './humanSteps';
-import { iso } from './lifecycle';
+import type { CareActivities } from './activities';
+import { addDays, CalendarDate, isCalendarDate, localDate } from '../../domain/calendar';
+import { birthdayGreeting, CareOccurrence, firstServiceConfirmationCall, holidayGreeting, inspectionReminder, insuranceRenewalReminder, isMonthDay, managementCallback, missedFirstServiceFollowUp, monthlyCallback, newCarSurveyCall, usageFollowUpCall, yearlyCallback } from '../../domain/careSchedule';
+import type { StoreSettings } from '../../domain/storeSettings';
+import type { StaffRole, TaskKind } from '../../generated/prisma/enums';
+import { CareCallContact, CareContact, CareMessageContact, CareState, CareWaiting, CustomerCareInput, firstServiceMissed, getCare, OpenCareCall, recordCareCall } from './contract';
+import { storeSettingsChanged, DATA_ERROR_TYPE, REJECTION_TYPES, stepRefusal, iso } from '../shared';
 
 // Unlimited attempts: an outage (or a vehicle row the lifecycle has not written yet) delays a contact, never drops it.
 const retry: wf.RetryPolicy = { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['UnknownStore'] };
-const acts = wf.proxyActivities<LifecycleActivities>({ startToCloseTimeout: '1 minute', retry });
+const acts = wf.proxyActivities<CareActivities>({ startToCloseTimeout: '1 minute', retry });
 /**
  * The same activities for a person's care call (the recordCareCall Update): data the database refuses is
  * final there, so the Update is refused (422) and the call stays open for corrected data; the activity is
  * told so in the call (`PersonsStep`, activities/auditedStep.ts: a remote activity does not always see its
  * retry policy) and records the refusal. The same commands as `acts`: only the retry policy differs.
  */
-const stepActs = wf.proxyActivities<LifecycleActivities>({ startToCloseTimeout: '1 minute', retry: { ...retry, nonRetryableErrorTypes: [...retry.nonRetryableErrorTypes!, DATA_ERROR_TYPE] } });
+const stepActs = wf.proxyActivities<CareActivities>({ startToCloseTimeout: '1 minute', retry: { ...retry, nonRetryableErrorTypes: [...retry.nonRetryableErrorTypes!, DATA_ERROR_TYPE] } });
 
 /** A run covers a year of contacts, so its history stays a few hundred events however long the car is cared for. */
 const RUN_SPAN_MS = 365 * 24 * 3_600_000;

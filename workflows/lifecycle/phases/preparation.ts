@@ -1,21 +1,23 @@
-import { confirmationCallWindow } from '../../domain/contactSchedule';
-import { DepositAsked, depositCallAt, partsOrderBy } from '../../domain/partsDeposit';
-import { workingTimeFrom } from '../../domain/workingHours';
-import type { TaskSpec } from '../../activities/tasks';
-import { completePreparation, recordPartsDeposit } from '../definitions';
-import { awaitedLater, iso, Lifecycle, ruleTimeOf } from '../lifecycle';
-import type { Booking } from './booking';
+import { confirmationCallWindow } from '../../../domain/contactSchedule';
+import { DepositAsked, depositCallAt, partsOrderBy } from '../../../domain/partsDeposit';
+import { workingTimeFrom } from '../../../domain/workingHours';
+import type { TaskSpec } from '../../../activities/tasks';
+import { completePreparation, recordPartsDeposit } from '../contract';
+import { awaitedLater, Lifecycle } from '../lifecycle';
+import { iso, ruleTimeOf } from '../../shared';
+import type { AdvanceBooking } from '../decisions';
 
 /** R6: the work order, its estimate and the technical director's task came with the booking; then "preparation complete". */
-export async function prepareService(lc: Lifecycle, booking: Booking, prepared: NonNullable<Booking['prepared']>): Promise<{ repairOrderId: string }> {
+export async function prepareService(lc: Lifecycle, booking: AdvanceBooking): Promise<{ repairOrderId: string }> {
   lc.enter('AWAITING_PREPARATION');
+  const { prepared } = booking;
   if (prepared.deposit) lc.inBackground(collectPartsDeposit(lc, booking, prepared.deposit));
   await awaitPreparationComplete(lc, booking, prepared.repairOrderId, prepared.task);
   return { repairOrderId: prepared.repairOrderId };
 }
 
 /** R6 again after a reschedule (R7/R8): the technical director confirms preparation for the new time. */
-export async function recheckPreparation(lc: Lifecycle, booking: Booking, repairOrderId: string, round: number): Promise<void> {
+export async function recheckPreparation(lc: Lifecycle, booking: AdvanceBooking, repairOrderId: string, round: number): Promise<void> {
   lc.enter('AWAITING_PREPARATION');
   const task = preparationTask(lc, booking.bookedFor, round);
   await lc.acts.openTask(lc.ctx(), task);
@@ -28,7 +30,7 @@ export function preparationTask(lc: Lifecycle, bookedFor: number, round: number)
   return { kind: 'PREPARATION', rule: 'R6', dueAt: deadline, assigneeRole: 'TECHNICAL_DIRECTOR', ...(round > 1 ? { attempt: round } : {}) };
 }
 
-async function awaitPreparationComplete(lc: Lifecycle, booking: Booking, repairOrderId: string, task: TaskSpec): Promise<void> {
+async function awaitPreparationComplete(lc: Lifecycle, booking: AdvanceBooking, repairOrderId: string, task: TaskSpec): Promise<void> {
   const round = task.attempt ?? 1;
   await lc.steps.perform(completePreparation, { what: 'preparation complete (technical director)', rule: 'R6', by: task.dueAt }, (i) =>
     round > 1
@@ -42,7 +44,7 @@ async function awaitPreparationComplete(lc: Lifecycle, booking: Booking, repairO
  * taken whenever the customer pays it, from the booking until the car arrives; one not in by the day
  * before the order must go out gives the SA a call to make, while there is still time to pay.
  */
-async function collectPartsDeposit(lc: Lifecycle, booking: Booking, asked: DepositAsked): Promise<void> {
+async function collectPartsDeposit(lc: Lifecycle, booking: AdvanceBooking, asked: DepositAsked): Promise<void> {
   const orderBy = partsOrderBy(booking.bookedFor, asked.leadDays);
   const deposit = { depositCny: asked.depositCny, partsCny: asked.partsCny, orderBy: iso(orderBy) };
   lc.state.partsDeposit = deposit;

@@ -1,8 +1,8 @@
 // Checks of a person's input that need no database; they run in the Update validators, so a bad
 // step is rejected with its reason before it enters the workflow history.
-import type { Stage, CorrectionInput, SalesCallInput, AdditionalWorkDecision, AdditionalWorkReport, CallOutcomeInput, ConfirmationInput, InboundBookingInput, StaffAssignmentInput, CheckInInput, DeliveryInput, FollowUpInput, ProgressCheckInput, PartsDepositInput, PartsDepositState } from './definitions';
-import { FUEL_LEVELS, MAX_PROMISE_MARGIN_MINUTES, PARTS_SOURCES, PRICE_METHODS } from './definitions';
-import { depositCovered } from '../domain/partsDeposit';
+import type { Stage, CorrectionInput, SalesCallInput, AdditionalWorkDecision, AdditionalWorkReport, CallOutcomeInput, ConfirmationInput, InboundBookingInput, StaffAssignmentInput, CheckInInput, DeliveryInput, FollowUpInput, ProgressCheckInput, PartsDepositInput, PartsDepositState } from './contract';
+import { FUEL_LEVELS, MAX_PROMISE_MARGIN_MINUTES, PARTS_SOURCES, PRICE_METHODS } from './contract';
+import { depositCovered } from '../../domain/partsDeposit';
 
 function futureInstant(value: unknown, field: string): void {
   const ms = typeof value === 'string' ? Date.parse(value) : NaN;

@@ -1,10 +1,10 @@
 // The lifecycle's public contract: what the API may send (Updates) and read (Query),
 // and the search attributes managers filter on. Shared by workflow, API and tests.
 import { defineSearchAttributeKey } from '@temporalio/common';
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { StoreSettings } from '../domain/storeSettings';
-import type { CalendarDate } from '../domain/calendar';
-import type { DueReason } from '../domain/dueDate';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { CalendarDate } from '../../domain/calendar';
+import type { DueReason } from '../../domain/dueDate';
+import type { Actor, CustomerFacts, Waiting } from '../shared';
 
 export const LIFECYCLE_TASK_QUEUE = 'vehicle-lifecycle';
 
@@ -44,12 +44,6 @@ export interface VehicleFacts {
   salesConsultantId?: string;
 }
 
-export interface CustomerFacts {
-  name: string;
-  phone: string;
-  email?: string;
-}
-
 /** What one cycle hands to the next through continue-as-new: only what R1 needs. */
 export interface ServiceHistory {
   cycle: number;
@@ -72,11 +66,6 @@ export interface VehicleLifecycleInput {
    * overdue over days, so many at once do not flood the customers or the calling team. Later cycles drop it.
    */
   firstContactOn?: CalendarDate;
-}
-
-/** Who asked for a step; the API fills it from the signed-in user. */
-export interface Actor {
-  actor: string;
 }
 
 export type CallOutcome = 'BOOKED' | 'UNDECIDED' | 'DECLINED' | 'UNREACHABLE';
@@ -235,15 +224,6 @@ export interface SalesCallInput extends Actor {
   realReason: string;
 }
 
-export interface Waiting {
-  what: string;
-  rule: string;
-  /** ISO instant: when the wait starts to be owed (a timer) or the deadline for a person. */
-  by: string;
-  /** Set when the workflow itself acts at `by` (a timer); absent when it waits for a person. */
-  timer?: true;
-}
-
 export interface LifecycleState {
   vin: string;
   plate: string;
@@ -286,55 +266,6 @@ export const recordFollowUp = defineUpdate<LifecycleState, [FollowUpInput]>('rec
 export const recordSalesCall = defineUpdate<LifecycleState, [SalesCallInput]>('recordSalesCall');
 
 export const getState = defineQuery<LifecycleState>('getState');
-
-/** A manager changed the store's settings: every decision a vehicle makes from now on uses them. */
-export interface StoreSettingsChange {
-  /** Identifies the change; a vehicle records each version once. */
-  version: string;
-  changedBy: string;
-  /** The keys that changed, with their new values. */
-  changed: Partial<StoreSettings>;
-  /** The store's whole resolved settings after the change. */
-  settings: StoreSettings;
-}
-
-export const storeSettingsChanged = defineSignal<[StoreSettingsChange]>('storeSettingsChanged');
-
-// ---- Service-failure tickets (R18, R24): one workflow per ticket, outliving the cycle that opened it.
-
-export function failureTicketWorkflowId(vin: string, cycle: number): string {
-  return `failure-${vin.toUpperCase()}-c${cycle}`;
-}
-
-export interface FailureTicketInput {
-  vin: string;
-  storeId: string;
-  cycle: number;
-  grade: 'A' | 'B' | 'C' | 'D';
-  rule: 'R18' | 'R24';
-  reason: string;
-  scores: { attitude: number; quality: number };
-  openedBy: string;
-  /** The store's opening hours and holidays: the ladder's answer hours count only those. Absent on older tickets: clock hours. */
-  workingHours?: { openingHours: { weekday: number; opensAt: string; closesAt: string }[]; holidays: string[] };
-}
-
-export interface FailureTicketAnswer extends Actor {
-  answer: string;
-}
-
-export interface FailureTicketState {
-  vin: string;
-  grade: 'A' | 'B' | 'C' | 'D';
-  level: number;
-  owners: string[];
-  answerBy: string;
-  answered: boolean;
-  escalations: Array<{ level: number; owners: string[]; at: string }>;
-}
-
-export const answerFailureTicket = defineUpdate<FailureTicketState, [FailureTicketAnswer]>('answerFailureTicket');
-export const getFailureTicket = defineQuery<FailureTicketState>('getFailureTicket');
 
 export const SA_STAGE = defineSearchAttributeKey('SlStage', 'KEYWORD');
 export const SA_VIN = defineSearchAttributeKey('SlVin', 'KEYWORD');
