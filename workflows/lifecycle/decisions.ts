@@ -26,3 +26,9 @@ export interface Job {
   mileageKm: number;
   promisedReadyAt: number;
 }
+
+/** R12: the car is in the workshop: its job, and the promised time as the reception sheet gave it. */
+export interface CheckedIn {
+  job: Job;
+  promisedReadyAt: string;
+}

@@ -1,14 +1,15 @@
 // The machinery every phase of a vehicle's cycle shares: its state, the timers and human steps it is
-// waiting on (the "waiting for" a manager sees), the search attributes, and the activities.
+// waiting on (the "waiting for" a manager sees), and the activities.
 import * as wf from '@temporalio/workflow';
 import type { LifecycleActivities } from './activities';
 import type { StepContext } from '../../activities/stepContext';
 import type { CyclePolicy } from '../../activities/registration';
 import type { StoreSettings } from '../../domain/storeSettings';
 import type { WorkingHours } from '../../domain/workingHours';
-import { CorrectionInput, LifecycleState, SA_ADVISOR, SA_NEXT_DEADLINE, SA_PLATE, SA_STAGE, SA_STORE, SA_VIN, Stage, VehicleLifecycleInput } from './contract';
+import { LifecycleState, Stage, VehicleLifecycleInput } from './contract';
 import { DATA_ERROR_TYPE, iso, Waiting } from '../shared';
 import { countInFlight, HumanSteps, routeSteps } from './humanSteps';
+import { publishAtRest, publishIdentity } from './searchAttributes';
 
 /**
  * For a branch that runs beside the main path and is awaited later: if the cycle is cancelled (a
@@ -44,14 +45,12 @@ export class Lifecycle {
   readonly track: <R>(p: Promise<R>) => Promise<R>;
   /** The newest odometer reading; calls and visits update it (R1, R3). */
   odometer: { mileageKm: number; mileageRecordedOn: string };
-  /** Managers' BACK_TO_CONFIRMATION corrections, in order; reception gives way to each new one. */
-  readonly reopenRequests: CorrectionInput[] = [];
   /** Set once the cycle's policy is loaded; phases read the store settings from it. */
   policy!: CyclePolicy;
   private readonly timers = new Map<string, { waiting: Waiting; interrupt?: () => boolean }>();
   private readonly background: Promise<unknown>[] = [];
-  private lastPublished = '';
-  private publishDue = false;
+  /** The state may have changed: the search attributes follow once the workflow is at rest. */
+  private readonly publish: () => void;
   private readonly info = wf.workflowInfo();
 
   constructor(readonly input: VehicleLifecycleInput) {
@@ -74,15 +73,8 @@ export class Lifecycle {
     this.acts = tracked.activities;
     this.track = tracked.track;
     this.steps = new HumanSteps(() => this.snapshot(), () => this.publish(), tracked.idle);
-    void this.publishWhenIdle(tracked.idle);
-    // The API sets the identity attributes at start and continue-as-new carries them over.
-    if (wf.workflowInfo().typedSearchAttributes.get(SA_VIN) === vehicle.vin) return;
-    wf.upsertSearchAttributes([
-      { key: SA_VIN, value: vehicle.vin },
-      { key: SA_PLATE, value: vehicle.plate },
-      { key: SA_STORE, value: vehicle.storeId },
-      ...(vehicle.advisorId ? [{ key: SA_ADVISOR, value: vehicle.advisorId }] : []),
-    ]);
+    this.publish = publishAtRest(() => this.snapshot(), tracked.idle);
+    publishIdentity(vehicle);
   }
 
   /**
@@ -162,33 +154,5 @@ export class Lifecycle {
       this.timers.delete(name);
       this.publish();
     }
-  }
-
-  /** Search attributes change once the workflow is at rest, not before and after each activity. */
-  private publish(): void {
-    this.publishDue = true;
-  }
-
-  /**
-   * Conditions are evaluated once the workflow has run as far as it can, so this publishes the state a
-   * step comes to rest in, not the ones it passes through while its database steps run.
-   */
-  private async publishWhenIdle(idle: () => boolean): Promise<void> {
-    for (;;) {
-      await wf.condition(() => this.publishDue && idle());
-      this.publishDue = false;
-      this.publishNow();
-    }
-  }
-
-  private publishNow(): void {
-    const next = this.snapshot().waitingFor.map((w) => w.by).sort()[0];
-    const key = `${this.state.stage}|${next ?? ''}`;
-    if (key === this.lastPublished) return;
-    this.lastPublished = key;
-    wf.upsertSearchAttributes([
-      { key: SA_STAGE, value: this.state.stage },
-      { key: SA_NEXT_DEADLINE, value: next ? new Date(next) : null },
-    ]);
   }
 }

@@ -1,7 +1,7 @@
 // One vehicle's after-sales life: one service cycle per run, continued as new for the next cycle.
 import * as wf from '@temporalio/workflow';
 import { assignStaff, decideAdditionalWork, reportAdditionalWork, checkIn, completePreparation, confirmBooking, deliver, getState, recordCallOutcome, recordFollowUp, recordProgressCheck, recordSalesCall, recordPartsDeposit, bookInbound, correctLifecycle, CorrectionInput, Stage, VehicleLifecycleInput, walkIn } from './contract';
-import { storeSettingsChanged, REJECTION_TYPES } from '../shared';
+import { iso, REJECTION_TYPES, storeSettingsChanged } from '../shared';
 import { Lifecycle } from './lifecycle';
 import { bookService } from './phases/booking';
 import { confirmAppointment } from './phases/confirmation';
@@ -9,7 +9,7 @@ import { scheduleCycle } from './phases/dueDate';
 import { followUpMissedFirstService } from './phases/firstService';
 import { followUpCall } from './phases/followUp';
 import { prepareService } from './phases/preparation';
-import type { Job } from './decisions';
+import type { CheckedIn, Job } from './decisions';
 import { receiveVehicle, walkInJob } from './phases/reception';
 import { serviceUntilDelivered } from './phases/workInProgress';
 import { StageConflict, validateCorrection, validateSalesCall, validateAdditionalWork, validateAdditionalWorkDecision, validateCallOutcome, validateConfirmation, validateInboundBooking, validateStaffAssignment, validateCheckIn, validateDelivery, validateFollowUp, validateProgressCheck, validatePartsDeposit } from './stepValidation';
@@ -40,12 +40,14 @@ export async function vehicleLifecycle(input: VehicleLifecycleInput): Promise<vo
   const cycleScope = new wf.CancellationScope();
   let correction: CorrectionInput | undefined;
   let reopening = false;
+  // Managers' BACK_TO_CONFIRMATION corrections, in order; reception gives way to each new one.
+  const reopenRequests: CorrectionInput[] = [];
   wf.setHandler(
     correctLifecycle,
     async (c) => {
       if (c.action === 'BACK_TO_CONFIRMATION') {
         reopening = true;
-        lc.reopenRequests.push(c);
+        reopenRequests.push(c);
         await wf.condition(() => lc.state.stage === 'AWAITING_CONFIRMATION');
         reopening = false;
         return lc.snapshot();
@@ -58,7 +60,7 @@ export async function vehicleLifecycle(input: VehicleLifecycleInput): Promise<vo
     { validator: (c) => correctionValidator(c, correction !== undefined || reopening, lc.state.stage) },
   );
   try {
-    await cycleScope.run(() => runCycle(lc));
+    await cycleScope.run(() => runCycle(lc, reopenRequests));
   } catch (err) {
     if (!correction || !wf.isCancellation(err)) throw err;
     await wf.CancellationScope.nonCancellable(() => lc.acts.closeLifecycle(lc.ctx(), correction!));
@@ -76,14 +78,15 @@ function correctionValidator(c: CorrectionInput, alreadyCorrecting: boolean, sta
   }
 }
 
-async function runCycle(lc: Lifecycle): Promise<void> {
+async function runCycle(lc: Lifecycle, reopenRequests: readonly CorrectionInput[]): Promise<void> {
   const { input } = lc;
   const due = await scheduleCycle(lc); // R1
   const booking = await bookService(lc, due); // R2 → R5, or a walk-in (R12)
   if (!booking) return closeCycleWithoutService(lc);
+  lc.state.bookedFor = iso(booking.bookedFor);
   let job: Job | undefined;
   if ('walkIn' in booking) {
-    job = walkInJob(lc, booking); // R12
+    job = inService(lc, walkInJob(booking)); // R12
   } else {
     const { repairOrderId } = await prepareService(lc, booking); // R6
     for (let round = 1; ; ) {
@@ -93,13 +96,14 @@ async function runCycle(lc: Lifecycle): Promise<void> {
         return closeCycleWithoutService(lc);
       }
       round = confirmation.round + 1;
-      const arrival = await receiveVehicle(lc, booking, repairOrderId); // R10 → R12
+      const reopensBefore = reopenRequests.length;
+      const arrival = await receiveVehicle(lc, booking, repairOrderId, () => reopenRequests.length > reopensBefore); // R10 → R12
       if (arrival === 'no-show') return closeCycleWithoutService(lc);
       if (arrival !== 'back-to-confirmation') {
-        job = arrival;
+        job = inService(lc, arrival);
         break;
       }
-      await lc.acts.reopenConfirmation(lc.ctx(), lc.reopenRequests.at(-1)!, booking.bookingId, round); // a manager's correction
+      await lc.acts.reopenConfirmation(lc.ctx(), reopenRequests.at(-1)!, booking.bookingId, round); // a manager's correction
     }
   }
   const { deliveredAt, serviceDate } = await serviceUntilDelivered(lc, job); // R13 → R16
@@ -115,6 +119,15 @@ async function runCycle(lc: Lifecycle): Promise<void> {
     vehicle: { ...input.vehicle, mileageKm: job.mileageKm, mileageRecordedOn: serviceDate },
     history: { cycle: input.history.cycle + 1, lastServiceDate: serviceDate, lastServiceKm: job.mileageKm },
   });
+}
+
+/** The car is in the workshop: the odometer it came with counts for the next cycle (R1). */
+function inService(lc: Lifecycle, { job, promisedReadyAt }: CheckedIn): Job {
+  lc.odometer = { mileageKm: job.mileageKm, mileageRecordedOn: lc.odometer.mileageRecordedOn };
+  lc.state.checkedInAt = iso(job.checkedInAt);
+  lc.state.promisedReadyAt = promisedReadyAt;
+  lc.enter('IN_SERVICE');
+  return job;
 }
 
 /** The customer declined or was never reached and did not book: the next cycle counts from this due date. */

@@ -139,7 +139,6 @@ export async function bookService(lc: Lifecycle, firstDue: DueDate): Promise<Boo
   }
   closed = true;
   await Promise.all([inbound, walkedIn]);
-  if (booking) lc.state.bookedFor = iso(booking.bookedFor);
   return booking;
 }
 

@@ -5,16 +5,14 @@ import { addDays, localTime } from '../../../domain/calendar';
 import { assignStaff, checkIn } from '../contract';
 import { iso } from '../../shared';
 import { Lifecycle } from '../lifecycle';
-import type { AdvanceBooking, Job, WalkInBooking } from '../decisions';
+import type { AdvanceBooking, CheckedIn, WalkInBooking } from '../decisions';
 import { followUpMissedFirstService } from './firstService';
 
 /**
  * Returns the job once the vehicle is checked in, 'no-show' when the customer never came, or
- * 'back-to-confirmation' when a manager reopened the confirmation call before the car arrived.
+ * 'back-to-confirmation' when a manager reopened the confirmation call (`reopened`) before the car arrived.
  */
-export async function receiveVehicle(lc: Lifecycle, booking: AdvanceBooking, repairOrderId: string): Promise<Job | 'no-show' | 'back-to-confirmation'> {
-  const reopensBefore = lc.reopenRequests.length;
-  const reopened = () => lc.reopenRequests.length > reopensBefore;
+export async function receiveVehicle(lc: Lifecycle, booking: AdvanceBooking, repairOrderId: string, reopened: () => boolean): Promise<CheckedIn | 'no-show' | 'back-to-confirmation'> {
   let arrived = false;
   let closed = false;
   const done = () => arrived || closed || reopened();
@@ -28,23 +26,15 @@ export async function receiveVehicle(lc: Lifecycle, booking: AdvanceBooking, rep
   arrived = reception !== undefined;
   closed = true;
   if (!reception) return reopened() ? 'back-to-confirmation' : 'no-show';
-  const job = { repairOrderId, checkedInAt: Date.now(), mileageKm: reception.input.mileageKm, promisedReadyAt: Date.parse(reception.input.promisedReadyAt) };
-  lc.odometer = { mileageKm: job.mileageKm, mileageRecordedOn: lc.odometer.mileageRecordedOn };
-  lc.state.checkedInAt = iso(job.checkedInAt);
-  lc.state.promisedReadyAt = reception.input.promisedReadyAt;
-  lc.enter('IN_SERVICE');
-  return job;
+  const { mileageKm, promisedReadyAt } = reception.input;
+  return { job: { repairOrderId, checkedInAt: Date.now(), mileageKm, promisedReadyAt: Date.parse(promisedReadyAt) }, promisedReadyAt };
 }
 
 /** R12: a walk-in was checked in with its booking; the job starts from there. */
-export function walkInJob(lc: Lifecycle, booking: WalkInBooking): Job {
+export function walkInJob(booking: WalkInBooking): CheckedIn {
   const { repairOrderId, input } = booking.walkIn;
-  const job = { repairOrderId, checkedInAt: booking.bookedFor, mileageKm: input.mileageKm, promisedReadyAt: Date.parse(input.promisedReadyAt) };
-  lc.odometer = { mileageKm: job.mileageKm, mileageRecordedOn: lc.odometer.mileageRecordedOn };
-  lc.state.checkedInAt = lc.state.bookedFor = iso(job.checkedInAt);
-  lc.state.promisedReadyAt = input.promisedReadyAt;
-  lc.enter('IN_SERVICE');
-  return job;
+  const { mileageKm, promisedReadyAt } = input;
+  return { job: { repairOrderId, checkedInAt: booking.bookedFor, mileageKm, promisedReadyAt: Date.parse(promisedReadyAt) }, promisedReadyAt };
 }
 
 /** R10: the service manager names SA and technician the day before; the customer's SMS names them. */
