@@ -73,6 +73,36 @@ async function askPartsDeposit(tx: Tx, bookingId: string, reserved: ReservationR
   return asked;
 }
 
+/** R3: a reminder call's outcome; `attempt` counts the calls (absent: the first), `preparation` comes with a booked time. */
+export interface CallOutcomeStep {
+  input: CallOutcomeInput;
+  storeId: string;
+  attempt?: number;
+  preparation?: Preparation;
+}
+
+/** R5: an inbound booking, with what it prepares (R6). */
+export interface InboundBookingStep {
+  input: InboundBookingInput;
+  storeId: string;
+  preparation?: Preparation;
+}
+
+/** R6: preparation complete for the booking's work order; `round` counts the times it was asked (absent: the first). */
+export interface PreparationCompleteStep {
+  input: PreparationCompleteInput;
+  bookingId: string;
+  repairOrderId: string;
+  round?: number;
+}
+
+/** R7: the booking confirmed in the confirmation call of `round` (absent: the first). */
+export interface ConfirmationStep {
+  input: ConfirmationInput;
+  bookingId: string;
+  round?: number;
+}
+
 function workOrderCreated(bookingId: string, servicePlanId: string | null): StepRecord {
   return { step: 'work-order', action: 'work-order.created', rule: 'R6', actor: 'system', data: { bookingId, servicePlanId } };
 }
@@ -107,7 +137,7 @@ export function serviceStepActivities(db: Db) {
      * R3: the reminder call's outcome; a booked time becomes a tentative booking (R5), with `preparation`
      * also its work order and preparation task (R6); mileage is kept (R1).
      */
-    async recordCallOutcome(ctx: StepContext, input: CallOutcomeInput, storeId: string, attempt = 1, preparation?: Preparation): Promise<Omit<BookingMade, 'bookingId'> & { bookingId: string | null }> {
+    async recordCallOutcome(ctx: StepContext, { input, storeId, attempt = 1, preparation }: CallOutcomeStep): Promise<Omit<BookingMade, 'bookingId'> & { bookingId: string | null }> {
       const action = input.outcome === 'BOOKED' ? 'booking.tentative' : `call.${input.outcome.toLowerCase()}`;
       const rule = input.outcome === 'BOOKED' ? 'R5' : input.outcome === 'UNDECIDED' ? 'R4' : 'R3';
       return auditedStep(db, ctx, { step: `call-outcome${attemptSuffix(attempt)}`, action, rule, actor: input.actor, data: { ...payloadOf(input), attempt } }, async (tx, alsoAudited) => {
@@ -120,7 +150,7 @@ export function serviceStepActivities(db: Db) {
     },
 
     /** R5: the customer booked by phone, web/app or at the counter; pending reminder calls become moot. */
-    async bookInbound(ctx: StepContext, input: InboundBookingInput, storeId: string, preparation?: Preparation): Promise<BookingMade> {
+    async bookInbound(ctx: StepContext, { input, storeId, preparation }: InboundBookingStep): Promise<BookingMade> {
       return auditedStep(db, ctx, { step: 'inbound-booking', action: 'booking.tentative', rule: 'R5', actor: input.actor, data: payloadOf(input) }, async (tx, alsoAudited) => {
         await cancelOpenTasks(tx, ctx, 'REMINDER_CALL', input.actor, `booked via ${input.channel}`);
         if (input.mileageKm !== undefined) await recordMileage(tx, ctx, input.mileageKm);
@@ -148,7 +178,7 @@ export function serviceStepActivities(db: Db) {
     },
 
     /** R6: the technical director reports preparation complete to the SA. */
-    async completePreparation(ctx: StepContext, input: PreparationCompleteInput, bookingId: string, repairOrderId: string, round = 1): Promise<null> {
+    async completePreparation(ctx: StepContext, { input, bookingId, repairOrderId, round = 1 }: PreparationCompleteStep): Promise<null> {
       return auditedStep(db, ctx, { step: `preparation${attemptSuffix(round)}`, action: 'preparation.completed', rule: 'R6', actor: input.actor, data: payloadOf(input) }, async (tx) => {
         await closeTask(tx, ctx, 'PREPARATION', input.actor, payloadOf(input), round);
         if (input.bayId) {
@@ -163,7 +193,7 @@ export function serviceStepActivities(db: Db) {
     },
 
     /** R7: the customer confirmed in the call 2 days before: the booking becomes formal. */
-    async confirmBooking(ctx: StepContext, input: ConfirmationInput, bookingId: string, round = 1): Promise<null> {
+    async confirmBooking(ctx: StepContext, { input, bookingId, round = 1 }: ConfirmationStep): Promise<null> {
       return auditedStep(db, ctx, { step: `confirmation${attemptSuffix(round)}`, action: 'booking.confirmed', rule: 'R7', actor: input.actor, data: payloadOf(input) }, async (tx) => {
         await closeTask(tx, ctx, 'CONFIRMATION_CALL', input.actor, { confirmed: true }, round);
         await tx.booking.update({ where: { id: bookingId }, data: { status: 'CONFIRMED' } });

@@ -169,9 +169,12 @@ function timeline(calls: RecordedCall[], steps: TimelineEvent[]): TimelineEvent[
   const work = calls
     .filter((c) => !UNTIMED.has(c.name) && c.at)
     .map((c): TimelineEvent => {
-      const first = c.args[0] as { rule?: string; kind?: string; template?: string } | undefined;
+      // A step given as named options shows what the person entered, as a step given positionally does.
+      const given = c.args[0] as { input?: unknown } | undefined;
+      const detail = given && typeof given === 'object' && 'input' in given ? given.input : given;
+      const first = detail as { rule?: string; kind?: string; template?: string } | undefined;
       const what = c.name === 'openTask' ? `task:${first?.kind}` : c.name === 'queueCustomerMessage' ? `message:${first?.template}` : c.name;
-      return { at: c.at!, event: what, rule: first?.rule ?? ACTIVITY_RULES[c.name], detail: c.args.length ? c.args[0] : undefined };
+      return { at: c.at!, event: what, rule: first?.rule ?? ACTIVITY_RULES[c.name], detail };
     });
   return [...work, ...steps].sort((a, b) => a.at.localeCompare(b.at));
 }

@@ -55,8 +55,8 @@ export function recordingActivities(policy: Partial<CyclePolicy> = {}, partsToOr
     openTask: async (...a) => (record('openTask', a), null),
     queueCustomerMessage: async (...a) => (record('queueCustomerMessage', a), null),
     // A booking step given a preparation (R6) also makes the work order.
-    recordCallOutcome: async (...a) => (record('recordCallOutcome', a), a[1].outcome === 'BOOKED' ? { bookingId: 'booking-1', ...(a[4] ? { repairOrderId: 'ro-1', ...depositOf(a[4]) } : {}) } : { bookingId: null }),
-    bookInbound: async (...a) => (record('bookInbound', a), { bookingId: 'booking-inbound', ...(a[3] ? { repairOrderId: 'ro-1', ...depositOf(a[3]) } : {}) }),
+    recordCallOutcome: async (...a) => (record('recordCallOutcome', a), a[1].input.outcome === 'BOOKED' ? { bookingId: 'booking-1', ...(a[1].preparation ? { repairOrderId: 'ro-1', ...depositOf(a[1].preparation) } : {}) } : { bookingId: null }),
+    bookInbound: async (...a) => (record('bookInbound', a), { bookingId: 'booking-inbound', ...(a[1].preparation ? { repairOrderId: 'ro-1', ...depositOf(a[1].preparation) } : {}) }),
     recordPartsDeposit: async (...a) => (record('recordPartsDeposit', a), null),
     closeCycleWithoutService: async (...a) => (record('closeCycleWithoutService', a), null),
     prepareWorkOrder: async (...a) => (record('prepareWorkOrder', a), { repairOrderId: 'ro-1' }),

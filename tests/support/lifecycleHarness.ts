@@ -101,8 +101,8 @@ export function tasksOpened(calls: RecordedCall[]): Array<{ kind: string; rule: 
   // The first preparation task is opened with the booking, in its transaction.
   const specOf: Partial<Record<RecordedCall['name'], (args: unknown[]) => unknown>> = {
     openTask: (args) => args[0],
-    recordCallOutcome: (args) => (args[3] as { task?: Opened } | undefined)?.task,
-    bookInbound: (args) => (args[2] as { task?: Opened } | undefined)?.task,
+    recordCallOutcome: (args) => (args[0] as { preparation?: { task: Opened } }).preparation?.task,
+    bookInbound: (args) => (args[0] as { preparation?: { task: Opened } }).preparation?.task,
   };
   return calls.flatMap((c) => {
     const spec = specOf[c.name]?.(c.args);

@@ -33,7 +33,7 @@ test('R4: an undecided customer is called again the day before parts must be ord
     expect(toMinute(second.at)).toBe(`${isoDay(due, -8)}T01:00`);
     const bookedFor = `${isoDay(due, -1)}T02:00:00.000Z`;
     expect((await handle.executeUpdate(recordCallOutcome, callOutcome('BOOKED', { bookedFor }))).stage).toBe('AWAITING_PREPARATION');
-    expect(calls.filter((c) => c.name === 'recordCallOutcome').map((c) => c.args[2])).toEqual([undefined, 2]);
+    expect(calls.filter((c) => c.name === 'recordCallOutcome').map((c) => (c.args[0] as { attempt?: number }).attempt)).toEqual([undefined, 2]);
   });
 });
 

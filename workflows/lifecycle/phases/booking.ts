@@ -101,7 +101,7 @@ export async function bookService(lc: Lifecycle, firstDue: DueDate): Promise<Boo
           (i) =>
             claim.hold(async () => {
               const preparation = preparationWith(lc, i.bookedFor);
-              const result = await lc.acts.bookInbound(lc.ctx(), i, vehicle.storeId, preparation);
+              const result = await lc.acts.bookInbound(lc.ctx(), { input: i, storeId: vehicle.storeId, preparation });
               return { ...result, prepared: prepared(preparation, result) };
             }),
           () => claim.taken() || closed,
@@ -172,10 +172,10 @@ async function reminderCalls(
     const record = async (i: CallOutcomeInput) => {
       if (i.outcome === 'BOOKED') {
         const preparation = preparationWith(lc, i.bookedFor!);
-        const result = await lc.acts.recordCallOutcome(lc.ctx(), i, vehicle.storeId, attempt, preparation);
+        const result = await lc.acts.recordCallOutcome(lc.ctx(), { input: i, storeId: vehicle.storeId, attempt, preparation });
         return { ...result, prepared: prepared(preparation, result) };
       }
-      const result = await (attempt === 1 ? lc.acts.recordCallOutcome(lc.ctx(), i, vehicle.storeId) : lc.acts.recordCallOutcome(lc.ctx(), i, vehicle.storeId, attempt));
+      const result = await lc.acts.recordCallOutcome(lc.ctx(), { input: i, storeId: vehicle.storeId, ...(attempt > 1 ? { attempt } : {}) });
       return { ...result, prepared: undefined };
     };
     const call = await unlessBooked(claim, () =>

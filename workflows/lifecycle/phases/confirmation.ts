@@ -45,6 +45,6 @@ function applyConfirmation(lc: Lifecycle, i: ConfirmationInput, booking: Advance
     case 'CANCEL':
       return lc.acts.cancelBooking(lc.ctx(), i, booking.bookingId, repairOrderId, round);
     default:
-      return round > 1 ? lc.acts.confirmBooking(lc.ctx(), i, booking.bookingId, round) : lc.acts.confirmBooking(lc.ctx(), i, booking.bookingId);
+      return lc.acts.confirmBooking(lc.ctx(), { input: i, bookingId: booking.bookingId, ...(round > 1 ? { round } : {}) });
   }
 }

@@ -33,9 +33,7 @@ export function preparationTask(lc: Lifecycle, bookedFor: number, round: number)
 async function awaitPreparationComplete(lc: Lifecycle, booking: AdvanceBooking, repairOrderId: string, task: TaskSpec): Promise<void> {
   const round = task.attempt ?? 1;
   await lc.steps.perform(completePreparation, { what: 'preparation complete (technical director)', rule: 'R6', by: task.dueAt }, (i) =>
-    round > 1
-      ? lc.acts.completePreparation(lc.ctx(), i, booking.bookingId, repairOrderId, round)
-      : lc.acts.completePreparation(lc.ctx(), i, booking.bookingId, repairOrderId),
+    lc.acts.completePreparation(lc.ctx(), { input: i, bookingId: booking.bookingId, repairOrderId, ...(round > 1 ? { round } : {}) }),
   );
 }
 
