@@ -17,7 +17,7 @@ export interface FailureTicketInput {
   reason: string;
   scores: { attitude: number; quality: number };
   openedBy: string;
-  /** The store's opening hours and holidays: the ladder's answer hours count only those. Absent on older tickets: clock hours. */
+  /** The store's opening hours and holidays: the ladder's answer hours count only those. Absent: clock hours. */
   workingHours?: { openingHours: { weekday: number; opensAt: string; closesAt: string }[]; holidays: string[] };
 }
 
