@@ -123,7 +123,7 @@ async function closeRefusalTask(tx: Tx, ctx: StepContext, record: StepRecord): P
 }
 
 /** The audit event a step wrote when it committed, or null while it has not. */
-export function recordedStep(db: Db, ctx: StepContext, step: string): Promise<{ data: Prisma.JsonValue } | null> {
+function recordedStep(db: Db, ctx: StepContext, step: string): Promise<{ data: Prisma.JsonValue } | null> {
   return db.auditEvent.findUnique({ where: { idempotencyKey: stepKey(ctx, step) }, select: { data: true } });
 }
 

@@ -1,7 +1,7 @@
 // R20 / R22: the outcome of a care call. Care messages and call tasks use the shared notification and
 // task activities, keyed per occurrence by the occasion's year in the step context's cycle.
 import type { TaskKind } from '../generated/prisma/enums';
-import type { CareCallContact } from '../workflows/careDefinitions';
+import type { CareCallContact } from '../workflows/care/contract';
 import { auditedStep, PersonsStep } from './auditedStep';
 import { Db } from './database';
 import { StepContext } from './stepContext';

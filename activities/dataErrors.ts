@@ -2,7 +2,7 @@
 // attempt, so retrying them only jams the lifecycle; an outage passes, so it is retried with back-off.
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { DATA_ERROR_TYPE } from '../workflows/humanSteps';
+import { DATA_ERROR_TYPE } from '../workflows/shared';
 
 export { DATA_ERROR_TYPE };
 
@@ -97,7 +97,7 @@ export function describeFailure(err: unknown): string {
 
 /**
  * Whether the activity running now was called from a person's step: its caller then lists DataError
- * among the non-retryable types (workflows/lifecycle.ts), and the activity sees that policy in its info.
+ * among the non-retryable types (workflows/lifecycle/lifecycle.ts), and the activity sees that policy in its info.
  * Outside an activity (a test calling it directly) and for every other caller: no.
  */
 export function dataErrorsAreFinal(): boolean {

@@ -1,6 +1,6 @@
 // R18 / R24: the service-failure ticket's records: the ticket, the pages to each level, late points, the answer.
 import type { EscalationRole } from '../domain/serviceFailure';
-import type { FailureTicketAnswer, FailureTicketInput } from '../workflows/definitions';
+import type { FailureTicketAnswer, FailureTicketInput } from '../workflows/failureTicket/contract';
 import { auditedStep, PersonsStep } from './auditedStep';
 import { Db } from './database';
 import { queuePages } from './paging';

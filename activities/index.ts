@@ -19,4 +19,5 @@ export function createActivities(db: Db) {
   };
 }
 
-export type LifecycleActivities = ReturnType<typeof createActivities>;
+/** Every activity the worker registers; each workflow names the ones it calls (workflows/<process>/activities.ts). */
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,7 +1,7 @@
 import { addMonths, daysBetween } from '../domain/calendar';
 import { resolveStoreSettings } from '../domain/storeSettings';
 import type { NotificationChannel, TaskKind } from '../generated/prisma/enums';
-import type { CustomerFacts } from '../workflows/definitions';
+import type { CustomerFacts } from '../workflows/shared';
 import { auditedStep, Tx } from './auditedStep';
 import { Db } from './database';
 import { StepContext, stepKey } from './stepContext';

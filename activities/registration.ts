@@ -2,8 +2,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { cycleDueDate, DueDate } from '../domain/dueDate';
 import { resolveStoreSettings, StoreSettings } from '../domain/storeSettings';
 import type { Prisma } from '../generated/prisma/client';
-import type { VehicleLifecycleInput } from '../workflows/definitions';
-import { auditedStep, recordedStep, StepRecord, Tx } from './auditedStep';
+import type { VehicleLifecycleInput } from '../workflows/lifecycle/contract';
+import { auditedStep, StepRecord, Tx } from './auditedStep';
 import { Db } from './database';
 import { StepContext } from './stepContext';
 
@@ -149,10 +149,6 @@ export function registrationActivities(db: Db) {
      * A cycle's start in one step: registers the vehicle when asked (its first cycle), reads the policy,
      * decides the due date (R1 / R1b) and records it. The audit trail is that of the three separate
      * steps. A retry answers with what the first attempt recorded.
-     *
-     * A worker of the code before this step may have begun the same cycle with the separate steps and
-     * stopped before the workflow recorded them (a deployment): what it committed counts as done, so a
-     * registration already recorded is not made again, and a due date already recorded is the answer.
      */
     async openCycle(ctx: StepContext, input: VehicleLifecycleInput, register: boolean): Promise<OpenedCycle> {
       const { vehicle: v, history } = input;
@@ -168,22 +164,12 @@ export function registrationActivities(db: Db) {
         firstServiceWithinMonths: policy.settings.firstServiceWithinMonths,
       });
       const due: ScheduledDue = { ...dueDate, avgDailyKm, policy };
-      const open = (andRegister: boolean) =>
-        auditedStep(db, ctx, scheduled(due), async (tx, alsoAudited) => {
-          if (andRegister) alsoAudited(registered(input), await registerInTx(tx, ctx, input, policy));
-          await recordDueDate(tx, ctx, due);
-          return openedBy(due) as unknown as Prisma.InputJsonObject;
-        });
-      let recorded: Prisma.InputJsonObject | null;
-      try {
-        recorded = await open(register);
-      } catch (err) {
-        if (!register || !(await recordedStep(db, ctx, 'register'))) throw err;
-        recorded = await open(false);
-      }
-      if (recorded) return recorded as unknown as OpenedCycle;
-      // The separate scheduling step recorded no result, only what it decided: its audit event's data.
-      return openedBy((await recordedStep(db, ctx, 'schedule'))!.data as unknown as ScheduledDue);
+      const opened = await auditedStep(db, ctx, scheduled(due), async (tx, alsoAudited) => {
+        if (register) alsoAudited(registered(input), await registerInTx(tx, ctx, input, policy));
+        await recordDueDate(tx, ctx, due);
+        return openedBy(due) as unknown as Prisma.InputJsonObject;
+      });
+      return opened as unknown as OpenedCycle;
     },
 
     /** A cycle that ends without a service (declined, never reached) is recorded, never just dropped. */

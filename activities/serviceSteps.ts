@@ -1,22 +1,6 @@
 // The steps people perform in a service cycle, each one transaction with its audit event.
 import { ApplicationFailure } from '@temporalio/common';
-import type {
-  AdditionalWorkDecision,
-  AdditionalWorkReport,
-  CallOutcomeInput,
-  CheckInInput,
-  ConfirmationInput,
-  DeliveryInput,
-  FollowUpInput,
-  InboundBookingInput,
-  WalkInInput,
-  CorrectionInput,
-  SalesCallInput,
-  StaffAssignmentInput,
-  PreparationCompleteInput,
-  ProgressCheckInput,
-  PartsDepositInput,
-} from '../workflows/definitions';
+import type { AdditionalWorkDecision, AdditionalWorkReport, CallOutcomeInput, CheckInInput, ConfirmationInput, DeliveryInput, FollowUpInput, InboundBookingInput, WalkInInput, CorrectionInput, SalesCallInput, StaffAssignmentInput, PreparationCompleteInput, ProgressCheckInput, PartsDepositInput } from '../workflows/lifecycle/contract';
 import { DepositAsked, partsDeposit } from '../domain/partsDeposit';
 import type { ReservationResult } from './parts';
 import type { BookingChannel, BookingStatus } from '../generated/prisma/enums';
@@ -28,7 +12,7 @@ import { Db } from './database';
 import { StepContext, stepKey } from './stepContext';
 import { queueFleetRepairReport } from './fleetRepairReport';
 import { queueForCustomerInTx } from './notifications';
-import { attemptSuffix, cancelOpenTasks, closeTask, openTaskInTx, openTaskStep, TaskSpec } from './tasks';
+import { attemptSuffix, cancelOpenTasks, closeTask, openTaskInTx, TaskSpec } from './tasks';
 
 const PERIODIC_MAINTENANCE = 'Periodic maintenance / 定期保养';
 
@@ -90,6 +74,36 @@ async function askPartsDeposit(tx: Tx, bookingId: string, reserved: ReservationR
   return asked;
 }
 
+/** R3: a reminder call's outcome; `attempt` counts the calls (absent: the first), `preparation` comes with a booked time. */
+export interface CallOutcomeStep {
+  input: CallOutcomeInput;
+  storeId: string;
+  attempt?: number;
+  preparation?: Preparation;
+}
+
+/** R5: an inbound booking, with what it prepares (R6). */
+export interface InboundBookingStep {
+  input: InboundBookingInput;
+  storeId: string;
+  preparation?: Preparation;
+}
+
+/** R6: preparation complete for the booking's work order; `round` counts the times it was asked (absent: the first). */
+export interface PreparationCompleteStep {
+  input: PreparationCompleteInput;
+  bookingId: string;
+  repairOrderId: string;
+  round?: number;
+}
+
+/** R7: the booking confirmed in the confirmation call of `round` (absent: the first). */
+export interface ConfirmationStep {
+  input: ConfirmationInput;
+  bookingId: string;
+  round?: number;
+}
+
 function workOrderCreated(bookingId: string, servicePlanId: string | null): StepRecord {
   return { step: 'work-order', action: 'work-order.created', rule: 'R6', actor: 'system', data: { bookingId, servicePlanId } };
 }
@@ -132,7 +146,7 @@ export function serviceStepActivities(db: Db) {
      * R3: the reminder call's outcome; a booked time becomes a tentative booking (R5), with `preparation`
      * also its work order and preparation task (R6); mileage is kept (R1).
      */
-    async recordCallOutcome(ctx: StepContext, input: CallOutcomeInput, storeId: string, attempt = 1, preparation?: Preparation): Promise<Omit<BookingMade, 'bookingId'> & { bookingId: string | null }> {
+    async recordCallOutcome(ctx: StepContext, { input, storeId, attempt = 1, preparation }: CallOutcomeStep): Promise<Omit<BookingMade, 'bookingId'> & { bookingId: string | null }> {
       const action = input.outcome === 'BOOKED' ? 'booking.tentative' : `call.${input.outcome.toLowerCase()}`;
       const rule = input.outcome === 'BOOKED' ? 'R5' : input.outcome === 'UNDECIDED' ? 'R4' : 'R3';
       return auditedStep(db, ctx, { step: `call-outcome${attemptSuffix(attempt)}`, action, rule, actor: input.actor, data: { ...payloadOf(input), attempt } }, async (tx, alsoAudited) => {
@@ -145,7 +159,7 @@ export function serviceStepActivities(db: Db) {
     },
 
     /** R5: the customer booked by phone, web/app or at the counter; pending reminder calls become moot. */
-    async bookInbound(ctx: StepContext, input: InboundBookingInput, storeId: string, preparation?: Preparation): Promise<BookingMade> {
+    async bookInbound(ctx: StepContext, { input, storeId, preparation }: InboundBookingStep): Promise<BookingMade> {
       return auditedStep(db, ctx, { step: 'inbound-booking', action: 'booking.tentative', rule: 'R5', actor: input.actor, data: payloadOf(input) }, async (tx, alsoAudited) => {
         await cancelOpenTasks(tx, ctx, 'REMINDER_CALL', input.actor, `booked via ${input.channel}`);
         if (input.mileageKm !== undefined) await recordMileage(tx, ctx, input.mileageKm);
@@ -155,20 +169,9 @@ export function serviceStepActivities(db: Db) {
       });
     },
 
-    /**
-     * R6: work order with its estimate from the model's service plan, parts checked against stock; with
-     * `preparationTask`, the technical director's task is opened in the same transaction. A work order the
-     * older code made on its own (its worker stopped before opening the task) gets its task now.
-     */
-    async prepareWorkOrder(ctx: StepContext, bookingId: string, servicePlanId: string | null, preparationTask?: TaskSpec): Promise<{ repairOrderId: string }> {
-      const made = await auditedStep(db, ctx, workOrderCreated(bookingId, servicePlanId), async (tx, alsoAudited) => {
-        const { repairOrderId } = await createWorkOrder(tx, ctx, bookingId, servicePlanId);
-        if (!preparationTask) return { repairOrderId };
-        await openTaskInTx(tx, ctx, preparationTask, alsoAudited);
-        return { repairOrderId, taskOpened: true };
-      });
-      if (preparationTask && !('taskOpened' in made)) await openTaskStep(db, ctx, preparationTask);
-      return { repairOrderId: made.repairOrderId };
+    /** R6: work order with its estimate from the model's service plan, parts checked against stock, for a booking made without one. */
+    async prepareWorkOrder(ctx: StepContext, bookingId: string, servicePlanId: string | null): Promise<{ repairOrderId: string }> {
+      return auditedStep(db, ctx, workOrderCreated(bookingId, servicePlanId), async (tx) => ({ repairOrderId: (await createWorkOrder(tx, ctx, bookingId, servicePlanId)).repairOrderId }));
     },
 
     /** R6b: the customer paid the deposit for the booking's expensive parts; the order may go out, the SA's call is done. */
@@ -184,7 +187,7 @@ export function serviceStepActivities(db: Db) {
     },
 
     /** R6: the technical director reports preparation complete to the SA. */
-    async completePreparation(ctx: StepContext, input: PreparationCompleteInput, bookingId: string, repairOrderId: string, round = 1): Promise<null> {
+    async completePreparation(ctx: StepContext, { input, bookingId, repairOrderId, round = 1 }: PreparationCompleteStep): Promise<null> {
       return auditedStep(db, ctx, { step: `preparation${attemptSuffix(round)}`, action: 'preparation.completed', rule: 'R6', actor: input.actor, data: payloadOf(input) }, async (tx) => {
         await closeTask(tx, ctx, 'PREPARATION', input.actor, payloadOf(input), round);
         if (input.bayId) {
@@ -199,7 +202,7 @@ export function serviceStepActivities(db: Db) {
     },
 
     /** R7: the customer confirmed in the call 2 days before: the booking becomes formal. */
-    async confirmBooking(ctx: StepContext, input: ConfirmationInput, bookingId: string, round = 1): Promise<null> {
+    async confirmBooking(ctx: StepContext, { input, bookingId, round = 1 }: ConfirmationStep): Promise<null> {
       return auditedStep(db, ctx, { step: `confirmation${attemptSuffix(round)}`, action: 'booking.confirmed', rule: 'R7', actor: input.actor, data: payloadOf(input) }, async (tx) => {
         await closeTask(tx, ctx, 'CONFIRMATION_CALL', input.actor, { confirmed: true }, round);
         await tx.booking.update({ where: { id: bookingId }, data: { status: 'CONFIRMED' } });

@@ -1,4 +1,4 @@
-import type { StoreSettingsChange } from '../workflows/definitions';
+import type { StoreSettingsChange } from '../workflows/shared';
 import { auditedStep } from './auditedStep';
 import { Db } from './database';
 import { StepContext } from './stepContext';

@@ -68,16 +68,11 @@ export async function openTaskInTx(tx: Tx, ctx: StepContext, spec: TaskSpec, als
   alsoAudited(taskOpened(spec), await createTask(tx, ctx, spec));
 }
 
-/** Puts a piece of work in a person's inbox, as a step of its own; opening it again changes nothing. */
-export function openTaskStep(db: Db, ctx: StepContext, spec: TaskSpec): Promise<null> {
-  return auditedStep(db, ctx, taskOpened(spec), (tx) => createTask(tx, ctx, spec));
-}
-
 export function taskActivities(db: Db) {
   return {
     /** Puts a piece of work in a person's inbox; the workflow then waits for the matching Update. */
     async openTask(ctx: StepContext, spec: TaskSpec): Promise<null> {
-      return openTaskStep(db, ctx, spec);
+      return auditedStep(db, ctx, taskOpened(spec), (tx) => createTask(tx, ctx, spec));
     },
   };
 }

@@ -14,12 +14,9 @@ import type { TrustProxy } from '../runtime/config';
 import { logger as defaultLogger } from '../runtime/logger';
 import { createMetrics, Metrics } from '../runtime/metrics';
 import type { Logger } from 'pino';
-import {
-  getFailureTicket,
-  getState,
-  lifecycleWorkflowId,
-} from '../workflows/definitions';
-import { careWorkflowId, getCare } from '../workflows/careDefinitions';
+import { getFailureTicket } from '../workflows/failureTicket/contract';
+import { getState, lifecycleWorkflowId } from '../workflows/lifecycle/contract';
+import { careWorkflowId, getCare } from '../workflows/care/contract';
 import { authenticate, authorize, principalOf } from './auth/middleware';
 import { Principal } from './auth/principal';
 import { maskPhonesDeep, seesPhoneNumbers } from './auth/policy';

@@ -10,7 +10,7 @@ import { resolveMessageCommand, retryMessageCommand } from '../commands/outbox';
 import { vinSchema } from '../commands/schemas';
 import { resetTemplateCommand, saveTemplateCommand } from '../commands/templates';
 import type { Locale } from '../notifications/templates';
-import { acknowledgePage } from '../workflows/pagingDefinitions';
+import { acknowledgePage } from '../workflows/failureTicket/contract';
 import { authorize, principalOf } from './auth/middleware';
 import { HttpError } from './httpError';
 import { vehicleScope } from './auth/scope';

@@ -1,5 +1,5 @@
 import { Client } from '@temporalio/client';
-import { SA_ADVISOR, SA_NEXT_DEADLINE, SA_PLATE, SA_STAGE, SA_STORE, SA_VIN } from '../workflows/definitions';
+import { SA_ADVISOR, SA_NEXT_DEADLINE, SA_PLATE, SA_STAGE, SA_STORE, SA_VIN } from '../workflows/lifecycle/contract';
 
 export interface LifecycleFilter {
   stage?: string;

@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { REJECTION_TYPES } from '../workflows/humanSteps';
+import { REJECTION_TYPES } from '../workflows/shared';
 
 export interface UpdateRejection {
   reason: string;

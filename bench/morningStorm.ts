@@ -31,7 +31,7 @@ import { payloadDataConverter } from '../runtime/payloadCodec';
 import { TEST_PAYLOAD_KEYS } from '../tests/support/payloadKeys';
 import { Proc } from '../tests/topology/processes';
 import { startProductionTopology, Topology } from '../tests/topology/productionTopology';
-import { SA_STAGE, SA_STORE } from '../workflows/definitions';
+import { SA_STAGE, SA_STORE } from '../workflows/lifecycle/contract';
 import { round1, runPool } from './pool';
 
 const MINUTE = 60_000;

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { addMonths, localDate } from '../domain/calendar';
 import { MAX_CACHED_LIFECYCLES } from '../runtime/lifecycleWorker';
-import { LIFECYCLE_TASK_QUEUE, lifecycleWorkflowId, SA_STAGE, VehicleLifecycleInput } from '../workflows/definitions';
+import { LIFECYCLE_TASK_QUEUE, lifecycleWorkflowId, SA_STAGE, VehicleLifecycleInput } from '../workflows/lifecycle/contract';
 import { startSimulatedWorkerStack } from './simulatedWorkerStack';
 
 Runtime.install({

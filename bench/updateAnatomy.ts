@@ -6,7 +6,7 @@
 import type { Client } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
-import { lifecycleWorkflowId } from '../workflows/definitions';
+import { lifecycleWorkflowId } from '../workflows/lifecycle/contract';
 import type { RequestSample } from './loadClient';
 import { round1 } from './pool';
 

@@ -12,7 +12,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { addMonths, localDate } from '../domain/calendar';
-import { LIFECYCLE_TASK_QUEUE, lifecycleWorkflowId, recordCallOutcome, SA_STAGE, VehicleLifecycleInput } from '../workflows/definitions';
+import { LIFECYCLE_TASK_QUEUE, lifecycleWorkflowId, recordCallOutcome, SA_STAGE, VehicleLifecycleInput } from '../workflows/lifecycle/contract';
 import { startSimulatedWorkerStack } from './simulatedWorkerStack';
 
 interface Variant {

@@ -1,5 +1,5 @@
 // R20 / R22: the outcome of a care call, sent to the vehicle's care workflow.
-import { careWorkflowId, recordCareCall } from '../workflows/careDefinitions';
+import { careWorkflowId, recordCareCall } from '../workflows/care/contract';
 import { defineCommand } from './command';
 import { careCallSchema } from './schemas';
 import { sendUpdate } from './sendUpdate';

@@ -10,7 +10,7 @@ import { HttpError } from '../api/httpError';
 import { leadTimeShortfall } from '../domain/fleetRequest';
 import { Prisma } from '../generated/prisma/client';
 import { fleetRequestAnswered, FleetRequestInput, fleetRequestWorkflowId } from '../workflows/fleetRequest/definitions';
-import { LIFECYCLE_TASK_QUEUE } from '../workflows/definitions';
+import { LIFECYCLE_TASK_QUEUE } from '../workflows/lifecycle/contract';
 import { CommandContext, defineCommand, StoreSubject } from './command';
 import { instant, text } from './input';
 import { reasonIn } from './reasons';

@@ -3,26 +3,7 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 import { stepAction } from '../api/auth/policy';
-import {
-  assignStaff,
-  bookInbound,
-  checkIn,
-  completePreparation,
-  confirmBooking,
-  correctLifecycle,
-  decideAdditionalWork,
-  deliver,
-  getState,
-  LifecycleState,
-  lifecycleWorkflowId,
-  recordCallOutcome,
-  recordFollowUp,
-  recordPartsDeposit,
-  recordProgressCheck,
-  recordSalesCall,
-  reportAdditionalWork,
-  walkIn,
-} from '../workflows/definitions';
+import { assignStaff, bookInbound, checkIn, completePreparation, confirmBooking, correctLifecycle, decideAdditionalWork, deliver, getState, LifecycleState, lifecycleWorkflowId, recordCallOutcome, recordFollowUp, recordPartsDeposit, recordProgressCheck, recordSalesCall, reportAdditionalWork, walkIn } from '../workflows/lifecycle/contract';
 import { bookingTimeRefusal, StoreHours } from '../domain/bookingHours';
 import { BookedTime, checkBookedTime } from './bookedTime';
 import { Command, defineCommand } from './command';

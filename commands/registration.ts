@@ -4,8 +4,8 @@ import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, Wo
 import type { z } from 'zod';
 import { localDate } from '../domain/calendar';
 import { DEFAULT_STORE_SETTINGS } from '../domain/storeSettings';
-import { careWorkflowId, CustomerCareInput } from '../workflows/careDefinitions';
-import { LIFECYCLE_TASK_QUEUE, lifecycleWorkflowId, SA_ADVISOR, SA_PLATE, SA_STAGE, SA_STORE, SA_VIN, ServiceHistory, VehicleLifecycleInput } from '../workflows/definitions';
+import { careWorkflowId, CustomerCareInput } from '../workflows/care/contract';
+import { LIFECYCLE_TASK_QUEUE, lifecycleWorkflowId, SA_ADVISOR, SA_PLATE, SA_STAGE, SA_STORE, SA_VIN, ServiceHistory, VehicleLifecycleInput } from '../workflows/lifecycle/contract';
 import type { RegisteredVehicle } from '../activities/registration';
 import { inStore } from '../api/auth/principal';
 import { HttpError } from '../api/httpError';

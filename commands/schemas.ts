@@ -2,7 +2,7 @@
 // validators re-check what depends on the vehicle's state.
 import { z } from 'zod';
 import { isMonthDay } from '../domain/careSchedule';
-import { FUEL_LEVELS, MAX_PROMISE_MARGIN_MINUTES, PARTS_SOURCES, PRICE_METHODS } from '../workflows/definitions';
+import { FUEL_LEVELS, MAX_PROMISE_MARGIN_MINUTES, PARTS_SOURCES, PRICE_METHODS } from '../workflows/lifecycle/contract';
 import { calendarDate, instant, text } from './input';
 
 const km = z.number().int().min(0).max(2_000_000);

@@ -6,8 +6,9 @@ import { z } from 'zod';
 import { HttpError } from '../api/httpError';
 import { DEFAULT_STORE_SETTINGS, resolveStoreSettings, StoreSettings } from '../domain/storeSettings';
 import { Prisma } from '../generated/prisma/client';
-import { careWorkflowId } from '../workflows/careDefinitions';
-import { SA_STORE, SA_VIN, StoreSettingsChange, storeSettingsChanged } from '../workflows/definitions';
+import { careWorkflowId } from '../workflows/care/contract';
+import { SA_STORE, SA_VIN } from '../workflows/lifecycle/contract';
+import { StoreSettingsChange, storeSettingsChanged } from '../workflows/shared';
 import { defineCommand, StoreSubject } from './command';
 import { recordStoreEvent } from './storeAudit';
 

@@ -1,5 +1,5 @@
 // R18: the owner's answer to a service-failure ticket; it stops the escalation.
-import { answerFailureTicket } from '../workflows/definitions';
+import { answerFailureTicket } from '../workflows/failureTicket/contract';
 import { defineCommand } from './command';
 import { ticketAnswerSchema } from './schemas';
 import { sendUpdate } from './sendUpdate';

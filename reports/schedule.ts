@@ -2,7 +2,7 @@
 // delivers what the report calendar says has fallen due. Store opening times sit on quarter hours, so a
 // daily report goes out as the store opens. Created once; a second start finds it already there.
 import { Client, ScheduleAlreadyRunning, ScheduleHandle, ScheduleOverlapPolicy } from '@temporalio/client';
-import { LIFECYCLE_TASK_QUEUE } from '../workflows/definitions';
+import { LIFECYCLE_TASK_QUEUE } from '../workflows/lifecycle/contract';
 import type { ReportDeliveryInput } from '../workflows/reportDelivery';
 
 export const REPORT_SCHEDULE_ID = 'report-delivery';

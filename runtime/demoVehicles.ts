@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import { startRegistration, Registration } from '../commands/registration';
 import { registerVehicleSchema } from '../commands/schemas';
 import { LIFECYCLE_STEPS } from '../commands/lifecycleSteps';
-import { getState, LifecycleState, lifecycleWorkflowId, Stage } from '../workflows/definitions';
+import { getState, LifecycleState, lifecycleWorkflowId, Stage } from '../workflows/lifecycle/contract';
 import { Clock, elapsedMs } from './clock';
 import { DEMO_STORE_B_ID, DEMO_STORE_ID } from './demoStore';
 

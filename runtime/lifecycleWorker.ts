@@ -5,7 +5,7 @@ import { activityTrouble } from '../activities/activityTrouble';
 import type { Db } from '../activities/database';
 import { fleetRequestActivities } from '../activities/fleetRequests';
 import { reportDeliveryActivities } from '../reports/delivery';
-import { LIFECYCLE_TASK_QUEUE } from '../workflows/definitions';
+import { LIFECYCLE_TASK_QUEUE } from '../workflows/lifecycle/contract';
 import type { Logger } from 'pino';
 import { requestIdActivities } from './requestIdActivities';
 import type { TemporalConnectionOptions } from './temporalConnection';

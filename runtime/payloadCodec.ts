@@ -49,7 +49,7 @@ export class EncryptionCodec implements PayloadCodec {
     });
   }
 
-  /** Payloads written before encryption (older histories, replay fixtures) pass through unchanged. */
+  /** Payloads another client wrote without the codec pass through unchanged. */
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((payload) => {
       const keyId = encryptionKeyOf(payload);

@@ -1,7 +1,7 @@
 // Bundled with the workflows and run inside their sandbox: carries the request id the API put on a step's
 // Update (or on a registration's start) to the activities the workflow schedules for that step, and onto
 // the workflow's own log lines. A lifecycle accepts an Update, then applies it from its main loop and
-// answers the Update once it comes to rest (workflows/humanSteps.ts), so "for that step" is the time
+// answers the Update once it comes to rest (workflows/lifecycle/humanSteps.ts), so "for that step" is the time
 // between the Update's arrival and its answer; for a start, the workflow task that the start began.
 import { workflowInfo, type WorkflowInterceptorsFactory } from '@temporalio/workflow';
 import { requestIdIn, withRequestId } from './requestIdPayload';

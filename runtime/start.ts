@@ -26,6 +26,7 @@ import { applyMigrations } from './migrate';
 import { payloadDataConverter } from './payloadCodec';
 import { payloadKeysFor } from './payloadKeys';
 import { startTemporalDevServer } from './temporalDevServer';
+import { checkWorkflowBaseline, UnsupportedWorkflowData } from './workflowBaseline';
 
 type Stop = () => Promise<void>;
 
@@ -50,6 +51,8 @@ async function main(): Promise<void> {
   }
 
   try {
+    // Before anything starts on the data directory: histories this code cannot replay are refused.
+    if (!config.temporalAddress) await checkWorkflowBaseline(config.dataDir);
     let databaseUrl = config.databaseUrl;
     const embedded = databaseUrl === undefined;
     if (embedded) {
@@ -150,6 +153,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
+  // Read by a person at the terminal: the reset steps stay lines, not one JSON string.
+  if (err instanceof UnsupportedWorkflowData) console.error(err.message);
   logger.fatal({ err }, 'could not start');
   process.exit(1);
 });

@@ -3,7 +3,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { elapsedMs } from './clock';
-import { SEARCH_ATTRIBUTE_FLAGS } from '../workflows/definitions';
+import { SEARCH_ATTRIBUTE_FLAGS } from '../workflows/lifecycle/contract';
 
 export interface TemporalDevServer {
   address: string;

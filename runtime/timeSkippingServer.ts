@@ -5,7 +5,7 @@ import { bundleWorkflowCode, WorkflowBundleWithSourceMap } from '@temporalio/wor
 import { payloadEncryptionPlugin } from './payloadCodec';
 import { configuredPayloadKeys, newPayloadKey } from './payloadKeys';
 import { WORKFLOW_BUNDLE_OPTIONS } from './workflowBundleOptions';
-import { SEARCH_ATTRIBUTE_FLAGS } from '../workflows/definitions';
+import { SEARCH_ATTRIBUTE_FLAGS } from '../workflows/lifecycle/contract';
 
 const INDEXED_TYPES: Record<string, temporal.api.enums.v1.IndexedValueType> = {
   Keyword: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,

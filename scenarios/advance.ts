@@ -1,7 +1,8 @@
 import { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { CareState, getCare } from '../workflows/careDefinitions';
-import { getState, LifecycleState, Waiting } from '../workflows/definitions';
+import { CareState, getCare } from '../workflows/care/contract';
+import { getState, LifecycleState } from '../workflows/lifecycle/contract';
+import type { Waiting } from '../workflows/shared';
 
 const realTime = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const HOUR_MS = 3_600_000;

@@ -9,8 +9,9 @@ import { careCallSchema } from '../commands/schemas';
 import { addDays, addMonths, localDate } from '../domain/calendar';
 import { resolveStoreSettings, StoreSettings } from '../domain/storeSettings';
 import { lifecycleBundle } from '../runtime/timeSkippingServer';
-import { CareCallContact, CareContact, careWorkflowId, CareState, CustomerCareInput, getCare } from '../workflows/careDefinitions';
-import { FailureTicketState, getFailureTicket, LIFECYCLE_TASK_QUEUE, LifecycleState, lifecycleWorkflowId, VehicleLifecycleInput } from '../workflows/definitions';
+import { CareCallContact, CareContact, careWorkflowId, CareState, CustomerCareInput, getCare } from '../workflows/care/contract';
+import { FailureTicketState, getFailureTicket } from '../workflows/failureTicket/contract';
+import { LIFECYCLE_TASK_QUEUE, LifecycleState, lifecycleWorkflowId, VehicleLifecycleInput } from '../workflows/lifecycle/contract';
 import { advanceCare, advanceTo, isOpenCall, RehearsalStuck, WaitBound } from './advance';
 import { CareStep, Scenario, ScenarioVehicle } from './scenario';
 import { RecordedCall, recordingActivities } from './simulatedActivities';
@@ -253,9 +254,12 @@ function timeline(calls: RecordedCall[], steps: TimelineEvent[]): TimelineEvent[
   const work = calls
     .filter((c) => !UNTIMED.has(c.name) && c.at)
     .map((c): TimelineEvent => {
-      const first = c.args[0] as { rule?: string; kind?: string; template?: string } | undefined;
+      // A step given as named options shows what the person entered, as a step given positionally does.
+      const given = c.args[0] as { input?: unknown } | undefined;
+      const detail = given && typeof given === 'object' && 'input' in given ? given.input : given;
+      const first = detail as { rule?: string; kind?: string; template?: string } | undefined;
       const what = c.name === 'openTask' ? `task:${first?.kind}` : c.name === 'queueCustomerMessage' ? `message:${first?.template}` : c.name;
-      return { at: c.at!, event: what, rule: first?.rule ?? ACTIVITY_RULES[c.name], detail: c.args.length ? c.args[0] : undefined };
+      return { at: c.at!, event: what, rule: first?.rule ?? ACTIVITY_RULES[c.name], detail };
     });
   return [...work, ...steps].sort((a, b) => a.at.localeCompare(b.at));
 }

@@ -1,4 +1,4 @@
-import type { LifecycleActivities } from '../activities';
+import type { Activities } from '../activities';
 import type { CyclePolicy } from '../activities/registration';
 import type { StepContext } from '../activities/stepContext';
 import type { Preparation } from '../activities/serviceSteps';
@@ -7,7 +7,7 @@ import { partsDeposit, PartToOrder } from '../domain/partsDeposit';
 import { DEFAULT_STORE_SETTINGS } from '../domain/storeSettings';
 
 export interface RecordedCall {
-  name: keyof LifecycleActivities;
+  name: keyof Activities;
   /** The workflow time of the decision, from the step context. */
   at?: string;
   cycle?: number;
@@ -22,7 +22,7 @@ export interface RecordedCall {
  */
 export function recordingActivities(policy: Partial<CyclePolicy> = {}, partsToOrder: PartToOrder[] = []) {
   const calls: RecordedCall[] = [];
-  const record = (name: keyof LifecycleActivities, args: unknown[]) => {
+  const record = (name: keyof Activities, args: unknown[]) => {
     const ctx = args[0] as StepContext | undefined;
     calls.push({ name, at: ctx?.at, cycle: ctx?.cycle, workflowId: ctx?.workflowId, args: args.slice(1) });
   };
@@ -32,7 +32,7 @@ export function recordingActivities(policy: Partial<CyclePolicy> = {}, partsToOr
     const deposit = preparation?.partsDepositFromCny === undefined ? undefined : partsDeposit(partsToOrder, { partsDepositFromCny: preparation.partsDepositFromCny });
     return deposit ? { deposit } : {};
   };
-  const activities: LifecycleActivities = {
+  const activities: Activities = {
     registerVehicle: async (...a) => (record('registerVehicle', a), null),
     loadCyclePolicy: async (...a) => (calls.push({ name: 'loadCyclePolicy', args: a }), cyclePolicy()),
     scheduleCycle: async (...a) => (record('scheduleCycle', a), null),
@@ -57,8 +57,8 @@ export function recordingActivities(policy: Partial<CyclePolicy> = {}, partsToOr
     openTask: async (...a) => (record('openTask', a), null),
     queueCustomerMessage: async (...a) => (record('queueCustomerMessage', a), null),
     // A booking step given a preparation (R6) also makes the work order.
-    recordCallOutcome: async (...a) => (record('recordCallOutcome', a), a[1].outcome === 'BOOKED' ? { bookingId: 'booking-1', ...(a[4] ? { repairOrderId: 'ro-1', ...depositOf(a[4]) } : {}) } : { bookingId: null }),
-    bookInbound: async (...a) => (record('bookInbound', a), { bookingId: 'booking-inbound', ...(a[3] ? { repairOrderId: 'ro-1', ...depositOf(a[3]) } : {}) }),
+    recordCallOutcome: async (...a) => (record('recordCallOutcome', a), a[1].input.outcome === 'BOOKED' ? { bookingId: 'booking-1', ...(a[1].preparation ? { repairOrderId: 'ro-1', ...depositOf(a[1].preparation) } : {}) } : { bookingId: null }),
+    bookInbound: async (...a) => (record('bookInbound', a), { bookingId: 'booking-inbound', ...(a[1].preparation ? { repairOrderId: 'ro-1', ...depositOf(a[1].preparation) } : {}) }),
     recordPartsDeposit: async (...a) => (record('recordPartsDeposit', a), null),
     closeCycleWithoutService: async (...a) => (record('closeCycleWithoutService', a), null),
     prepareWorkOrder: async (...a) => (record('prepareWorkOrder', a), { repairOrderId: 'ro-1' }),

@@ -1,5 +1,5 @@
-export { customerCare } from './customerCare';
+export { customerCare } from './care/workflow';
 export { reportDelivery } from './reportDelivery';
-export { serviceFailureTicket } from './serviceFailureTicket';
-export { vehicleLifecycle } from './vehicleLifecycle';
+export { serviceFailureTicket } from './failureTicket/workflow';
+export { vehicleLifecycle } from './lifecycle/workflow';
 export { fleetRequest } from './fleetRequest/workflow';

@@ -2,7 +2,7 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../activities/database';
 import { elapsedMs } from '../../runtime/clock';
-import { lifecycleWorkflowId, SA_STORE } from '../../workflows/definitions';
+import { lifecycleWorkflowId, SA_STORE } from '../../workflows/lifecycle/contract';
 import { HttpError } from '../httpError';
 import { inStore, Principal } from './principal';
 

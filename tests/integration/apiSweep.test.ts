@@ -6,8 +6,8 @@
 import fc from 'fast-check';
 import { ROLES } from '../../api/auth/policy';
 import { buildOpenApi } from '../../api/openapi';
-import { careWorkflowId } from '../../workflows/careDefinitions';
-import { lifecycleWorkflowId } from '../../workflows/definitions';
+import { careWorkflowId } from '../../workflows/care/contract';
+import { lifecycleWorkflowId } from '../../workflows/lifecycle/contract';
 import { ProductStack, startProductStack } from '../support/productStack';
 import { ApiDriver, seedWebStores, staffIdOf, STORE_A, STORE_B } from '../support/webStore';
 

@@ -75,7 +75,7 @@ let firstBooking: string;
 let firstOrder: string;
 
 test('R8: a lifecycle booking takes its bay time under the slot rules', async () => {
-  const { bookingId } = await steps.bookInbound(ctx(VINS[0]), inbound(at('10:00')), STORE);
+  const { bookingId } = await steps.bookInbound(ctx(VINS[0]), { input: inbound(at('10:00')), storeId: STORE });
   firstBooking = bookingId;
   const reservation = await db.bayReservation.findUniqueOrThrow({ where: { bookingId }, include: { cells: true } });
   expect(reservation).toMatchObject({ bayId: BAY, status: 'BOOKED', jobTypeCode: 'PERIODIC_MAINTENANCE', startsAt: new Date(at('10:00')), endsAt: new Date(at('11:00')), vin: VINS[0] });
@@ -85,7 +85,7 @@ test('R8: a lifecycle booking takes its bay time under the slot rules', async ()
 });
 
 test('R6 R8: a booking whose time was lost to a competing claim books without a bay; the technical director places it, never over another booking', async () => {
-  const { bookingId } = await steps.bookInbound(ctx(VINS[1]), inbound(at('10:30')), STORE);
+  const { bookingId } = await steps.bookInbound(ctx(VINS[1]), { input: inbound(at('10:30')), storeId: STORE });
   expect(await db.booking.findUnique({ where: { id: bookingId } })).toMatchObject({ status: 'TENTATIVE', bayId: null });
   expect(await db.bayReservation.findUnique({ where: { bookingId } })).toBeNull();
   const board = await call('GET', `/api/stores/${STORE}/preparation-board?from=${DAY}&to=${DAY}`);
@@ -97,7 +97,7 @@ test('R6 R8: a booking whose time was lost to a competing claim books without a 
   await taskActivities(db).openTask(ctx(VINS[1]), { kind: 'PREPARATION', rule: 'R6', dueAt: new Date().toISOString(), assigneeRole: 'TECHNICAL_DIRECTOR' });
 
   // The only general bay is taken 10:00–11:00: placing the 10:30 booking there is refused, nothing changes.
-  const refused = await steps.completePreparation(ctx(VINS[1]), { actor: 'td-plan', bayId: BAY }, bookingId, repairOrderId).catch((e) => e);
+  const refused = await steps.completePreparation(ctx(VINS[1]), { input: { actor: 'td-plan', bayId: BAY }, bookingId, repairOrderId }).catch((e) => e);
   expect(refused).toBeInstanceOf(ApplicationFailure);
   expect(refused).toMatchObject({ type: 'BayTaken', nonRetryable: true, message: `bay ${BAY} is taken between ${at('10:30')} and ${at('11:30')}` });
   expect(await db.booking.findUnique({ where: { id: bookingId } })).toMatchObject({ bayId: null });
@@ -112,7 +112,7 @@ test('R6 R8: a booking whose time was lost to a competing claim books without a 
 test('R5 R8: a hold the desk made for the vehicle while on the phone becomes its booking', async () => {
   const hold = await call('POST', `/api/stores/${STORE}/holds`, { jobType: 'PERIODIC_MAINTENANCE', start: at('14:00'), vin: VINS[2] });
   expect(hold.status).toBe(201);
-  const { bookingId } = await steps.bookInbound(ctx(VINS[2]), inbound(at('14:00')), STORE);
+  const { bookingId } = await steps.bookInbound(ctx(VINS[2]), { input: inbound(at('14:00')), storeId: STORE });
   expect(await db.bayReservation.findUnique({ where: { id: hold.json.holdId } })).toMatchObject({ bookingId, status: 'BOOKED', expiresAt: null, confirmedBy: 'sa-plan' });
   expect(await db.bayReservation.count({ where: { vin: VINS[2], status: { in: ['HELD', 'BOOKED'] } } })).toBe(1);
 });

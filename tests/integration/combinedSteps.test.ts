@@ -1,15 +1,12 @@
-// Steps that do in one transaction what older code did in several, on a real PostgreSQL: a cycle's opening
-// (registering the vehicle in its first cycle, reading the policy, recording the R1 due date) and a work
-// order with its preparation task (R6). Each is audited as the separate steps were, written once however
-// often its local activity is retried, and completes what a worker of the older code left half-done when
-// it was stopped between its steps (a deployment).
+// A cycle's opening in one transaction, on a real PostgreSQL: registering the vehicle in its first cycle,
+// reading the policy and recording the R1 due date, audited as separate steps and written once however
+// often its local activity is retried.
 import { ApplicationFailure } from '@temporalio/common';
 import { createDb, Db } from '../../activities/database';
 import { registrationActivities } from '../../activities/registration';
-import { serviceStepActivities } from '../../activities/serviceSteps';
 import { StepContext } from '../../activities/stepContext';
 import { applyMigrations } from '../../runtime/migrate';
-import type { VehicleLifecycleInput } from '../../workflows/definitions';
+import type { VehicleLifecycleInput } from '../../workflows/lifecycle/contract';
 import { startPostgres, TestPostgres } from '../support/postgres';
 
 const STORE = 'store-open';
@@ -92,40 +89,4 @@ it('an unknown store is refused for good, before anything is written', async () 
   await expect(refusal).rejects.toBeInstanceOf(ApplicationFailure);
   await expect(refusal).rejects.toMatchObject({ type: 'UnknownStore', nonRetryable: true });
   expect(await db.vehicle.count({ where: { vin } })).toBe(0);
-});
-
-// A worker of the code before openCycle may have begun the cycle with the three separate steps and been
-// stopped (a deployment) before the workflow recorded them; the workflow then opens the cycle anew.
-it('after a registration the separate step already recorded, the opening records only the due date', async () => {
-  const vin = 'LSVOPEN0000000005';
-  await activities.registerVehicle(ctx(vin), input(vin));
-  const opened = await activities.openCycle(ctx(vin), input(vin), true);
-  expect(opened.due).toMatchObject({ dueDate: '2026-09-01', reason: 'first-service' });
-  const audit = await db.auditEvent.findMany({ where: { vin }, orderBy: { id: 'asc' } });
-  expect(audit.map((e) => e.action)).toEqual(['vehicle.registered', 'cycle.scheduled']);
-  expect((await db.vehicle.findUniqueOrThrow({ where: { vin } })).nextDueDate?.toISOString().slice(0, 10)).toBe('2026-09-01');
-});
-
-it('after all three separate steps, the opening answers with the due date they recorded and writes nothing', async () => {
-  const vin = 'LSVOPEN0000000006';
-  await activities.registerVehicle(ctx(vin), input(vin));
-  const policy = await activities.loadCyclePolicy(STORE, 'Lavida');
-  // What that code decided, deliberately unlike what openCycle would decide today.
-  await activities.scheduleCycle(ctx(vin), { dueDate: '2026-08-30', reason: 'first-service', avgDailyKm: 30, policy });
-  const opened = await activities.openCycle(ctx(vin), input(vin), true);
-  expect(opened).toEqual({ policy, due: { dueDate: '2026-08-30', reason: 'first-service', avgDailyKm: 30 } });
-  expect(await db.auditEvent.count({ where: { vin } })).toBe(2);
-});
-
-it('R6: a work order the older code made without its preparation task gets the task, once', async () => {
-  const vin = 'LSVOPEN0000000001';
-  const booking = await db.booking.create({ data: { idempotencyKey: `${vin}:booking`, vin, storeId: STORE, cycle: 1, channel: 'PHONE', bookedFor: new Date('2026-08-20T02:00:00Z'), createdBy: 'sa-open' } });
-  const steps = serviceStepActivities(db);
-  const task = { kind: 'PREPARATION' as const, rule: 'R6', dueAt: '2026-08-18T01:00:00.000Z', assigneeRole: 'TECHNICAL_DIRECTOR' as const };
-  const { repairOrderId } = await steps.prepareWorkOrder(ctx(vin), booking.id, 'plan-open-lavida');
-  expect(await db.task.count({ where: { vin, kind: 'PREPARATION' } })).toBe(0);
-
-  for (let attempt = 0; attempt < 2; attempt++) expect(await steps.prepareWorkOrder(ctx(vin), booking.id, 'plan-open-lavida', task)).toEqual({ repairOrderId });
-  expect(await db.task.findMany({ where: { vin, kind: 'PREPARATION' }, select: { status: true, assigneeRole: true } })).toEqual([{ status: 'OPEN', assigneeRole: 'TECHNICAL_DIRECTOR' }]);
-  expect(await db.repairOrder.count({ where: { vin } })).toBe(1);
 });

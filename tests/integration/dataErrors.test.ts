@@ -17,7 +17,7 @@ let postgres: TestPostgres;
 let db: Db;
 let activities: ReturnType<typeof createActivities>;
 
-/** The retry policies the lifecycle gives its activities (workflows/lifecycle.ts). */
+/** The retry policies the lifecycle gives its activities (workflows/lifecycle/lifecycle.ts). */
 const systemPolicy = { initialInterval: 1000, backoffCoefficient: 2, maximumInterval: 60_000, nonRetryableErrorTypes: ['UnknownStore', 'UnknownBay'] };
 const personsStepPolicy = { ...systemPolicy, nonRetryableErrorTypes: [...systemPolicy.nonRetryableErrorTypes, DATA_ERROR_TYPE] };
 const personsStep = () => new MockActivityEnvironment({ retryPolicy: personsStepPolicy, isLocal: true });
@@ -115,11 +115,11 @@ test("a person's step refused by the database records the refusal and a task for
   const call = { actor: 'cr-data', outcome: 'UNDECIDED' as const, note: '客户\u0000再想想' };
 
   // Outside a person's step (an automatic caller): a retryable DataError, nothing recorded.
-  const retried = (await failureOf(systemStep().run(activities.recordCallOutcome, ctx('2026-08-01T03:00:00.000Z'), call, STORE))) as ApplicationFailure;
+  const retried = (await failureOf(systemStep().run(activities.recordCallOutcome, ctx('2026-08-01T03:00:00.000Z'), { input: call, storeId: STORE }))) as ApplicationFailure;
   expect({ type: retried.type, nonRetryable: retried.nonRetryable }).toEqual({ type: 'DataError', nonRetryable: false });
   expect(await db.task.count({ where: { vin: VIN, kind: 'REFUSED_STEP' } })).toBe(0);
 
-  const refused = (await failureOf(personsStep().run(activities.recordCallOutcome, ctx('2026-08-01T03:10:00.000Z'), call, STORE))) as ApplicationFailure;
+  const refused = (await failureOf(personsStep().run(activities.recordCallOutcome, ctx('2026-08-01T03:10:00.000Z'), { input: call, storeId: STORE }))) as ApplicationFailure;
   expect({ type: refused.type, nonRetryable: refused.nonRetryable, message: refused.message }).toEqual({
     type: 'DataError',
     nonRetryable: true,
@@ -135,15 +135,15 @@ test("a person's step refused by the database records the refusal and a task for
   ]);
 
   // Refused again: one task still, a second audit event.
-  await failureOf(personsStep().run(activities.recordCallOutcome, ctx('2026-08-01T03:20:00.000Z'), { ...call, mileageKm: 3_000_000_000 }, STORE));
+  await failureOf(personsStep().run(activities.recordCallOutcome, ctx('2026-08-01T03:20:00.000Z'), { input: { ...call, mileageKm: 3_000_000_000 }, storeId: STORE }));
   expect(await db.task.count({ where: { vin: VIN, kind: 'REFUSED_STEP' } })).toBe(1);
   const reasons = (await db.auditEvent.findMany({ where: { vin: VIN, action: 'step.refused' }, orderBy: { id: 'asc' } })).map((e) => (e.data as { reason: string }).reason);
   expect(reasons).toHaveLength(2);
 
   // The corrected step commits and closes the task its refusals left.
-  await personsStep().run(activities.recordCallOutcome, ctx('2026-08-01T03:30:00.000Z'), { ...call, note: '客户再想想' }, STORE);
+  await personsStep().run(activities.recordCallOutcome, ctx('2026-08-01T03:30:00.000Z'), { input: { ...call, note: '客户再想想' }, storeId: STORE });
   expect(await db.task.findFirstOrThrow({ where: { vin: VIN, kind: 'REFUSED_STEP' } })).toMatchObject({ status: 'DONE', completedBy: 'cr-data' });
   expect(await db.task.findFirstOrThrow({ where: { vin: VIN, kind: 'REMINDER_CALL' } })).toMatchObject({ status: 'DONE' });
   // Its own marker is still a retry's answer, not a data error.
-  await expect(personsStep().run(activities.recordCallOutcome, ctx('2026-08-01T03:30:00.000Z'), { ...call, note: '客户再想想' }, STORE)).resolves.toEqual({ bookingId: null });
+  await expect(personsStep().run(activities.recordCallOutcome, ctx('2026-08-01T03:30:00.000Z'), { input: { ...call, note: '客户再想想' }, storeId: STORE })).resolves.toEqual({ bookingId: null });
 });

@@ -4,7 +4,7 @@ import { ROLES } from '../../api/auth/policy';
 import { DEMO_PASSWORD, DEMO_STAFF, seedDemoStoreIfEmpty } from '../../runtime/demoStore';
 import { systemClock } from '../../runtime/clock';
 import { demoVehicles, seedDemoVehicles } from '../../runtime/demoVehicles';
-import { getState, lifecycleWorkflowId } from '../../workflows/definitions';
+import { getState, lifecycleWorkflowId } from '../../workflows/lifecycle/contract';
 import { startProductStack, ProductStack } from '../support/productStack';
 import { signIn } from '../support/staff';
 

@@ -12,7 +12,7 @@ import { addDays, localDate, localTime } from '../../domain/calendar';
 import { cycleDueDate } from '../../domain/dueDate';
 import { DEFAULT_STORE_SETTINGS } from '../../domain/storeSettings';
 import { systemClock } from '../../runtime/clock';
-import { lifecycleWorkflowId } from '../../workflows/definitions';
+import { lifecycleWorkflowId } from '../../workflows/lifecycle/contract';
 import { ProductStack, startProductStack } from '../support/productStack';
 import { ApiDriver, seedWebStores, staffIdOf, STORE_A, STORE_B } from '../support/webStore';
 

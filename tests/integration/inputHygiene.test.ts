@@ -1,7 +1,7 @@
 // Issue 14's reproduced cases, each refused cleanly at the door and leaving the vehicle able to go on:
 // a NUL in a text field, a body in another content type, a booking in year 9999, JSON nested too deep,
 // a path that does not decode; and short complete Chinese answers accepted.
-import { lifecycleWorkflowId } from '../../workflows/definitions';
+import { lifecycleWorkflowId } from '../../workflows/lifecycle/contract';
 import { ProductStack, startProductStack } from '../support/productStack';
 import { ApiDriver, seedWebStores, staffIdOf, STORE_A } from '../support/webStore';
 

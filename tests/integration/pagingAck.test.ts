@@ -4,8 +4,8 @@
 import { Client } from '@temporalio/client';
 import { Db } from '../../activities/database';
 import { createDispatcher } from '../../notifications/dispatcher';
-import { failureTicketWorkflowId, getFailureTicket, LIFECYCLE_TASK_QUEUE } from '../../workflows/definitions';
-import { AcknowledgedTicketState } from '../../workflows/pagingDefinitions';
+import { failureTicketWorkflowId, getFailureTicket, AcknowledgedTicketState } from '../../workflows/failureTicket/contract';
+import { LIFECYCLE_TASK_QUEUE } from '../../workflows/lifecycle/contract';
 import { SmtpSink, startSmtpSink } from '../support/messageSinks';
 import { ProductStack, startProductStack } from '../support/productStack';
 

@@ -65,7 +65,7 @@ async function boardRow(bookingId: string) {
 }
 
 test('R6b: a booking that orders expensive parts asks half their price; the board shows it unpaid, then paid, and paying closes the SA call', async () => {
-  const made = await steps.bookInbound(ctx(VINS[0]), inbound(at('10:00')), STORE, preparation('plan-turbo'));
+  const made = await steps.bookInbound(ctx(VINS[0]), { input: inbound(at('10:00')), storeId: STORE, preparation: preparation('plan-turbo') });
   // Only the part to order counts: the filter comes off the shelf.
   expect(made.deposit).toEqual({ partsCny: 4801, depositCny: 2401, leadDays: 5 });
   expect(await db.booking.findUniqueOrThrow({ where: { id: made.bookingId } })).toMatchObject({ depositPaidCny: null, depositPaidAt: null });
@@ -83,7 +83,7 @@ test('R6b: a booking that orders expensive parts asks half their price; the boar
 });
 
 test('R6b: parts that come off the shelf ask no deposit', async () => {
-  const made = await steps.bookInbound(ctx(VINS[1]), inbound(at('14:00')), STORE, preparation('plan-filter'));
+  const made = await steps.bookInbound(ctx(VINS[1]), { input: inbound(at('14:00')), storeId: STORE, preparation: preparation('plan-filter') });
   expect(made.deposit).toBeUndefined();
   expect(await db.booking.findUniqueOrThrow({ where: { id: made.bookingId } })).toMatchObject({ depositRequiredCny: null });
   expect(await boardRow(made.bookingId)).toMatchObject({ deposit: null });

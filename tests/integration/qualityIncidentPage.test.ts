@@ -10,7 +10,7 @@ import { taskActivities } from '../../activities/tasks';
 import { openSession } from '../../api/auth/sessions';
 import { settableClock } from '../../runtime/clock';
 import { applyMigrations } from '../../runtime/migrate';
-import { failureTicketWorkflowId } from '../../workflows/definitions';
+import { failureTicketWorkflowId } from '../../workflows/failureTicket/contract';
 import { DatabaseOnlyWeb, startDatabaseOnlyWeb } from '../support/databaseOnlyApi';
 import { startPostgres, TestPostgres } from '../support/postgres';
 import { addStaff } from '../support/staff';

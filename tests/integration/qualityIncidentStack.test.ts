@@ -5,7 +5,8 @@
 // incident's page.
 import { Db } from '../../activities/database';
 import { openSession } from '../../api/auth/sessions';
-import { failureTicketWorkflowId, Stage } from '../../workflows/definitions';
+import { failureTicketWorkflowId } from '../../workflows/failureTicket/contract';
+import type { Stage } from '../../workflows/lifecycle/contract';
 import { ProductStack, startProductStack } from '../support/productStack';
 import { addStaff, signIn } from '../support/staff';
 

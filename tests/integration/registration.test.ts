@@ -4,8 +4,8 @@
 // moves a closed vehicle to another store, which then reopens it there.
 import { startInputOf } from '../support/workflowInput';
 import { CLOSED_NEEDS_REOPEN, REGISTERED_ELSEWHERE } from '../../commands/registration';
-import { careWorkflowId } from '../../workflows/careDefinitions';
-import { lifecycleWorkflowId, SA_STORE } from '../../workflows/definitions';
+import { careWorkflowId } from '../../workflows/care/contract';
+import { lifecycleWorkflowId, SA_STORE } from '../../workflows/lifecycle/contract';
 import { ProductStack, startProductStack } from '../support/productStack';
 import { addStaff } from '../support/staff';
 import { ApiDriver, seedWebStores, staffIdOf, STORE_A, STORE_B } from '../support/webStore';

@@ -103,7 +103,7 @@ test('R23 the report schedule runs the delivery, and its mail reaches the manage
   const today = localDate(Date.now(), OFFSET);
   const daily = reportKey('DAILY', { from: addDays(today, -1), to: today });
   expect(run.result).toContainEqual({ storeId: STORE, report: daily, recipients: 2 });
-  await recordHistoryIfAsked(client, run.workflowId, run.runId, 'report-delivery@encrypted');
+  await recordHistoryIfAsked(client, run.workflowId, run.runId, 'report-delivery');
 
   const queued = await db.notification.findMany({ where: { storeId: STORE, template: 'report-delivery' } });
   expect(queued.length).toBe(run.result.reduce((n, r) => n + r.recipients, 0));

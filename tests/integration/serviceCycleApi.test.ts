@@ -3,7 +3,7 @@
 import { Client } from '@temporalio/client';
 import { createActivities } from '../../activities';
 import { Db } from '../../activities/database';
-import { lifecycleWorkflowId, LifecycleState, Stage } from '../../workflows/definitions';
+import { lifecycleWorkflowId, LifecycleState, Stage } from '../../workflows/lifecycle/contract';
 import { recordHistoryIfAsked } from '../support/lifecycleHarness';
 import { addStaff, signIn } from '../support/staff';
 import { ProductStack, startProductStack } from '../support/productStack';
@@ -218,8 +218,8 @@ test('a retried step activity writes nothing twice', async () => {
   const ctx = { workflowId: 'vehicle-RETRY', runId: 'r1', vin: VIN, cycle: 9, at: new Date().toISOString() };
   await activities.openTask(ctx, { kind: 'REMINDER_CALL', rule: 'R3', dueAt: ctx.at, assigneeRole: 'CUSTOMER_RELATIONS' });
   const input = { actor: 'cr-it', outcome: 'BOOKED' as const, bookedFor: new Date(Date.now() + 86_400_000).toISOString() };
-  const first = await activities.recordCallOutcome(ctx, input, STORE);
-  const second = await activities.recordCallOutcome(ctx, input, STORE);
+  const first = await activities.recordCallOutcome(ctx, { input, storeId: STORE });
+  const second = await activities.recordCallOutcome(ctx, { input, storeId: STORE });
   expect(second).toEqual(first);
   expect(await db.booking.count({ where: { vin: VIN, cycle: 9 } })).toBe(1);
   expect(await db.auditEvent.count({ where: { workflowId: 'vehicle-RETRY', action: 'booking.tentative' } })).toBe(1);

@@ -61,7 +61,7 @@ async function book(storeId: string, bookedFor: string, plate: string): Promise<
     data: { vin, plate, model: 'Sagitar', storeId, customerId: customer.id, deliveryDate: new Date('2025-01-01'), mileageKm: 9000, mileageRecordedAt: new Date(), avgDailyKm: 30, workflowId: `lifecycle-${vin}` },
   });
   const ctx: StepContext = { workflowId: `lifecycle-${vin}`, runId: 'run-1', vin, cycle: 1, at: new Date().toISOString() };
-  const { bookingId } = await serviceStepActivities(db).bookInbound(ctx, { actor: `${storeId}-sa`, channel: 'PHONE', bookedFor, faultDescription: '定期保养', contactPhone: '13900000000' }, storeId);
+  const { bookingId } = await serviceStepActivities(db).bookInbound(ctx, { input: { actor: `${storeId}-sa`, channel: 'PHONE', bookedFor, faultDescription: '定期保养', contactPhone: '13900000000' }, storeId });
   const booking = await db.booking.findUniqueOrThrow({ where: { id: bookingId } });
   return { bookingId, vin, bayId: booking.bayId };
 }

@@ -43,8 +43,7 @@ beforeAll(async () => {
   await db.vehicle.create({ data: { vin: VIN, plate: '苏F77701', model: 'Sagitar', storeId: STORE, customerId: customer.id, deliveryDate: new Date('2025-01-01'), mileageKm: 9000, mileageRecordedAt: new Date(), avgDailyKm: 30, workflowId: `lifecycle-${VIN}` } });
   await serviceStepActivities(db).bookInbound(
     { workflowId: `lifecycle-${VIN}`, runId: 'run-1', vin: VIN, cycle: 1, at: new Date().toISOString() },
-    { actor: 'sa-p', channel: 'PHONE', bookedFor: new Date(localTime(DAY, '10:00', OFFSET)).toISOString(), faultDescription: '定期保养', contactPhone: '13900007701' },
-    STORE,
+    { input: { actor: 'sa-p', channel: 'PHONE', bookedFor: new Date(localTime(DAY, '10:00', OFFSET)).toISOString(), faultDescription: '定期保养', contactPhone: '13900007701' }, storeId: STORE },
   );
   web = await startDatabaseOnlyWeb(db);
   base = web.base;

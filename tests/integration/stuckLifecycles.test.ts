@@ -14,7 +14,7 @@ import { createApp } from '../../api/app';
 import { updateRejection } from '../../api/workflowErrors';
 import { settableClock } from '../../runtime/clock';
 import { createWebRouter } from '../../web/router';
-import { correctLifecycle, lifecycleWorkflowId, recordCallOutcome } from '../../workflows/definitions';
+import { correctLifecycle, lifecycleWorkflowId, recordCallOutcome } from '../../workflows/lifecycle/contract';
 import { ProductStack, startProductStack } from '../support/productStack';
 import { addStaff, signIn } from '../support/staff';
 import { ApiDriver, seedWebStores, staffIdOf, STORE_A, STORE_B } from '../support/webStore';

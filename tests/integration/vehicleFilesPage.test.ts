@@ -10,7 +10,7 @@ import { openVisitDocumentTasks } from '../../reports/visitDocuments';
 import { registrationActivities } from '../../activities/registration';
 import { lifecycleStart } from '../../commands/registration';
 import { registerVehicleSchema } from '../../commands/schemas';
-import type { VehicleLifecycleInput } from '../../workflows/definitions';
+import type { VehicleLifecycleInput } from '../../workflows/lifecycle/contract';
 import { DatabaseOnlyWeb, startDatabaseOnlyWeb } from '../support/databaseOnlyApi';
 import { startPostgres, TestPostgres } from '../support/postgres';
 import { local, OTHER_STORE, REPORT_STORE, seedReportMonth, vinOf } from '../support/reportMonth';

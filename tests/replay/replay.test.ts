@@ -1,11 +1,8 @@
 // Recorded histories of real runs replay against today's workflow code: a change that would break
-// running lifecycles (non-determinism without workflow.patched()) fails here. The fixtures are
-// Temporal's binary History protobuf; `temporal workflow show` style JSON loses type information
-// across the SDK's two protobufjs copies. Fixtures recorded before payload encryption hold their
-// payloads in clear, the `@encrypted` generation sealed with the test key: the replay worker carries
-// the product's codec, which reads both, as a worker does with lifecycles started before the upgrade.
-// The `@g7` generation (sealed too) replaced every fixture whose cycle reached the workshop or a service
-// recovery when the pickup notice began to wait for the 80% check (R14 before R15), before any store ran it.
+// running workflows (non-determinism without workflow.patched()) fails here. The fixtures are Temporal's
+// binary History protobuf; `temporal workflow show` style JSON loses type information across the SDK's
+// two protobufjs copies. Every fixture is of the `@1.0` generation, the release baseline (README,
+// "Changing the workflow"), recorded sealed with the test key: the replay worker carries the product's codec.
 import { defaultPayloadConverter, Payload } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
@@ -17,7 +14,6 @@ import { TEST_PAYLOAD_KEYS } from '../support/payloadKeys';
 
 const dir = path.join(__dirname, 'histories');
 const fixtures = readdirSync(dir).filter((f) => f.endsWith('.history.bin'));
-const encrypted = fixtures.filter((f) => f.includes('@encrypted.') || f.includes('@g7.'));
 const historyOf = (file: string) => temporal.api.history.v1.History.decode(readFileSync(path.join(dir, file)));
 
 /** Every payload of a history, but the search attributes' (never run through a codec: the server indexes them). */
@@ -30,9 +26,10 @@ function payloadsIn(value: unknown, out: Payload[] = []): Payload[] {
   return out;
 }
 
-test('there are recorded histories to replay, in clear and encrypted', () => {
-  expect(fixtures).toContain('branch-LSVCANCEL00000001.history.bin');
-  expect(encrypted).toEqual(expect.arrayContaining(['happy-cycle-with-arrival-steps@g7.history.bin', 'care-LSVCARE7DC0000001@encrypted.history.bin', 'ticket-LSVFAILURED000001@encrypted.history.bin', 'first-cycle-over-api-with-recovery@g7.history.bin']));
+test('there are recorded histories to replay, all of the 1.0 generation', () => {
+  expect(fixtures).toContain('branch-LSVCANCEL00000001@1.0.history.bin');
+  expect(fixtures).toEqual(expect.arrayContaining(['happy-cycle-with-arrival-steps@1.0.history.bin', 'care-LSVCARE7DC0000001@1.0.history.bin', 'ticket-LSVFAILURED000001@1.0.history.bin', 'first-cycle-over-api-with-recovery@1.0.history.bin', 'report-delivery@1.0.history.bin']));
+  expect(fixtures.filter((f) => !f.endsWith('@1.0.history.bin'))).toEqual([]);
 });
 
 test.each(fixtures)('replays %s deterministically', async (file) => {
@@ -41,7 +38,7 @@ test.each(fixtures)('replays %s deterministically', async (file) => {
   ).resolves.toBeUndefined();
 });
 
-test.each(encrypted)('%s stores every payload sealed with the test key, and no customer in clear', async (file) => {
+test.each(fixtures)('%s stores every payload sealed with the test key, and no customer in clear', async (file) => {
   const history = historyOf(file);
   const payloads = payloadsIn(history.events);
   expect(payloads.length).toBeGreaterThan(0);
@@ -54,5 +51,5 @@ test.each(encrypted)('%s stores every payload sealed with the test key, and no c
 });
 
 test('an encrypted history does not replay without the key', async () => {
-  await expect(Worker.runReplayHistory({ workflowBundle: await lifecycleBundle() }, historyOf(encrypted[0]), 'replay-without-key')).rejects.toThrow(/Unknown encoding: binary\/encrypted/);
+  await expect(Worker.runReplayHistory({ workflowBundle: await lifecycleBundle() }, historyOf(fixtures[0]), 'replay-without-key')).rejects.toThrow(/Unknown encoding: binary\/encrypted/);
 });

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { SEARCH_ATTRIBUTE_FLAGS } from '../../workflows/definitions';
+import { SEARCH_ATTRIBUTE_FLAGS } from '../../workflows/lifecycle/contract';
 
 const ROOT = path.resolve(__dirname, '../..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');

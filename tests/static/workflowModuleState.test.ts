@@ -17,7 +17,7 @@ interface Finding {
   why: string;
 }
 
-/** Our own modules in the bundle webpack made, as it names them ("./workflows/lifecycle.ts"). */
+/** Our own modules in the bundle webpack made, as it names them ("./workflows/lifecycle/workflow.ts"). */
 async function bundledModules(): Promise<string[]> {
   const { code } = await lifecycleBundle();
   const ids = new Set([...code.matchAll(/"\.\/((?!node_modules\/)[^"]+\.ts)"/g)].map((m) => m[1]));
@@ -56,7 +56,7 @@ describe('workflow modules shared between workflows keep no state of their own',
 
   it('finds the lifecycle, care and ticket workflows and the date rules among the bundled modules', () => {
     expect(modules).toEqual(
-      expect.arrayContaining(['workflows/vehicleLifecycle.ts', 'workflows/customerCare.ts', 'workflows/serviceFailureTicket.ts', 'domain/dueDate.ts']),
+      expect.arrayContaining(['workflows/lifecycle/workflow.ts', 'workflows/care/workflow.ts', 'workflows/failureTicket/workflow.ts', 'domain/dueDate.ts']),
     );
   });
 

@@ -11,7 +11,7 @@ import { addMonths } from '../../domain/calendar';
 import { RecordedCall, recordingActivities } from '../../scenarios/simulatedActivities';
 import { lifecycleBundle } from '../../runtime/timeSkippingServer';
 import { advanceTo } from '../../scenarios/advance';
-import { checkIn, completePreparation, confirmBooking, LIFECYCLE_TASK_QUEUE, recordCallOutcome, lifecycleWorkflowId, VehicleLifecycleInput } from '../../workflows/definitions';
+import { checkIn, completePreparation, confirmBooking, LIFECYCLE_TASK_QUEUE, recordCallOutcome, lifecycleWorkflowId, VehicleLifecycleInput } from '../../workflows/lifecycle/contract';
 
 export { advanceTo };
 
@@ -98,12 +98,11 @@ export async function withLifecycle(
 
 export function tasksOpened(calls: RecordedCall[]): Array<{ kind: string; rule: string; attempt?: number; dueAt: string; ruleAt?: string; at?: string }> {
   type Opened = { kind: string; rule: string; attempt?: number; dueAt: string; ruleAt?: string };
-  // The first preparation task is opened with the booking (or, in older runs, the work order), in its transaction.
+  // The first preparation task is opened with the booking, in its transaction.
   const specOf: Partial<Record<RecordedCall['name'], (args: unknown[]) => unknown>> = {
     openTask: (args) => args[0],
-    prepareWorkOrder: (args) => args[2],
-    recordCallOutcome: (args) => (args[3] as { task?: Opened } | undefined)?.task,
-    bookInbound: (args) => (args[2] as { task?: Opened } | undefined)?.task,
+    recordCallOutcome: (args) => (args[0] as { preparation?: { task: Opened } }).preparation?.task,
+    bookInbound: (args) => (args[0] as { preparation?: { task: Opened } }).preparation?.task,
   };
   return calls.flatMap((c) => {
     const spec = specOf[c.name]?.(c.args);

@@ -1,7 +1,7 @@
 // What a lifecycle takes at the moments a person usually opens its page: the stage and the Updates it
 // accepts, as the whole-cycle workflow test observes them (tests/workflow/vehicleLifecycle.test.ts checks
 // each against the real workflow), so the page tests offer forms for states the workflow really has.
-import type { Stage } from '../../workflows/definitions';
+import type { Stage } from '../../workflows/lifecycle/contract';
 
 export interface ObservedState {
   stage: Stage;

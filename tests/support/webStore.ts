@@ -2,7 +2,7 @@
 // owed and every message goes at once in real time), a second store, staff of every role, and helpers to drive vehicles over the API.
 import type { Db } from '../../activities/database';
 import { ROLES } from '../../api/auth/policy';
-import type { Stage } from '../../workflows/definitions';
+import type { Stage } from '../../workflows/lifecycle/contract';
 import { addStaff, signIn } from './staff';
 
 export const STORE_A = 'store-a';

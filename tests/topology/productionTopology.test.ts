@@ -11,7 +11,7 @@ import { createDb, Db } from '../../activities/database';
 import { CHAIN_ROWS_SQL, ChainRow, verifyChainRows } from '../../api/audit/verifyChain';
 import { messageIdFor } from '../../notifications/transports/transport';
 import { payloadDataConverter } from '../../runtime/payloadCodec';
-import { LIFECYCLE_TASK_QUEUE, lifecycleWorkflowId, SEARCH_ATTRIBUTE_FLAGS, Stage } from '../../workflows/definitions';
+import { LIFECYCLE_TASK_QUEUE, lifecycleWorkflowId, SEARCH_ATTRIBUTE_FLAGS, Stage } from '../../workflows/lifecycle/contract';
 import { SmtpSink, startSmtpSink } from '../support/messageSinks';
 import { TEST_PAYLOAD_KEYS } from '../support/payloadKeys';
 import { ApiDriver, seedWebStores, staffIdOf, STORE_A } from '../support/webStore';

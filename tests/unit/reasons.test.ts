@@ -4,7 +4,7 @@ import { parseInput } from '../../commands/input';
 import { issueInChinese, reasonIn } from '../../commands/reasons';
 import { registerVehicleSchema, stepSchemas } from '../../commands/schemas';
 import { HttpError } from '../../api/httpError';
-import * as v from '../../workflows/stepValidation';
+import * as v from '../../workflows/lifecycle/stepValidation';
 
 const HAN = /\p{Script=Han}/u;
 
@@ -19,7 +19,7 @@ function reasonOf(check: () => void): string {
 
 const actor = 'sa-1';
 const past = '2001-01-01T00:00:00Z';
-// Each refusal a person can meet at a step's validator (workflows/stepValidation.ts).
+// Each refusal a person can meet at a step's validator (workflows/lifecycle/stepValidation.ts).
 const VALIDATOR_REASONS = [
   () => v.validateCallOutcome({ actor, outcome: 'BOOKED', bookedFor: past }),
   () => v.validateCallOutcome({ actor, outcome: 'BOOKED' }),

@@ -1,7 +1,8 @@
 // The ways a cycle reaches (or misses) a booking: R3 outcomes, R4 second call, R5 inbound bookings.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { addMonths } from '../../domain/calendar';
-import { bookInbound, correctLifecycle, getState, recordCallOutcome, storeSettingsChanged, walkIn } from '../../workflows/definitions';
+import { bookInbound, correctLifecycle, getState, recordCallOutcome, walkIn } from '../../workflows/lifecycle/contract';
+import { storeSettingsChanged } from '../../workflows/shared';
 import { DEFAULT_STORE_SETTINGS } from '../../domain/storeSettings';
 import { advanceTo, DAY, HOUR, isoDay, localDay, rejection, tasksOpened, toMinute, withLifecycle } from '../support/lifecycleHarness';
 import { createTimeSkippingEnv } from '../../runtime/timeSkippingServer';
@@ -32,7 +33,7 @@ test('R4: an undecided customer is called again the day before parts must be ord
     expect(toMinute(second.at)).toBe(`${isoDay(due, -8)}T01:00`);
     const bookedFor = `${isoDay(due, -1)}T02:00:00.000Z`;
     expect((await handle.executeUpdate(recordCallOutcome, callOutcome('BOOKED', { bookedFor }))).stage).toBe('AWAITING_PREPARATION');
-    expect(calls.filter((c) => c.name === 'recordCallOutcome').map((c) => c.args[2])).toEqual([undefined, 2]);
+    expect(calls.filter((c) => c.name === 'recordCallOutcome').map((c) => (c.args[0] as { attempt?: number }).attempt)).toEqual([undefined, 2]);
   });
 });
 

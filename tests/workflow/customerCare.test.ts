@@ -8,8 +8,8 @@ import { inManagementSample } from '../../domain/careSchedule';
 import { DEFAULT_STORE_SETTINGS, StoreSettings } from '../../domain/storeSettings';
 import { createTimeSkippingEnv, lifecycleBundle } from '../../runtime/timeSkippingServer';
 import { RecordedCall, recordingActivities } from '../../scenarios/simulatedActivities';
-import { careWorkflowId, CustomerCareInput, getCare, recordCareCall } from '../../workflows/careDefinitions';
-import { LIFECYCLE_TASK_QUEUE } from '../../workflows/definitions';
+import { careWorkflowId, CustomerCareInput, getCare, recordCareCall } from '../../workflows/care/contract';
+import { LIFECYCLE_TASK_QUEUE } from '../../workflows/lifecycle/contract';
 import { localDay, recordHistoryIfAsked, toMinute } from '../support/lifecycleHarness';
 
 // A server per test: a long-lived workflow left from one test can stop the next test's time skipping.

@@ -7,7 +7,8 @@ import { addMonths } from '../../domain/calendar';
 import { DEFAULT_STORE_SETTINGS } from '../../domain/storeSettings';
 import { createTimeSkippingEnv, lifecycleBundle } from '../../runtime/timeSkippingServer';
 import { recordingActivities } from '../../scenarios/simulatedActivities';
-import { getState, LIFECYCLE_TASK_QUEUE, lifecycleWorkflowId, storeSettingsChanged, VehicleLifecycleInput } from '../../workflows/definitions';
+import { getState, LIFECYCLE_TASK_QUEUE, lifecycleWorkflowId, VehicleLifecycleInput } from '../../workflows/lifecycle/contract';
+import { storeSettingsChanged } from '../../workflows/shared';
 import { advanceTo, localDay, vehicleInput } from '../support/lifecycleHarness';
 
 let env: TestWorkflowEnvironment;

@@ -7,11 +7,11 @@ import { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { dataErrorsAreFinal, dataFailure } from '../../activities/dataErrors';
-import type { LifecycleActivities } from '../../activities';
+import type { LifecycleActivities } from '../../workflows/lifecycle/activities';
 import { updateRejection } from '../../api/workflowErrors';
 import { createTimeSkippingEnv, lifecycleBundle } from '../../runtime/timeSkippingServer';
 import { recordingActivities } from '../../scenarios/simulatedActivities';
-import { correctLifecycle, getState, LIFECYCLE_TASK_QUEUE, recordCallOutcome } from '../../workflows/definitions';
+import { correctLifecycle, getState, LIFECYCLE_TASK_QUEUE, recordCallOutcome } from '../../workflows/lifecycle/contract';
 import { advanceTo, localDay, startLifecycle, vehicleInput } from '../support/lifecycleHarness';
 
 let env: TestWorkflowEnvironment;

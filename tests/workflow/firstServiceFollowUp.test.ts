@@ -7,8 +7,8 @@ import { addDays, addMonths } from '../../domain/calendar';
 import { DEFAULT_STORE_SETTINGS } from '../../domain/storeSettings';
 import { createTimeSkippingEnv, lifecycleBundle } from '../../runtime/timeSkippingServer';
 import { RecordedCall, recordingActivities } from '../../scenarios/simulatedActivities';
-import { careWorkflowId, getCare, recordCareCall } from '../../workflows/careDefinitions';
-import { completePreparation, confirmBooking, LIFECYCLE_TASK_QUEUE, recordCallOutcome, VehicleLifecycleInput } from '../../workflows/definitions';
+import { careWorkflowId, getCare, recordCareCall } from '../../workflows/care/contract';
+import { completePreparation, confirmBooking, LIFECYCLE_TASK_QUEUE, recordCallOutcome, VehicleLifecycleInput } from '../../workflows/lifecycle/contract';
 import { advanceTo, DAY, isoDay, localDay, recordHistoryIfAsked, startLifecycle, tasksOpened, vehicleInput } from '../support/lifecycleHarness';
 
 let env: TestWorkflowEnvironment;

@@ -12,7 +12,7 @@ import type { StaffRole } from '../../generated/prisma/enums';
 import { settableClock } from '../../runtime/clock';
 import { applyMigrations } from '../../runtime/migrate';
 import { createTimeSkippingEnv, lifecycleBundle } from '../../runtime/timeSkippingServer';
-import { LIFECYCLE_TASK_QUEUE } from '../../workflows/definitions';
+import { LIFECYCLE_TASK_QUEUE } from '../../workflows/lifecycle/contract';
 import { FleetRequestState, getFleetRequest } from '../../workflows/fleetRequest/definitions';
 import { recordHistoryIfAsked } from '../support/lifecycleHarness';
 import { startPostgres, TestPostgres } from '../support/postgres';

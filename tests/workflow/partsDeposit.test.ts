@@ -6,7 +6,7 @@ import { addMonths } from '../../domain/calendar';
 import type { PartToOrder } from '../../domain/partsDeposit';
 import { createTimeSkippingEnv, lifecycleBundle } from '../../runtime/timeSkippingServer';
 import { RecordedCall, recordingActivities } from '../../scenarios/simulatedActivities';
-import { getState, LIFECYCLE_TASK_QUEUE, recordCallOutcome, recordPartsDeposit } from '../../workflows/definitions';
+import { getState, LIFECYCLE_TASK_QUEUE, recordCallOutcome, recordPartsDeposit } from '../../workflows/lifecycle/contract';
 import { advanceTo, DAY, isoDay, localDay, recordHistoryIfAsked, rejection, startLifecycle, tasksOpened, toMinute, vehicleInput } from '../support/lifecycleHarness';
 
 let env: TestWorkflowEnvironment;

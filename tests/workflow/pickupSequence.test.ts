@@ -4,7 +4,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTimeSkippingEnv } from '../../runtime/timeSkippingServer';
 import { RecordedCall } from '../../scenarios/simulatedActivities';
-import { getState, recordProgressCheck } from '../../workflows/definitions';
+import { getState, recordProgressCheck } from '../../workflows/lifecycle/contract';
 import { driveToInService, HOUR, messagesQueued, tasksOpened, withLifecycle } from '../support/lifecycleHarness';
 
 let env: TestWorkflowEnvironment;

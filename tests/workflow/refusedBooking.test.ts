@@ -8,12 +8,12 @@ import type { Duration } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { dataErrorsAreFinal, dataFailure } from '../../activities/dataErrors';
-import type { LifecycleActivities } from '../../activities';
+import type { LifecycleActivities } from '../../workflows/lifecycle/activities';
 import { updateRejection } from '../../api/workflowErrors';
 import { addMonths } from '../../domain/calendar';
 import { createTimeSkippingEnv, lifecycleBundle } from '../../runtime/timeSkippingServer';
 import { RecordedCall, recordingActivities } from '../../scenarios/simulatedActivities';
-import { bookInbound, CallOutcomeInput, correctLifecycle, getState, InboundBookingInput, LIFECYCLE_TASK_QUEUE, lifecycleWorkflowId, recordCallOutcome, walkIn, WalkInInput } from '../../workflows/definitions';
+import { bookInbound, CallOutcomeInput, correctLifecycle, getState, InboundBookingInput, LIFECYCLE_TASK_QUEUE, lifecycleWorkflowId, recordCallOutcome, walkIn, WalkInInput } from '../../workflows/lifecycle/contract';
 import { advanceTo, DAY, isoDay, localDay, recordHistoryIfAsked, vehicleInput } from '../support/lifecycleHarness';
 
 let env: TestWorkflowEnvironment;

@@ -17,8 +17,9 @@ import { addDays } from '../../domain/calendar';
 import { DEFAULT_STORE_SETTINGS } from '../../domain/storeSettings';
 import { createTimeSkippingEnv, lifecycleBundle } from '../../runtime/timeSkippingServer';
 import { recordingActivities } from '../../scenarios/simulatedActivities';
-import { careWorkflowId, getCare, recordCareCall } from '../../workflows/careDefinitions';
-import { answerFailureTicket, failureTicketWorkflowId, FailureTicketInput, getFailureTicket, LIFECYCLE_TASK_QUEUE } from '../../workflows/definitions';
+import { careWorkflowId, getCare, recordCareCall } from '../../workflows/care/contract';
+import { answerFailureTicket, failureTicketWorkflowId, FailureTicketInput, getFailureTicket } from '../../workflows/failureTicket/contract';
+import { LIFECYCLE_TASK_QUEUE } from '../../workflows/lifecycle/contract';
 import { localDay } from '../support/lifecycleHarness';
 
 // A server per test: a long-lived workflow left from one test can stop the next test's time skipping.

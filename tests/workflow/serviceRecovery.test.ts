@@ -2,8 +2,8 @@
 // R19 the sales consultant's call to a first-service customer who was not fully satisfied.
 import { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { answerFailureTicket, deliver, failureTicketWorkflowId, FailureTicketState, getFailureTicket, getState, recordFollowUp, recordSalesCall } from '../../workflows/definitions';
-import { acknowledgePage } from '../../workflows/pagingDefinitions';
+import { answerFailureTicket, failureTicketWorkflowId, FailureTicketState, getFailureTicket, acknowledgePage } from '../../workflows/failureTicket/contract';
+import { deliver, getState, recordFollowUp, recordSalesCall } from '../../workflows/lifecycle/contract';
 import { advanceTo, DAY, driveToInService, HOUR, recordHistoryIfAsked, rejection, tasksOpened, withLifecycle } from '../support/lifecycleHarness';
 import { createTimeSkippingEnv } from '../../runtime/timeSkippingServer';
 

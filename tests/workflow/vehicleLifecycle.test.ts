@@ -3,18 +3,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { addMonths } from '../../domain/calendar';
-import {
-  assignStaff,
-  checkIn,
-  completePreparation,
-  confirmBooking,
-  deliver,
-  getState,
-  LIFECYCLE_TASK_QUEUE,
-  recordCallOutcome,
-  recordFollowUp,
-  recordProgressCheck,
-} from '../../workflows/definitions';
+import { assignStaff, checkIn, completePreparation, confirmBooking, deliver, getState, LIFECYCLE_TASK_QUEUE, recordCallOutcome, recordFollowUp, recordProgressCheck } from '../../workflows/lifecycle/contract';
 import { advanceTo, HOUR, recordHistoryIfAsked, isoDay, localDay, rejection, startLifecycle, toMinute, vehicleInput } from '../support/lifecycleHarness';
 import { OBSERVED, sortedAccepts } from '../support/stageAccepts';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -78,7 +67,7 @@ test('R1 R2 R3 R5 R6 R7 R10 R11 R12 R14 R15 R16 R17: one whole cycle with real d
     expect(afterCall).toMatchObject({ stage: 'AWAITING_PREPARATION', bookedFor });
     await observed(handle, 'preparation');
     // R6: the work order and the technical director's task, due before the R7 call, come with the booking.
-    const preparation = calls.find((c) => c.name === 'recordCallOutcome')!.args[3] as { servicePlanId: string; task: { dueAt: string } };
+    const { preparation } = calls.find((c) => c.name === 'recordCallOutcome')!.args[0] as { preparation: { servicePlanId: string; task: { dueAt: string } } };
     expect(preparation).toMatchObject({ servicePlanId: 'plan-1', task: { kind: 'PREPARATION', rule: 'R6', assigneeRole: 'TECHNICAL_DIRECTOR' } });
     expect(toMinute(preparation.task.dueAt)).toBe(`${isoDay(dueDate, -3)}T01:00`);
     expect(calls.map((c) => c.name)).not.toContain('prepareWorkOrder');

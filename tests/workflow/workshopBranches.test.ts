@@ -1,6 +1,6 @@
 // While the car is in the workshop: R13 additional work, R14 delays and the R15 late notice.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { decideAdditionalWork, deliver, getState, recordProgressCheck, reportAdditionalWork } from '../../workflows/definitions';
+import { decideAdditionalWork, deliver, getState, recordProgressCheck, reportAdditionalWork } from '../../workflows/lifecycle/contract';
 import { driveToInService, HOUR, messagesQueued, rejection, tasksOpened, withLifecycle } from '../support/lifecycleHarness';
 import { createTimeSkippingEnv } from '../../runtime/timeSkippingServer';
 

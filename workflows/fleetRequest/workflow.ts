@@ -5,7 +5,7 @@
 import * as wf from '@temporalio/workflow';
 import { fleetAnswerDeadline } from '../../domain/fleetRequest';
 import type { FleetRequestActivities } from './activities';
-import { iso } from '../lifecycle';
+import { iso } from '../shared';
 import { fleetRequestAnswered, FleetRequestInput, FleetRequestState, getFleetRequest } from './definitions';
 
 const acts = wf.proxyActivities<FleetRequestActivities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } });
