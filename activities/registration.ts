@@ -7,13 +7,6 @@ import { auditedStep, StepRecord, Tx } from './auditedStep';
 import { Db } from './database';
 import { StepContext } from './stepContext';
 
-/**
- * The vehicle as registration gives it, with its sale price (R23). The lifecycle carries its input's
- * vehicle to this activity untouched, so the price arrives without the workflow's own type naming it
- * (workflows/ is being restructured; the field joins VehicleLifecycleInput there).
- */
-export type RegisteredVehicle = VehicleLifecycleInput['vehicle'] & { salePriceCny?: number };
-
 export interface CyclePolicy {
   settings: StoreSettings;
   intervalMonths: number;
@@ -51,7 +44,7 @@ function registered(input: VehicleLifecycleInput): StepRecord {
  */
 async function registerInTx(tx: Tx, ctx: StepContext, input: VehicleLifecycleInput, policy?: CyclePolicy): Promise<null> {
   const { customer: c } = input;
-  const v: RegisteredVehicle = input.vehicle;
+  const v = input.vehicle;
   if (!policy && !(await tx.store.findUnique({ where: { id: v.storeId }, select: { id: true } }))) throw unknownStore(v.storeId);
   const customer = await tx.customer.upsert({
     where: { storeId_phone: { storeId: v.storeId, phone: c.phone } },

@@ -108,14 +108,6 @@ function workOrderCreated(bookingId: string, servicePlanId: string | null): Step
   return { step: 'work-order', action: 'work-order.created', rule: 'R6', actor: 'system', data: { bookingId, servicePlanId } };
 }
 
-/**
- * R24: the follow-up as the door takes it (commands/schemas.ts), with what happened in a quality incident.
- * The lifecycle's Update hands the door's input to this activity untouched, so the description arrives
- * without the workflow's own type naming it (workflows/ is being restructured; the field joins
- * FollowUpInput there).
- */
-export type RegisteredFollowUp = FollowUpInput & { qualityIncident?: string };
-
 function payloadOf<T extends { actor: string }>(input: T): Record<string, unknown> {
   const { actor: _actor, ...rest } = input;
   return rest;
@@ -390,7 +382,7 @@ export function serviceStepActivities(db: Db) {
     },
 
     /** R17: the 3-day follow-up call's CSI scores. */
-    async recordFollowUp(ctx: StepContext, input: RegisteredFollowUp): Promise<null> {
+    async recordFollowUp(ctx: StepContext, input: FollowUpInput): Promise<null> {
       return auditedStep(db, ctx, { step: 'follow-up', action: 'follow-up.recorded', rule: 'R17', actor: input.actor, data: payloadOf(input) }, async (tx) => {
         await closeTask(tx, ctx, 'FOLLOW_UP_CALL', input.actor, payloadOf(input));
         await tx.followUpSurvey.create({

@@ -6,7 +6,6 @@ import { localDate } from '../domain/calendar';
 import { DEFAULT_STORE_SETTINGS } from '../domain/storeSettings';
 import { careWorkflowId, CustomerCareInput } from '../workflows/care/contract';
 import { LIFECYCLE_TASK_QUEUE, lifecycleWorkflowId, SA_ADVISOR, SA_PLATE, SA_STAGE, SA_STORE, SA_VIN, ServiceHistory, VehicleLifecycleInput } from '../workflows/lifecycle/contract';
-import type { RegisteredVehicle } from '../activities/registration';
 import { inStore } from '../api/auth/principal';
 import { HttpError } from '../api/httpError';
 import { CommandContext, defineCommand } from './command';
@@ -20,7 +19,7 @@ export type Registration = z.infer<typeof registerVehicleSchema>;
  * meet the old runs' and each of its steps is really done.
  */
 export function lifecycleStart(body: Registration, actor: string, at: Date, history?: ServiceHistory): WorkflowStartOptions & { workflowId: string } {
-  const vehicle: RegisteredVehicle = {
+  const vehicle: VehicleLifecycleInput['vehicle'] = {
     vin: body.vin,
     plate: body.plate,
     model: body.model,

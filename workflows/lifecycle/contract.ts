@@ -42,6 +42,8 @@ export interface VehicleFacts {
   mileageRecordedOn: CalendarDate;
   advisorId?: string;
   salesConsultantId?: string;
+  /** R23: the sale's price, for the sales file; registration records it, the cycles carry it along. */
+  salePriceCny?: number;
 }
 
 /** What one cycle hands to the next through continue-as-new: only what R1 needs. */
@@ -217,6 +219,8 @@ export interface FollowUpInput extends Actor {
   failureGrade?: 'A' | 'B' | 'C' | 'D';
   /** R24: a quality incident's loss; over 20,000 CNY it goes to leadership at once. */
   qualityLossCny?: number;
+  /** R24: what happened, required with a loss: the incident's page says it. */
+  qualityIncident?: string;
 }
 
 /** R19: what the sales consultant learned calling a first-service customer who was not fully satisfied. */
