@@ -1,6 +1,6 @@
 // One vehicle's after-sales life: one service cycle per run, continued as new for the next cycle.
 import * as wf from '@temporalio/workflow';
-import { assignStaff, decideAdditionalWork, reportAdditionalWork, checkIn, completePreparation, confirmBooking, deliver, getState, recordCallOutcome, recordFollowUp, recordProgressCheck, recordSalesCall, recordPartsDeposit, bookInbound, correctLifecycle, CorrectionInput, Stage, VehicleLifecycleInput, walkIn } from './contract';
+import { assignStaff, decideAdditionalWork, reportAdditionalWork, checkIn, completePreparation, confirmBooking, deliver, getState, recordCallOutcome, recordFollowUp, recordProgressCheck, recordSalesCall, recordPartsDeposit, bookInbound, correctLifecycle, CorrectionInput, ServiceHistory, Stage, VehicleLifecycleInput, walkIn } from './contract';
 import { iso, REJECTION_TYPES, storeSettingsChanged } from '../shared';
 import { Lifecycle } from './lifecycle';
 import { bookService } from './phases/booking';
@@ -110,15 +110,15 @@ async function runCycle(lc: Lifecycle, reopenRequests: readonly CorrectionInput[
   await followUpCall(lc, deliveredAt); // R17 → R19, R24
   lc.enter('CYCLE_COMPLETE');
 
-  // The next cycle counts from this service (R1); the history stays small however long the car lives.
+  // The next cycle counts from this service (R1).
+  await nextCycle(lc, { mileageKm: job.mileageKm, mileageRecordedOn: serviceDate }, { cycle: input.history.cycle + 1, lastServiceDate: serviceDate, lastServiceKm: job.mileageKm });
+}
+
+/** The next cycle as a new run, once everything of this one has finished: the history stays small however long the car lives. */
+async function nextCycle(lc: Lifecycle, odometer: Lifecycle['odometer'], history: ServiceHistory): Promise<void> {
   await lc.backgroundFinished();
   await wf.condition(wf.allHandlersFinished);
-  await wf.continueAsNew<typeof vehicleLifecycle>({
-    ...input,
-    firstContactOn: undefined,
-    vehicle: { ...input.vehicle, mileageKm: job.mileageKm, mileageRecordedOn: serviceDate },
-    history: { cycle: input.history.cycle + 1, lastServiceDate: serviceDate, lastServiceKm: job.mileageKm },
-  });
+  await wf.continueAsNew<typeof vehicleLifecycle>({ ...lc.input, firstContactOn: undefined, vehicle: { ...lc.input.vehicle, ...odometer }, history });
 }
 
 /** The car is in the workshop: the odometer it came with counts for the next cycle (R1). */
@@ -135,12 +135,5 @@ async function closeCycleWithoutService(lc: Lifecycle): Promise<void> {
   const { input, state } = lc;
   await lc.acts.closeCycleWithoutService(lc.ctx(), state.unresolvedReason ?? 'no booking');
   lc.enter('CYCLE_COMPLETE');
-  await lc.backgroundFinished();
-  await wf.condition(wf.allHandlersFinished);
-  await wf.continueAsNew<typeof vehicleLifecycle>({
-    ...input,
-    firstContactOn: undefined,
-    vehicle: { ...input.vehicle, ...lc.odometer },
-    history: { ...input.history, cycle: input.history.cycle + 1, skippedDueDate: state.dueDate },
-  });
+  await nextCycle(lc, lc.odometer, { ...input.history, cycle: input.history.cycle + 1, skippedDueDate: state.dueDate });
 }
